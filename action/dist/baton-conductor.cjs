@@ -45,13 +45,13 @@ var require_colorette = __commonJS({
       if (e && e.__esModule) return e;
       var n = /* @__PURE__ */ Object.create(null);
       if (e) {
-        Object.keys(e).forEach(function(k) {
-          if (k !== "default") {
-            var d = Object.getOwnPropertyDescriptor(e, k);
-            Object.defineProperty(n, k, d.get ? d : {
+        Object.keys(e).forEach(function(k2) {
+          if (k2 !== "default") {
+            var d = Object.getOwnPropertyDescriptor(e, k2);
+            Object.defineProperty(n, k2, d.get ? d : {
               enumerable: true,
               get: function() {
-                return e[k];
+                return e[k2];
               }
             });
           }
@@ -227,8 +227,8 @@ var require_wrappy = __commonJS({
       if (fn && cb) return wrappy(fn)(cb);
       if (typeof fn !== "function")
         throw new TypeError("need wrapper function");
-      Object.keys(fn).forEach(function(k) {
-        wrapper[k] = fn[k];
+      Object.keys(fn).forEach(function(k2) {
+        wrapper[k2] = fn[k2];
       });
       return wrapper;
       function wrapper() {
@@ -239,8 +239,8 @@ var require_wrappy = __commonJS({
         var ret = fn.apply(this, args);
         var cb2 = args[args.length - 1];
         if (typeof ret === "function" && ret !== cb2) {
-          Object.keys(cb2).forEach(function(k) {
-            ret[k] = cb2[k];
+          Object.keys(cb2).forEach(function(k2) {
+            ret[k2] = cb2[k2];
           });
         }
         return ret;
@@ -270,25 +270,25 @@ var require_once = __commonJS({
       });
     });
     function once(fn) {
-      var f = function() {
-        if (f.called) return f.value;
-        f.called = true;
-        return f.value = fn.apply(this, arguments);
+      var f2 = function() {
+        if (f2.called) return f2.value;
+        f2.called = true;
+        return f2.value = fn.apply(this, arguments);
       };
-      f.called = false;
-      return f;
+      f2.called = false;
+      return f2;
     }
     function onceStrict(fn) {
-      var f = function() {
-        if (f.called)
-          throw new Error(f.onceError);
-        f.called = true;
-        return f.value = fn.apply(this, arguments);
+      var f2 = function() {
+        if (f2.called)
+          throw new Error(f2.onceError);
+        f2.called = true;
+        return f2.value = fn.apply(this, arguments);
       };
       var name = fn.name || "Function wrapped with `once`";
-      f.onceError = name + " shouldn't be called more than once";
-      f.called = false;
-      return f;
+      f2.onceError = name + " shouldn't be called more than once";
+      f2.called = false;
+      return f2;
     }
   }
 });
@@ -1821,22 +1821,22 @@ var require_split_property_key = __commonJS({
       let backslash = false;
       let segment = "";
       for (let i = 0; i < key.length; i++) {
-        const c = key.charAt(i);
-        if (c === "\\") {
+        const c2 = key.charAt(i);
+        if (c2 === "\\") {
           backslash = true;
           continue;
         }
         if (backslash) {
           backslash = false;
-          segment += c;
+          segment += c2;
           continue;
         }
-        if (c === ".") {
+        if (c2 === ".") {
           result.push(segment);
           segment = "";
           continue;
         }
-        segment += c;
+        segment += c2;
       }
       if (segment.length) {
         result.push(segment);
@@ -2303,40 +2303,40 @@ var require_dateformat = __commonJS({
               gmt = true;
             }
           }
-          var _ = function _2() {
+          var _2 = function _3() {
             return utc ? "getUTC" : "get";
           };
           var _d = function d() {
-            return date5[_() + "Date"]();
+            return date5[_2() + "Date"]();
           };
-          var D = function D2() {
-            return date5[_() + "Day"]();
+          var D2 = function D3() {
+            return date5[_2() + "Day"]();
           };
           var _m = function m() {
-            return date5[_() + "Month"]();
+            return date5[_2() + "Month"]();
           };
-          var y = function y2() {
-            return date5[_() + "FullYear"]();
+          var y2 = function y3() {
+            return date5[_2() + "FullYear"]();
           };
-          var _H = function H() {
-            return date5[_() + "Hours"]();
+          var _H = function H2() {
+            return date5[_2() + "Hours"]();
           };
-          var _M = function M() {
-            return date5[_() + "Minutes"]();
+          var _M = function M2() {
+            return date5[_2() + "Minutes"]();
           };
-          var _s = function s() {
-            return date5[_() + "Seconds"]();
+          var _s = function s3() {
+            return date5[_2() + "Seconds"]();
           };
-          var _L = function L() {
-            return date5[_() + "Milliseconds"]();
+          var _L = function L2() {
+            return date5[_2() + "Milliseconds"]();
           };
           var _o = function o() {
             return utc ? 0 : date5.getTimezoneOffset();
           };
-          var _W = function W() {
+          var _W = function W2() {
             return getWeek(date5);
           };
-          var _N = function N() {
+          var _N = function N2() {
             return getDayOfWeek(date5);
           };
           var flags = { d: function d() {
@@ -2344,13 +2344,13 @@ var require_dateformat = __commonJS({
           }, dd: function dd() {
             return pad(_d());
           }, ddd: function ddd() {
-            return dateFormat.i18n.dayNames[D()];
+            return dateFormat.i18n.dayNames[D2()];
           }, DDD: function DDD() {
-            return getDayName({ y: y(), m: _m(), d: _d(), _: _(), dayName: dateFormat.i18n.dayNames[D()], short: true });
+            return getDayName({ y: y2(), m: _m(), d: _d(), _: _2(), dayName: dateFormat.i18n.dayNames[D2()], short: true });
           }, dddd: function dddd() {
-            return dateFormat.i18n.dayNames[D() + 7];
+            return dateFormat.i18n.dayNames[D2() + 7];
           }, DDDD: function DDDD() {
-            return getDayName({ y: y(), m: _m(), d: _d(), _: _(), dayName: dateFormat.i18n.dayNames[D() + 7] });
+            return getDayName({ y: y2(), m: _m(), d: _d(), _: _2(), dayName: dateFormat.i18n.dayNames[D2() + 7] });
           }, m: function m() {
             return _m() + 1;
           }, mm: function mm() {
@@ -2360,50 +2360,50 @@ var require_dateformat = __commonJS({
           }, mmmm: function mmmm() {
             return dateFormat.i18n.monthNames[_m() + 12];
           }, yy: function yy() {
-            return String(y()).slice(2);
+            return String(y2()).slice(2);
           }, yyyy: function yyyy() {
-            return pad(y(), 4);
+            return pad(y2(), 4);
           }, h: function h() {
             return _H() % 12 || 12;
           }, hh: function hh() {
             return pad(_H() % 12 || 12);
-          }, H: function H() {
+          }, H: function H2() {
             return _H();
           }, HH: function HH() {
             return pad(_H());
-          }, M: function M() {
+          }, M: function M2() {
             return _M();
           }, MM: function MM() {
             return pad(_M());
-          }, s: function s() {
+          }, s: function s3() {
             return _s();
           }, ss: function ss() {
             return pad(_s());
           }, l: function l() {
             return pad(_L(), 3);
-          }, L: function L() {
+          }, L: function L2() {
             return pad(Math.floor(_L() / 10));
           }, t: function t() {
             return _H() < 12 ? dateFormat.i18n.timeNames[0] : dateFormat.i18n.timeNames[1];
           }, tt: function tt() {
             return _H() < 12 ? dateFormat.i18n.timeNames[2] : dateFormat.i18n.timeNames[3];
-          }, T: function T() {
+          }, T: function T2() {
             return _H() < 12 ? dateFormat.i18n.timeNames[4] : dateFormat.i18n.timeNames[5];
           }, TT: function TT() {
             return _H() < 12 ? dateFormat.i18n.timeNames[6] : dateFormat.i18n.timeNames[7];
-          }, Z: function Z() {
+          }, Z: function Z2() {
             return gmt ? "GMT" : utc ? "UTC" : (String(date5).match(timezone) || [""]).pop().replace(timezoneClip, "").replace(/GMT\+0000/g, "UTC");
           }, o: function o() {
             return (_o() > 0 ? "-" : "+") + pad(Math.floor(Math.abs(_o()) / 60) * 100 + Math.abs(_o()) % 60, 4);
           }, p: function p() {
             return (_o() > 0 ? "-" : "+") + pad(Math.floor(Math.abs(_o()) / 60), 2) + ":" + pad(Math.floor(Math.abs(_o()) % 60), 2);
-          }, S: function S() {
+          }, S: function S2() {
             return ["th", "st", "nd", "rd"][_d() % 10 > 3 ? 0 : (_d() % 100 - _d() % 10 != 10) * _d() % 10];
-          }, W: function W() {
+          }, W: function W2() {
             return _W();
           }, WW: function WW() {
             return pad(_W());
-          }, N: function N() {
+          }, N: function N2() {
             return _N();
           } };
           return mask.replace(token, function(match) {
@@ -2425,44 +2425,44 @@ var require_dateformat = __commonJS({
         return val;
       };
       var getDayName = function getDayName2(_ref) {
-        var y = _ref.y, m = _ref.m, d = _ref.d, _ = _ref._, dayName = _ref.dayName, _ref$short = _ref["short"], _short = _ref$short === void 0 ? false : _ref$short;
+        var y2 = _ref.y, m = _ref.m, d = _ref.d, _2 = _ref._, dayName = _ref.dayName, _ref$short = _ref["short"], _short = _ref$short === void 0 ? false : _ref$short;
         var today = /* @__PURE__ */ new Date();
         var yesterday = /* @__PURE__ */ new Date();
-        yesterday.setDate(yesterday[_ + "Date"]() - 1);
+        yesterday.setDate(yesterday[_2 + "Date"]() - 1);
         var tomorrow = /* @__PURE__ */ new Date();
-        tomorrow.setDate(tomorrow[_ + "Date"]() + 1);
+        tomorrow.setDate(tomorrow[_2 + "Date"]() + 1);
         var today_d = function today_d2() {
-          return today[_ + "Date"]();
+          return today[_2 + "Date"]();
         };
         var today_m = function today_m2() {
-          return today[_ + "Month"]();
+          return today[_2 + "Month"]();
         };
         var today_y = function today_y2() {
-          return today[_ + "FullYear"]();
+          return today[_2 + "FullYear"]();
         };
         var yesterday_d = function yesterday_d2() {
-          return yesterday[_ + "Date"]();
+          return yesterday[_2 + "Date"]();
         };
         var yesterday_m = function yesterday_m2() {
-          return yesterday[_ + "Month"]();
+          return yesterday[_2 + "Month"]();
         };
         var yesterday_y = function yesterday_y2() {
-          return yesterday[_ + "FullYear"]();
+          return yesterday[_2 + "FullYear"]();
         };
         var tomorrow_d = function tomorrow_d2() {
-          return tomorrow[_ + "Date"]();
+          return tomorrow[_2 + "Date"]();
         };
         var tomorrow_m = function tomorrow_m2() {
-          return tomorrow[_ + "Month"]();
+          return tomorrow[_2 + "Month"]();
         };
         var tomorrow_y = function tomorrow_y2() {
-          return tomorrow[_ + "FullYear"]();
+          return tomorrow[_2 + "FullYear"]();
         };
-        if (today_y() === y && today_m() === m && today_d() === d) {
+        if (today_y() === y2 && today_m() === m && today_d() === d) {
           return _short ? "Tdy" : "Today";
-        } else if (yesterday_y() === y && yesterday_m() === m && yesterday_d() === d) {
+        } else if (yesterday_y() === y2 && yesterday_m() === m && yesterday_d() === d) {
           return _short ? "Ysd" : "Yesterday";
-        } else if (tomorrow_y() === y && tomorrow_m() === m && tomorrow_d() === d) {
+        } else if (tomorrow_y() === y2 && tomorrow_m() === m && tomorrow_d() === d) {
           return _short ? "Tmw" : "Tomorrow";
         }
         return dayName;
@@ -2617,7 +2617,7 @@ var require_interpret_conditionals = __commonJS({
       messageFormat = messageFormat.replace(/[^\S\r\n]+/g, " ");
       messageFormat = messageFormat.replace(/\n[^\S\r\n]*\n/g, "\n");
       return messageFormat.trim();
-      function replacer(_, key, value) {
+      function replacer(_2, key, value) {
         const propertyValue = getPropertyValue(log, key);
         if (propertyValue && value.includes(key)) {
           return value.replace(new RegExp("{" + key + "}", "g"), propertyValue);
@@ -2782,7 +2782,7 @@ var require_fast_safe_stringify = __commonJS({
         } else {
           res = JSON.stringify(obj, replaceGetterValues(replacer), spacer);
         }
-      } catch (_) {
+      } catch (_2) {
         return JSON.stringify("[unable to serialize, circular reference is too complex to analyze]");
       } finally {
         while (arr.length !== 0) {
@@ -2796,36 +2796,36 @@ var require_fast_safe_stringify = __commonJS({
       }
       return res;
     }
-    function setReplace(replace, val, k, parent) {
-      var propertyDescriptor = Object.getOwnPropertyDescriptor(parent, k);
+    function setReplace(replace, val, k2, parent) {
+      var propertyDescriptor = Object.getOwnPropertyDescriptor(parent, k2);
       if (propertyDescriptor.get !== void 0) {
         if (propertyDescriptor.configurable) {
-          Object.defineProperty(parent, k, { value: replace });
-          arr.push([parent, k, val, propertyDescriptor]);
+          Object.defineProperty(parent, k2, { value: replace });
+          arr.push([parent, k2, val, propertyDescriptor]);
         } else {
-          replacerStack.push([val, k, replace]);
+          replacerStack.push([val, k2, replace]);
         }
       } else {
-        parent[k] = replace;
-        arr.push([parent, k, val]);
+        parent[k2] = replace;
+        arr.push([parent, k2, val]);
       }
     }
-    function decirc(val, k, edgeIndex, stack, parent, depth, options2) {
+    function decirc(val, k2, edgeIndex, stack, parent, depth, options2) {
       depth += 1;
       var i;
       if (typeof val === "object" && val !== null) {
         for (i = 0; i < stack.length; i++) {
           if (stack[i] === val) {
-            setReplace(CIRCULAR_REPLACE_NODE, val, k, parent);
+            setReplace(CIRCULAR_REPLACE_NODE, val, k2, parent);
             return;
           }
         }
         if (typeof options2.depthLimit !== "undefined" && depth > options2.depthLimit) {
-          setReplace(LIMIT_REPLACE_NODE, val, k, parent);
+          setReplace(LIMIT_REPLACE_NODE, val, k2, parent);
           return;
         }
         if (typeof options2.edgesLimit !== "undefined" && edgeIndex + 1 > options2.edgesLimit) {
-          setReplace(LIMIT_REPLACE_NODE, val, k, parent);
+          setReplace(LIMIT_REPLACE_NODE, val, k2, parent);
           return;
         }
         stack.push(val);
@@ -2843,11 +2843,11 @@ var require_fast_safe_stringify = __commonJS({
         stack.pop();
       }
     }
-    function compareFunction(a, b) {
-      if (a < b) {
+    function compareFunction(a, b2) {
+      if (a < b2) {
         return -1;
       }
-      if (a > b) {
+      if (a > b2) {
         return 1;
       }
       return 0;
@@ -2864,7 +2864,7 @@ var require_fast_safe_stringify = __commonJS({
         } else {
           res = JSON.stringify(tmp, replaceGetterValues(replacer), spacer);
         }
-      } catch (_) {
+      } catch (_2) {
         return JSON.stringify("[unable to serialize, circular reference is too complex to analyze]");
       } finally {
         while (arr.length !== 0) {
@@ -2878,13 +2878,13 @@ var require_fast_safe_stringify = __commonJS({
       }
       return res;
     }
-    function deterministicDecirc(val, k, edgeIndex, stack, parent, depth, options2) {
+    function deterministicDecirc(val, k2, edgeIndex, stack, parent, depth, options2) {
       depth += 1;
       var i;
       if (typeof val === "object" && val !== null) {
         for (i = 0; i < stack.length; i++) {
           if (stack[i] === val) {
-            setReplace(CIRCULAR_REPLACE_NODE, val, k, parent);
+            setReplace(CIRCULAR_REPLACE_NODE, val, k2, parent);
             return;
           }
         }
@@ -2892,15 +2892,15 @@ var require_fast_safe_stringify = __commonJS({
           if (typeof val.toJSON === "function") {
             return;
           }
-        } catch (_) {
+        } catch (_2) {
           return;
         }
         if (typeof options2.depthLimit !== "undefined" && depth > options2.depthLimit) {
-          setReplace(LIMIT_REPLACE_NODE, val, k, parent);
+          setReplace(LIMIT_REPLACE_NODE, val, k2, parent);
           return;
         }
         if (typeof options2.edgesLimit !== "undefined" && edgeIndex + 1 > options2.edgesLimit) {
-          setReplace(LIMIT_REPLACE_NODE, val, k, parent);
+          setReplace(LIMIT_REPLACE_NODE, val, k2, parent);
           return;
         }
         stack.push(val);
@@ -2917,8 +2917,8 @@ var require_fast_safe_stringify = __commonJS({
             tmp[key] = val[key];
           }
           if (typeof parent !== "undefined") {
-            arr.push([parent, k, val]);
-            parent[k] = tmp;
+            arr.push([parent, k2, val]);
+            parent[k2] = tmp;
           } else {
             return tmp;
           }
@@ -2927,8 +2927,8 @@ var require_fast_safe_stringify = __commonJS({
       }
     }
     function replaceGetterValues(replacer) {
-      replacer = typeof replacer !== "undefined" ? replacer : function(k, v) {
-        return v;
+      replacer = typeof replacer !== "undefined" ? replacer : function(k2, v2) {
+        return v2;
       };
       return function(key, val) {
         if (replacerStack.length > 0) {
@@ -2971,9 +2971,9 @@ var require_prettify_error = __commonJS({
       const joinedLines = joinLinesWithIndentation({ input: lines, ident, eol });
       const safeKeyName = stripUnsafeControlChars(keyName);
       const splitLines = `${ident}${safeKeyName}: ${joinedLines}${eol}`.split(eol);
-      for (let j = 0; j < splitLines.length; j += 1) {
-        if (j !== 0) result += eol;
-        const line = splitLines[j];
+      for (let j2 = 0; j2 < splitLines.length; j2 += 1) {
+        if (j2 !== 0) result += eol;
+        const line = splitLines[j2];
         if (/^\s*"stack"/.test(line)) {
           const matches = /^(\s*"stack":)\s*(".*"),?$/.exec(line);
           if (matches && matches.length === 3) {
@@ -3025,13 +3025,13 @@ var require_prettify_object = __commonJS({
       const keysToIgnore = [].concat(skipKeys);
       if (excludeLoggerKeys === true) Array.prototype.push.apply(keysToIgnore, LOGGER_KEYS);
       let result = "";
-      const { plain, errors } = Object.entries(log).reduce(({ plain: plain2, errors: errors2 }, [k, v]) => {
-        if (keysToIgnore.includes(k) === false) {
-          const pretty = typeof customPrettifiers[k] === "function" ? customPrettifiers[k](v, k, log, { colors: colorizer.colors }) : v;
-          if (errorLikeKeys.includes(k)) {
-            errors2[k] = pretty;
+      const { plain, errors } = Object.entries(log).reduce(({ plain: plain2, errors: errors2 }, [k2, v2]) => {
+        if (keysToIgnore.includes(k2) === false) {
+          const pretty = typeof customPrettifiers[k2] === "function" ? customPrettifiers[k2](v2, k2, log, { colors: colorizer.colors }) : v2;
+          if (errorLikeKeys.includes(k2)) {
+            errors2[k2] = pretty;
           } else {
-            plain2[k] = pretty;
+            plain2[k2] = pretty;
           }
         }
         return { plain: plain2, errors: errors2 };
@@ -3089,9 +3089,9 @@ var require_prettify_error_log = __commonJS({
         const excludeProperties = LOGGER_KEYS.concat(messageKey, "type", "stack");
         let propertiesToPrint;
         if (errorProperties[0] === "*") {
-          propertiesToPrint = Object.keys(log).filter((k) => excludeProperties.includes(k) === false);
+          propertiesToPrint = Object.keys(log).filter((k2) => excludeProperties.includes(k2) === false);
         } else {
-          propertiesToPrint = errorProperties.filter((k) => excludeProperties.includes(k) === false);
+          propertiesToPrint = errorProperties.filter((k2) => excludeProperties.includes(k2) === false);
         }
         for (let i = 0; i < propertiesToPrint.length; i += 1) {
           const key = propertiesToPrint[i];
@@ -3369,7 +3369,7 @@ var require_secure_json_parse = __commonJS({
       }
       return obj;
     }
-    function parse6(text, reviver, options2) {
+    function parse7(text, reviver, options2) {
       const { stackTraceLimit } = Error;
       Error.stackTraceLimit = 0;
       try {
@@ -3391,9 +3391,9 @@ var require_secure_json_parse = __commonJS({
       }
       return result;
     }
-    module2.exports = parse6;
-    module2.exports.default = parse6;
-    module2.exports.parse = parse6;
+    module2.exports = parse7;
+    module2.exports.default = parse7;
+    module2.exports.parse = parse7;
     module2.exports.safeParse = safeParse3;
     module2.exports.scan = filter;
   }
@@ -4045,7 +4045,7 @@ var require_caller = __commonJS({
     "use strict";
     var util = require("node:util");
     var getCallSites = util.getCallSites ?? util.getCallSite;
-    function noOpPrepareStackTrace(_, stack) {
+    function noOpPrepareStackTrace(_2, stack) {
       return stack;
     }
     module2.exports = function getCallers() {
@@ -4611,9 +4611,9 @@ var require_redaction = __commonJS({
           o[ns].push(...o[wildcardFirstSym] || []);
         }
         if (ns === wildcardFirstSym) {
-          Object.keys(o).forEach(function(k) {
-            if (o[k]) {
-              o[k].push(nextPath);
+          Object.keys(o).forEach(function(k2) {
+            if (o[k2]) {
+              o[k2].push(nextPath);
             }
           });
         }
@@ -4626,15 +4626,15 @@ var require_redaction = __commonJS({
       const topCensor = (...args) => {
         return typeof censor === "function" ? serialize(censor(...args)) : serialize(censor);
       };
-      return [...Object.keys(shape), ...Object.getOwnPropertySymbols(shape)].reduce((o, k) => {
-        if (shape[k] === null) {
-          o[k] = (value) => topCensor(value, [k]);
+      return [...Object.keys(shape), ...Object.getOwnPropertySymbols(shape)].reduce((o, k2) => {
+        if (shape[k2] === null) {
+          o[k2] = (value) => topCensor(value, [k2]);
         } else {
           const wrappedCensor = typeof censor === "function" ? (value, path2) => {
-            return censor(value, [k, ...path2]);
+            return censor(value, [k2, ...path2]);
           } : censor;
-          o[k] = Redact({
-            paths: shape[k],
+          o[k2] = Redact({
+            paths: shape[k2],
             censor: wrappedCensor,
             serialize,
             strict,
@@ -4703,32 +4703,32 @@ var require_quick_format_unescaped = __commonJS({
       }
     }
     module2.exports = format;
-    function format(f, args, opts) {
+    function format(f2, args, opts) {
       var ss = opts && opts.stringify || tryStringify;
       var offset = 1;
-      if (typeof f === "object" && f !== null) {
+      if (typeof f2 === "object" && f2 !== null) {
         var len = args.length + offset;
-        if (len === 1) return f;
+        if (len === 1) return f2;
         var objects = new Array(len);
-        objects[0] = ss(f);
+        objects[0] = ss(f2);
         for (var index = 1; index < len; index++) {
           objects[index] = ss(args[index]);
         }
         return objects.join(" ");
       }
-      if (typeof f !== "string") {
-        return f;
+      if (typeof f2 !== "string") {
+        return f2;
       }
       var argLen = args.length;
-      if (argLen === 0) return f;
+      if (argLen === 0) return f2;
       var str2 = "";
       var a = 1 - offset;
       var lastPos = -1;
-      var flen = f && f.length || 0;
+      var flen = f2 && f2.length || 0;
       for (var i = 0; i < flen; ) {
-        if (f.charCodeAt(i) === 37 && i + 1 < flen) {
+        if (f2.charCodeAt(i) === 37 && i + 1 < flen) {
           lastPos = lastPos > -1 ? lastPos : 0;
-          switch (f.charCodeAt(i + 1)) {
+          switch (f2.charCodeAt(i + 1)) {
             case 100:
             // 'd'
             case 102:
@@ -4736,7 +4736,7 @@ var require_quick_format_unescaped = __commonJS({
                 break;
               if (args[a] == null) break;
               if (lastPos < i)
-                str2 += f.slice(lastPos, i);
+                str2 += f2.slice(lastPos, i);
               str2 += Number(args[a]);
               lastPos = i + 2;
               i++;
@@ -4746,7 +4746,7 @@ var require_quick_format_unescaped = __commonJS({
                 break;
               if (args[a] == null) break;
               if (lastPos < i)
-                str2 += f.slice(lastPos, i);
+                str2 += f2.slice(lastPos, i);
               str2 += Math.floor(Number(args[a]));
               lastPos = i + 2;
               i++;
@@ -4760,7 +4760,7 @@ var require_quick_format_unescaped = __commonJS({
                 break;
               if (args[a] === void 0) break;
               if (lastPos < i)
-                str2 += f.slice(lastPos, i);
+                str2 += f2.slice(lastPos, i);
               var type2 = typeof args[a];
               if (type2 === "string") {
                 str2 += "'" + args[a] + "'";
@@ -4782,14 +4782,14 @@ var require_quick_format_unescaped = __commonJS({
               if (a >= argLen)
                 break;
               if (lastPos < i)
-                str2 += f.slice(lastPos, i);
+                str2 += f2.slice(lastPos, i);
               str2 += String(args[a]);
               lastPos = i + 2;
               i++;
               break;
             case 37:
               if (lastPos < i)
-                str2 += f.slice(lastPos, i);
+                str2 += f2.slice(lastPos, i);
               str2 += "%";
               lastPos = i + 2;
               i++;
@@ -4801,9 +4801,9 @@ var require_quick_format_unescaped = __commonJS({
         ++i;
       }
       if (lastPos === -1)
-        return f;
+        return f2;
       else if (lastPos < flen) {
-        str2 += f.slice(lastPos);
+        str2 += f2.slice(lastPos);
       }
       return str2;
     }
@@ -6369,7 +6369,7 @@ var require_tools = __commonJS({
     } = require_symbols();
     var { isMainThread } = require("worker_threads");
     var transport = require_transport();
-    var [nodeMajor] = process.versions.node.split(".").map((v) => Number(v));
+    var [nodeMajor] = process.versions.node.split(".").map((v2) => Number(v2));
     var asJsonChan = diagChan.tracingChannel("pino_asJson");
     var asString = nodeMajor >= 25 ? (str2) => JSON.stringify(str2) : _asString;
     function noop4() {
@@ -6629,11 +6629,11 @@ var require_tools = __commonJS({
     function stringify(obj, stringifySafeFn) {
       try {
         return JSON.stringify(obj);
-      } catch (_) {
+      } catch (_2) {
         try {
           const stringify2 = stringifySafeFn || this[stringifySafeSym];
           return stringify2(obj);
-        } catch (_2) {
+        } catch (_3) {
           return '"[unable to serialize, circular reference is too complex to analyze]"';
         }
       }
@@ -6726,12 +6726,12 @@ var require_levels = __commonJS({
       debug: (hook7) => genLog(DEFAULT_LEVELS.debug, hook7),
       trace: (hook7) => genLog(DEFAULT_LEVELS.trace, hook7)
     };
-    var nums = Object.keys(DEFAULT_LEVELS).reduce((o, k) => {
-      o[DEFAULT_LEVELS[k]] = k;
+    var nums = Object.keys(DEFAULT_LEVELS).reduce((o, k2) => {
+      o[DEFAULT_LEVELS[k2]] = k2;
       return o;
     }, {});
-    var initialLsCache = Object.keys(nums).reduce((o, k) => {
-      o[k] = '{"level":' + Number(k);
+    var initialLsCache = Object.keys(nums).reduce((o, k2) => {
+      o[k2] = '{"level":' + Number(k2);
       return o;
     }, {});
     function genLsCache(instance) {
@@ -6811,8 +6811,8 @@ var require_levels = __commonJS({
       return levelComparison;
     }
     function mappings(customLevels = null, useOnlyCustomLevels = false) {
-      const customNums = customLevels ? Object.keys(customLevels).reduce((o, k) => {
-        o[customLevels[k]] = k;
+      const customNums = customLevels ? Object.keys(customLevels).reduce((o, k2) => {
+        o[customLevels[k2]] = k2;
         return o;
       }, {}) : null;
       const labels = Object.assign(
@@ -6850,11 +6850,11 @@ var require_levels = __commonJS({
     }
     function assertNoLevelCollisions(levels, customLevels) {
       const { labels, values } = levels;
-      for (const k in customLevels) {
-        if (k in values) {
+      for (const k2 in customLevels) {
+        if (k2 in values) {
           throw Error("levels cannot be overridden");
         }
-        if (customLevels[k] in labels) {
+        if (customLevels[k2] in labels) {
           throw Error("pre-existing level values cannot be used for new levels");
         }
       }
@@ -7005,8 +7005,8 @@ var require_proto = __commonJS({
       }
       if (options2.hasOwnProperty("serializers") === true) {
         instance[serializersSym] = /* @__PURE__ */ Object.create(null);
-        for (const k in serializers) {
-          instance[serializersSym][k] = serializers[k];
+        for (const k2 in serializers) {
+          instance[serializersSym][k2] = serializers[k2];
         }
         const parentSymbols = Object.getOwnPropertySymbols(serializers);
         for (var i = 0; i < parentSymbols.length; i++) {
@@ -7099,7 +7099,7 @@ var require_proto = __commonJS({
       if (mixin) {
         obj = mixinMergeStrategy(obj, mixin(obj, num, this));
       }
-      const s = this[asJsonSym](obj, msg, num, t);
+      const s3 = this[asJsonSym](obj, msg, num, t);
       const stream = this[streamSym];
       if (stream[needsMetadataGsym] === true) {
         stream.lastLevel = num;
@@ -7108,7 +7108,7 @@ var require_proto = __commonJS({
         stream.lastTime = t.slice(this[timeSliceIndexSym]);
         stream.lastLogger = this;
       }
-      stream.write(streamWriteHook ? streamWriteHook(s) : s);
+      stream.write(streamWriteHook ? streamWriteHook(s3) : s3);
     }
     function flush(cb) {
       if (cb != null && typeof cb !== "function") {
@@ -7833,7 +7833,7 @@ var require_multistream = __commonJS({
       }
       function remove(id) {
         const { streams } = this;
-        const index = streams.findIndex((s) => s.id === id);
+        const index = streams.findIndex((s3) => s3.id === id);
         if (index >= 0) {
           streams.splice(index, 1);
           streams.sort(compareByLevel);
@@ -7872,8 +7872,8 @@ var require_multistream = __commonJS({
         };
       }
     }
-    function compareByLevel(a, b) {
-      return a.level - b.level;
+    function compareByLevel(a, b2) {
+      return a.level - b2.level;
     }
     function initLoopVar(length, dedupe) {
       return dedupe ? length - 1 : 0;
@@ -8125,16 +8125,16 @@ var require_dist = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.format = format;
-    exports2.parse = parse6;
+    exports2.parse = parse7;
     var TEXT_REGEXP = /^[\u0009\u0020-\u007e\u0080-\u00ff]*$/;
     var TOKEN_REGEXP = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
     var QUOTE_REGEXP = /[\\"]/g;
     var TYPE_REGEXP = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+\/[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
     var NullObject = /* @__PURE__ */ (() => {
-      const C = function() {
+      const C2 = function() {
       };
-      C.prototype = /* @__PURE__ */ Object.create(null);
-      return C;
+      C2.prototype = /* @__PURE__ */ Object.create(null);
+      return C2;
     })();
     function format(obj) {
       const { type: type2, parameters } = obj;
@@ -8152,7 +8152,7 @@ var require_dist = __commonJS({
       }
       return result;
     }
-    function parse6(header2, options2) {
+    function parse7(header2, options2) {
       const stopChar = options2?.comma === true ? COMMA : 65536;
       const len = header2.length;
       let index = skipOWS(header2, options2?.start ?? 0, len);
@@ -8270,19 +8270,19 @@ var require_light = __commonJS({
         return n && n["default"] || n;
       }
       var load2 = function(received, defaults2, onto = {}) {
-        var k, ref, v;
-        for (k in defaults2) {
-          v = defaults2[k];
-          onto[k] = (ref = received[k]) != null ? ref : v;
+        var k2, ref, v2;
+        for (k2 in defaults2) {
+          v2 = defaults2[k2];
+          onto[k2] = (ref = received[k2]) != null ? ref : v2;
         }
         return onto;
       };
       var overwrite = function(received, defaults2, onto = {}) {
-        var k, v;
-        for (k in received) {
-          v = received[k];
-          if (defaults2[k] !== void 0) {
-            onto[k] = v;
+        var k2, v2;
+        for (k2 in received) {
+          v2 = received[k2];
+          if (defaults2[k2] !== void 0) {
+            onto[k2] = v2;
           }
         }
         return onto;
@@ -8446,8 +8446,8 @@ var require_light = __commonJS({
                 return null;
               }
             });
-            return (await Promise.all(promises)).find(function(x) {
-              return x != null;
+            return (await Promise.all(promises)).find(function(x2) {
+              return x2 != null;
             });
           } catch (error62) {
             e = error62;
@@ -8468,9 +8468,9 @@ var require_light = __commonJS({
           this.Events = new Events$1(this);
           this._length = 0;
           this._lists = (function() {
-            var j, ref, results;
+            var j2, ref, results;
             results = [];
-            for (i = j = 1, ref = num_priorities; 1 <= ref ? j <= ref : j >= ref; i = 1 <= ref ? ++j : --j) {
+            for (i = j2 = 1, ref = num_priorities; 1 <= ref ? j2 <= ref : j2 >= ref; i = 1 <= ref ? ++j2 : --j2) {
               results.push(new DLList$1((() => {
                 return this.incr();
               }), (() => {
@@ -8506,9 +8506,9 @@ var require_light = __commonJS({
           });
         }
         getFirst(arr = this._lists) {
-          var j, len, list2;
-          for (j = 0, len = arr.length; j < len; j++) {
-            list2 = arr[j];
+          var j2, len, list2;
+          for (j2 = 0, len = arr.length; j2 < len; j2++) {
+            list2 = arr[j2];
             if (list2.length > 0) {
               return list2;
             }
@@ -8882,7 +8882,7 @@ var require_light = __commonJS({
           return (ref = this.status[this._jobs[id]]) != null ? ref : null;
         }
         statusJobs(status2) {
-          var k, pos, ref, results, v;
+          var k2, pos, ref, results, v2;
           if (status2 != null) {
             pos = this.status.indexOf(status2);
             if (pos < 0) {
@@ -8890,10 +8890,10 @@ var require_light = __commonJS({
             }
             ref = this._jobs;
             results = [];
-            for (k in ref) {
-              v = ref[k];
-              if (v === pos) {
-                results.push(k);
+            for (k2 in ref) {
+              v2 = ref[k2];
+              if (v2 === pos) {
+                results.push(k2);
               }
             }
             return results;
@@ -8902,8 +8902,8 @@ var require_light = __commonJS({
           }
         }
         statusCounts() {
-          return this.counts.reduce(((acc, v, i) => {
-            acc[this.status[i]] = v;
+          return this.counts.reduce(((acc, v2, i) => {
+            acc[this.status[i]] = v2;
             return acc;
           }), {});
         }
@@ -9020,14 +9020,14 @@ var require_light = __commonJS({
             return instance != null || deleted > 0;
           }
           limiters() {
-            var k, ref, results, v;
+            var k2, ref, results, v2;
             ref = this.instances;
             results = [];
-            for (k in ref) {
-              v = ref[k];
+            for (k2 in ref) {
+              v2 = ref[k2];
               results.push({
-                key: k,
-                limiter: v
+                key: k2,
+                limiter: v2
               });
             }
             return results;
@@ -9036,7 +9036,7 @@ var require_light = __commonJS({
             return Object.keys(this.instances);
           }
           async clusterKeys() {
-            var cursor, end, found2, i, k, keys, len, next, start;
+            var cursor, end, found2, i, k2, keys, len, next, start;
             if (this.connection == null) {
               return this.Promise.resolve(this.keys());
             }
@@ -9048,8 +9048,8 @@ var require_light = __commonJS({
               [next, found2] = await this.connection.__runCommand__(["scan", cursor != null ? cursor : 0, "match", `b_${this.id}-*_settings`, "count", 1e4]);
               cursor = ~~next;
               for (i = 0, len = found2.length; i < len; i++) {
-                k = found2[i];
-                keys.push(k.slice(start, -end));
+                k2 = found2[i];
+                keys.push(k2.slice(start, -end));
               }
             }
             return keys;
@@ -9058,21 +9058,21 @@ var require_light = __commonJS({
             var base;
             clearInterval(this.interval);
             return typeof (base = this.interval = setInterval(async () => {
-              var e, k, ref, results, time3, v;
+              var e, k2, ref, results, time3, v2;
               time3 = Date.now();
               ref = this.instances;
               results = [];
-              for (k in ref) {
-                v = ref[k];
+              for (k2 in ref) {
+                v2 = ref[k2];
                 try {
-                  if (await v._store.__groupCheck__(time3)) {
-                    results.push(this.deleteKey(k));
+                  if (await v2._store.__groupCheck__(time3)) {
+                    results.push(this.deleteKey(k2));
                   } else {
                     results.push(void 0);
                   }
                 } catch (error62) {
                   e = error62;
-                  results.push(v.Events.trigger("error", e));
+                  results.push(v2.Events.trigger("error", e));
                 }
               }
               return results;
@@ -9374,14 +9374,14 @@ var require_light = __commonJS({
               return this.Promise.resolve(null);
             }, this._registerLock.schedule(() => {
               return this._submitLock.schedule(() => {
-                var k, ref, v;
+                var k2, ref, v2;
                 ref = this._scheduled;
-                for (k in ref) {
-                  v = ref[k];
-                  if (this.jobStatus(v.job.options.id) === "RUNNING") {
-                    clearTimeout(v.timeout);
-                    clearTimeout(v.expiration);
-                    v.job.doDrop({
+                for (k2 in ref) {
+                  v2 = ref[k2];
+                  if (this.jobStatus(v2.job.options.id) === "RUNNING") {
+                    clearTimeout(v2.timeout);
+                    clearTimeout(v2.expiration);
+                    v2.job.doDrop({
                       message: options2.dropErrorMessage
                     });
                   }
@@ -9582,19 +9582,19 @@ var require_parser = __commonJS({
   "node_modules/bottleneck/lib/parser.js"(exports2) {
     "use strict";
     exports2.load = function(received, defaults2, onto = {}) {
-      var k, ref, v;
-      for (k in defaults2) {
-        v = defaults2[k];
-        onto[k] = (ref = received[k]) != null ? ref : v;
+      var k2, ref, v2;
+      for (k2 in defaults2) {
+        v2 = defaults2[k2];
+        onto[k2] = (ref = received[k2]) != null ? ref : v2;
       }
       return onto;
     };
     exports2.overwrite = function(received, defaults2, onto = {}) {
-      var k, v;
-      for (k in received) {
-        v = received[k];
-        if (defaults2[k] !== void 0) {
-          onto[k] = v;
+      var k2, v2;
+      for (k2 in received) {
+        v2 = received[k2];
+        if (defaults2[k2] !== void 0) {
+          onto[k2] = v2;
         }
       }
       return onto;
@@ -9809,8 +9809,8 @@ var require_Events = __commonJS({
                 };
               })()
             );
-            return (yield Promise.all(promises)).find(function(x) {
-              return x != null;
+            return (yield Promise.all(promises)).find(function(x2) {
+              return x2 != null;
             });
           } catch (error62) {
             e = error62;
@@ -9841,9 +9841,9 @@ var require_Queues = __commonJS({
         this.Events = new Events2(this);
         this._length = 0;
         this._lists = function() {
-          var j, ref, results;
+          var j2, ref, results;
           results = [];
-          for (i = j = 1, ref = num_priorities; 1 <= ref ? j <= ref : j >= ref; i = 1 <= ref ? ++j : --j) {
+          for (i = j2 = 1, ref = num_priorities; 1 <= ref ? j2 <= ref : j2 >= ref; i = 1 <= ref ? ++j2 : --j2) {
             results.push(new DLList(() => {
               return this.incr();
             }, () => {
@@ -9879,9 +9879,9 @@ var require_Queues = __commonJS({
         });
       }
       getFirst(arr = this._lists) {
-        var j, len, list2;
-        for (j = 0, len = arr.length; j < len; j++) {
-          list2 = arr[j];
+        var j2, len, list2;
+        for (j2 = 0, len = arr.length; j2 < len; j2++) {
+          list2 = arr[j2];
           if (list2.length > 0) {
             return list2;
           }
@@ -10773,8 +10773,8 @@ var require_RedisConnection = __commonJS({
           });
         }
         _loadScripts() {
-          return this.Promise.all(Scripts.names.map((k) => {
-            return this._loadScript(k);
+          return this.Promise.all(Scripts.names.map((k2) => {
+            return this._loadScript(k2);
           }));
         }
         __runCommand__(cmd) {
@@ -10842,11 +10842,11 @@ var require_RedisConnection = __commonJS({
           return this.client.evalsha.bind(this.client);
         }
         disconnect(flush = true) {
-          var i, k, len, ref;
+          var i, k2, len, ref;
           ref = Object.keys(this.limiters);
           for (i = 0, len = ref.length; i < len; i++) {
-            k = ref[i];
-            clearInterval(this.limiters[k]._store.heartbeat);
+            k2 = ref[i];
+            clearInterval(this.limiters[k2]._store.heartbeat);
           }
           this.limiters = {};
           this.terminated = true;
@@ -11001,12 +11001,12 @@ var require_IORedisConnection = __commonJS({
         __runCommand__(cmd) {
           var _this = this;
           return _asyncToGenerator(function* () {
-            var _, deleted;
+            var _2, deleted;
             yield _this.ready;
             var _ref = yield _this.client.pipeline([cmd]).exec();
             var _ref2 = _slicedToArray(_ref, 1);
             var _ref2$ = _slicedToArray(_ref2[0], 2);
-            _ = _ref2$[0];
+            _2 = _ref2$[0];
             deleted = _ref2$[1];
             return deleted;
           })();
@@ -11046,11 +11046,11 @@ var require_IORedisConnection = __commonJS({
           return this.client[name].bind(this.client);
         }
         disconnect(flush = true) {
-          var i, k, len, ref;
+          var i, k2, len, ref;
           ref = Object.keys(this.limiters);
           for (i = 0, len = ref.length; i < len; i++) {
-            k = ref[i];
-            clearInterval(this.limiters[k]._store.heartbeat);
+            k2 = ref[i];
+            clearInterval(this.limiters[k2]._store.heartbeat);
           }
           this.limiters = {};
           this.terminated = true;
@@ -11304,20 +11304,20 @@ var require_RedisDatastore = __commonJS({
         })();
       }
       prepareArray(arr) {
-        var i, len, results, x;
+        var i, len, results, x2;
         results = [];
         for (i = 0, len = arr.length; i < len; i++) {
-          x = arr[i];
-          results.push(x != null ? x.toString() : "");
+          x2 = arr[i];
+          results.push(x2 != null ? x2.toString() : "");
         }
         return results;
       }
       prepareObject(obj) {
-        var arr, k, v;
+        var arr, k2, v2;
         arr = [];
-        for (k in obj) {
-          v = obj[k];
-          arr.push(k, v != null ? v.toString() : "");
+        for (k2 in obj) {
+          v2 = obj[k2];
+          arr.push(k2, v2 != null ? v2.toString() : "");
         }
         return arr;
       }
@@ -11332,8 +11332,8 @@ var require_RedisDatastore = __commonJS({
         args.unshift(clear ? 1 : 0, this.instance.version);
         return args;
       }
-      convertBool(b) {
-        return !!b;
+      convertBool(b2) {
+        return !!b2;
       }
       __updateSettings__(options2) {
         var _this4 = this;
@@ -11478,7 +11478,7 @@ var require_States = __commonJS({
         return (ref = this.status[this._jobs[id]]) != null ? ref : null;
       }
       statusJobs(status2) {
-        var k, pos, ref, results, v;
+        var k2, pos, ref, results, v2;
         if (status2 != null) {
           pos = this.status.indexOf(status2);
           if (pos < 0) {
@@ -11486,10 +11486,10 @@ var require_States = __commonJS({
           }
           ref = this._jobs;
           results = [];
-          for (k in ref) {
-            v = ref[k];
-            if (v === pos) {
-              results.push(k);
+          for (k2 in ref) {
+            v2 = ref[k2];
+            if (v2 === pos) {
+              results.push(k2);
             }
           }
           return results;
@@ -11498,8 +11498,8 @@ var require_States = __commonJS({
         }
       }
       statusCounts() {
-        return this.counts.reduce((acc, v, i) => {
-          acc[this.status[i]] = v;
+        return this.counts.reduce((acc, v2, i) => {
+          acc[this.status[i]] = v2;
           return acc;
         }, {});
       }
@@ -11740,14 +11740,14 @@ var require_Group = __commonJS({
           })();
         }
         limiters() {
-          var k, ref, results, v;
+          var k2, ref, results, v2;
           ref = this.instances;
           results = [];
-          for (k in ref) {
-            v = ref[k];
+          for (k2 in ref) {
+            v2 = ref[k2];
             results.push({
-              key: k,
-              limiter: v
+              key: k2,
+              limiter: v2
             });
           }
           return results;
@@ -11758,7 +11758,7 @@ var require_Group = __commonJS({
         clusterKeys() {
           var _this2 = this;
           return _asyncToGenerator2(function* () {
-            var cursor, end, found2, i, k, keys, len, next, start;
+            var cursor, end, found2, i, k2, keys, len, next, start;
             if (_this2.connection == null) {
               return _this2.Promise.resolve(_this2.keys());
             }
@@ -11773,8 +11773,8 @@ var require_Group = __commonJS({
               found2 = _ref2[1];
               cursor = ~~next;
               for (i = 0, len = found2.length; i < len; i++) {
-                k = found2[i];
-                keys.push(k.slice(start, -end));
+                k2 = found2[i];
+                keys.push(k2.slice(start, -end));
               }
             }
             return keys;
@@ -11786,21 +11786,21 @@ var require_Group = __commonJS({
           clearInterval(this.interval);
           return typeof (base = this.interval = setInterval(
             /* @__PURE__ */ _asyncToGenerator2(function* () {
-              var e, k, ref, results, time3, v;
+              var e, k2, ref, results, time3, v2;
               time3 = Date.now();
               ref = _this3.instances;
               results = [];
-              for (k in ref) {
-                v = ref[k];
+              for (k2 in ref) {
+                v2 = ref[k2];
                 try {
-                  if (yield v._store.__groupCheck__(time3)) {
-                    results.push(_this3.deleteKey(k));
+                  if (yield v2._store.__groupCheck__(time3)) {
+                    results.push(_this3.deleteKey(k2));
                   } else {
                     results.push(void 0);
                   }
                 } catch (error62) {
                   e = error62;
-                  results.push(v.Events.trigger("error", e));
+                  results.push(v2.Events.trigger("error", e));
                 }
               }
               return results;
@@ -12216,14 +12216,14 @@ var require_Bottleneck = __commonJS({
             return this.Promise.resolve(null);
           }, this._registerLock.schedule(() => {
             return this._submitLock.schedule(() => {
-              var k, ref, v;
+              var k2, ref, v2;
               ref = this._scheduled;
-              for (k in ref) {
-                v = ref[k];
-                if (this.jobStatus(v.job.options.id) === "RUNNING") {
-                  clearTimeout(v.timeout);
-                  clearTimeout(v.expiration);
-                  v.job.doDrop({
+              for (k2 in ref) {
+                v2 = ref[k2];
+                if (this.jobStatus(v2.job.options.id) === "RUNNING") {
+                  clearTimeout(v2.timeout);
+                  clearTimeout(v2.expiration);
+                  v2.job.doDrop({
                     message: options2.dropErrorMessage
                   });
                 }
@@ -12498,7 +12498,7 @@ var require_cjs2 = __commonJS({
     function propertyIsOnObject(object2, property) {
       try {
         return property in object2;
-      } catch (_) {
+      } catch (_2) {
         return false;
       }
     }
@@ -13025,13 +13025,13 @@ var require_applyReviver = __commonJS({
               val[i] = v1;
           }
         } else if (val instanceof Map) {
-          for (const k of Array.from(val.keys())) {
-            const v0 = val.get(k);
-            const v1 = applyReviver(reviver, val, k, v0);
+          for (const k2 of Array.from(val.keys())) {
+            const v0 = val.get(k2);
+            const v1 = applyReviver(reviver, val, k2, v0);
             if (v1 === void 0)
-              val.delete(k);
+              val.delete(k2);
             else if (v1 !== v0)
-              val.set(k, v1);
+              val.set(k2, v1);
           }
         } else if (val instanceof Set) {
           for (const v0 of Array.from(val)) {
@@ -13044,12 +13044,12 @@ var require_applyReviver = __commonJS({
             }
           }
         } else {
-          for (const [k, v0] of Object.entries(val)) {
-            const v1 = applyReviver(reviver, val, k, v0);
+          for (const [k2, v0] of Object.entries(val)) {
+            const v1 = applyReviver(reviver, val, k2, v0);
             if (v1 === void 0)
-              delete val[k];
+              delete val[k2];
             else if (v1 !== v0)
-              val[k] = v1;
+              val[k2] = v1;
           }
         }
       }
@@ -13066,7 +13066,7 @@ var require_toJS = __commonJS({
     var identity = require_identity();
     function toJS(value, arg, ctx) {
       if (Array.isArray(value))
-        return value.map((v, i) => toJS(v, String(i), ctx));
+        return value.map((v2, i) => toJS(v2, String(i), ctx));
       if (value && typeof value.toJSON === "function") {
         if (!ctx || !identity.hasAnchor(value))
           return value.toJSON(arg, ctx);
@@ -13232,9 +13232,9 @@ var require_Alias = __commonJS({
       } else if (identity.isCollection(node2)) {
         let count = 0;
         for (const item of node2.items) {
-          const c = getAliasCount(doc, item, anchors2);
-          if (c > count)
-            count = c;
+          const c2 = getAliasCount(doc, item, anchors2);
+          if (c2 > count)
+            count = c2;
         }
         return count;
       } else if (identity.isPair(node2)) {
@@ -13361,18 +13361,18 @@ var require_Collection = __commonJS({
     var identity = require_identity();
     var Node = require_Node();
     function collectionFromPath(schema2, path2, value) {
-      let v = value;
+      let v2 = value;
       for (let i = path2.length - 1; i >= 0; --i) {
-        const k = path2[i];
-        if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
+        const k2 = path2[i];
+        if (typeof k2 === "number" && Number.isInteger(k2) && k2 >= 0) {
           const a = [];
-          a[k] = v;
-          v = a;
+          a[k2] = v2;
+          v2 = a;
         } else {
-          v = /* @__PURE__ */ new Map([[k, v]]);
+          v2 = /* @__PURE__ */ new Map([[k2, v2]]);
         }
       }
-      return createNode.createNode(v, void 0, {
+      return createNode.createNode(v2, void 0, {
         aliasDuplicateObjects: false,
         keepUndefined: false,
         onAnchor: () => {
@@ -13588,12 +13588,12 @@ var require_foldFlowLines = __commonJS({
                 ch = text[i += 1];
                 overflow = true;
               }
-              const j = i > escEnd + 1 ? i - 2 : escStart - 1;
-              if (escapedFolds[j])
+              const j2 = i > escEnd + 1 ? i - 2 : escStart - 1;
+              if (escapedFolds[j2])
                 return text;
-              folds.push(j);
-              escapedFolds[j] = true;
-              end = j + endStep;
+              folds.push(j2);
+              escapedFolds[j2] = true;
+              end = j2 + endStep;
               split = void 0;
             } else {
               overflow = true;
@@ -14344,9 +14344,9 @@ var require_Pair = __commonJS({
     var addPairToJSMap = require_addPairToJSMap();
     var identity = require_identity();
     function createPair(key, value, ctx) {
-      const k = createNode.createNode(key, void 0, ctx);
-      const v = createNode.createNode(value, void 0, ctx);
-      return new Pair(k, v);
+      const k2 = createNode.createNode(key, void 0, ctx);
+      const v2 = createNode.createNode(value, void 0, ctx);
+      return new Pair(k2, v2);
     }
     var Pair = class _Pair {
       constructor(key, value = null) {
@@ -14362,7 +14362,7 @@ var require_Pair = __commonJS({
           value = value.clone(schema2);
         return new _Pair(key, value);
       }
-      toJSON(_, ctx) {
+      toJSON(_2, ctx) {
         const pair = ctx?.mapAsMap ? /* @__PURE__ */ new Map() : {};
         return addPairToJSMap.addPairToJSMap(ctx, pair, this);
       }
@@ -14537,12 +14537,12 @@ var require_YAMLMap = __commonJS({
     var Pair = require_Pair();
     var Scalar = require_Scalar();
     function findPair(items, key) {
-      const k = identity.isScalar(key) ? key.value : key;
+      const k2 = identity.isScalar(key) ? key.value : key;
       for (const it of items) {
         if (identity.isPair(it)) {
-          if (it.key === key || it.key === k)
+          if (it.key === key || it.key === k2)
             return it;
-          if (identity.isScalar(it.key) && it.key.value === k)
+          if (identity.isScalar(it.key) && it.key.value === k2)
             return it;
         }
       }
@@ -14639,7 +14639,7 @@ var require_YAMLMap = __commonJS({
        * @param {Class} Type - If set, forces the returned collection type
        * @returns Instance of Type, Map, or Object
        */
-      toJSON(_, ctx, Type2) {
+      toJSON(_2, ctx, Type2) {
         const map3 = Type2 ? new Type2() : ctx?.mapAsMap ? /* @__PURE__ */ new Map() : {};
         if (ctx?.onCreate)
           ctx.onCreate(map3);
@@ -14762,7 +14762,7 @@ var require_YAMLSeq = __commonJS({
         else
           this.items[idx] = value;
       }
-      toJSON(_, ctx) {
+      toJSON(_2, ctx) {
         const seq2 = [];
         if (ctx?.onCreate)
           ctx.onCreate(seq2);
@@ -15146,10 +15146,10 @@ var require_binary = __commonJS({
         if (typeof node_buffer.Buffer === "function") {
           str2 = buf instanceof node_buffer.Buffer ? buf.toString("base64") : node_buffer.Buffer.from(buf.buffer).toString("base64");
         } else if (typeof btoa === "function") {
-          let s = "";
+          let s3 = "";
           for (let i = 0; i < buf.length; ++i)
-            s += String.fromCharCode(buf[i]);
-          str2 = btoa(s);
+            s3 += String.fromCharCode(buf[i]);
+          str2 = btoa(s3);
         } else {
           throw new Error("This environment does not support writing binary tags; either Buffer or btoa is required");
         }
@@ -15271,9 +15271,9 @@ var require_omap = __commonJS({
        * If `ctx` is given, the return type is actually `Map<unknown, unknown>`,
        * but TypeScript won't allow widening the signature of a child method.
        */
-      toJSON(_, ctx) {
+      toJSON(_2, ctx) {
         if (!ctx)
-          return super.toJSON(_);
+          return super.toJSON(_2);
         const map3 = /* @__PURE__ */ new Map();
         if (ctx?.onCreate)
           ctx.onCreate(map3);
@@ -15393,9 +15393,9 @@ var require_float2 = __commonJS({
         const node2 = new Scalar.Scalar(parseFloat(str2.replace(/_/g, "")));
         const dot = str2.indexOf(".");
         if (dot !== -1) {
-          const f = str2.substring(dot + 1).replace(/_/g, "");
-          if (f[f.length - 1] === "0")
-            node2.minFractionDigits = f.length;
+          const f2 = str2.substring(dot + 1).replace(/_/g, "");
+          if (f2[f2.length - 1] === "0")
+            node2.minFractionDigits = f2.length;
         }
         return node2;
       },
@@ -15528,8 +15528,8 @@ var require_set = __commonJS({
           this.items.push(new Pair.Pair(key));
         }
       }
-      toJSON(_, ctx) {
-        return super.toJSON(_, ctx, Set);
+      toJSON(_2, ctx) {
+        return super.toJSON(_2, ctx, Set);
       }
       toString(ctx, onComment, onChompKeep) {
         if (!ctx)
@@ -15810,7 +15810,7 @@ var require_Schema = __commonJS({
     var seq2 = require_seq();
     var string4 = require_string();
     var tags = require_tags();
-    var sortMapEntriesByKey = (a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+    var sortMapEntriesByKey = (a, b2) => a.key < b2.key ? -1 : a.key > b2.key ? 1 : 0;
     var Schema2 = class _Schema {
       constructor({ compat, customTags, merge: merge5, resolveKnownTags, schema: schema2, sortMapEntries, toStringDefaults }) {
         this.compat = Array.isArray(compat) ? tags.getTags(compat, "compat") : compat ? tags.getTags(null, compat) : null;
@@ -16018,7 +16018,7 @@ var require_Document = __commonJS({
           value = replacer.call({ "": value }, "", value);
           _replacer = replacer;
         } else if (Array.isArray(replacer)) {
-          const keyToStr = (v) => typeof v === "number" || v instanceof String || v instanceof Number;
+          const keyToStr = (v2) => typeof v2 === "number" || v2 instanceof String || v2 instanceof Number;
           const asStr = replacer.filter(keyToStr).map(String);
           if (asStr.length > 0)
             replacer = replacer.concat(asStr);
@@ -16053,9 +16053,9 @@ var require_Document = __commonJS({
        * recursively wrapping all values as `Scalar` or `Collection` nodes.
        */
       createPair(key, value, options2 = {}) {
-        const k = this.createNode(key, null, options2);
-        const v = this.createNode(value, null, options2);
-        return new Pair.Pair(k, v);
+        const k2 = this.createNode(key, null, options2);
+        const v2 = this.createNode(value, null, options2);
+        return new Pair.Pair(k2, v2);
       }
       /**
        * Removes a value from the document.
@@ -16207,8 +16207,8 @@ var require_Document = __commonJS({
         if (this.errors.length > 0)
           throw new Error("Document with errors cannot be stringified");
         if ("indent" in options2 && (!Number.isInteger(options2.indent) || Number(options2.indent) <= 0)) {
-          const s = JSON.stringify(options2.indent);
-          throw new Error(`"indent" option must be a positive integer, not ${s}`);
+          const s3 = JSON.stringify(options2.indent);
+          throw new Error(`"indent" option must be a positive integer, not ${s3}`);
         }
         return stringifyDocument.stringifyDocument(this, options2);
       }
@@ -16490,7 +16490,7 @@ var require_util_map_includes = __commonJS({
       const { uniqueKeys } = ctx.options;
       if (uniqueKeys === false)
         return false;
-      const isEqual = typeof uniqueKeys === "function" ? uniqueKeys : (a, b) => a === b || identity.isScalar(a) && identity.isScalar(b) && a.value === b.value;
+      const isEqual = typeof uniqueKeys === "function" ? uniqueKeys : (a, b2) => a === b2 || identity.isScalar(a) && identity.isScalar(b2) && a.value === b2.value;
       return items.some((pair) => isEqual(pair.key, search));
     }
     exports2.mapIncludes = mapIncludes;
@@ -18421,12 +18421,12 @@ var require_lexer = __commonJS({
         if (ch === "-" || ch === ".") {
           if (!this.atEnd && !this.hasChars(4))
             return this.setNext("line-start");
-          const s = this.peek(3);
-          if ((s === "---" || s === "...") && isEmpty(this.charAt(3))) {
+          const s3 = this.peek(3);
+          if ((s3 === "---" || s3 === "...") && isEmpty(this.charAt(3))) {
             yield* this.pushCount(3);
             this.indentValue = 0;
             this.indentNext = 0;
-            return s === "---" ? "doc" : "stream";
+            return s3 === "---" ? "doc" : "stream";
           }
         }
         this.indentValue = yield* this.pushSpaces(false);
@@ -18731,11 +18731,11 @@ var require_lexer = __commonJS({
         return 0;
       }
       *pushToIndex(i, allowEmpty) {
-        const s = this.buffer.slice(this.pos, i);
-        if (s) {
-          yield s;
-          this.pos += s.length;
-          return s.length;
+        const s3 = this.buffer.slice(this.pos, i);
+        if (s3) {
+          yield s3;
+          this.pos += s3.length;
+          return s3.length;
         } else if (allowEmpty)
           yield "";
         return 0;
@@ -19783,7 +19783,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse6(src, reviver, options2) {
+    function parse7(src, reviver, options2) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -19824,7 +19824,7 @@ var require_public_api = __commonJS({
         return value.toString(options2);
       return new Document.Document(value, _replacer, options2).toString(options2);
     }
-    exports2.parse = parse6;
+    exports2.parse = parse7;
     exports2.parseAllDocuments = parseAllDocuments;
     exports2.parseDocument = parseDocument2;
     exports2.stringify = stringify;
@@ -19895,7 +19895,7 @@ var require_get_caller_file = __commonJS({
         throw new TypeError("getCallerFile(position) requires position be less then Error.stackTraceLimit but position was: `" + position + "` and Error.stackTraceLimit was: `" + Error.stackTraceLimit + "`");
       }
       var oldPrepareStackTrace = Error.prepareStackTrace;
-      Error.prepareStackTrace = function(_, stack2) {
+      Error.prepareStackTrace = function(_2, stack2) {
         return stack2;
       };
       var stack = new Error().stack;
@@ -20142,8 +20142,8 @@ module.exports = __toCommonJS(conductor_entry_exports);
 var import_promises2 = require("node:fs/promises");
 
 // node_modules/js-yaml/dist/js-yaml.mjs
-function getDefaultExportFromCjs(x) {
-  return x && x.__esModule && Object.prototype.hasOwnProperty.call(x, "default") ? x["default"] : x;
+function getDefaultExportFromCjs(x2) {
+  return x2 && x2.__esModule && Object.prototype.hasOwnProperty.call(x2, "default") ? x2["default"] : x2;
 }
 var jsYaml = {};
 var loader = {};
@@ -20606,14 +20606,14 @@ function requireInt() {
   hasRequiredInt = 1;
   const common2 = requireCommon();
   const Type2 = requireType();
-  function isHexCode(c) {
-    return c >= 48 && c <= 57 || c >= 65 && c <= 70 || c >= 97 && c <= 102;
+  function isHexCode(c2) {
+    return c2 >= 48 && c2 <= 57 || c2 >= 65 && c2 <= 70 || c2 >= 97 && c2 <= 102;
   }
-  function isOctCode(c) {
-    return c >= 48 && c <= 55;
+  function isOctCode(c2) {
+    return c2 >= 48 && c2 <= 55;
   }
-  function isDecCode(c) {
-    return c >= 48 && c <= 57;
+  function isDecCode(c2) {
+    return c2 >= 48 && c2 <= 57;
   }
   function resolveYamlInteger(data) {
     if (data === null) return false;
@@ -21139,48 +21139,48 @@ function requireLoader() {
   function _class(obj) {
     return Object.prototype.toString.call(obj);
   }
-  function isEol(c) {
-    return c === 10 || c === 13;
+  function isEol(c2) {
+    return c2 === 10 || c2 === 13;
   }
-  function isWhiteSpace(c) {
-    return c === 9 || c === 32;
+  function isWhiteSpace(c2) {
+    return c2 === 9 || c2 === 32;
   }
-  function isWsOrEol(c) {
-    return c === 9 || c === 32 || c === 10 || c === 13;
+  function isWsOrEol(c2) {
+    return c2 === 9 || c2 === 32 || c2 === 10 || c2 === 13;
   }
-  function isFlowIndicator(c) {
-    return c === 44 || c === 91 || c === 93 || c === 123 || c === 125;
+  function isFlowIndicator(c2) {
+    return c2 === 44 || c2 === 91 || c2 === 93 || c2 === 123 || c2 === 125;
   }
-  function fromHexCode(c) {
-    if (c >= 48 && c <= 57) {
-      return c - 48;
+  function fromHexCode(c2) {
+    if (c2 >= 48 && c2 <= 57) {
+      return c2 - 48;
     }
-    const lc = c | 32;
+    const lc = c2 | 32;
     if (lc >= 97 && lc <= 102) {
       return lc - 97 + 10;
     }
     return -1;
   }
-  function escapedHexLen(c) {
-    if (c === 120) {
+  function escapedHexLen(c2) {
+    if (c2 === 120) {
       return 2;
     }
-    if (c === 117) {
+    if (c2 === 117) {
       return 4;
     }
-    if (c === 85) {
+    if (c2 === 85) {
       return 8;
     }
     return 0;
   }
-  function fromDecimalCode(c) {
-    if (c >= 48 && c <= 57) {
-      return c - 48;
+  function fromDecimalCode(c2) {
+    if (c2 >= 48 && c2 <= 57) {
+      return c2 - 48;
     }
     return -1;
   }
-  function simpleEscapeSequence(c) {
-    switch (c) {
+  function simpleEscapeSequence(c2) {
+    switch (c2) {
       case 48:
         return "\0";
       case 97:
@@ -21221,13 +21221,13 @@ function requireLoader() {
         return "";
     }
   }
-  function charFromCodepoint(c) {
-    if (c <= 65535) {
-      return String.fromCharCode(c);
+  function charFromCodepoint(c2) {
+    if (c2 <= 65535) {
+      return String.fromCharCode(c2);
     }
     return String.fromCharCode(
-      (c - 65536 >> 10) + 55296,
-      (c - 65536 & 1023) + 56320
+      (c2 - 65536 >> 10) + 55296,
+      (c2 - 65536 & 1023) + 56320
     );
   }
   function setProperty(object2, key, value) {
@@ -22656,39 +22656,39 @@ function requireDumper() {
     }
     return false;
   }
-  function isWhitespace(c) {
-    return c === CHAR_SPACE || c === CHAR_TAB;
+  function isWhitespace(c2) {
+    return c2 === CHAR_SPACE || c2 === CHAR_TAB;
   }
-  function isPrintable(c) {
-    return c >= 32 && c <= 126 || c >= 161 && c <= 55295 && c !== 8232 && c !== 8233 || c >= 57344 && c <= 65533 && c !== CHAR_BOM || c >= 65536 && c <= 1114111;
+  function isPrintable(c2) {
+    return c2 >= 32 && c2 <= 126 || c2 >= 161 && c2 <= 55295 && c2 !== 8232 && c2 !== 8233 || c2 >= 57344 && c2 <= 65533 && c2 !== CHAR_BOM || c2 >= 65536 && c2 <= 1114111;
   }
-  function isNsCharOrWhitespace(c) {
-    return isPrintable(c) && c !== CHAR_BOM && // - b-char
-    c !== CHAR_CARRIAGE_RETURN && c !== CHAR_LINE_FEED;
+  function isNsCharOrWhitespace(c2) {
+    return isPrintable(c2) && c2 !== CHAR_BOM && // - b-char
+    c2 !== CHAR_CARRIAGE_RETURN && c2 !== CHAR_LINE_FEED;
   }
-  function isPlainSafe(c, prev, inblock) {
-    const cIsNsCharOrWhitespace = isNsCharOrWhitespace(c);
-    const cIsNsChar = cIsNsCharOrWhitespace && !isWhitespace(c);
+  function isPlainSafe(c2, prev, inblock) {
+    const cIsNsCharOrWhitespace = isNsCharOrWhitespace(c2);
+    const cIsNsChar = cIsNsCharOrWhitespace && !isWhitespace(c2);
     return (
       // ns-plain-safe
       (inblock ? cIsNsCharOrWhitespace : cIsNsCharOrWhitespace && // - c-flow-indicator
-      c !== CHAR_COMMA && c !== CHAR_LEFT_SQUARE_BRACKET && c !== CHAR_RIGHT_SQUARE_BRACKET && c !== CHAR_LEFT_CURLY_BRACKET && c !== CHAR_RIGHT_CURLY_BRACKET) && // ns-plain-char
-      c !== CHAR_SHARP && // false on '#'
+      c2 !== CHAR_COMMA && c2 !== CHAR_LEFT_SQUARE_BRACKET && c2 !== CHAR_RIGHT_SQUARE_BRACKET && c2 !== CHAR_LEFT_CURLY_BRACKET && c2 !== CHAR_RIGHT_CURLY_BRACKET) && // ns-plain-char
+      c2 !== CHAR_SHARP && // false on '#'
       !(prev === CHAR_COLON && !cIsNsChar) || // false on ': '
-      isNsCharOrWhitespace(prev) && !isWhitespace(prev) && c === CHAR_SHARP || // change to true on '[^ ]#'
+      isNsCharOrWhitespace(prev) && !isWhitespace(prev) && c2 === CHAR_SHARP || // change to true on '[^ ]#'
       prev === CHAR_COLON && cIsNsChar
     );
   }
-  function isPlainSafeFirst(c) {
-    return isPrintable(c) && c !== CHAR_BOM && !isWhitespace(c) && // - s-white
+  function isPlainSafeFirst(c2) {
+    return isPrintable(c2) && c2 !== CHAR_BOM && !isWhitespace(c2) && // - s-white
     // - (c-indicator ::=
     // “-” | “?” | “:” | “,” | “[” | “]” | “{” | “}”
-    c !== CHAR_MINUS && c !== CHAR_QUESTION && c !== CHAR_COLON && c !== CHAR_COMMA && c !== CHAR_LEFT_SQUARE_BRACKET && c !== CHAR_RIGHT_SQUARE_BRACKET && c !== CHAR_LEFT_CURLY_BRACKET && c !== CHAR_RIGHT_CURLY_BRACKET && // | “#” | “&” | “*” | “!” | “|” | “=” | “>” | “'” | “"”
-    c !== CHAR_SHARP && c !== CHAR_AMPERSAND && c !== CHAR_ASTERISK && c !== CHAR_EXCLAMATION && c !== CHAR_VERTICAL_LINE && c !== CHAR_EQUALS && c !== CHAR_GREATER_THAN && c !== CHAR_SINGLE_QUOTE && c !== CHAR_DOUBLE_QUOTE && // | “%” | “@” | “`”)
-    c !== CHAR_PERCENT && c !== CHAR_COMMERCIAL_AT && c !== CHAR_GRAVE_ACCENT;
+    c2 !== CHAR_MINUS && c2 !== CHAR_QUESTION && c2 !== CHAR_COLON && c2 !== CHAR_COMMA && c2 !== CHAR_LEFT_SQUARE_BRACKET && c2 !== CHAR_RIGHT_SQUARE_BRACKET && c2 !== CHAR_LEFT_CURLY_BRACKET && c2 !== CHAR_RIGHT_CURLY_BRACKET && // | “#” | “&” | “*” | “!” | “|” | “=” | “>” | “'” | “"”
+    c2 !== CHAR_SHARP && c2 !== CHAR_AMPERSAND && c2 !== CHAR_ASTERISK && c2 !== CHAR_EXCLAMATION && c2 !== CHAR_VERTICAL_LINE && c2 !== CHAR_EQUALS && c2 !== CHAR_GREATER_THAN && c2 !== CHAR_SINGLE_QUOTE && c2 !== CHAR_DOUBLE_QUOTE && // | “%” | “@” | “`”)
+    c2 !== CHAR_PERCENT && c2 !== CHAR_COMMERCIAL_AT && c2 !== CHAR_GRAVE_ACCENT;
   }
-  function isPlainSafeLast(c) {
-    return !isWhitespace(c) && c !== CHAR_COLON;
+  function isPlainSafeLast(c2) {
+    return !isWhitespace(c2) && c2 !== CHAR_COLON;
   }
   function codePointAt(string4, pos) {
     const first = string4.charCodeAt(pos);
@@ -23881,17 +23881,17 @@ function assertIs(_arg) {
 function assertNever(_x) {
   throw new Error("Unexpected value in exhaustive check");
 }
-function assert(_) {
+function assert(_2) {
 }
 function getEnumValues(entries) {
-  const numericValues = Object.values(entries).filter((v) => typeof v === "number");
-  const values = Object.entries(entries).filter(([k, _]) => numericValues.indexOf(+k) === -1).map(([_, v]) => v);
+  const numericValues = Object.values(entries).filter((v2) => typeof v2 === "number");
+  const values = Object.entries(entries).filter(([k2, _2]) => numericValues.indexOf(+k2) === -1).map(([_2, v2]) => v2);
   return values;
 }
 function joinValues(array2, separator = "|") {
   return array2.map((val) => stringifyPrimitive(val)).join(separator);
 }
-function jsonStringifyReplacer(_, value) {
+function jsonStringifyReplacer(_2, value) {
   if (typeof value === "bigint")
     return value.toString();
   return value;
@@ -23943,9 +23943,9 @@ function defineLazy(object2, key, getter) {
       }
       return value;
     },
-    set(v) {
+    set(v2) {
       Object.defineProperty(object2, key, {
-        value: v
+        value: v2
         // configurable: true,
       });
     },
@@ -24067,10 +24067,10 @@ var allowsEval = /* @__PURE__ */ cached(() => {
     return false;
   }
   try {
-    const F = Function;
-    new F("");
+    const F2 = Function;
+    new F2("");
     return true;
-  } catch (_) {
+  } catch (_2) {
     return false;
   }
 });
@@ -24191,31 +24191,31 @@ function normalizeParams(_params) {
 function createTransparentProxy(getter) {
   let target;
   return new Proxy({}, {
-    get(_, prop, receiver) {
+    get(_2, prop, receiver) {
       target ?? (target = getter());
       return Reflect.get(target, prop, receiver);
     },
-    set(_, prop, value, receiver) {
+    set(_2, prop, value, receiver) {
       target ?? (target = getter());
       return Reflect.set(target, prop, value, receiver);
     },
-    has(_, prop) {
+    has(_2, prop) {
       target ?? (target = getter());
       return Reflect.has(target, prop);
     },
-    deleteProperty(_, prop) {
+    deleteProperty(_2, prop) {
       target ?? (target = getter());
       return Reflect.deleteProperty(target, prop);
     },
-    ownKeys(_) {
+    ownKeys(_2) {
       target ?? (target = getter());
       return Reflect.ownKeys(target);
     },
-    getOwnPropertyDescriptor(_, prop) {
+    getOwnPropertyDescriptor(_2, prop) {
       target ?? (target = getter());
       return Reflect.getOwnPropertyDescriptor(target, prop);
     },
-    defineProperty(_, prop, descriptor) {
+    defineProperty(_2, prop, descriptor) {
       target ?? (target = getter());
       return Reflect.defineProperty(target, prop, descriptor);
     }
@@ -24229,8 +24229,8 @@ function stringifyPrimitive(value) {
   return `${value}`;
 }
 function optionalKeys(shape) {
-  return Object.keys(shape).filter((k) => {
-    return shape[k]._zod.optin !== void 0 && shape[k]._zod.optout === "optional";
+  return Object.keys(shape).filter((k2) => {
+    return shape[k2]._zod.optin !== void 0 && shape[k2]._zod.optout === "optional";
   });
 }
 var NUMBER_FORMAT_RANGES = /* @__PURE__ */ (() => ({
@@ -24307,8 +24307,8 @@ function safeExtend(schema2, shape) {
   }
   return clone(schema2, mergeDefs(schema2._zod.def, { shape: extended(schema2, shape) }));
 }
-function merge2(a, b) {
-  if (!b?._zod?.def) {
+function merge2(a, b2) {
+  if (!b2?._zod?.def) {
     throw new Error("Invalid input to merge: expected an object schema. To merge a plain shape, use `.extend()`.");
   }
   if (a._zod.def.checks?.length) {
@@ -24316,13 +24316,13 @@ function merge2(a, b) {
   }
   const newShape = {};
   mirrorShape(newShape, a, Reflect.ownKeys(sourceShape(a)));
-  mirrorShape(newShape, b, Reflect.ownKeys(sourceShape(b)));
+  mirrorShape(newShape, b2, Reflect.ownKeys(sourceShape(b2)));
   const def = mergeDefs(a._zod.def, {
     shape: newShape,
     get catchall() {
-      return b._zod.def.catchall;
+      return b2._zod.def.catchall;
     },
-    checks: b._zod.def.checks ?? []
+    checks: b2._zod.def.checks ?? []
   });
   return clone(a, def);
 }
@@ -24347,21 +24347,21 @@ function required(Class2, schema2, mask) {
   ));
   return clone(schema2, mergeDefs(schema2._zod.def, { shape: newShape }));
 }
-function aborted(x, startIndex = 0) {
-  if (x.aborted === true)
+function aborted(x2, startIndex = 0) {
+  if (x2.aborted === true)
     return true;
-  for (let i = startIndex; i < x.issues.length; i++) {
-    if (x.issues[i]?.continue !== true) {
+  for (let i = startIndex; i < x2.issues.length; i++) {
+    if (x2.issues[i]?.continue !== true) {
       return true;
     }
   }
   return false;
 }
-function explicitlyAborted(x, startIndex = 0) {
-  if (x.aborted === true)
+function explicitlyAborted(x2, startIndex = 0) {
+  if (x2.aborted === true)
     return true;
-  for (let i = startIndex; i < x.issues.length; i++) {
-    if (x.issues[i]?.continue === false) {
+  for (let i = startIndex; i < x2.issues.length; i++) {
+    if (x2.issues[i]?.continue === false) {
       return true;
     }
   }
@@ -24408,10 +24408,10 @@ function finalizeIssue(iss, ctx, config3) {
   const schemaError = iss.schema !== iss.inst ? iss.schema?._zod.def?.error : void 0;
   const message2 = iss.message ? iss.message : unwrapMessage(iss.inst?._zod.def?.error?.(iss)) ?? unwrapMessage(schemaError?.(iss)) ?? unwrapMessage(ctx?.error?.(iss)) ?? unwrapMessage(config3.customError?.(iss)) ?? unwrapMessage(config3.localeError?.(iss)) ?? "Invalid input";
   const full = {};
-  for (const k of Object.keys(iss)) {
-    if (k === "inst" || k === "schema" || k === "continue" || k === "input" || k === "__proto__")
+  for (const k2 of Object.keys(iss)) {
+    if (k2 === "inst" || k2 === "schema" || k2 === "continue" || k2 === "input" || k2 === "__proto__")
       continue;
-    full[k] = iss[k];
+    full[k2] = iss[k2];
   }
   full.path ?? (full.path = []);
   full.message = message2;
@@ -24484,8 +24484,8 @@ function issue(...args) {
   return { ...iss };
 }
 function cleanEnum(obj) {
-  return Object.entries(obj).filter(([k, _]) => {
-    return Number.isNaN(Number.parseInt(k, 10));
+  return Object.entries(obj).filter(([k2, _2]) => {
+    return Number.isNaN(Number.parseInt(k2, 10));
   }).map((el) => el[1]);
 }
 function base64ToUint8Array(base643) {
@@ -24523,7 +24523,7 @@ function hexToUint8Array(hex3) {
   return bytes;
 }
 function uint8ArrayToHex(bytes) {
-  return Array.from(bytes).map((b) => b.toString(16).padStart(2, "0")).join("");
+  return Array.from(bytes).map((b2) => b2.toString(16).padStart(2, "0")).join("");
 }
 var Class = class {
   constructor(..._args) {
@@ -24651,12 +24651,12 @@ var NEVER = /* @__PURE__ */ Object.freeze({
 var _zodDesc = { value: void 0, enumerable: false };
 var _E = "captureStackTrace" in Error ? Error : null;
 function newError(Definition) {
-  const E = _E;
-  if (E) {
-    const saved = E.stackTraceLimit;
+  const E2 = _E;
+  if (E2) {
+    const saved = E2.stackTraceLimit;
     if (typeof saved === "number") {
       try {
-        E.stackTraceLimit = 0;
+        E2.stackTraceLimit = 0;
       } catch {
         _E = null;
         return new Definition();
@@ -24664,7 +24664,7 @@ function newError(Definition) {
       try {
         return new Definition();
       } finally {
-        E.stackTraceLimit = saved;
+        E2.stackTraceLimit = saved;
       }
     }
   }
@@ -24675,7 +24675,7 @@ function $constructor(name, initializer3, proto, params) {
   const zodProto = {};
   function Internals(def) {
     this.def = def;
-    this.constr = _;
+    this.constr = _2;
     this.traits = /* @__PURE__ */ new Set();
   }
   Internals.prototype = zodProto;
@@ -24706,12 +24706,12 @@ function $constructor(name, initializer3, proto, params) {
         members(target, protoMembers);
       }
     }
-    const proto2 = _.prototype;
-    for (const k in proto2) {
-      if (!Object.prototype.hasOwnProperty.call(proto2, k))
+    const proto2 = _2.prototype;
+    for (const k2 in proto2) {
+      if (!Object.prototype.hasOwnProperty.call(proto2, k2))
         continue;
-      if (!(k in inst)) {
-        inst[k] = proto2[k].bind(inst);
+      if (!(k2 in inst)) {
+        inst[k2] = proto2[k2].bind(inst);
       }
     }
   }
@@ -24719,7 +24719,7 @@ function $constructor(name, initializer3, proto, params) {
   class Definition extends Parent {
   }
   Object.defineProperty(Definition, "name", { value: name });
-  function _(def) {
+  function _2(def) {
     const inst = params?.Parent ? newError(Definition) : this;
     init2(inst, def);
     const deferred = inst._zod.deferred;
@@ -24734,16 +24734,16 @@ function $constructor(name, initializer3, proto, params) {
       pp(inst);
     return inst;
   }
-  Object.defineProperty(_, "init", { value: init2 });
-  Object.defineProperty(_, Symbol.hasInstance, {
+  Object.defineProperty(_2, "init", { value: init2 });
+  Object.defineProperty(_2, Symbol.hasInstance, {
     value: (inst) => {
       if (params?.Parent && inst instanceof params.Parent)
         return true;
       return inst?._zod?.traits?.has(name);
     }
   });
-  Object.defineProperty(_, "name", { value: name });
-  return _;
+  Object.defineProperty(_2, "name", { value: name });
+  return _2;
 }
 var $brand = /* @__PURE__ */ Symbol("zod_brand");
 var $ZodAsyncError = class extends Error {
@@ -24948,7 +24948,7 @@ function toDotPath(_path) {
 }
 function prettifyError(error62) {
   const lines = [];
-  const issues = [...error62.issues].sort((a, b) => (a.path ?? []).length - (b.path ?? []).length);
+  const issues = [...error62.issues].sort((a, b2) => (a.path ?? []).length - (b2.path ?? []).length);
   for (const issue2 of issues) {
     lines.push(`✖ ${issue2.message}`);
     if (issue2.path?.length)
@@ -25065,18 +25065,18 @@ var validateAsync = async (schema2, value, _ctx) => {
   return result.issues.length === 0;
 };
 var _encode = (_Err) => {
-  const parse6 = _parse(_Err);
+  const parse7 = _parse(_Err);
   const fn = (schema2, value, _ctx, _params) => {
     const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-    return parse6(schema2, value, ctx, finalizeParams(fn, _params));
+    return parse7(schema2, value, ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
 var encode = /* @__PURE__ */ _encode($ZodRealError);
 var _decode = (_Err) => {
-  const parse6 = _parse(_Err);
+  const parse7 = _parse(_Err);
   const fn = (schema2, value, _ctx, _params) => {
-    return parse6(schema2, value, _ctx, finalizeParams(fn, _params));
+    return parse7(schema2, value, _ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
@@ -25789,17 +25789,17 @@ var Doc = class {
       return;
     }
     const content = arg;
-    const lines = content.split("\n").filter((x) => x);
-    const minIndent = Math.min(...lines.map((x) => x.length - x.trimStart().length));
-    const dedented = lines.map((x) => x.slice(minIndent)).map((x) => " ".repeat(this.indent * 2) + x);
+    const lines = content.split("\n").filter((x2) => x2);
+    const minIndent = Math.min(...lines.map((x2) => x2.length - x2.trimStart().length));
+    const dedented = lines.map((x2) => x2.slice(minIndent)).map((x2) => " ".repeat(this.indent * 2) + x2);
     for (const line of dedented) {
       this.content.push(line);
     }
   }
   compile() {
-    const F = Function;
+    const F2 = Function;
     const content = this?.content ?? [``];
-    const factory = new F(...Object.keys(this.closed), `return function (${this.args.join(", ")}) {
+    const factory = new F2(...Object.keys(this.closed), `return function (${this.args.join(", ")}) {
 ${content.join("\n")}
 };`);
     return factory(...Object.values(this.closed));
@@ -25849,13 +25849,13 @@ var $ZodType = /* @__PURE__ */ $constructor("$ZodType", (inst, def) => {
           continue;
         }
         const currLen = payload.issues.length;
-        const _ = ch._zod.check(payload);
-        if (_ instanceof Promise && ctx?.async === false) {
+        const _2 = ch._zod.check(payload);
+        if (_2 instanceof Promise && ctx?.async === false) {
           throw new $ZodAsyncError();
         }
-        if (asyncResult || _ instanceof Promise) {
+        if (asyncResult || _2 instanceof Promise) {
           asyncResult = (asyncResult ?? Promise.resolve()).then(async () => {
-            await _;
+            await _2;
             const nextLen = payload.issues.length;
             if (nextLen === currLen)
               return;
@@ -25936,7 +25936,7 @@ function standardProps(inst) {
         const r = inst._zod.run({ value, issues: [] }, ctx);
         if (!(r instanceof Promise))
           return toStandardResult(r, ctx);
-      } catch (_) {
+      } catch (_2) {
       }
       return validateAsync2(inst, value);
     },
@@ -25947,11 +25947,11 @@ function standardProps(inst) {
 var $ZodString = /* @__PURE__ */ $constructor("$ZodString", (inst, def) => {
   $ZodType.init(inst, def);
   inst._zod.pattern = def.pattern ?? anyString;
-  inst._zod.parse = (payload, _) => {
+  inst._zod.parse = (payload, _2) => {
     if (def.coerce)
       try {
         payload.value = String(payload.value);
-      } catch (_2) {
+      } catch (_3) {
       }
     if (typeof payload.value === "string")
       return payload;
@@ -25984,10 +25984,10 @@ var $ZodUUID = /* @__PURE__ */ $constructor("$ZodUUID", (inst, def) => {
       v7: 7,
       v8: 8
     };
-    const v = versionMap[def.version];
-    if (v === void 0)
+    const v2 = versionMap[def.version];
+    if (v2 === void 0)
       throw new Error(`Invalid UUID version: "${def.version}"`);
-    def.pattern ?? (def.pattern = uuid(v));
+    def.pattern ?? (def.pattern = uuid(v2));
   } else
     def.pattern ?? (def.pattern = uuid());
   $ZodStringFormat.init(inst, def);
@@ -26096,7 +26096,7 @@ var $ZodURL = /* @__PURE__ */ $constructor("$ZodURL", (inst, def) => {
       }
       payload.value = def.normalize ? url2.href : stripTabAndNewline(trimmed);
       return;
-    } catch (_) {
+    } catch (_2) {
       payload.issues.push({
         code: "invalid_format",
         format: "url",
@@ -26249,7 +26249,7 @@ var base64urlCharset = /^[A-Za-z0-9_-]*$/;
 function isValidBase64URL(data) {
   if (!base64urlCharset.test(data))
     return false;
-  const base643 = data.replace(/[-_]/g, (c) => c === "-" ? "+" : "/");
+  const base643 = data.replace(/[-_]/g, (c2) => c2 === "-" ? "+" : "/");
   const padded = base643.padEnd(Math.ceil(base643.length / 4) * 4, "=");
   return isValidBase64(padded);
 }
@@ -26392,7 +26392,7 @@ var $ZodNumber = /* @__PURE__ */ $constructor("$ZodNumber", (inst, def) => {
     if (def.coerce)
       try {
         payload.value = Number(payload.value);
-      } catch (_) {
+      } catch (_2) {
       }
     const input2 = payload.value;
     if (typeof input2 === "number" && !Number.isNaN(input2) && Number.isFinite(input2)) {
@@ -26420,7 +26420,7 @@ var $ZodBoolean = /* @__PURE__ */ $constructor("$ZodBoolean", (inst, def) => {
     if (def.coerce)
       try {
         payload.value = Boolean(payload.value);
-      } catch (_) {
+      } catch (_2) {
       }
     const input2 = payload.value;
     if (typeof input2 === "boolean")
@@ -26441,7 +26441,7 @@ var $ZodBigInt = /* @__PURE__ */ $constructor("$ZodBigInt", (inst, def) => {
     if (def.coerce)
       try {
         payload.value = BigInt(payload.value);
-      } catch (_) {
+      } catch (_2) {
       }
     if (typeof payload.value === "bigint")
       return payload;
@@ -26570,8 +26570,8 @@ function capSize(inst, size) {
   const caps = sizeCaps(inst._zod.def.checks);
   if (!caps.length)
     return;
-  const cap = Math.min(...caps.map((c) => c[0]));
-  const parse6 = inst._zod.parse;
+  const cap = Math.min(...caps.map((c2) => c2[0]));
+  const parse7 = inst._zod.parse;
   inst._zod.parse = (payload, ctx) => {
     const n = size(payload.value);
     if (n > cap && !ctx?.skipChecks && ctx?.direction !== "backward") {
@@ -26585,7 +26585,7 @@ function capSize(inst, size) {
         }
       }
     }
-    return parse6(payload, ctx);
+    return parse7(payload, ctx);
   };
 }
 var arraySize = (input2) => Array.isArray(input2) ? input2.length : -1;
@@ -26673,9 +26673,9 @@ function normalizeDef(def) {
   const ownSymbols = Object.getOwnPropertySymbols(def.shape);
   const symbolKeys = ownSymbols.length ? ownSymbols : NO_SYMBOL_KEYS;
   const allKeys = symbolKeys.length ? [...keys, ...symbolKeys] : keys;
-  for (const k of allKeys) {
-    if (!def.shape?.[k]?._zod?.traits?.has("$ZodType")) {
-      throw new Error(`Invalid element at key "${String(k)}": expected a Zod schema`);
+  for (const k2 of allKeys) {
+    if (!def.shape?.[k2]?._zod?.traits?.has("$ZodType")) {
+      throw new Error(`Invalid element at key "${String(k2)}": expected a Zod schema`);
     }
   }
   const okeys = optionalKeys(def.shape);
@@ -26761,8 +26761,8 @@ var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
         if (!Object.prototype.hasOwnProperty.call(propValues, key)) {
           assignProp(propValues, key, /* @__PURE__ */ new Set());
         }
-        for (const v of field.values)
-          propValues[key].add(v);
+        for (const v2 of field.values)
+          propValues[key].add(v2);
         if (field.optin !== void 0)
           propValues[key].add(void 0);
       }
@@ -26824,12 +26824,12 @@ var $ZodObjectJIT = /* @__PURE__ */ $constructor("$ZodObjectJIT", (inst, def) =>
     const normalized = _normalized.value;
     const syms = normalized.symbolKeys;
     const doc = new Doc(["payload", "ctx"], { shape, inst, memo: memo2, syms });
-    const parseStr = (k) => `shape[${k}]._zod.run({ value: input[${k}], issues: [] }, ctx)`;
-    const prefixStr = (id, k) => `
+    const parseStr = (k2) => `shape[${k2}]._zod.run({ value: input[${k2}], issues: [] }, ctx)`;
+    const prefixStr = (id, k2) => `
           let ${id}_ab = false;
           for (let i = 0; i < ${id}.issues.length; i++) {
             const iss = ${id}.issues[i];
-            iss.path = iss.path ? [${k}, ...iss.path] : [${k}];
+            iss.path = iss.path ? [${k2}, ...iss.path] : [${k2}];
             payload.issues.push(iss);
             if (iss.continue !== true) ${id}_ab = true;
           }
@@ -26848,23 +26848,23 @@ var $ZodObjectJIT = /* @__PURE__ */ $constructor("$ZodObjectJIT", (inst, def) =>
       if (key === "__proto__")
         continue;
       const id = ids[key];
-      const k = typeof key === "symbol" ? `syms[${syms.indexOf(key)}]` : esc(key);
-      const isPresent = `${k} in input`;
+      const k2 = typeof key === "symbol" ? `syms[${syms.indexOf(key)}]` : esc(key);
+      const isPresent = `${k2} in input`;
       const schema2 = shape[key];
       const optin = schema2?._zod?.optin;
       const isOptionalIn = optin !== void 0;
       const isOptionalOut = schema2?._zod?.optout === "optional";
-      doc.write(`const ${id} = ${parseStr(k)};`);
+      doc.write(`const ${id} = ${parseStr(k2)};`);
       if (isOptionalIn && isOptionalOut) {
         const assign = optin === "optional" ? `${id}_present` : `${id}.value !== undefined || ${id}_present`;
         doc.write(`
         const ${id}_present = ${isPresent};
         if (!${id}.issues.length || ${id}_present) {
-          if (${id}.issues.length) {${prefixStr(id, k)}
+          if (${id}.issues.length) {${prefixStr(id, k2)}
           }
 
           if (${assign}) {
-            newResult[${k}] = ${id}.value;
+            newResult[${k2}] = ${id}.value;
           }
         }
 
@@ -26872,14 +26872,14 @@ var $ZodObjectJIT = /* @__PURE__ */ $constructor("$ZodObjectJIT", (inst, def) =>
       } else if (!isOptionalIn) {
         doc.write(`
         const ${id}_present = ${isPresent};
-        if (${id}.issues.length) {${prefixStr(id, k)}
+        if (${id}.issues.length) {${prefixStr(id, k2)}
         }
         if (!${id}_present && !${id}.issues.length) {
           payload.issues.push({
             code: "invalid_type",
             expected: "nonoptional",
             input: undefined,
-            path: [${k}]
+            path: [${k2}]
           });
           if (ctx && ctx.abortEarly) {
             payload.value = newResult;
@@ -26888,21 +26888,21 @@ var $ZodObjectJIT = /* @__PURE__ */ $constructor("$ZodObjectJIT", (inst, def) =>
         }
 
         if (${id}_present) {
-          newResult[${k}] = ${id}.value;
+          newResult[${k2}] = ${id}.value;
         }
 
       `);
       } else {
         doc.write(`
-        if (${id}.issues.length) {${prefixStr(id, k)}
+        if (${id}.issues.length) {${prefixStr(id, k2)}
         }
       `);
         if (optin === "defaulted") {
-          doc.write(`newResult[${k}] = ${id}.value;`);
+          doc.write(`newResult[${k2}] = ${id}.value;`);
         } else {
           doc.write(`
         if (${id}.value !== undefined || ${isPresent}) {
-          newResult[${k}] = ${id}.value;
+          newResult[${k2}] = ${id}.value;
         }
       `);
         }
@@ -27108,12 +27108,12 @@ var $ZodDiscriminatedUnion = /* @__PURE__ */ $constructor("$ZodDiscriminatedUnio
         throw new Error(`Invalid discriminated union option at index "${zod.def.options.indexOf(option)}"`);
       if (pv[zod.def.discriminator]?.has(void 0))
         undefinedCount++;
-      for (const [k, v] of Object.entries(pv)) {
-        if (!Object.prototype.hasOwnProperty.call(propValues, k)) {
-          assignProp(propValues, k, /* @__PURE__ */ new Set());
+      for (const [k2, v2] of Object.entries(pv)) {
+        if (!Object.prototype.hasOwnProperty.call(propValues, k2)) {
+          assignProp(propValues, k2, /* @__PURE__ */ new Set());
         }
-        for (const val of v) {
-          propValues[k].add(val);
+        for (const val of v2) {
+          propValues[k2].add(val);
         }
       }
     }
@@ -27175,23 +27175,23 @@ var $ZodIntersection = /* @__PURE__ */ $constructor("$ZodIntersection", (inst, d
     return handleIntersectionResults(payload, left, right);
   };
 });
-function mergeValues(a, b) {
-  if (a === b) {
+function mergeValues(a, b2) {
+  if (a === b2) {
     return { valid: true, data: a };
   }
-  if (a instanceof Date && b instanceof Date && +a === +b) {
+  if (a instanceof Date && b2 instanceof Date && +a === +b2) {
     return { valid: true, data: a };
   }
-  if (isPlainObject(a) && isPlainObject(b)) {
-    const bKeys = Object.keys(b);
+  if (isPlainObject(a) && isPlainObject(b2)) {
+    const bKeys = Object.keys(b2);
     const sharedKeys = Object.keys(a).filter((key) => bKeys.indexOf(key) !== -1);
-    const newObj = { ...a, ...b };
+    const newObj = { ...a, ...b2 };
     if (Object.prototype.hasOwnProperty.call(newObj, "__proto__"))
       delete newObj.__proto__;
     for (const key of sharedKeys) {
       if (key === "__proto__")
         continue;
-      const sharedValue = mergeValues(a[key], b[key]);
+      const sharedValue = mergeValues(a[key], b2[key]);
       if (!sharedValue.valid) {
         return {
           valid: false,
@@ -27202,14 +27202,14 @@ function mergeValues(a, b) {
     }
     return { valid: true, data: newObj };
   }
-  if (Array.isArray(a) && Array.isArray(b)) {
-    if (a.length !== b.length) {
+  if (Array.isArray(a) && Array.isArray(b2)) {
+    if (a.length !== b2.length) {
       return { valid: false, mergeErrorPath: [] };
     }
     const newArray = [];
     for (let index = 0; index < a.length; index++) {
       const itemA = a[index];
-      const itemB = b[index];
+      const itemB = b2[index];
       const sharedValue = mergeValues(itemA, itemB);
       if (!sharedValue.valid) {
         return {
@@ -27233,17 +27233,17 @@ function handleIntersectionResults(result, left, right) {
       unrecIssue ?? (unrecIssue = iss);
       keys = iss.keys;
     } else if (iss.code === "invalid_key" && iss.origin === "record" && iss.path?.length === 1) {
-      const k = String(iss.path[0]);
-      if (!keyIssues.has(k))
-        keyIssues.set(k, iss);
-      keys = [k];
+      const k2 = String(iss.path[0]);
+      if (!keyIssues.has(k2))
+        keyIssues.set(k2, iss);
+      keys = [k2];
     } else {
       return false;
     }
-    for (const k of keys) {
-      if (!unrecKeys.has(k))
-        unrecKeys.set(k, {});
-      unrecKeys.get(k)[side] = true;
+    for (const k2 of keys) {
+      if (!unrecKeys.has(k2))
+        unrecKeys.set(k2, {});
+      unrecKeys.get(k2)[side] = true;
     }
     return true;
   };
@@ -27255,14 +27255,14 @@ function handleIntersectionResults(result, left, right) {
     if (!collect(iss, "r"))
       result.issues.push(iss);
   }
-  const bothKeys = [...unrecKeys].filter(([, f]) => f.l && f.r).map(([k]) => k);
+  const bothKeys = [...unrecKeys].filter(([, f2]) => f2.l && f2.r).map(([k2]) => k2);
   if (bothKeys.length) {
-    const aggregated = unrecIssue ? bothKeys.filter((k) => unrecIssue.keys.includes(k)) : [];
+    const aggregated = unrecIssue ? bothKeys.filter((k2) => unrecIssue.keys.includes(k2)) : [];
     if (aggregated.length)
       result.issues.push({ ...unrecIssue, keys: aggregated });
-    for (const k of bothKeys) {
-      if (!aggregated.includes(k) && keyIssues.has(k))
-        result.issues.push(keyIssues.get(k));
+    for (const k2 of bothKeys) {
+      if (!aggregated.includes(k2) && keyIssues.has(k2))
+        result.issues.push(keyIssues.get(k2));
     }
   }
   const merged = mergeValues(left.value, right.value);
@@ -27672,7 +27672,7 @@ var $ZodEnum = /* @__PURE__ */ $constructor("$ZodEnum", (inst, def) => {
   const valuesSet = new Set(values);
   inst._zod.values = valuesSet;
   defineLazyInternal(inst, "pattern", (zod) => {
-    const patternValues = getEnumValues(zod.def.entries).filter((k) => propertyKeyTypes.has(typeof k));
+    const patternValues = getEnumValues(zod.def.entries).filter((k2) => propertyKeyTypes.has(typeof k2));
     return new RegExp(patternValues.length ? `^(${patternValues.map((o) => escapeRegex(o.toString())).join("|")})$` : "^[^\\s\\S]$");
   });
   inst._zod.parse = (payload, _ctx) => {
@@ -27844,8 +27844,8 @@ var $ZodPrefault = /* @__PURE__ */ $constructor("$ZodPrefault", (inst, def) => {
 var $ZodNonOptional = /* @__PURE__ */ $constructor("$ZodNonOptional", (inst, def) => {
   $ZodType.init(inst, def);
   defineLazyInternal(inst, "values", (zod) => {
-    const v = zod.def.innerType._zod.values;
-    return v ? new Set([...v].filter((x) => x !== void 0)) : void 0;
+    const v2 = zod.def.innerType._zod.values;
+    return v2 ? new Set([...v2].filter((x2) => x2 !== void 0)) : void 0;
   });
   inst._zod.parse = (payload, ctx) => {
     const result = def.innerType._zod.run(payload, ctx);
@@ -28076,7 +28076,7 @@ function partPattern(schema2) {
   if (def.options) {
     const sources = def.options.map(partPattern);
     if (sources.every(Boolean))
-      return `^(${sources.map((s) => cleanRegex(s)).join("|")})$`;
+      return `^(${sources.map((s3) => cleanRegex(s3)).join("|")})$`;
   }
   return leafPattern(schema2);
 }
@@ -28170,9 +28170,9 @@ var $ZodFunction = /* @__PURE__ */ $constructor("$ZodFunction", (inst, def) => {
     return payload;
   };
   inst.input = (...args) => {
-    const F = inst.constructor;
+    const F2 = inst.constructor;
     if (Array.isArray(args[0])) {
-      return new F({
+      return new F2({
         type: "function",
         input: new $ZodTuple({
           type: "tuple",
@@ -28182,15 +28182,15 @@ var $ZodFunction = /* @__PURE__ */ $constructor("$ZodFunction", (inst, def) => {
         output: inst._def.output
       });
     }
-    return new F({
+    return new F2({
       type: "function",
       input: args[0],
       output: inst._def.output
     });
   };
   inst.output = (output2) => {
-    const F = inst.constructor;
-    return new F({
+    const F2 = inst.constructor;
+    return new F2({
       type: "function",
       input: inst._def.input,
       output: output2
@@ -28224,7 +28224,7 @@ var $ZodLazy = /* @__PURE__ */ $constructor("$ZodLazy", (inst, def) => {
 var $ZodCustom = /* @__PURE__ */ $constructor("$ZodCustom", (inst, def) => {
   $ZodCheck.init(inst, def);
   $ZodType.init(inst, def);
-  inst._zod.parse = (payload, _) => {
+  inst._zod.parse = (payload, _2) => {
     return payload;
   };
   inst._zod.check = (payload) => {
@@ -31022,7 +31022,7 @@ var error20 = () => {
         if (issue2.values.length === 1) {
           return `ערך לא תקין: הערך חייב להיות ${stringifyPrimitive(issue2.values[0])}`;
         }
-        const stringified = issue2.values.map((v) => stringifyPrimitive(v));
+        const stringified = issue2.values.map((v2) => stringifyPrimitive(v2));
         if (issue2.values.length === 2) {
           return `ערך לא תקין: האפשרויות המתאימות הן ${stringified[0]} או ${stringified[1]}`;
         }
@@ -36134,8 +36134,8 @@ var $ZodRegistry = class {
     if (p) {
       const pm = { ...this.get(p) ?? {} };
       delete pm.id;
-      const f = { ...pm, ...this._map.get(schema2) };
-      return Object.keys(f).length ? f : void 0;
+      const f2 = { ...pm, ...this._map.get(schema2) };
+      return Object.keys(f2).length ? f2 : void 0;
     }
     return this._map.get(schema2);
   }
@@ -36262,13 +36262,13 @@ function compileFn(schema2, options2) {
   const code2 = doc.content.join("\n");
   const fullCode = options2?.debug ? constantNames.length > 0 ? `// Constants: ${constantNames.join(", ")}
 ${code2}` : code2 : "";
-  const F = Function;
+  const F2 = Function;
   const factoryCode = `return (input) => {
 ${code2}
 }`;
   let fn;
   try {
-    const factory = new F(...constantNames, factoryCode);
+    const factory = new F2(...constantNames, factoryCode);
     fn = factory(...constantValues);
   } catch (err) {
     throw new ZodCompileUnsupportedError(`this schema (generated code failed to evaluate: ${err.message})`);
@@ -36280,8 +36280,8 @@ ${code2}
   return fn;
 }
 function addConstant(ctx, value) {
-  for (const [name2, v] of ctx.constants) {
-    if (v === value)
+  for (const [name2, v2] of ctx.constants) {
+    if (v2 === value)
       return name2;
   }
   const name = `c${ctx.constantCounter++}`;
@@ -36315,8 +36315,8 @@ function compileChild(doc, ctx, schema2, accessor, needsValue = true) {
     doc.content.length = contentLen;
     if (ctx.constants.size > constantCount) {
       const trailing = Array.from(ctx.constants.keys()).slice(constantCount);
-      for (const k of trailing)
-        ctx.constants.delete(k);
+      for (const k2 of trailing)
+        ctx.constants.delete(k2);
     }
     ctx.constantCounter = constantCounter;
     ctx.varCounter = varCounter;
@@ -36424,9 +36424,9 @@ function generateChecks(doc, ctx, schema2, accessor) {
 }
 function codePointLengthVar(doc, ctx, accessor, inDoubt) {
   const cpLen = addConstant(ctx, codePointLength);
-  const v = newVar(ctx);
-  doc.write(`const ${v} = typeof ${accessor} === "string" && ${inDoubt} ? ${cpLen}(${accessor}) : ${accessor}.length;`);
-  return v;
+  const v2 = newVar(ctx);
+  doc.write(`const ${v2} = typeof ${accessor} === "string" && ${inDoubt} ? ${cpLen}(${accessor}) : ${accessor}.length;`);
+  return v2;
 }
 function numericOperand(value, label) {
   if (typeof value !== "number" || !Number.isFinite(value)) {
@@ -36912,8 +36912,8 @@ function generateObjectCheck(doc, ctx, schema2, accessor, buildsValue = true) {
   const keys = Object.keys(shape);
   const symbolKeys = Object.getOwnPropertySymbols(shape);
   const allKeys = symbolKeys.length ? [...keys, ...symbolKeys] : keys;
-  const keyExpr = (k) => typeof k === "symbol" ? addConstant(ctx, k) : esc(k);
-  const propKey = (k) => typeof k === "symbol" ? `[${keyExpr(k)}]` : esc(k);
+  const keyExpr = (k2) => typeof k2 === "symbol" ? addConstant(ctx, k2) : esc(k2);
+  const propKey = (k2) => typeof k2 === "symbol" ? `[${keyExpr(k2)}]` : esc(k2);
   const propShape = shape;
   if (keys.includes("__proto__")) {
     throw new ZodCompileUnsupportedError('object shape key "__proto__"');
@@ -36957,7 +36957,7 @@ function generateObjectCheck(doc, ctx, schema2, accessor, buildsValue = true) {
   if (catchall) {
     const catchallType = catchall._zod.def.type;
     if (catchallType === "never") {
-      const condition = keys.map((k) => `k !== ${esc(k)}`).join(" && ") || "true";
+      const condition = keys.map((k2) => `k !== ${esc(k2)}`).join(" && ") || "true";
       doc.write(`for (const k in ${accessor}) {`);
       doc.indented((d) => {
         d.write(`if (${condition}) return INVALID;`);
@@ -36970,7 +36970,7 @@ function generateObjectCheck(doc, ctx, schema2, accessor, buildsValue = true) {
     }
   }
   const outputVar = newVar(ctx);
-  const hasConditionalKeys = allKeys.some((k) => mayOmitUndefined(propShape[k]) || dropsWhenAbsent(propShape[k]));
+  const hasConditionalKeys = allKeys.some((k2) => mayOmitUndefined(propShape[k2]) || dropsWhenAbsent(propShape[k2]));
   if (!buildsValue) {
     if (unknownKeysMode === "schema") {
       const knownSet = keys.length > 0 ? addConstant(ctx, new Set(keys)) : null;
@@ -36988,16 +36988,16 @@ function generateObjectCheck(doc, ctx, schema2, accessor, buildsValue = true) {
     return null;
   }
   if (!hasConditionalKeys) {
-    const propLiterals = allKeys.map((k) => `${propKey(k)}: ${propOutputs.get(k)}`).join(", ");
+    const propLiterals = allKeys.map((k2) => `${propKey(k2)}: ${propOutputs.get(k2)}`).join(", ");
     doc.write(`const ${outputVar} = { ${propLiterals} };`);
   } else {
     doc.write(`const ${outputVar} = {};`);
-    for (const k of allKeys) {
-      const kx = keyExpr(k);
-      const out = propOutputs.get(k);
-      if (dropsWhenAbsent(propShape[k])) {
+    for (const k2 of allKeys) {
+      const kx = keyExpr(k2);
+      const out = propOutputs.get(k2);
+      if (dropsWhenAbsent(propShape[k2])) {
         doc.write(`if (${kx} in ${accessor}) ${outputVar}[${kx}] = ${out};`);
-      } else if (mayOmitUndefined(propShape[k])) {
+      } else if (mayOmitUndefined(propShape[k2])) {
         doc.write(`if (${out} !== undefined || ${kx} in ${accessor}) ${outputVar}[${kx}] = ${out};`);
       } else {
         doc.write(`${outputVar}[${kx}] = ${out};`);
@@ -38547,7 +38547,7 @@ function _set(Class2, valueType, params) {
 }
 // @__NO_SIDE_EFFECTS__
 function _enum(Class2, values, params) {
-  const entries = Array.isArray(values) ? Object.fromEntries(values.map((v) => [v, v])) : values;
+  const entries = Array.isArray(values) ? Object.fromEntries(values.map((v2) => [v2, v2])) : values;
   return new Class2({
     type: "enum",
     entries,
@@ -38753,8 +38753,8 @@ function _stringbool(Classes, _params) {
   let truthyArray = params.truthy ?? ["true", "1", "yes", "on", "y", "enabled"];
   let falsyArray = params.falsy ?? ["false", "0", "no", "off", "n", "disabled"];
   if (params.case !== "sensitive") {
-    truthyArray = truthyArray.map((v) => typeof v === "string" ? v.toLowerCase() : v);
-    falsyArray = falsyArray.map((v) => typeof v === "string" ? v.toLowerCase() : v);
+    truthyArray = truthyArray.map((v2) => typeof v2 === "string" ? v2.toLowerCase() : v2);
+    falsyArray = falsyArray.map((v2) => typeof v2 === "string" ? v2.toLowerCase() : v2);
   }
   const truthySet = new Set(truthyArray);
   const falsySet = new Set(falsyArray);
@@ -39103,18 +39103,18 @@ function foldIntersection(json3) {
   for (const key of FOLDABLE_KEYS)
     if (key in json3)
       return;
-  const unions = allOf.filter((m) => UNION_KEYS.some((k) => Array.isArray(m[k])));
+  const unions = allOf.filter((m) => UNION_KEYS.some((k2) => Array.isArray(m[k2])));
   let folded = null;
   if (!unions.length) {
     folded = foldObjects(allOf);
   } else {
     const union2 = unions[0];
-    const keyword = UNION_KEYS.find((k) => Array.isArray(union2[k]));
+    const keyword = UNION_KEYS.find((k2) => Array.isArray(union2[k2]));
     if (Object.keys(union2).length !== 1)
       return;
     const rest = allOf.filter((m) => m !== union2);
     const branches = union2[keyword].map((branch) => foldObjects([...rest, branch]));
-    if (branches.some((b) => !b))
+    if (branches.some((b2) => !b2))
       return;
     folded = { [keyword]: branches };
   }
@@ -39565,9 +39565,9 @@ var enumProcessor = (schema2, _ctx, json3, _params) => {
     json3.not = {};
     return;
   }
-  if (values.every((v) => typeof v === "number"))
+  if (values.every((v2) => typeof v2 === "number"))
     json3.type = "number";
-  if (values.every((v) => typeof v === "string"))
+  if (values.every((v2) => typeof v2 === "string"))
     json3.type = "string";
   json3.enum = values;
 };
@@ -39600,13 +39600,13 @@ var literalProcessor = (schema2, ctx, json3, params) => {
       json3.const = val;
     }
   } else {
-    if (vals.every((v) => typeof v === "number"))
+    if (vals.every((v2) => typeof v2 === "number"))
       json3.type = "number";
-    if (vals.every((v) => typeof v === "string"))
+    if (vals.every((v2) => typeof v2 === "string"))
       json3.type = "string";
-    if (vals.every((v) => typeof v === "boolean"))
+    if (vals.every((v2) => typeof v2 === "boolean"))
       json3.type = "boolean";
-    if (vals.every((v) => v === null))
+    if (vals.every((v2) => v2 === null))
       json3.type = "null";
     json3.enum = vals;
   }
@@ -39724,7 +39724,7 @@ var objectProcessor = (schema2, ctx, _json, params) => {
 var unionProcessor = (schema2, ctx, json3, params) => {
   const def = schema2._zod.def;
   const isExclusive = def.inclusive === false;
-  const options2 = def.options.map((x, i) => processSchema(x, ctx, {
+  const options2 = def.options.map((x2, i) => processSchema(x2, ctx, {
     ...params,
     path: [...params.path, isExclusive ? "oneOf" : "anyOf", i]
   }));
@@ -39740,14 +39740,14 @@ var intersectionProcessor = (schema2, ctx, json3, params) => {
     ...params,
     path: [...params.path, "allOf", 0]
   });
-  const b = processSchema(def.right, ctx, {
+  const b2 = processSchema(def.right, ctx, {
     ...params,
     path: [...params.path, "allOf", 1]
   });
   const isSimpleIntersection = (val) => "allOf" in val && Object.keys(val).length === 1;
   const allOf = [
     ...isSimpleIntersection(a) ? a.allOf : [a],
-    ...isSimpleIntersection(b) ? b.allOf : [b]
+    ...isSimpleIntersection(b2) ? b2.allOf : [b2]
   ];
   json3.allOf = allOf;
   ctx.intersections.push(allOf);
@@ -39758,7 +39758,7 @@ var tupleProcessor = (schema2, ctx, _json, params) => {
   json3.type = "array";
   const prefixPath = ctx.target === "draft-2020-12" ? "prefixItems" : "items";
   const restPath = ctx.target === "draft-2020-12" ? "items" : ctx.target === "openapi-3.0" ? "items" : "additionalItems";
-  const prefixItems = def.items.map((x, i) => processSchema(x, ctx, {
+  const prefixItems = def.items.map((x2, i) => processSchema(x2, ctx, {
     ...params,
     path: [...params.path, prefixPath, i]
   }));
@@ -39838,11 +39838,11 @@ function stringifyKeyNames(bySchema, json3, visited) {
   const types2 = Array.isArray(json3.type) ? json3.type : [json3.type];
   const numericType = !types2.includes("string") && types2.some((t) => t === "number" || t === "integer");
   const values = json3.enum ?? (json3.const !== void 0 ? [json3.const] : void 0);
-  if (!numericType && !values?.some((v) => typeof v === "number"))
+  if (!numericType && !values?.some((v2) => typeof v2 === "number"))
     return json3;
   const { minimum, maximum, exclusiveMinimum, exclusiveMaximum, multipleOf, format, id, ...rest } = json3;
   if (rest.enum)
-    rest.enum = rest.enum.map((v) => typeof v === "number" ? String(v) : v);
+    rest.enum = rest.enum.map((v2) => typeof v2 === "number" ? String(v2) : v2);
   else if (typeof rest.const === "number")
     rest.const = String(rest.const);
   if (!numericType)
@@ -39916,7 +39916,7 @@ var recordProcessor = (schema2, ctx, _json, params) => {
   const keyValues = keyType._zod.values;
   const omittableOnInput = ctx.io === "input" && inputOptin(def.valueType) !== void 0;
   if (keyValues && !def.partial && !omittableOnInput) {
-    const validKeyValues = [...keyValues].filter((v) => typeof v === "string" || typeof v === "number");
+    const validKeyValues = [...keyValues].filter((v2) => typeof v2 === "string" || typeof v2 === "number");
     if (validKeyValues.length > 0) {
       json3.required = validKeyValues.map(String);
     }
@@ -39942,7 +39942,7 @@ var nonoptionalProcessor = (schema2, ctx, _json, params) => {
 var UNREPRESENTABLE_DEFAULT = /* @__PURE__ */ Symbol();
 function serializeDefaultValue(value, schema2, ctx, json3, params) {
   let unrepresentable = false;
-  const serialized = JSON.stringify(value, (_, val) => {
+  const serialized = JSON.stringify(value, (_2, val) => {
     if (typeof val !== "bigint")
       return val;
     unrepresentable = true;
@@ -40067,7 +40067,7 @@ function toJSONSchema(input2, params) {
     const ctx2 = initializeContext({ ...params, processors: allProcessors });
     const defs = {};
     for (const entry of registry2._idmap.entries()) {
-      const [_, schema2] = entry;
+      const [_2, schema2] = entry;
       processSchema(schema2, ctx2);
     }
     const schemas = {};
@@ -40169,7 +40169,7 @@ var JSONSchemaGenerator = class {
     this.ctx.sharedEmitDoneFor = void 0;
     extractDefs(this.ctx, schema2);
     const result = finalize(this.ctx, schema2);
-    const { "~standard": _, ...plainResult } = result;
+    const { "~standard": _2, ...plainResult } = result;
     return plainResult;
   }
 };
@@ -41541,7 +41541,7 @@ var ZodEnum = /* @__PURE__ */ $constructor("ZodEnum", (inst, def) => {
   };
 });
 function _enum2(values, params) {
-  const entries = Array.isArray(values) ? Object.fromEntries(values.map((v) => [v, v])) : values;
+  const entries = Array.isArray(values) ? Object.fromEntries(values.map((v2) => [v2, v2])) : values;
   return new ZodEnum({
     type: "enum",
     entries,
@@ -42157,11 +42157,11 @@ function canonicalKey(value, seen) {
     }
     const keys = Object.keys(value).sort();
     const parts = [];
-    for (const k of keys) {
-      const key = canonicalKey(value[k], seen);
+    for (const k2 of keys) {
+      const key = canonicalKey(value[k2], seen);
       if (key === null)
         return null;
-      parts.push(`${k.length}:${k}=${key}`);
+      parts.push(`${k2.length}:${k2}=${key}`);
     }
     return `o${parts.length}:{${parts.join(",")}}`;
   } finally {
@@ -42325,10 +42325,10 @@ function convertBaseSchema(schema2, ctx) {
     if (enumValues.length === 1) {
       return z.literal(enumValues[0]);
     }
-    if (enumValues.every((v) => typeof v === "string")) {
+    if (enumValues.every((v2) => typeof v2 === "string")) {
       return z.enum(enumValues);
     }
-    const literalSchemas = enumValues.map((v) => z.literal(v));
+    const literalSchemas = enumValues.map((v2) => z.literal(v2));
     if (literalSchemas.length < 2) {
       return literalSchemas[0];
     }
@@ -42605,12 +42605,12 @@ function convertSchema(schema2, ctx) {
   let baseSchema = convertBaseSchema(schema2, ctx);
   const hasExplicitType = schema2.type || schema2.enum !== void 0 || schema2.const !== void 0;
   if (schema2.anyOf && Array.isArray(schema2.anyOf)) {
-    const options2 = schema2.anyOf.map((s) => convertSchema(s, ctx));
+    const options2 = schema2.anyOf.map((s3) => convertSchema(s3, ctx));
     const anyOfUnion = z.union(options2);
     baseSchema = hasExplicitType ? z.intersection(baseSchema, anyOfUnion) : anyOfUnion;
   }
   if (schema2.oneOf && Array.isArray(schema2.oneOf)) {
-    const options2 = schema2.oneOf.map((s) => convertSchema(s, ctx));
+    const options2 = schema2.oneOf.map((s3) => convertSchema(s3, ctx));
     const oneOfUnion = z.xor(options2);
     baseSchema = hasExplicitType ? z.intersection(baseSchema, oneOfUnion) : oneOfUnion;
   }
@@ -42710,24 +42710,24 @@ function visit(schema2, fnOrHandlers) {
     return h ? h(node2, rewritten) : node2;
   };
   const cache3 = /* @__PURE__ */ new Map();
-  function run2(s) {
-    const cached2 = cache3.get(s);
+  function run2(s3) {
+    const cached2 = cache3.get(s3);
     if (cached2 === RESOLVING) {
       return new $ZodLazy({
         type: "lazy",
-        getter: () => cache3.get(s)
+        getter: () => cache3.get(s3)
       });
     }
     if (cached2 !== void 0)
       return cached2;
-    cache3.set(s, RESOLVING);
-    const inner = mapInner(s);
-    const mapped = fn(inner, inner !== s);
-    cache3.set(s, mapped);
+    cache3.set(s3, RESOLVING);
+    const inner = mapInner(s3);
+    const mapped = fn(inner, inner !== s3);
+    cache3.set(s3, mapped);
     return mapped;
   }
-  function mapInner(s) {
-    const def = s._zod.def;
+  function mapInner(s3) {
+    const def = s3._zod.def;
     const kind = def.type;
     switch (kind) {
       case "object": {
@@ -42735,11 +42735,11 @@ function visit(schema2, fnOrHandlers) {
         const keys = Object.keys(oldShape);
         let changed = false;
         const newShape = {};
-        for (const k of keys) {
-          const mapped = run2(oldShape[k]);
-          if (mapped !== oldShape[k])
+        for (const k2 of keys) {
+          const mapped = run2(oldShape[k2]);
+          if (mapped !== oldShape[k2])
             changed = true;
-          newShape[k] = mapped;
+          newShape[k2] = mapped;
         }
         let newCatchall = def.catchall;
         if (def.catchall) {
@@ -42747,11 +42747,11 @@ function visit(schema2, fnOrHandlers) {
           if (newCatchall !== def.catchall)
             changed = true;
         }
-        return changed ? clone(s, { ...def, shape: newShape, catchall: newCatchall }) : s;
+        return changed ? clone(s3, { ...def, shape: newShape, catchall: newCatchall }) : s3;
       }
       case "array": {
         const mapped = run2(def.element);
-        return mapped === def.element ? s : clone(s, { ...def, element: mapped });
+        return mapped === def.element ? s3 : clone(s3, { ...def, element: mapped });
       }
       case "tuple": {
         const oldItems = def.items;
@@ -42769,17 +42769,17 @@ function visit(schema2, fnOrHandlers) {
           if (newRest !== def.rest)
             changed = true;
         }
-        return changed ? clone(s, { ...def, items: newItems, rest: newRest }) : s;
+        return changed ? clone(s3, { ...def, items: newItems, rest: newRest }) : s3;
       }
       case "record":
       case "map": {
         const newKey = run2(def.keyType);
         const newVal = run2(def.valueType);
-        return newKey === def.keyType && newVal === def.valueType ? s : clone(s, { ...def, keyType: newKey, valueType: newVal });
+        return newKey === def.keyType && newVal === def.valueType ? s3 : clone(s3, { ...def, keyType: newKey, valueType: newVal });
       }
       case "set": {
         const newVal = run2(def.valueType);
-        return newVal === def.valueType ? s : clone(s, { ...def, valueType: newVal });
+        return newVal === def.valueType ? s3 : clone(s3, { ...def, valueType: newVal });
       }
       case "union": {
         const oldOptions = def.options;
@@ -42791,12 +42791,12 @@ function visit(schema2, fnOrHandlers) {
             changed = true;
           newOptions.push(mapped);
         }
-        return changed ? clone(s, { ...def, options: newOptions }) : s;
+        return changed ? clone(s3, { ...def, options: newOptions }) : s3;
       }
       case "intersection": {
         const newLeft = run2(def.left);
         const newRight = run2(def.right);
-        return newLeft === def.left && newRight === def.right ? s : clone(s, { ...def, left: newLeft, right: newRight });
+        return newLeft === def.left && newRight === def.right ? s3 : clone(s3, { ...def, left: newLeft, right: newRight });
       }
       case "optional":
       case "nullable":
@@ -42808,22 +42808,22 @@ function visit(schema2, fnOrHandlers) {
       case "promise":
       case "success": {
         const newInner = run2(def.innerType);
-        return newInner === def.innerType ? s : clone(s, { ...def, innerType: newInner });
+        return newInner === def.innerType ? s3 : clone(s3, { ...def, innerType: newInner });
       }
       case "pipe": {
         const newIn = run2(def.in);
         const newOut = run2(def.out);
-        return newIn === def.in && newOut === def.out ? s : clone(s, { ...def, in: newIn, out: newOut });
+        return newIn === def.in && newOut === def.out ? s3 : clone(s3, { ...def, in: newIn, out: newOut });
       }
       case "function": {
         const newInput = run2(def.input);
         const newOutput = run2(def.output);
-        return newInput === def.input && newOutput === def.output ? s : clone(s, { ...def, input: newInput, output: newOutput });
+        return newInput === def.input && newOutput === def.output ? s3 : clone(s3, { ...def, input: newInput, output: newOutput });
       }
       case "lazy": {
         const original = def.getter;
         const { _cachedInner, ...rest } = def;
-        return clone(s, { ...rest, getter: () => run2(original()) });
+        return clone(s3, { ...rest, getter: () => run2(original()) });
       }
       // A leaf by choice: `parts` are regex fragments, not data positions.
       case "template_literal":
@@ -42847,10 +42847,10 @@ function visit(schema2, fnOrHandlers) {
       case "file":
       case "transform":
       case "custom":
-        return s;
+        return s3;
       default: {
         kind;
-        return s;
+        return s3;
       }
     }
   }
@@ -42860,11 +42860,11 @@ function visit(schema2, fnOrHandlers) {
 // node_modules/zod/v4/classic/deep-partial.js
 function deepPartial(schema2) {
   return visit(schema2, {
-    object: (s) => s.partial(),
+    object: (s3) => s3.partial(),
     // Every partialed option now admits `undefined`, which the constructor rejects as a duplicate.
-    union: (s) => {
-      const def = s._zod.def;
-      return def.discriminator === void 0 ? s : union(def.options);
+    union: (s3) => {
+      const def = s3._zod.def;
+      return def.discriminator === void 0 ? s3 : union(def.options);
     }
   });
 }
@@ -42884,18 +42884,18 @@ function inSide(def) {
 }
 function input(schema2) {
   return visit(schema2, {
-    pipe: (s) => inSide(s._zod.def),
+    pipe: (s3) => inSide(s3._zod.def),
     // A default value belongs to the output side, so a rewritten inner type leaves it stranded. `.default()` widens the declared input type with `undefined`, and `optional` is what carries that across.
-    default: (s, rewritten) => rewritten ? optional(s._zod.def.innerType) : s,
+    default: (s3, rewritten) => rewritten ? optional(s3._zod.def.innerType) : s3,
     // A catch value is output-side too, but `.catch()` leaves the declared input type alone, so the inner schema stands on its own.
-    catch: (s, rewritten) => rewritten ? s._zod.def.innerType : s
+    catch: (s3, rewritten) => rewritten ? s3._zod.def.innerType : s3
   });
 }
 function output(schema2) {
   return visit(schema2, {
-    pipe: (s) => outSide(s._zod.def),
+    pipe: (s3) => outSide(s3._zod.def),
     // A prefault value is fed through the schema, which makes it input-side, so a rewritten inner type leaves it stranded.
-    prefault: (s, rewritten) => rewritten ? s._zod.def.innerType : s
+    prefault: (s3, rewritten) => rewritten ? s3._zod.def.innerType : s3
   });
 }
 
@@ -42945,10 +42945,10 @@ function parseWorkerId(id) {
   if (!match) return null;
   return { wave: Number(match[1] ?? match[3]), seq: Number(match[2] ?? match[4]) };
 }
-function compareWorkerIds(a, b) {
+function compareWorkerIds(a, b2) {
   const pa = parseWorkerId(a);
-  const pb = parseWorkerId(b);
-  if (!pa || !pb) return a.localeCompare(b);
+  const pb = parseWorkerId(b2);
+  if (!pa || !pb) return a.localeCompare(b2);
   return pa.wave - pb.wave || pa.seq - pb.seq;
 }
 function slugify2(title) {
@@ -43438,7 +43438,7 @@ function waveOf(id) {
   return Number(id.slice(1, id.indexOf(".")));
 }
 function milestonesOf(plan) {
-  return [...new Set(plan.workers.map((worker) => waveOf(worker.id)))].filter((wave) => wave >= 1).sort((a, b) => a - b);
+  return [...new Set(plan.workers.map((worker) => waveOf(worker.id)))].filter((wave) => wave >= 1).sort((a, b2) => a - b2);
 }
 function buildTypeOf(plan) {
   return plan.type ?? "code";
@@ -43477,26 +43477,26 @@ function renderDidYouMean(word, candidates) {
   const nearest = findNearest(word, candidates);
   return nearest ? `; did you mean \`${nearest}\`?` : "";
 }
-function editDistance(a, b) {
+function editDistance(a, b2) {
   const rows = a.length + 1;
-  const cols = b.length + 1;
+  const cols = b2.length + 1;
   const d = Array.from(
     { length: rows },
-    (_, i) => Array.from({ length: cols }, (_2, j) => i === 0 ? j : j === 0 ? i : 0)
+    (_2, i) => Array.from({ length: cols }, (_3, j2) => i === 0 ? j2 : j2 === 0 ? i : 0)
   );
-  const at = (i, j) => d[i]?.[j] ?? Number.POSITIVE_INFINITY;
+  const at = (i, j2) => d[i]?.[j2] ?? Number.POSITIVE_INFINITY;
   for (let i = 1; i < rows; i++) {
-    for (let j = 1; j < cols; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let value = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-        value = Math.min(value, at(i - 2, j - 2) + 1);
+    for (let j2 = 1; j2 < cols; j2++) {
+      const cost = a[i - 1] === b2[j2 - 1] ? 0 : 1;
+      let value = Math.min(at(i - 1, j2) + 1, at(i, j2 - 1) + 1, at(i - 1, j2 - 1) + cost);
+      if (i > 1 && j2 > 1 && a[i - 1] === b2[j2 - 2] && a[i - 2] === b2[j2 - 1]) {
+        value = Math.min(value, at(i - 2, j2 - 2) + 1);
       }
       const row = d[i];
-      if (row) row[j] = value;
+      if (row) row[j2] = value;
     }
   }
-  return at(a.length, b.length);
+  return at(a.length, b2.length);
 }
 
 // src/core/vocabulary/pricing.ts
@@ -43709,7 +43709,7 @@ function unionWords(options2) {
   const words = options2.flatMap(
     (option) => option.flatMap((inner) => {
       if (inner.code === "invalid_type") return [typeWord(inner.expected)];
-      if (inner.code === "invalid_value") return inner.values.map((v) => JSON.stringify(v));
+      if (inner.code === "invalid_value") return inner.values.map((v2) => JSON.stringify(v2));
       return [];
     })
   );
@@ -43730,6 +43730,18 @@ function withoutBrokenSections(raw, issues) {
   const sound = Object.fromEntries(Object.entries(raw).filter(([key]) => !broken.has(key)));
   return Object.keys(sound).length > 0 ? sound : null;
 }
+
+// src/core/config/event-doors.ts
+var EventDoors = external_exports.strictObject({
+  /**
+   * A run of a workflow named here (its `name:`) that fails on a push to the
+   * default branch, at the branch's head, asks for a fix build: one per head,
+   * one at a time, asked by whoever pushed. Empty: off.
+   */
+  checkFailed: external_exports.strictObject({
+    workflows: external_exports.array(external_exports.string().trim().min(1).max(100)).max(10).default([])
+  }).prefault({})
+});
 
 // src/core/config/memory-settings.ts
 var MEMORY_ROLES = ["plan", "contract", "work", "fix", "review", "validate"];
@@ -43822,6 +43834,910 @@ var RunawaySettings = external_exports.strictObject({
    */
   usdPerHour: external_exports.number().nonnegative().nullable().default(20).transform((usd) => usd === 0 ? null : usd)
 });
+
+// node_modules/croner/dist/croner.js
+function g(s3, e, t, n = 0, r = 0, a = 0, i = 0) {
+  let o = s3 >= 0 && s3 < 100, u = Date.UTC(o ? s3 + 400 : s3, e, t, n, r, a, i);
+  return o ? u - 126227808e5 : u;
+}
+function D(s3) {
+  return g(s3.y, s3.m - 1, s3.d, s3.h, s3.i, s3.s);
+}
+function w(s3, e) {
+  return s3.y === e.y && s3.m === e.m && s3.d === e.d && s3.h === e.h && s3.i === e.i && s3.s === e.s;
+}
+function O(s3) {
+  let e = s3.substring(9);
+  return e.includes("Z") || e.includes("+") || e.includes("-");
+}
+function Z(s3, e) {
+  let t = new Date(Date.parse(s3));
+  if (isNaN(t)) throw new Error("Invalid ISO8601 passed to timezone parser.");
+  return O(s3) ? { tp: T(t.getUTCFullYear(), t.getUTCMonth() + 1, t.getUTCDate(), t.getUTCHours(), t.getUTCMinutes(), t.getUTCSeconds(), "Etc/UTC"), ms: t.getUTCMilliseconds() } : { tp: T(t.getFullYear(), t.getMonth() + 1, t.getDate(), t.getHours(), t.getMinutes(), t.getSeconds(), e), ms: t.getMilliseconds() };
+}
+function v(s3, e, t) {
+  let { tp: n, ms: r } = Z(s3, e);
+  return new Date(N(n, t).getTime() + r);
+}
+function N(s3, e) {
+  let t = _(s3);
+  if (t.kind === "single") return t.date;
+  if (t.kind === "ambiguous") return t.earlier;
+  if (e) throw new Error("Invalid date passed to fromTZ()");
+  return t.after;
+}
+function _(s3) {
+  let e = D(s3), t = (i) => R(new Date(i), s3.tz), n = e - t(e), r = y(new Date(n), s3.tz);
+  if (w(r, s3)) {
+    let i = D(r) - n, o = n - (t(n - E) - i);
+    if (o < n && w(y(new Date(o), s3.tz), s3)) return { kind: "ambiguous", earlier: new Date(o), later: new Date(n) };
+    let u = n + (i - t(n + E));
+    return u > n && w(y(new Date(u), s3.tz), s3) ? { kind: "ambiguous", earlier: new Date(n), later: new Date(u) } : { kind: "single", date: new Date(n) };
+  }
+  let a = e - (D(r) - n);
+  return w(y(new Date(a), s3.tz), s3) ? { kind: "single", date: new Date(a) } : { kind: "gap", before: new Date(Math.min(n, a)), after: new Date(Math.max(n, a)) };
+}
+var E = 3 * 36e5;
+function R(s3, e) {
+  return D(y(s3, e)) - (s3.getTime() - s3.getUTCMilliseconds());
+}
+function k(s3, e, t) {
+  let n = R(new Date(s3), t);
+  for (; e - s3 > 1e3; ) {
+    let r = s3 + Math.floor((e - s3) / 2e3) * 1e3;
+    R(new Date(r), t) === n ? s3 = r : e = r;
+  }
+  return e;
+}
+function U(s3, e) {
+  let t = _(y(new Date(s3), e));
+  if (t.kind === "ambiguous") return s3 < t.later.getTime() ? "earlier" : "later";
+}
+var H = g(1, 0, 1);
+var S = 864e5;
+var W = /* @__PURE__ */ new Map();
+function y(s3, e) {
+  if (e === void 0) return T(s3.getFullYear(), s3.getMonth() + 1, s3.getDate(), s3.getHours(), s3.getMinutes(), s3.getSeconds());
+  let t = W.get(e), n;
+  try {
+    t || (t = new Intl.DateTimeFormat("en-US", { timeZone: e, year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric", second: "numeric", hour12: false }), W.set(e, t)), n = t.formatToParts(s3);
+  } catch (i) {
+    let o = i instanceof Error ? i.message : String(i);
+    throw new RangeError(`toTZ: Invalid timezone '${e}' or date. Please provide a valid IANA timezone (e.g., 'America/New_York', 'Europe/Stockholm'). Original error: ${o}`);
+  }
+  let r = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0 };
+  for (let i of n) (i.type === "year" || i.type === "month" || i.type === "day" || i.type === "hour" || i.type === "minute" || i.type === "second") && (r[i.type] = parseInt(i.value, 10));
+  if (isNaN(r.year) || isNaN(r.month) || isNaN(r.day) || isNaN(r.hour) || isNaN(r.minute) || isNaN(r.second)) throw new Error(`toTZ: Failed to parse all date components from timezone '${e}'. This may indicate an invalid date or timezone configuration. Parsed components: ${JSON.stringify(r)}`);
+  let a = s3.getTime() - H;
+  return (a < -S || a < S && r.month === 12) && (r.year = 1 - r.year), r.hour === 24 && (r.hour = 0), { y: r.year, m: r.month, d: r.day, h: r.hour, i: r.minute, s: r.second, tz: e };
+}
+function T(s3, e, t, n, r, a, i) {
+  return { y: s3, m: e, d: t, h: n, i: r, s: a, tz: i };
+}
+var x = [1, 2, 4, 8, 16];
+var C = class s {
+  pattern;
+  timezone;
+  mode;
+  alternativeWeekdays;
+  sloppyRanges;
+  fixedTimeRule;
+  second;
+  minute;
+  hour;
+  day;
+  month;
+  dayOfWeek;
+  year;
+  lastDayOfMonth;
+  lastWeekday;
+  nearestWeekdays;
+  starDOM;
+  starDOW;
+  starYear;
+  useAndLogic;
+  isFixedTime;
+  constructor(e, t, n) {
+    this.pattern = e, this.timezone = t, this.mode = n?.mode ?? "auto", this.alternativeWeekdays = n?.alternativeWeekdays ?? false, this.sloppyRanges = n?.sloppyRanges ?? false, this.fixedTimeRule = n?.fixedTimeRule ?? "single-value", this.second = Array(60).fill(0), this.minute = Array(60).fill(0), this.hour = Array(24).fill(0), this.day = Array(31).fill(0), this.month = Array(12).fill(0), this.dayOfWeek = Array(7).fill(0), this.year = [], this.lastDayOfMonth = false, this.lastWeekday = false, this.nearestWeekdays = Array(31).fill(0), this.starDOM = false, this.starDOW = false, this.starYear = false, this.useAndLogic = false, this.isFixedTime = false, this.parse();
+  }
+  parse() {
+    if (!(typeof this.pattern == "string" || this.pattern instanceof String)) throw new TypeError("CronPattern: Pattern has to be of type string.");
+    this.pattern.indexOf("@") >= 0 && (this.pattern = this.handleNicknames(this.pattern).trim());
+    let e = this.pattern.match(/\S+/g) || [""], t = e.length;
+    if (e.length < 5 || e.length > 7) throw new TypeError("CronPattern: invalid configuration format ('" + this.pattern + "'), exactly five, six, or seven space separated parts are required.");
+    if (this.mode !== "auto") {
+      let i;
+      switch (this.mode) {
+        case "5-part":
+          i = 5;
+          break;
+        case "6-part":
+          i = 6;
+          break;
+        case "7-part":
+          i = 7;
+          break;
+        case "5-or-6-parts":
+          i = [5, 6];
+          break;
+        case "6-or-7-parts":
+          i = [6, 7];
+          break;
+        default:
+          i = 0;
+      }
+      if (!(Array.isArray(i) ? i.includes(t) : t === i)) {
+        let u = Array.isArray(i) ? i.join(" or ") : i.toString();
+        throw new TypeError(`CronPattern: mode '${this.mode}' requires exactly ${u} parts, but pattern '${this.pattern}' has ${t} parts.`);
+      }
+    }
+    if (e.length === 5 && e.unshift("0"), e.length === 6 && e.push("*"), this.pattern.indexOf("?") >= 0) for (let i = 0; i < e.length; i++) e[i] = e[i].replace(/\?/g, "*");
+    if (e[3].toUpperCase() === "LW") this.lastWeekday = true, e[3] = "";
+    else if (e[3].toUpperCase().indexOf("L") >= 0) {
+      let i = e[3].split(",");
+      if (i.length > 1 && i.some((o) => o.toUpperCase() === "LW")) throw new TypeError(`CronPattern: Syntax error, LW can not be in a list in day-of-month ('${e[3]}').`);
+      if (i.some((o) => o === "" || o.toUpperCase() !== "L" && /l/i.test(o))) throw new TypeError("CronPattern: Syntax error, L has to be a value of its own in day-of-month ('" + e[3] + "').");
+      e[3] = i.filter((o) => o.toUpperCase() !== "L").join(","), this.lastDayOfMonth = true;
+    }
+    if (e[3] == "*" && (this.starDOM = true), e[6] == "*" && (this.starYear = true), e[4].length >= 3 && (e[4] = this.replaceAlpha(e[4], s.MONTH_NAMES)), e[5].length >= 3 && (e[5] = this.alternativeWeekdays ? this.replaceAlpha(e[5], s.DAY_NAMES_QUARTZ) : this.replaceAlpha(e[5], s.DAY_NAMES)), e[5].startsWith("+") && (this.useAndLogic = true, e[5] = e[5].substring(1), e[5] === "")) throw new TypeError("CronPattern: Day-of-week field cannot be empty after '+' modifier.");
+    switch (e[5] == "*" && (this.starDOW = true), this.mode) {
+      case "5-part":
+        e[0] = "0", e[6] = "*";
+        break;
+      case "6-part":
+        e[6] = "*";
+        break;
+      case "5-or-6-parts":
+        e[6] = "*";
+        break;
+      case "6-or-7-parts":
+        break;
+      case "7-part":
+      case "auto":
+        break;
+    }
+    this.throwAtIllegalCharacters(e), this.partToArray("second", e[0], 0, 1), this.partToArray("minute", e[1], 0, 1), this.partToArray("hour", e[2], 0, 1), this.partToArray("day", e[3], -1, 1), this.partToArray("month", e[4], -1, 1);
+    let n = this.alternativeWeekdays ? -1 : 0;
+    this.partToArray("dayOfWeek", e[5], n, 63), e[6] === "*" ? this.year = Array(1e4).fill(1) : (this.year = Array(1e4).fill(0), this.partToArray("year", e[6], 0, 1)), !this.alternativeWeekdays && this.dayOfWeek[7] && (this.dayOfWeek[0] = this.dayOfWeek[7]);
+    let r = this.fixedTimeRule === "single-value", a = (i, o) => !i.includes("*") && !i.includes("/") && (!r || o.filter((u) => u).length === 1);
+    this.isFixedTime = a(e[0], this.second) && a(e[1], this.minute) && a(e[2], this.hour);
+  }
+  partToArray(e, t, n, r) {
+    let a = this[e];
+    if (t === "" && !(e === "day" && (this.lastDayOfMonth || this.lastWeekday))) throw new TypeError("CronPattern: configuration entry " + e + " (" + t + ") is empty, check for trailing spaces.");
+    if (t === "*") return a.fill(r);
+    let i = t.split(",");
+    if (i.length > 1) for (let o of i) this.partToArray(e, o, n, r);
+    else t.includes("-") && t.includes("/") ? this.handleRangeWithStepping(t, e, n, r) : t.includes("-") ? this.handleRange(t, e, n, r) : t.includes("/") ? this.handleStepping(t, e, n, r) : t !== "" && this.handleNumber(t, e, n, r);
+  }
+  throwAtIllegalCharacters(e) {
+    for (let t = 0; t < e.length; t++) if ((t === 3 ? /[^/*0-9,\-WwLl]+/ : t === 5 ? /[^/*0-9,\-#Ll]+/ : /[^/*0-9,\-]+/).test(e[t])) throw new TypeError("CronPattern: configuration entry " + t + " (" + e[t] + ") contains illegal characters.");
+  }
+  handleNumber(e, t, n, r) {
+    let a = this.extractNth(e, t), i = e.toUpperCase().includes("W");
+    if (t !== "day" && i) throw new TypeError("CronPattern: Nearest weekday modifier (W) only allowed in day-of-month.");
+    i && (t = "nearestWeekdays");
+    let o = i ? a[0].replace(/W$/i, "") : a[0], u = s.toNumber(o) + n;
+    if (isNaN(u)) throw new TypeError("CronPattern: " + t + " is not a number: '" + e + "'");
+    this.setPart(t, u, a[1] || r);
+  }
+  setPart(e, t, n) {
+    if (!Object.prototype.hasOwnProperty.call(this, e)) throw new TypeError("CronPattern: Invalid part specified: " + e);
+    if (e === "dayOfWeek") {
+      if (t === 7 && (t = 0), t < 0 || t > 6) throw new RangeError("CronPattern: Invalid value for dayOfWeek: " + t);
+      this.setNthWeekdayOfMonth(t, n);
+      return;
+    }
+    if (e === "second" || e === "minute") {
+      if (t < 0 || t >= 60) throw new RangeError("CronPattern: Invalid value for " + e + ": " + t);
+    } else if (e === "hour") {
+      if (t < 0 || t >= 24) throw new RangeError("CronPattern: Invalid value for " + e + ": " + t);
+    } else if (e === "day" || e === "nearestWeekdays") {
+      if (t < 0 || t >= 31) throw new RangeError("CronPattern: Invalid value for " + e + ": " + t);
+    } else if (e === "month") {
+      if (t < 0 || t >= 12) throw new RangeError("CronPattern: Invalid value for " + e + ": " + t);
+    } else if (e === "year" && (t < 1 || t >= 1e4)) throw new RangeError("CronPattern: Invalid value for " + e + ": " + t + " (supported range: 1-9999)");
+    this[e][t] = n;
+  }
+  static toNumber(e) {
+    return /^\d+$/.test(e) ? parseInt(e, 10) : NaN;
+  }
+  validateNotNaN(e, t) {
+    if (isNaN(e)) throw new TypeError(t);
+  }
+  validateRange(e, t, n, r, a) {
+    if (e > t) throw new TypeError("CronPattern: From value is larger than to value: '" + a + "'");
+    if (n !== void 0) {
+      if (n === 0) throw new TypeError("CronPattern: Syntax error, illegal stepping: 0");
+      if (n > this[r].length) throw new TypeError("CronPattern: Syntax error, steps cannot be greater than maximum value of part (" + this[r].length + ")");
+    }
+  }
+  handleRangeWithStepping(e, t, n, r) {
+    if (e.toUpperCase().includes("W")) throw new TypeError("CronPattern: Syntax error, W is not allowed in ranges with stepping.");
+    let a = this.extractNth(e, t), i = a[0].match(/^(\d+)-(\d+)\/(\d+)$/);
+    if (i === null) throw new TypeError("CronPattern: Syntax error, illegal range with stepping: '" + e + "'");
+    let [, o, u, l] = i, h = parseInt(o, 10) + n, m = parseInt(u, 10) + n, d = parseInt(l, 10);
+    this.validateNotNaN(h, "CronPattern: Syntax error, illegal lower range (NaN)"), this.validateNotNaN(m, "CronPattern: Syntax error, illegal upper range (NaN)"), this.validateNotNaN(d, "CronPattern: Syntax error, illegal stepping: (NaN)"), this.validateRange(h, m, d, t, e);
+    for (let p = h; p <= m; p += d) this.setPart(t, p, a[1] || r);
+  }
+  extractNth(e, t) {
+    let n = e, r;
+    if (n.includes("#")) {
+      if (t !== "dayOfWeek") throw new Error("CronPattern: nth (#) only allowed in day-of-week field");
+      let a = n.split("#");
+      if (a.length !== 2 || a[1] === "") throw new TypeError("CronPattern: Syntax error, illegal nth weekday: '" + e + "'");
+      n = a[0], r = a[1];
+    } else if (n.toUpperCase().endsWith("L")) {
+      if (t !== "dayOfWeek") throw new Error("CronPattern: L modifier only allowed in day-of-week field (use L alone for day-of-month)");
+      r = "L", n = n.slice(0, -1);
+    }
+    return [n, r];
+  }
+  handleRange(e, t, n, r) {
+    if (e.toUpperCase().includes("W")) throw new TypeError("CronPattern: Syntax error, W is not allowed in a range.");
+    let a = this.extractNth(e, t), i = a[0].split("-");
+    if (i.length !== 2) throw new TypeError("CronPattern: Syntax error, illegal range: '" + e + "'");
+    let o = s.toNumber(i[0]) + n, u = s.toNumber(i[1]) + n;
+    this.validateNotNaN(o, "CronPattern: Syntax error, illegal lower range (NaN)"), this.validateNotNaN(u, "CronPattern: Syntax error, illegal upper range (NaN)"), this.validateRange(o, u, void 0, t, e);
+    for (let l = o; l <= u; l++) this.setPart(t, l, a[1] || r);
+  }
+  handleStepping(e, t, n, r) {
+    if (e.toUpperCase().includes("W")) throw new TypeError("CronPattern: Syntax error, W is not allowed in parts with stepping.");
+    let a = this.extractNth(e, t), i = a[0].split("/");
+    if (i.length !== 2) throw new TypeError("CronPattern: Syntax error, illegal stepping: '" + e + "'");
+    if (this.sloppyRanges) i[0] === "" && (i[0] = "*");
+    else {
+      if (i[0] === "") throw new TypeError("CronPattern: Syntax error, stepping with missing prefix ('" + e + "') is not allowed. Use wildcard (*/step) or range (min-max/step) instead.");
+      if (i[0] !== "*") throw new TypeError("CronPattern: Syntax error, stepping with numeric prefix ('" + e + "') is not allowed. Use wildcard (*/step) or range (min-max/step) instead.");
+    }
+    let o = 0;
+    i[0] !== "*" && (o = s.toNumber(i[0]) + n, this.validateNotNaN(o, "CronPattern: Syntax error, illegal stepping start (NaN)"));
+    let u = s.toNumber(i[1]);
+    this.validateNotNaN(u, "CronPattern: Syntax error, illegal stepping: (NaN)"), this.validateRange(0, this[t].length - 1, u, t, e);
+    for (let l = o; l < this[t].length; l += u) t === "year" && l === 0 || this.setPart(t, l, a[1] || r);
+  }
+  replaceAlpha(e, t) {
+    let n = e;
+    for (let [r, a] of Object.entries(t)) n = n.replace(new RegExp(r, "gi"), (i, o, u) => {
+      let l = o + i.length - 3, h = u.charAt(l - 1), m = u.charAt(l + 3);
+      if (/[a-z\d/#]/i.test(h) || /[a-km-z\d]/i.test(m)) throw new TypeError(`CronPattern: Syntax error, a month or day name has to stand alone ('${e}').`);
+      return a;
+    });
+    return n;
+  }
+  static DAY_NAMES = { "-sun": "-7", sun: "0", mon: "1", tue: "2", wed: "3", thu: "4", fri: "5", sat: "6" };
+  static DAY_NAMES_QUARTZ = { sun: "1", mon: "2", tue: "3", wed: "4", thu: "5", fri: "6", sat: "7" };
+  static MONTH_NAMES = { jan: "1", feb: "2", mar: "3", apr: "4", may: "5", jun: "6", jul: "7", aug: "8", sep: "9", oct: "10", nov: "11", dec: "12" };
+  static NICKNAME_MAP = { "@yearly": "0 0 1 1 *", "@annually": "0 0 1 1 *", "@monthly": "0 0 1 * *", "@weekly": "0 0 * * SUN", "@daily": "0 0 * * *", "@midnight": "0 0 * * *", "@hourly": "0 * * * *" };
+  handleNicknames(e) {
+    let t = e.trim().toLowerCase();
+    if (t === "@reboot") throw new TypeError("CronPattern: @reboot is not supported in this environment. This is an event-based trigger that requires system startup detection.");
+    return s.NICKNAME_MAP[t] || e;
+  }
+  setNthWeekdayOfMonth(e, t) {
+    if (typeof t != "number" && t.toUpperCase() === "L") this.dayOfWeek[e] = this.dayOfWeek[e] | 32;
+    else if (t === 63) this.dayOfWeek[e] = 63;
+    else if (t < 6 && t > 0) this.dayOfWeek[e] = this.dayOfWeek[e] | x[t - 1];
+    else throw new TypeError(`CronPattern: nth weekday out of range, should be 1-5 or L. Value: ${t}, Type: ${typeof t}`);
+  }
+};
+var B = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+var f = [["month", "year", 0], ["day", "month", -1], ["hour", "day", 0], ["minute", "hour", 0], ["second", "minute", 0]];
+var c = class s2 {
+  tz;
+  instantMs;
+  instantFields;
+  ms;
+  second;
+  minute;
+  hour;
+  day;
+  month;
+  year;
+  constructor(e, t) {
+    if (this.tz = t, e && e instanceof Date) if (!isNaN(e)) this.fromDate(e);
+    else throw new TypeError("CronDate: Invalid date passed to CronDate constructor");
+    else if (e == null) this.fromDate(/* @__PURE__ */ new Date());
+    else if (e && typeof e == "string") this.fromString(e);
+    else if (e instanceof s2) this.fromCronDate(e);
+    else throw new TypeError("CronDate: Invalid type (" + typeof e + ") passed to CronDate constructor");
+  }
+  getLastDayOfMonth(e, t) {
+    return t !== 1 ? B[t] : new Date(g(e, t + 1, 0)).getUTCDate();
+  }
+  getLastWeekday(e, t) {
+    let n = this.getLastDayOfMonth(e, t), a = new Date(g(e, t, n)).getUTCDay();
+    return a === 0 ? n - 2 : a === 6 ? n - 1 : n;
+  }
+  getNearestWeekday(e, t, n) {
+    let r = this.getLastDayOfMonth(e, t);
+    if (n > r) return -1;
+    let i = new Date(g(e, t, n)).getUTCDay();
+    return i === 0 ? n === r ? n - 2 : n + 1 : i === 6 ? n === 1 ? n + 2 : n - 1 : n;
+  }
+  isNthWeekdayOfMonth(e, t, n, r) {
+    let i = new Date(g(e, t, n)).getUTCDay(), o = 0;
+    for (let u = 1; u <= n; u++) new Date(g(e, t, u)).getUTCDay() === i && o++;
+    if (r & 63 && x[o - 1] & r) return true;
+    if (r & 32) {
+      let u = this.getLastDayOfMonth(e, t);
+      for (let l = n + 1; l <= u; l++) if (new Date(g(e, t, l)).getUTCDay() === i) return false;
+      return true;
+    }
+    return false;
+  }
+  fromDate(e) {
+    if (this.tz !== void 0) if (typeof this.tz == "number") this.ms = e.getUTCMilliseconds(), this.second = e.getUTCSeconds(), this.minute = e.getUTCMinutes() + this.tz, this.hour = e.getUTCHours(), this.day = e.getUTCDate(), this.month = e.getUTCMonth(), this.year = e.getUTCFullYear(), this.apply();
+    else try {
+      let t = y(e, this.tz);
+      this.ms = e.getMilliseconds(), this.second = t.s, this.minute = t.i, this.hour = t.h, this.day = t.d, this.month = t.m - 1, this.year = t.y, this.cacheInstant(e.getTime() - this.ms);
+    } catch (t) {
+      let n = t instanceof Error ? t.message : String(t);
+      throw new TypeError(`CronDate: Failed to convert date to timezone '${this.tz}'. This may happen with invalid timezone names or dates. Original error: ${n}`);
+    }
+    else this.ms = e.getMilliseconds(), this.second = e.getSeconds(), this.minute = e.getMinutes(), this.hour = e.getHours(), this.day = e.getDate(), this.month = e.getMonth(), this.year = e.getFullYear(), this.cacheInstant(e.getTime() - this.ms);
+  }
+  cacheInstant(e) {
+    this.instantMs = e;
+    let { year: t, month: n, day: r, hour: a, minute: i, second: o } = this;
+    this.instantFields = [t, n, r, a, i, o, this.tz];
+  }
+  cachedInstant() {
+    let e = this.instantFields;
+    if (!(e === void 0 || e[6] !== this.tz) && !(e[5] !== this.second || e[4] !== this.minute || e[3] !== this.hour) && !(e[2] !== this.day || e[1] !== this.month || e[0] !== this.year)) return this.instantMs;
+  }
+  fromCronDate(e) {
+    this.tz = e.tz, this.year = e.year, this.month = e.month, this.day = e.day, this.hour = e.hour, this.minute = e.minute, this.second = e.second, this.ms = e.ms, this.instantMs = e.instantMs, this.instantFields = e.instantFields;
+  }
+  apply() {
+    if (this.month > 11 || this.month < 0 || this.day > this.getLastDayOfMonth(this.year, this.month) || this.day < 1 || this.hour > 23 || this.minute > 59 || this.second > 59 || this.hour < 0 || this.minute < 0 || this.second < 0) {
+      let e = /* @__PURE__ */ new Date(0);
+      return e.setUTCFullYear(this.year, this.month, this.day), e.setUTCHours(this.hour, this.minute, this.second, this.ms), this.ms = e.getUTCMilliseconds(), this.second = e.getUTCSeconds(), this.minute = e.getUTCMinutes(), this.hour = e.getUTCHours(), this.day = e.getUTCDate(), this.month = e.getUTCMonth(), this.year = e.getUTCFullYear(), true;
+    } else return false;
+  }
+  fromString(e) {
+    if (typeof this.tz == "number") {
+      if (O(e)) return this.fromDate(v(e));
+      let t = v(e, "Etc/UTC");
+      this.ms = t.getUTCMilliseconds(), this.second = t.getUTCSeconds(), this.minute = t.getUTCMinutes(), this.hour = t.getUTCHours(), this.day = t.getUTCDate(), this.month = t.getUTCMonth(), this.year = t.getUTCFullYear(), this.apply();
+    } else return this.fromDate(v(e, this.tz));
+  }
+  findNext(e, t, n, r) {
+    return this._findMatch(e, t, n, r, 1);
+  }
+  _matchDayValue(e, t, n, r) {
+    let a = e;
+    if (!a) {
+      for (let i = 0; i < n.nearestWeekdays.length; i++) if (n.nearestWeekdays[i]) {
+        let o = this.getNearestWeekday(this.year, this.month, i + 1);
+        if (o !== -1 && o === t) {
+          a = 1;
+          break;
+        }
+      }
+    }
+    if (n.lastWeekday) {
+      let i = this.getLastWeekday(this.year, this.month);
+      t === i && (a = 1);
+    }
+    if (n.lastDayOfMonth) {
+      let i = this.getLastDayOfMonth(this.year, this.month);
+      t === i && (a = 1);
+    }
+    if (!n.starDOW) {
+      let i = new Date(g(this.year, this.month, 1, 0, 0, 0, 0)).getUTCDay(), o = n.dayOfWeek[(i + (t - 1)) % 7];
+      o && o & 63 && (o = this.isNthWeekdayOfMonth(this.year, this.month, t, o) ? 1 : 0), n.useAndLogic ? a = a && o : !r.domAndDow && !n.starDOM ? a = a || o : a = a && o;
+    }
+    return a;
+  }
+  _findMatch(e, t, n, r, a) {
+    let i = this[t], o = t === "day" ? this.getLastDayOfMonth(this.year, this.month) : 0, u = this[t] + r, l = a === 1 ? (h) => h < n[t].length : (h) => h >= 0;
+    for (let h = u; l(h); h += a) {
+      let m = n[t][h];
+      if (t === "day") {
+        if (h - r > o) continue;
+        m = this._matchDayValue(m, h - r, n, e);
+      }
+      if (m) return this[t] = h - r, i !== this[t] ? 2 : 1;
+    }
+    return 3;
+  }
+  recurse(e, t, n) {
+    let r = this.year, a = n;
+    for (; typeof a == "number"; ) {
+      if (e.starYear && Math.abs(this.year - r) > 400) return null;
+      a = this.recurseStep(e, t, a);
+    }
+    return a;
+  }
+  recurseStep(e, t, n) {
+    if (n === 0 && !e.starYear) {
+      if (this.year >= 0 && this.year < e.year.length && e.year[this.year] === 0) {
+        let a = -1;
+        for (let i = this.year + 1; i < e.year.length && i < 1e4; i++) if (e.year[i] === 1) {
+          a = i;
+          break;
+        }
+        if (a === -1) return null;
+        this.year = a, this.month = 0, this.day = 1, this.hour = 0, this.minute = 0, this.second = 0, this.ms = 0;
+      }
+      if (this.year >= 1e4) return null;
+    }
+    let r = this.findNext(t, f[n][0], e, f[n][2]);
+    if (r > 1) {
+      let a = n + 1;
+      for (; a < f.length; ) this[f[a][0]] = -f[a][2], a++;
+      if (r === 3) {
+        if (this[f[n][1]]++, this[f[n][0]] = -f[n][2], this.apply(), n === 0 && !e.starYear) {
+          for (; this.year >= 0 && this.year < e.year.length && e.year[this.year] === 0 && this.year < 1e4; ) this.year++;
+          if (this.year >= 1e4 || this.year >= e.year.length) return null;
+        }
+        return 0;
+      } else if (this.apply()) return n - 1;
+    }
+    return n += 1, n >= f.length ? this : (e.starYear ? this.year >= 3e3 : this.year >= 1e4) ? null : n;
+  }
+  increment(e, t, n) {
+    return this.instantMs = void 0, this.instantFields = void 0, this.second += t.interval !== void 0 && t.interval > 1 && n ? t.interval : 1, this.ms = 0, this.apply(), this.recurse(e, t, 0);
+  }
+  decrement(e, t, n = true) {
+    this.instantMs = void 0, this.instantFields = void 0;
+    let r = t.interval !== void 0 && t.interval >= 1;
+    return (this.ms === 0 || r) && (this.second -= r && n ? t.interval : 1), this.ms = 0, this.apply(), this.year < 1 ? null : this.recurseBackward(e, t, 0);
+  }
+  recurseBackward(e, t, n) {
+    let r = this.year, a = n;
+    for (; typeof a == "number"; ) {
+      if (e.starYear && Math.abs(this.year - r) > 400) return null;
+      a = this.recurseBackwardStep(e, t, a);
+    }
+    return a;
+  }
+  recurseBackwardStep(e, t, n) {
+    if (n === 0 && !e.starYear) {
+      if (this.year >= 0 && this.year < e.year.length && e.year[this.year] === 0) {
+        let a = -1;
+        for (let i = this.year - 1; i >= 0; i--) if (e.year[i] === 1) {
+          a = i;
+          break;
+        }
+        if (a === -1) return null;
+        this.year = a, this.month = 11, this.day = 31, this.hour = 23, this.minute = 59, this.second = 59, this.ms = 0;
+      }
+      if (this.year < 1) return null;
+    }
+    let r = this.findPrevious(t, f[n][0], e, f[n][2]);
+    if (r > 1) {
+      let a = n + 1;
+      for (; a < f.length; ) {
+        let i = f[a][0], o = f[a][2], u = this.getMaxPatternValue(i, e, o);
+        this[i] = u, a++;
+      }
+      if (r === 3) {
+        if (this[f[n][1]]--, n === 0) {
+          let u = this.getLastDayOfMonth(this.year, this.month);
+          this.day > u && (this.day = u);
+        }
+        if (n === 1) if (this.day <= 0) this.day = 1;
+        else {
+          let u = this.year, l = this.month;
+          for (; l < 0; ) l += 12, u--;
+          for (; l > 11; ) l -= 12, u++;
+          let h = this.getLastDayOfMonth(u, l);
+          this.day > h && (this.day = h);
+        }
+        this.apply();
+        let i = f[n][0], o = f[n][2];
+        if (this[i] = this.getMaxPatternValue(i, e, o), this.apply(), n === 0) {
+          let u = f[1][2], l = this.getMaxPatternValue("day", e, u);
+          l !== this.day && (this.day = l, this.hour = this.getMaxPatternValue("hour", e, f[2][2]), this.minute = this.getMaxPatternValue("minute", e, f[3][2]), this.second = this.getMaxPatternValue("second", e, f[4][2]));
+        }
+        if (n === 0 && !e.starYear) {
+          for (; this.year >= 0 && this.year < e.year.length && e.year[this.year] === 0; ) this.year--;
+          if (this.year < 1) return null;
+        }
+        return 0;
+      } else if (this.apply()) return n - 1;
+    }
+    return n += 1, n >= f.length ? this : this.year < 1 ? null : n;
+  }
+  getMaxPatternValue(e, t, n) {
+    let r = t[e].length - 1 - n;
+    for (let a = t[e].length - 1; a >= 0; a--) if (t[e][a]) {
+      r = a - n;
+      break;
+    }
+    if (e === "day") {
+      let a = this.getLastDayOfMonth(this.year, this.month);
+      return t.lastWeekday || t.nearestWeekdays.some((i) => i) || t.lastDayOfMonth || !t.starDOW ? a : Math.min(r, a);
+    }
+    return r;
+  }
+  findPrevious(e, t, n, r) {
+    return this._findMatch(e, t, n, r, -1);
+  }
+  getDate(e) {
+    if (!e && typeof this.tz != "number") {
+      let t = this.cachedInstant();
+      if (t !== void 0) return new Date(t + (this.tz === void 0 ? this.ms : 0));
+    }
+    if (e || this.tz === void 0) {
+      if (this.year >= 0 && this.year < 100) {
+        let t = /* @__PURE__ */ new Date(0);
+        return t.setFullYear(this.year, this.month, this.day), t.setHours(this.hour, this.minute, this.second, this.ms), t;
+      }
+      return new Date(this.year, this.month, this.day, this.hour, this.minute, this.second, this.ms);
+    } else return typeof this.tz == "number" ? new Date(g(this.year, this.month, this.day, this.hour, this.minute - this.tz, this.second, this.ms)) : N(T(this.year, this.month + 1, this.day, this.hour, this.minute, this.second, this.tz), false);
+  }
+  getTime() {
+    return this.getDate(false).getTime();
+  }
+  match(e, t) {
+    if (!e.starYear && (this.year < 0 || this.year >= e.year.length || e.year[this.year] === 0)) return false;
+    for (let n = 0; n < f.length; n++) {
+      let r = f[n][0], a = f[n][2], i = this[r];
+      if (i + a < 0 || i + a >= e[r].length) return false;
+      let o = e[r][i + a];
+      if (r === "day" && (o = this._matchDayValue(o, i, e, t)), !o) return false;
+    }
+    return true;
+  }
+};
+function F(s3) {
+  s3 === void 0 && (s3 = {}), delete s3.name, s3.legacyMode !== void 0 && s3.domAndDow === void 0 ? s3.domAndDow = !s3.legacyMode : s3.domAndDow === void 0 && (s3.domAndDow = false), s3.legacyMode = !s3.domAndDow;
+  let e = (n, r) => n === void 0 ? r : n;
+  if (s3.paused = e(s3.paused, false), s3.maxRuns = e(s3.maxRuns, 1 / 0), s3.catch = e(s3.catch, false), s3.unref = e(s3.unref, false), s3.mode = e(s3.mode, "auto"), s3.alternativeWeekdays = e(s3.alternativeWeekdays, false), s3.sloppyRanges = e(s3.sloppyRanges, false), s3.fixedTimeRule = e(s3.fixedTimeRule, "single-value"), s3.allowPast = e(s3.allowPast, false), s3.interval = s3.interval === void 0 ? 0 : parseInt(s3.interval.toString(), 10), s3.utcOffset = s3.utcOffset === void 0 ? void 0 : parseInt(s3.utcOffset.toString(), 10), s3.dayOffset = s3.dayOffset === void 0 ? 0 : parseInt(s3.dayOffset.toString(), 10), !["auto", "5-part", "6-part", "7-part", "5-or-6-parts", "6-or-7-parts"].includes(s3.mode)) throw new Error("CronOptions: mode must be one of 'auto', '5-part', '6-part', '7-part', '5-or-6-parts', or '6-or-7-parts'.");
+  if (!["single-value", "no-wildcard"].includes(s3.fixedTimeRule)) throw new Error("CronOptions: fixedTimeRule must be one of 'single-value' or 'no-wildcard'.");
+  s3.timezone === "" && (s3.timezone = void 0);
+  let t = s3.timezone ?? s3.utcOffset;
+  if (s3.startAt && (s3.startAt = I(new c(s3.startAt, t))), s3.stopAt && (s3.stopAt = I(new c(s3.stopAt, t))), s3.interval !== null) {
+    if (isNaN(s3.interval)) throw new Error("CronOptions: Supplied value for interval is not a number");
+    if (s3.interval < 0) throw new Error("CronOptions: Supplied value for interval can not be negative");
+  }
+  if (s3.utcOffset !== void 0) {
+    if (isNaN(s3.utcOffset)) throw new Error("CronOptions: Invalid value passed for utcOffset, should be number representing minutes offset from UTC.");
+    if (s3.utcOffset < -870 || s3.utcOffset > 870) throw new Error("CronOptions: utcOffset out of bounds.");
+    if (s3.utcOffset !== void 0 && s3.timezone) throw new Error("CronOptions: Combining 'utcOffset' with 'timezone' is not allowed.");
+  }
+  if (s3.unref !== true && s3.unref !== false) throw new Error("CronOptions: Unref should be either true, false or undefined(false).");
+  if (s3.dayOffset !== void 0 && s3.dayOffset !== 0 && isNaN(s3.dayOffset)) throw new Error("CronOptions: Invalid value passed for dayOffset, should be a number representing days to offset.");
+  return s3;
+}
+function I(s3) {
+  return s3.ms ? (s3.ms = 0, new c(new Date(s3.getTime() + 1e3), s3.tz)) : s3;
+}
+function b(s3) {
+  return typeof s3 == "function";
+}
+function L(s3) {
+  return b(s3);
+}
+function Y(s3) {
+  typeof Deno < "u" && typeof Deno.unrefTimer < "u" ? Deno.unrefTimer(s3) : s3 && typeof s3.unref < "u" && s3.unref();
+}
+var P = 1440 * 60 * 1e3;
+var $ = 30 * 1e3;
+var M = [];
+var j = class {
+  name;
+  options;
+  _states;
+  fn;
+  _startAtRoundingMs = 0;
+  getTz() {
+    return this.options.timezone ?? this.options.utcOffset;
+  }
+  applyDayOffset(e) {
+    let t = this._offsetMs();
+    return t ? new Date(e.getTime() + t) : e;
+  }
+  _offsetMs() {
+    return (this.options.dayOffset ?? 0) * P;
+  }
+  get _startAt() {
+    return this.options.startAt;
+  }
+  get _stopAt() {
+    return this.options.stopAt;
+  }
+  _nextTarget(e, t) {
+    let n = this._offsetMs(), r = this._next(this._shift(e), new Date(t.getTime() - n), { startAt: this._shift(this._startAt), stopAt: this._shift(this._stopAt) });
+    return r ? this.applyDayOffset(r.getDate(false)) : null;
+  }
+  _previousTarget(e, t) {
+    let n = this._toMs(e ?? t) - this._offsetMs(), r = this._previous(new Date(n), { startAt: this._shift(this._startAt), stopAt: this._shift(this._stopAt) });
+    return r ? this.applyDayOffset(r.getDate(false)) : null;
+  }
+  _shift(e) {
+    if (e != null) return new c(new Date(this._toMs(e) - this._offsetMs()), this.getTz());
+  }
+  constructor(e, t, n) {
+    let r, a;
+    if (b(t)) a = t;
+    else if (typeof t == "object") r = t;
+    else if (t !== void 0) throw new Error("Cron: Invalid argument passed for optionsIn. Should be one of function, or object (options).");
+    if (b(n)) a = n;
+    else if (typeof n == "object") r = n;
+    else if (n !== void 0) throw new Error("Cron: Invalid argument passed for funcIn. Should be one of function, or object (options).");
+    this.name = r?.name;
+    let i = r?.startAt;
+    this.options = F(r), i && this._startAt && (this._startAtRoundingMs = this._startAt.getTime() - new c(i, this.getTz()).getTime());
+    let o = !!e && (e instanceof Date || typeof e == "string" && e.indexOf(":") > 0);
+    if (this._states = { kill: false, blocking: false, previousRun: void 0, currentRun: void 0, once: void 0, currentTimeout: void 0, maxRuns: r ? r.maxRuns : void 0, paused: r ? r.paused : false, pattern: o ? new C("* * * * *", void 0, { mode: "auto" }) : new C(e, this.options.timezone, { mode: this.options.mode, alternativeWeekdays: this.options.alternativeWeekdays, sloppyRanges: this.options.sloppyRanges, fixedTimeRule: this.options.fixedTimeRule }) }, o && (this._states.once = new c(e, this.getTz())), this.name) {
+      if (M.find((l) => l.name === this.name)) throw new Error("Cron: Tried to initialize new named job '" + this.name + "', but name already taken.");
+      M.push(this);
+    }
+    return a !== void 0 && L(a) && (this.fn = a, this.schedule()), this;
+  }
+  nextRun(e) {
+    return this._nextTarget(e, /* @__PURE__ */ new Date());
+  }
+  nextRuns(e, t) {
+    this._states.maxRuns !== void 0 && e > this._states.maxRuns && (e = this._states.maxRuns);
+    let n = t || this._states.currentRun || void 0;
+    return this._enumerateRuns(e, n, "next");
+  }
+  previousRuns(e, t) {
+    return this._enumerateRuns(e, t || void 0, "previous");
+  }
+  enumerate(e) {
+    return new A(this, e);
+  }
+  _enumerateRuns(e, t, n) {
+    let r = [], a = /* @__PURE__ */ new Date(), i = t;
+    for (; e-- > 0; ) {
+      let o = n === "next" ? this._nextTarget(i, a) : this._previousTarget(i, a);
+      if (!o) break;
+      r.push(o), i = o;
+    }
+    return r;
+  }
+  match(e) {
+    if (this._states.once) {
+      let n = new c(e, this.getTz());
+      n.ms = 0;
+      let r = new c(this._states.once, this.getTz());
+      return r.ms = 0, n.getTime() === r.getTime();
+    }
+    let t = new c(e, this.getTz());
+    return t.ms = 0, t.match(this._states.pattern, this.options);
+  }
+  getPattern() {
+    if (!this._states.once) return this._states.pattern ? this._states.pattern.pattern : void 0;
+  }
+  getOnce() {
+    return this._states.once ? this._states.once.getDate() : null;
+  }
+  isRunning() {
+    return !this._states.paused && !this._states.kill && this.fn !== void 0 && this._nextTarget(this._states.currentRun, /* @__PURE__ */ new Date()) !== null;
+  }
+  isStopped() {
+    return this._states.kill;
+  }
+  isBusy() {
+    return this._states.blocking;
+  }
+  currentRun() {
+    return this._states.currentRun ? this._states.currentRun.getDate() : null;
+  }
+  previousRun() {
+    return this._states.previousRun ? this._states.previousRun.getDate() : null;
+  }
+  msToNext(e) {
+    let t = /* @__PURE__ */ new Date(), n = this._nextTarget(e, t);
+    return n ? n.getTime() - this._toMs(e ?? t) : null;
+  }
+  stop() {
+    this._states.kill = true, this._states.currentTimeout && clearTimeout(this._states.currentTimeout);
+    let e = M.indexOf(this);
+    e >= 0 && M.splice(e, 1);
+  }
+  pause() {
+    return this._states.paused = true, !this._states.kill;
+  }
+  resume() {
+    return this._states.paused = false, !this._states.kill;
+  }
+  schedule(e) {
+    return this._schedule(e);
+  }
+  _schedule(e, t) {
+    if (e && this.fn) throw new Error("Cron: It is not allowed to schedule two functions using the same Croner instance.");
+    e && (this.fn = e);
+    let n = t ?? /* @__PURE__ */ new Date(), r = this._nextTarget(void 0, n), a = r ? r.getTime() - n.getTime() : null, i = this._states.currentRun;
+    i && i.getTime() > n.getTime() && (i = void 0);
+    let o = this._nextTarget(i, n);
+    return a === null || isNaN(a) || o === null ? this : (a > $ && (a = $), a < 0 && (a = this._states.paused ? 1e3 : 0), this._states.currentTimeout = setTimeout(() => this._checkTrigger(o), a), this._states.currentTimeout && this.options.unref && Y(this._states.currentTimeout), this);
+  }
+  async _trigger(e = /* @__PURE__ */ new Date()) {
+    this._states.blocking = true, this._states.currentRun = new c(e, this.getTz());
+    try {
+      if (this.options.catch) try {
+        this.fn !== void 0 && await this.fn(this, this.options.context);
+      } catch (t) {
+        if (b(this.options.catch)) try {
+          Promise.resolve(this.options.catch(t, this)).catch(() => {
+          });
+        } catch {
+        }
+      }
+      else this.fn !== void 0 && await this.fn(this, this.options.context);
+    } finally {
+      this._states.previousRun = new c(e, this.getTz()), this._states.blocking = false;
+    }
+  }
+  async trigger() {
+    await this._trigger();
+  }
+  runsLeft() {
+    return this._states.maxRuns;
+  }
+  _checkTrigger(e) {
+    let t = /* @__PURE__ */ new Date(), n = !this._states.paused && t.getTime() >= e.getTime(), r = this._states.blocking && this.options.protect;
+    n && !r ? (this._states.maxRuns !== void 0 && this._states.maxRuns--, this._trigger(t)) : n && r && b(this.options.protect) && setTimeout(() => this.options.protect(this), 0), this._schedule(void 0, n ? void 0 : t);
+  }
+  _next(e, t, n) {
+    let r = n ? n.startAt : this._startAt, a = n ? n.stopAt : this._stopAt, i = !!e, o = !!(e || this._states.currentRun), u = false;
+    !e && r && this.options.interval && (e = this._calculatePreviousRun(r, t), e && (o = true), u = !e);
+    let l = e ?? t ?? /* @__PURE__ */ new Date(), h = this._toMs(l);
+    e = new c(l, this.getTz()), r && h < r.getTime() && (e = u ? r : new c(new Date(r.getTime() - 1e3), this.getTz()), h = e.getTime());
+    let m = this._states.once || new c(e, this.getTz());
+    if (!u && m !== this._states.once && (m = this._findOccurrence(e, h, 1, o)), this._states.once) {
+      let d = this._states.once.getTime(), p = h - d;
+      if (r && d < r.getTime() - this._startAtRoundingMs || this._states.currentRun && this.applyDayOffset(this._states.once.getDate()).getTime() <= this._states.currentRun.getTime() || (i ? p >= 0 : p > 1e3 && !this.options.allowPast)) return null;
+    }
+    return m === null || this._states.maxRuns !== void 0 && this._states.maxRuns <= 0 || this._states.kill || a && m.getTime() >= a.getTime() ? null : m;
+  }
+  _previous(e, t) {
+    let n = this._toMs(e ?? /* @__PURE__ */ new Date());
+    if (t.stopAt && n > t.stopAt.getTime() && (n = t.stopAt.getTime()), this._states.once) return this._states.once.getTime() < n ? this._states.once : null;
+    let r = this._findOccurrence(new c(new Date(n), this.getTz()), n, -1);
+    return r === null || t.startAt && r.getTime() < t.startAt.getTime() ? null : r;
+  }
+  _toMs(e) {
+    if (e instanceof Date) return e.getTime();
+    let t = new c(e, this.getTz());
+    return t.getTime() + (typeof t.tz == "string" ? t.ms : 0);
+  }
+  _findOccurrence(e, t, n, r = false) {
+    let a = this.options.interval ?? 0;
+    if (a > 1 && (n === -1 || r)) {
+      t += (a - 1) * 1e3 * n;
+      let m = new Date(t);
+      if (isNaN(m.getTime()) || (e = new c(m, this.getTz()), !(e.year >= 1 && e.year <= 9999))) return null;
+      r = false;
+    }
+    let i = this._walk(e, t, n, r), o = this.getTz();
+    if (this._states.pattern.isFixedTime && n === 1 || typeof o == "number" || U(t, o) !== (n === 1 ? "earlier" : "later")) return i;
+    let u = Math.floor(t / 1e3) * 1e3, l = n === 1 ? k(u, u + P, o) : k(u - P, u, o) - 1e3;
+    if (i && (l - i.getTime()) * n > 0) return i;
+    let h = this._walk(new c(new Date(l), o), l - n, n, false, true);
+    return !i || !h ? i ?? h : (i.getTime() - h.getTime()) * n > 0 ? h : i;
+  }
+  _walk(e, t, n, r, a = false) {
+    let i = this._states.pattern, o = (l, h) => n === 1 ? l.increment(i, this.options, h) : l.decrement(i, this.options, h), u = new c(e, this.getTz());
+    for ((!a || !u.match(i, this.options)) && (u = o(u, r)); u; ) {
+      let l = this._runAt(u, t, n);
+      if (l) return new c(l, this.getTz());
+      u = o(u, false);
+    }
+    return null;
+  }
+  _runAt(e, t, n) {
+    let r = (d) => (d.getTime() - t) * n > 0, a = e.tz;
+    if (typeof a == "number") {
+      let d = e.getDate();
+      return r(d) ? d : null;
+    }
+    let i = T(e.year, e.month + 1, e.day, e.hour, e.minute, e.second, a), o = _(i), u = this._states.pattern.isFixedTime;
+    if (o.kind === "single") return r(o.date) ? o.date : null;
+    if (o.kind === "ambiguous") {
+      let { earlier: d, later: p } = o;
+      return (u ? [d] : n === 1 ? [d, p] : [p, d]).find(r) ?? null;
+    }
+    if (!u) return null;
+    let l = new Date(k(o.before.getTime(), o.after.getTime(), a)), h = y(l, a);
+    return h.y === i.y && h.m === i.m && h.d === i.d && r(l) ? l : null;
+  }
+  _calculatePreviousRun(e, t) {
+    let n = new c(t, this.getTz()).getTime();
+    if (e.getTime() > n) return;
+    let r = this.options.interval * 1e3, a = e;
+    for (; a.getTime() + r <= n; ) {
+      let i = this._findOccurrence(a, a.getTime(), 1, true);
+      if (i === null) break;
+      a = i;
+    }
+    return a;
+  }
+};
+var A = class {
+  cron;
+  cursor;
+  now;
+  done;
+  initialMaxRuns;
+  remainingRuns;
+  constructor(e, t) {
+    this.cron = e, this.initialMaxRuns = e.runsLeft() ?? 1 / 0, this.reset(t);
+  }
+  next() {
+    if (this.done || this.remainingRuns <= 0) return this.done = true, { value: void 0, done: true };
+    let e = this.cron._nextTarget(this.cursor, this.now);
+    return e === null ? (this.done = true, { value: void 0, done: true }) : (this.cursor = e, this.remainingRuns--, { value: e, done: false });
+  }
+  peek() {
+    return this.done || this.remainingRuns <= 0 ? null : this.cron._nextTarget(this.cursor, this.now);
+  }
+  reset(e) {
+    this.cursor = e instanceof Date ? new Date(e.getTime()) : e ?? void 0, this.now = /* @__PURE__ */ new Date(), this.done = false, this.remainingRuns = this.initialMaxRuns;
+  }
+  [Symbol.iterator]() {
+    return this;
+  }
+};
+
+// src/core/config/schedules.ts
+var MIN_SCHEDULE_GAP_MS = 60 * 6e4;
+var SCHEDULE_LATE_MS = 2 * 60 * 6e4;
+var RepoFile = external_exports.string().max(200).regex(
+  /^(?!\/)(?!.*(?:^|\/)\.\.(?:\/|$))[\w./ -]+$/,
+  "a file of the repository, such as briefs/upkeep.md"
+);
+var Schedule = external_exports.strictObject({
+  /** Its name: letters, digits, `.`, `_` and `-`; each build it starts records it. */
+  name: external_exports.string().regex(/^[\w.-]{1,60}$/, 'letters, digits, ".", "_" and "-", at most 60'),
+  /** When: a five-field cron expression (minute hour day month weekday), an hour apart at least. */
+  cron: external_exports.string().max(100),
+  /** The IANA time zone the cron expression is read in (`Europe/Berlin`). */
+  timeZone: external_exports.string().max(60).default("UTC"),
+  /** An issue to run again at each firing: its title and text become a new issue's. */
+  issue: external_exports.number().int().positive().optional(),
+  /** A file of the repository (read on the default branch at each firing) whose text is the brief. */
+  brief: RepoFile.optional(),
+  /** The title of the issue each firing opens; the schedule's name unless given. */
+  title: external_exports.string().trim().min(1).max(120).optional(),
+  /** The build's type: `code`, `research` or `content`. */
+  type: BuildType.default("code")
+}).superRefine((schedule, ctx) => {
+  if (schedule.issue === void 0 === (schedule.brief === void 0))
+    ctx.addIssue({ code: "custom", path: ["issue"], message: "name one of issue or brief" });
+  const problem = cronProblem(schedule.cron, schedule.timeZone);
+  if (problem) ctx.addIssue({ code: "custom", path: ["cron"], message: problem });
+});
+var Schedules = external_exports.array(Schedule).max(20).default([]).refine(
+  (list2) => new Set(list2.map((one) => one.name)).size === list2.length,
+  "names a schedule twice"
+);
+function cronProblem(cron, timeZone) {
+  let runs;
+  try {
+    const job = new j(cron, { paused: true, timezone: timeZone, mode: "5-part" });
+    runs = job.nextRuns(50, /* @__PURE__ */ new Date("2026-01-01T00:00:00Z"));
+  } catch (error62) {
+    return `not a five-field cron expression in a known time zone: ${error62.message.slice(0, 200)}`;
+  }
+  if (runs.length === 0) return "never fires";
+  for (let i = 1; i < runs.length; i++) {
+    const gap = (runs[i]?.getTime() ?? 0) - (runs[i - 1]?.getTime() ?? 0);
+    if (gap < MIN_SCHEDULE_GAP_MS) return "fires more often than once an hour";
+  }
+  return null;
+}
+function dueFiring(schedule, now) {
+  const at = Date.parse(now);
+  const job = new j(schedule.cron, {
+    paused: true,
+    timezone: schedule.timeZone,
+    mode: "5-part"
+  });
+  const [last] = job.previousRuns(1, new Date(at + 1));
+  if (!last || at - last.getTime() > SCHEDULE_LATE_MS) return null;
+  return last.toISOString();
+}
+function firingSlot(firing) {
+  return firing.replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z").slice(0, 13).concat("Z");
+}
 
 // src/core/sessions/egress.ts
 function normalizeHost(host) {
@@ -44099,7 +45015,15 @@ var Config = external_exports.strictObject({
   runaway: RunawaySettings.prefault({}),
   verification: VerificationSettings.prefault({}),
   /** Lessons sessions read from `.baton/memory/`, and an ended build proposes (docs/memory.md). */
-  memory: MemorySettings.prefault({})
+  memory: MemorySettings.prefault({}),
+  /**
+   * Scheduled builds (docs/intake.md): read only from this repository's own
+   * file on its default branch; each build's asker is the author of the
+   * commit that last changed its schedule there, who must have write access.
+   */
+  schedules: Schedules,
+  /** Builds events ask for, each off unless named here (docs/intake.md). */
+  events: EventDoors.prefault({})
 }).superRefine((config3, ctx) => {
   const { validation } = config3.verification;
   const allowed = readEngineSettings(config3.session.engine, validation.engine).allow;
@@ -44877,7 +45801,7 @@ function extractUrlVariableNames(url2) {
   if (!matches) {
     return [];
   }
-  return matches.map(removeNonChars).reduce((a, b) => a.concat(b), []);
+  return matches.map(removeNonChars).reduce((a, b2) => a.concat(b2), []);
 }
 function omit2(object2, keysToOmit) {
   const result = { __proto__: null };
@@ -44897,8 +45821,8 @@ function encodeReserved(str2) {
   }).join("");
 }
 function encodeUnreserved(str2) {
-  return encodeURIComponent(str2).replace(/[!'()*]/g, function(c) {
-    return "%" + c.charCodeAt(0).toString(16).toUpperCase();
+  return encodeURIComponent(str2).replace(/[!'()*]/g, function(c2) {
+    return "%" + c2.charCodeAt(0).toString(16).toUpperCase();
   });
 }
 function encodeValue(operator, value, key) {
@@ -44935,9 +45859,9 @@ function getValues(context, operator, key, modifier) {
             );
           });
         } else {
-          Object.keys(value).forEach(function(k) {
-            if (isDefined(value[k])) {
-              result.push(encodeValue(operator, value[k], k));
+          Object.keys(value).forEach(function(k2) {
+            if (isDefined(value[k2])) {
+              result.push(encodeValue(operator, value[k2], k2));
             }
           });
         }
@@ -44948,10 +45872,10 @@ function getValues(context, operator, key, modifier) {
             tmp.push(encodeValue(operator, value2));
           });
         } else {
-          Object.keys(value).forEach(function(k) {
-            if (isDefined(value[k])) {
-              tmp.push(encodeUnreserved(k));
-              tmp.push(encodeValue(operator, value[k].toString()));
+          Object.keys(value).forEach(function(k2) {
+            if (isDefined(value[k2])) {
+              tmp.push(encodeUnreserved(k2));
+              tmp.push(encodeValue(operator, value[k2].toString()));
             }
           });
         }
@@ -44984,7 +45908,7 @@ function expand(template, context) {
   var operators = ["+", "#", ".", "/", ";", "?", "&"];
   template = template.replace(
     /\{([^\{\}]+)\}|([^\{\}]+)/g,
-    function(_, expression, literal2) {
+    function(_2, expression, literal2) {
       if (expression) {
         let operator = "";
         const values = [];
@@ -45214,17 +46138,17 @@ var stringifyIteratively = (rootValue, replacer, spaceParam) => {
       }
     } else {
       while (node2.index < node2.keys.length) {
-        const k = node2.keys[node2.index++];
-        const isFilteredOutByArray = propertyList && !propertyList.has(k);
+        const k2 = node2.keys[node2.index++];
+        const isFilteredOutByArray = propertyList && !propertyList.has(k2);
         if (isFilteredOutByArray) continue;
-        const childRaw = node2.val[k];
-        const childVal = prepareVal(node2.val, k, childRaw);
+        const childRaw = node2.val[k2];
+        const childVal = prepareVal(node2.val, k2, childRaw);
         if (isUnstringifiable(childVal)) continue;
         if (!node2.first) chunks.push(",");
         if (space) {
-          chunks.push("\n" + space.repeat(level) + originalStringify(k) + ": ");
+          chunks.push("\n" + space.repeat(level) + originalStringify(k2) + ": ");
         } else {
-          chunks.push(originalStringify(k) + ":");
+          chunks.push(originalStringify(k2) + ":");
         }
         const isComplexObject = childVal !== null && typeof childVal === "object";
         const isNativeRaw = isRawJSON(childVal);
@@ -45235,7 +46159,7 @@ var stringifyIteratively = (rootValue, replacer, spaceParam) => {
           visited.add(childVal);
           stack.push({
             parent: node2.val,
-            key: k,
+            key: k2,
             val: childVal,
             isArray: Array.isArray(childVal),
             keys: Array.isArray(childVal) ? null : Object.keys(childVal),
@@ -45323,7 +46247,7 @@ var isContextSourceSupported = () => {
   try {
     const result = JSON.parse(
       "1",
-      (_, __, context) => !!context?.source && context.source === "1"
+      (_2, __, context) => !!context?.source && context.source === "1"
     );
     featureCache.set(parseFingerprint, result);
     return result;
@@ -45626,7 +46550,7 @@ function toErrorMessage(data) {
   if (typeof data === "object" && data !== null && "message" in data) {
     const objectData = data;
     const suffix = "documentation_url" in objectData ? ` - ${objectData.documentation_url}` : "";
-    return Array.isArray(objectData.errors) ? `${objectData.message}: ${objectData.errors.map((v) => JSON.stringify(v)).join(", ")}${suffix}` : `${objectData.message}${suffix}`;
+    return Array.isArray(objectData.errors) ? `${objectData.message}: ${objectData.errors.map((v2) => JSON.stringify(v2)).join(", ")}${suffix}` : `${objectData.message}${suffix}`;
   }
   return `Unknown error: ${JSON.stringify(data)}`;
 }
@@ -46091,7 +47015,7 @@ var triggers_notification_paths_default = [
 ];
 function routeMatcher(paths) {
   const regexes = paths.map(
-    (path2) => path2.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
+    (path2) => path2.split("/").map((c2) => c2.startsWith("{") ? "(?:.+?)" : c2).join("/")
   );
   const regex2 = `^(?:${regexes.map((r) => `(?:${r})`).join("|")})[^/]*$`;
   return new RegExp(regex2, "i");
@@ -46272,7 +47196,7 @@ function createSessionOctokit({
 }) {
   const retries = options2.retries ?? DEFAULT_RETRIES;
   const maxWait = options2.maxRateLimitWaitSeconds ?? 120;
-  const onLimit2 = (kind) => (retryAfter, request2, _, count) => {
+  const onLimit2 = (kind) => (retryAfter, request2, _2, count) => {
     const again = count < MAX_LIMIT_RETRIES && retryAfter <= maxWait;
     log(
       `GitHub ${kind} on ${request2.method} ${request2.url}: ${again ? `trying again in ${retryAfter}s` : "giving up"}`
@@ -46537,10 +47461,10 @@ async function verifyWithFallback(secret, payload, signature, additionalSecrets)
     return true;
   }
   if (additionalSecrets !== void 0) {
-    for (const s of additionalSecrets) {
-      const v = await verify(s, payload, signature);
-      if (v) {
-        return v;
+    for (const s3 of additionalSecrets) {
+      const v2 = await verify(s3, payload, signature);
+      if (v2) {
+        return v2;
       }
     }
   }
@@ -51414,7 +52338,7 @@ var PATHS = [
 ];
 function routeMatcher2(paths) {
   const regexes = paths.map(
-    (p) => p.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
+    (p) => p.split("/").map((c2) => c2.startsWith("{") ? "(?:.+?)" : c2).join("/")
   );
   const regex2 = `^(?:${regexes.map((r) => `(?:${r})`).join("|")})$`;
   return new RegExp(regex2, "i");
@@ -52151,17 +53075,32 @@ async function ignoreStatus(statuses, write) {
 }
 
 // src/core/snapshot/ask-record.ts
+var TrackerKey = external_exports.string().regex(/^[\w.#-]{1,100}$/);
+var Link = external_exports.string().max(400).regex(/^https:\/\/[^\s"'<>`\\]+$/);
 var AskSchema = external_exports.object({
   by: external_exports.string().regex(/^[\w.[\]-]{1,100}$/),
   how: external_exports.union([
     external_exports.object({ way: external_exports.literal("label"), label: external_exports.string().min(1).max(100) }),
-    external_exports.object({ way: external_exports.literal("command"), comment: external_exports.number().int().positive() })
+    external_exports.object({ way: external_exports.literal("command"), comment: external_exports.number().int().positive() }),
+    external_exports.object({ way: external_exports.literal("schedule"), schedule: external_exports.string().regex(/^[\w.-]{1,60}$/) }),
+    external_exports.object({ way: external_exports.literal("check-failed"), head: external_exports.string().regex(/^[0-9a-f]{7,64}$/) }),
+    external_exports.object({
+      way: external_exports.literal("pull-label"),
+      pull: external_exports.number().int().positive(),
+      label: external_exports.string().min(1).max(100)
+    }),
+    external_exports.object({ way: external_exports.enum(["linear", "jira", "project"]), key: TrackerKey })
   ]),
   at: external_exports.string().min(1).max(40),
   what: external_exports.union([
     external_exports.object({ kind: external_exports.literal("build"), type: BuildType }),
     external_exports.object({ kind: external_exports.literal("improve") })
-  ])
+  ]),
+  link: Link.optional(),
+  mapped: external_exports.object({
+    id: TrackerKey,
+    name: external_exports.string().min(1).max(100).refine((name) => !/[\p{Cc}<>]/u.test(name))
+  }).optional()
 });
 var ASK_LINE = /^<!-- baton:ask (\{[^<>\n]*\}) -->$/;
 function renderAskRecord(record2) {
@@ -52179,7 +53118,9 @@ function parseAskRecord(statusBody) {
     return null;
   }
   const parsed = AskSchema.safeParse(raw);
-  return parsed.success ? parsed.data : null;
+  if (!parsed.success) return null;
+  const { link: link2, mapped, ...record2 } = parsed.data;
+  return { ...record2, ...link2 ? { link: link2 } : {}, ...mapped ? { mapped } : {} };
 }
 function withAskLine(status2, record2) {
   if (!record2) return status2;
@@ -52628,7 +53569,7 @@ function landsAfter(after2, repository) {
   return [...found2];
 }
 function sliceOf(plan, repository, home) {
-  return { ...plan, workers: plan.workers.filter((w) => repositoryOf(w, home) === repository) };
+  return { ...plan, workers: plan.workers.filter((w2) => repositoryOf(w2, home) === repository) };
 }
 function outsideDependencies(plan, repository, home) {
   const where = new Map(plan.workers.map((worker) => [worker.id, repositoryOf(worker, home)]));
@@ -52928,11 +53869,11 @@ function namesRepository(text, repository) {
 // src/core/status/render-plan.ts
 function byWave(plan) {
   const waves = /* @__PURE__ */ new Map();
-  for (const worker of [...plan.workers].sort((a, b) => compareWorkerIds(a.id, b.id))) {
+  for (const worker of [...plan.workers].sort((a, b2) => compareWorkerIds(a.id, b2.id))) {
     const wave = waveOf(worker.id);
     waves.set(wave, [...waves.get(wave) ?? [], worker]);
   }
-  return [...waves].sort(([a], [b]) => a - b);
+  return [...waves].sort(([a], [b2]) => a - b2);
 }
 function renderPlanTable({
   build,
@@ -53051,7 +53992,7 @@ function renderPlanEstimate({
 
 // src/core/memory/most-first.ts
 function mostFirst(count) {
-  return (a, b) => count(b) - count(a) || (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0);
+  return (a, b2) => count(b2) - count(a) || (a.slug < b2.slug ? -1 : a.slug > b2.slug ? 1 : 0);
 }
 
 // src/core/memory/repeat-rate.ts
@@ -53344,24 +54285,24 @@ function validationLine(view) {
   }
 }
 function failedText(failed) {
-  const failing = failed.filter((f) => !f.unproven);
-  const unproven2 = failed.filter((f) => f.unproven);
+  const failing = failed.filter((f2) => !f2.unproven);
+  const unproven2 = failed.filter((f2) => f2.unproven);
   return [
     ...failing.length > 0 ? [failingText(failing)] : [],
     ...unproven2.length > 0 ? [unprovenText(unproven2)] : []
   ].join("; ");
 }
 function failingText(failed) {
-  const checks = `${failed.length} ${failed.length === 1 ? "check" : "checks"} (${failed.map((f) => f.check).join(", ")})`;
-  const fixes = [...new Set(failed.flatMap((f) => f.worker ? [f.worker] : []))];
-  if (fixes.length > 0 && failed.every((f) => f.worker)) {
+  const checks = `${failed.length} ${failed.length === 1 ? "check" : "checks"} (${failed.map((f2) => f2.check).join(", ")})`;
+  const fixes = [...new Set(failed.flatMap((f2) => f2.worker ? [f2.worker] : []))];
+  if (fixes.length > 0 && failed.every((f2) => f2.worker)) {
     return `${checks} → fix ${fixes.length === 1 ? "worker" : "workers"} ${fixes.join(", ")}`;
   }
   return `${checks}; no fix worker could be added to the plan: a person is needed (push a fix to the build branch, and it is validated again)`;
 }
 function unprovenText(failed) {
-  const criteria = failed.map((f) => f.check).join(", ");
-  const fixes = failed.flatMap((f) => f.worker ? [f.worker] : []);
+  const criteria = failed.map((f2) => f2.check).join(", ");
+  const fixes = failed.flatMap((f2) => f2.worker ? [f2.worker] : []);
   const not = `${criteria} not proven (${failed.length === 1 ? "its check passes" : "their checks pass"} before the work)`;
   if (fixes.length === failed.length) {
     return `${not} → contract ${fixes.length === 1 ? "fix" : "fixes"} ${fixes.join(", ")}`;
@@ -53369,8 +54310,8 @@ function unprovenText(failed) {
   return `${not}; a criterion has one contract fix a build: a person is needed (/replan to mark it a guard, if it held before the work, or to word it so a check can fail)`;
 }
 function acceptedText(failed) {
-  const criteria = failed.map((f) => f.check).join(", ");
-  const skips = failed.map((f) => `${escapeText(f.skippedBy ?? "a person")} skipped ${f.worker}`);
+  const criteria = failed.map((f2) => f2.check).join(", ");
+  const skips = failed.map((f2) => `${escapeText(f2.skippedBy ?? "a person")} skipped ${f2.worker}`);
   const one = failed.length === 1;
   return `${criteria} not proven (${one ? "its check passes" : "their checks pass"} before the work), and ${[...new Set(skips)].join(", ")}, ${one ? "its contract fix" : "their contract fixes"}: the build goes on without that proof`;
 }
@@ -53771,7 +54712,7 @@ function renderWaveLines(view) {
   return [
     `The plan is too large to show here in full: its table, dependencies and briefs are in ${plan} on the build branch.`,
     "",
-    ...[...waves].sort(([a], [b]) => a - b).map(([wave, ids]) => `- Wave ${wave}: ${ids.length} workers (${ids.join(", ")})`)
+    ...[...waves].sort(([a], [b2]) => a - b2).map(([wave, ids]) => `- Wave ${wave}: ${ids.length} workers (${ids.join(", ")})`)
   ].join("\n");
 }
 function renderLink(link2) {
@@ -54206,7 +55147,7 @@ function dependentChainLengths(workers) {
   return lengths;
 }
 function compareByPriority(chains) {
-  return (a, b) => (chains.get(b) ?? 0) - (chains.get(a) ?? 0) || compareWorkerIds(a, b);
+  return (a, b2) => (chains.get(b2) ?? 0) - (chains.get(a) ?? 0) || compareWorkerIds(a, b2);
 }
 function pickDispatches({
   ready,
@@ -54231,7 +55172,7 @@ function normalizeSnapshot(snapshot) {
     pulls: uniqueSorted(
       snapshot.pulls,
       (pull) => pull.number,
-      (a, b) => a.number - b.number
+      (a, b2) => a.number - b2.number
     ).map(normalizePull)
   };
 }
@@ -54253,25 +55194,25 @@ function normalizePull(pull) {
       failedRuns: uniqueSorted(
         pull.checks.failedRuns,
         (run2) => run2.id,
-        (a, b) => a.id - b.id
+        (a, b2) => a.id - b2.id
       )
     },
     labels: [...new Set(pull.labels)].sort()
   };
 }
-function compareRuns(a, b) {
-  return compareTimes(a.createdAt, b.createdAt) || a.id - b.id;
+function compareRuns(a, b2) {
+  return compareTimes(a.createdAt, b2.createdAt) || a.id - b2.id;
 }
-function compareCommands(a, b) {
-  return compareTimes(a.createdAt, b.createdAt) || a.commentId - b.commentId;
+function compareCommands(a, b2) {
+  return compareTimes(a.createdAt, b2.createdAt) || a.commentId - b2.commentId;
 }
-function compareReviews(a, b) {
-  return compareTimes(a.submittedAt, b.submittedAt) || a.id - b.id;
+function compareReviews(a, b2) {
+  return compareTimes(a.submittedAt, b2.submittedAt) || a.id - b2.id;
 }
-function compareTimes(a, b) {
-  const diff = (timeOf(a) ?? Number.NEGATIVE_INFINITY) - (timeOf(b) ?? Number.NEGATIVE_INFINITY);
+function compareTimes(a, b2) {
+  const diff = (timeOf(a) ?? Number.NEGATIVE_INFINITY) - (timeOf(b2) ?? Number.NEGATIVE_INFINITY);
   if (diff !== 0 && !Number.isNaN(diff)) return diff < 0 ? -1 : 1;
-  return a < b ? -1 : a > b ? 1 : 0;
+  return a < b2 ? -1 : a > b2 ? 1 : 0;
 }
 function timeOf(iso) {
   const ms = Date.parse(iso);
@@ -54352,7 +55293,7 @@ function typicalRunMs(runs, role) {
   return others.length > 0 ? Math.min(...others) : null;
 }
 function medianLength(runs) {
-  const lengths = runs.filter((run2) => run2.conclusion === "success").map((run2) => run2.updatedMs - run2.createdMs).filter((ms) => ms > 0).sort((a, b) => a - b);
+  const lengths = runs.filter((run2) => run2.conclusion === "success").map((run2) => run2.updatedMs - run2.createdMs).filter((ms) => ms > 0).sort((a, b2) => a - b2);
   return lengths[Math.floor(lengths.length / 2)] ?? null;
 }
 function headPushedAt(runs, worker) {
@@ -54629,13 +55570,13 @@ function peakWindow(points, {
   to = Number.POSITIVE_INFINITY,
   windowMs = HOUR
 }) {
-  const sorted = [...points].sort((a, b) => a.at - b.at);
+  const sorted = [...points].sort((a, b2) => a.at - b2.at);
   const ends = [from, ...sorted.map((point) => point.at).filter((at) => at >= from && at < to)];
   let peak = 0;
   let start = 0;
   let end = 0;
   let sum = 0;
-  for (const t of [...new Set(ends)].sort((a, b) => a - b)) {
+  for (const t of [...new Set(ends)].sort((a, b2) => a - b2)) {
     while (end < sorted.length && (sorted[end]?.at ?? 0) <= t) sum += sorted[end++]?.count ?? 0;
     while (start < end && (sorted[start]?.at ?? 0) <= t - windowMs)
       sum -= sorted[start++]?.count ?? 0;
@@ -54698,7 +55639,7 @@ function createWriteBudget({
   const queue = () => {
     const overdue = clock() - PASSED_OVER_MS;
     return [...waiters].sort(
-      ([, a], [, b]) => Number(b.since <= overdue) - Number(a.since <= overdue) || (a.since <= overdue ? 0 : b.chain - a.chain) || a.since - b.since
+      ([, a], [, b2]) => Number(b2.since <= overdue) - Number(a.since <= overdue) || (a.since <= overdue ? 0 : b2.chain - a.chain) || a.since - b2.since
     );
   };
   const prune = (now) => {
@@ -55030,6 +55971,196 @@ function onLimit(kind) {
   };
 }
 
+// src/github/reconcile/doors/fire-schedules.ts
+var import_yaml5 = __toESM(require_dist2(), 1);
+
+// src/core/sessions/messages.ts
+function messageRefPrefix(build, worker) {
+  return `refs/baton/${build}/message/${worker ? `${worker}/` : ""}`;
+}
+function messageRef(build, { worker, comment }) {
+  return `${messageRefPrefix(build, worker)}${comment}`;
+}
+function parseMessageRef(build, ref) {
+  const prefix = messageRefPrefix(build);
+  if (!ref.startsWith(prefix)) return null;
+  const [worker = "", comment = "", ...rest] = ref.slice(prefix.length).split("/");
+  if (rest.length > 0 || !WORKER_ID.test(worker) || !/^[1-9]\d{0,15}$/.test(comment)) return null;
+  return { worker, comment: Number(comment) };
+}
+
+// src/github/act/locks/refs.ts
+function isRefTaken(error62) {
+  return statusOf(error62) === 422 && /reference already exists/i.test(messageOf(error62));
+}
+var RefRefusedError = class extends Error {
+  ref;
+  constructor(ref, cause) {
+    super(
+      `GitHub refused to create ${ref}: ${messageOf(cause)}. This will not pass by itself: check the build id and that the commit exists, then reply /status on the issue.`,
+      { cause }
+    );
+    this.name = "RefRefusedError";
+    this.ref = ref;
+  }
+};
+async function createRef(ctx, { ref, sha }) {
+  try {
+    return await postRef(ctx.octokit, { owner: ctx.owner, repo: ctx.repo, ref, sha });
+  } catch (error62) {
+    if (statusOf(error62) === 422) throw new RefRefusedError(ref, error62);
+    throw error62;
+  }
+}
+var REF_SENDS = 4;
+async function postRef(octokit, params) {
+  for (let send = 1; ; send++) {
+    try {
+      await octokit.rest.git.createRef(params);
+      return true;
+    } catch (error62) {
+      if (isRefTaken(error62)) return false;
+      if (send >= REF_SENDS || !isAnswerLost(error62) || await refMaybeMade(octokit, params))
+        throw error62;
+    }
+  }
+}
+async function refMaybeMade(octokit, { owner, repo, ref }) {
+  try {
+    await octokit.rest.git.getRef({ owner, repo, ref: ref.replace(/^refs\//, "") });
+    return true;
+  } catch (error62) {
+    return statusOf(error62) !== 404;
+  }
+}
+function isAnswerLost(error62) {
+  const status2 = statusOf(error62);
+  return status2 === void 0 || status2 >= 500;
+}
+var AnswerLostError = class extends Error {
+  status;
+  constructor(cause) {
+    super(`${messageOf(cause)} (the answer was lost: GitHub may have made it, so its lock stays)`, {
+      cause
+    });
+    this.name = "AnswerLostError";
+    this.status = statusOf(cause);
+  }
+};
+async function sendOnce(write) {
+  try {
+    return await write();
+  } catch (error62) {
+    throw isAnswerLost(error62) ? new AnswerLostError(error62) : error62;
+  }
+}
+async function deleteRef(ctx, ref) {
+  await ignoreStatus(
+    [422, 404],
+    () => ctx.octokit.rest.git.deleteRef({
+      owner: ctx.owner,
+      repo: ctx.repo,
+      ref: ref.replace(/^refs\//, "")
+    })
+  );
+}
+async function moveBranch(ctx, { branch, sha, force }) {
+  const moved = await ignoreStatus(
+    [422],
+    () => ctx.octokit.rest.git.updateRef({
+      owner: ctx.owner,
+      repo: ctx.repo,
+      ref: `heads/${branch}`,
+      sha,
+      force
+    })
+  );
+  return moved !== null;
+}
+async function resetBranch(ctx, { branch, sha }) {
+  if (await moveBranch(ctx, { branch, sha, force: true })) return;
+  await createRef(ctx, { ref: `refs/heads/${branch}`, sha });
+}
+function recordMessage(ctx, {
+  snapshot,
+  action
+}) {
+  const ref = messageRef(snapshot.build, { worker: action.worker, comment: action.comment });
+  return createRef(ctx, { ref, sha: action.sha });
+}
+async function dropRecords(ctx, action) {
+  for (const ref of action.refs) await deleteRef(ctx, `refs/baton/${ref}`);
+  return { result: "done", detail: `${action.refs.length} dropped` };
+}
+async function forgetMessages(ctx, {
+  snapshot,
+  action
+}) {
+  for (const message2 of action.messages) await deleteRef(ctx, messageRef(snapshot.build, message2));
+  return { result: "done", detail: `${action.messages.length} taken` };
+}
+
+// src/github/act/locks/write-once.ts
+async function writeOnceByRef(ctx, { ref, sha }, write) {
+  if (!await createRef(ctx, { ref, sha })) return { taken: true };
+  try {
+    return { taken: false, value: await write() };
+  } catch (error62) {
+    if (!(error62 instanceof AnswerLostError)) await deleteRef(ctx, ref).catch(() => void 0);
+    throw error62;
+  }
+}
+
+// src/github/client/request-reason.ts
+var import_node_async_hooks = require("node:async_hooks");
+function reasonOf(action) {
+  switch (action.kind) {
+    case "dispatch":
+    case "rerun-failed-jobs":
+    case "cancel-run":
+      return "session";
+    case "render-status":
+      return "status-edit";
+    case "merge-pull":
+      return "merge";
+    case "update-pull-branch":
+    case "sync-build-branch":
+      return "sync";
+    case "set-review-check":
+      return "review-check";
+    case "comment":
+    case "notice":
+      return "notice";
+    case "open-final-pull":
+    case "enable-auto-merge":
+      return "final-pull";
+    case "add-label":
+    case "remove-label":
+    case "close-pull":
+    case "delete-branch":
+    case "create-mirror":
+    case "retitle-issue":
+    case "close-sub-issue":
+    case "reopen-sub-issue":
+    case "clean-up-refs":
+    case "look-again":
+      return "housekeeping";
+    case "record-message":
+    case "forget-messages":
+      return "message";
+    case "drop-records":
+      return "housekeeping";
+    default: {
+      const _exhaustive = action;
+      return _exhaustive;
+    }
+  }
+}
+var current = new import_node_async_hooks.AsyncLocalStorage();
+function withReason(reason, work) {
+  return current.run(reason, work);
+}
+
 // src/github/client/conditional-reads.ts
 var PAGES_KEPT = 500;
 var SHARE_MS = 6e4;
@@ -55110,6 +56241,50 @@ function nextOf(link2) {
 }
 var conditionalReads = remembered(createConditionalReads());
 
+// src/github/observe/permissions.ts
+var TTL_MS = 6e4;
+var cache = remembered(/* @__PURE__ */ new Map());
+async function hasWriteAccess({ octokit, owner, repo }, login, {
+  now = Date.now(),
+  ttlMs = TTL_MS
+} = {}) {
+  const key = `${owner}/${repo}:${login.toLowerCase()}`;
+  const hit = cache.get(key);
+  if (hit && now - hit.at < ttlMs) return hit.allowed;
+  let allowed = false;
+  try {
+    const [permission] = await conditionalReads.paginate(octokit, {
+      route: "GET /repos/{owner}/{repo}/collaborators/{username}/permission",
+      params: { owner, repo, username: login },
+      pick: (data) => [String(data?.permission ?? "")]
+    });
+    allowed = permission === "admin" || permission === "write";
+  } catch (error62) {
+    if (statusOf(error62) !== 404) throw error62;
+  }
+  cache.set(key, { allowed, at: now });
+  return allowed;
+}
+
+// src/github/setup/setup-git.ts
+async function readFileAt(ctx, { ref, path: path2 }) {
+  try {
+    const { data } = await ctx.octokit.rest.repos.getContent({
+      owner: ctx.owner,
+      repo: ctx.repo,
+      path: path2,
+      ref
+    });
+    if (Array.isArray(data) || data.type !== "file" || !("encoding" in data))
+      return { kind: "other" };
+    if (data.encoding !== "base64") return { kind: "other" };
+    return { kind: "file", content: Buffer.from(data.content, "base64").toString("utf8") };
+  } catch (error62) {
+    if (statusOf(error62) === 404) return { kind: "absent" };
+    throw error62;
+  }
+}
+
 // src/core/plan/record-message.ts
 var RECORD_MAX_BYTES = 4096;
 function parseRecordMessage(message2, { header: header2, schema: schema2 }) {
@@ -55123,95 +56298,11 @@ function parseRecordMessage(message2, { header: header2, schema: schema2 }) {
     return null;
   }
 }
-function recordsOf(messages, parse6) {
+function recordsOf(messages, parse7) {
   return messages.flatMap((message2) => {
-    const record2 = parse6(message2);
+    const record2 = parse7(message2);
     return record2 ? [record2] : [];
   });
-}
-
-// src/core/plan/validation.ts
-var VALIDATION_HEADER = "baton validation";
-var FailedCheck = external_exports.union([CriterionId, external_exports.literal("command")]);
-var Sha = external_exports.string().regex(/^[0-9a-f]{40}$/);
-var Seen = external_exports.enum(["passed", "failed", "expected-failure", "skipped", "todo", "missing"]);
-var CheckRecord = external_exports.strictObject({
-  criterion: CriterionId,
-  /** Null: no report could be had on the contract's commit. */
-  before: Seen.nullable(),
-  after: Seen,
-  verdict: external_exports.enum(["proven", "not-proven", "guard", "failing", "not-due"])
-});
-var ValidationRecord = external_exports.strictObject({
-  version: external_exports.literal(1),
-  /** The milestone validated: every worker of waves ≤ it was done. */
-  milestone: external_exports.number().int().min(1).max(99),
-  /** The workflow run of the validation session. */
-  run_id: external_exports.number().int().positive(),
-  /** The build branch head the contract's command ran on. */
-  head: Sha,
-  /**
-   * No check due failed: the command's exit status was 0 (the session's code ran it, the model
-   * cannot change it), or every check it failed on is a skipped worker's (src/core/plan/due-criteria.ts);
-   * and no check due is still marked to fail.
-   */
-  passed: external_exports.boolean(),
-  /** The command's exit status; null when it was killed at its time limit. */
-  exit_code: external_exports.number().int().nullable(),
-  /** Each failing check, with the fix worker appended for it (null: none could be). */
-  failed: external_exports.array(external_exports.strictObject({ check: FailedCheck, worker: WorkerId.nullable() })).max(50).default([]),
-  /** The commit the contract's checks were run on before any work: the one that brought `contract.json`. */
-  contract_commit: Sha.optional(),
-  /** Each check judged by the runner's reports; absent where the exit status alone decided (an older record, a runner Baton reads no report of). */
-  checks: external_exports.array(CheckRecord).max(500).optional(),
-  /**
-   * The commits of the build branch's first parents, from the head, that touched
-   * `contract.json` or `seal.json`, newest first (at most CONTRACT_COMMITS_MAX):
-   * the newest is the one the contract's tree was built from. Each must be the
-   * merge of a pull request whose head Baton's publish pushed for a worker
-   * given the contract; any other is a breach (src/core/verification/seal-binding.ts).
-   */
-  contract_commits: external_exports.array(Sha).max(20).optional(),
-  /**
-   * The run whose record's outcomes on the contract's commit (each check's
-   * `before`) this one reused rather than run the commit again: bound to its
-   * run as this record is, or the reuse is a breach.
-   */
-  before_from: external_exports.number().int().positive().optional()
-});
-function validationRefPrefix(build) {
-  return `refs/baton/${build}/validation/`;
-}
-function validationRef(build, milestone, head) {
-  return `${validationRefPrefix(build)}M${milestone}/${head}`;
-}
-function parseValidationMessage(message2) {
-  return parseRecordMessage(message2, { header: VALIDATION_HEADER, schema: ValidationRecord });
-}
-
-// src/core/records/adaptation.ts
-var ADAPTATION_HEADER = "baton adaptation";
-var AdaptationRecord = external_exports.strictObject({
-  version: external_exports.literal(1),
-  /** The merged worker whose completion named the workers to adapt. */
-  source: WorkerId,
-  /** The workflow run of the adapt session. */
-  run_id: external_exports.number().int().positive(),
-  /** The build branch head the session started from. */
-  base: external_exports.string().regex(/^[0-9a-f]{40}$/),
-  /** The commit with the revised briefs, pushed onto the build branch. */
-  head: external_exports.string().regex(/^[0-9a-f]{40}$/),
-  /** The workers whose briefs the commit changed. */
-  workers: external_exports.array(WorkerId).max(60)
-});
-function adaptationRefPrefix(build) {
-  return `refs/baton/${build}/adapt/`;
-}
-function parseAdaptationMessage(message2) {
-  return parseRecordMessage(message2, { header: ADAPTATION_HEADER, schema: AdaptationRecord });
-}
-function adaptationsOf(messages) {
-  return recordsOf(messages, parseAdaptationMessage);
 }
 
 // src/core/plan/plan-schema-problems.ts
@@ -55256,11 +56347,11 @@ function shorten2(text) {
 // src/core/plan/contract-plan.ts
 function contractProblems(raw, wanted) {
   const workers = looseWorkers(raw);
-  const contracts = workers.filter((w) => waveOf(w.id) === 0 && !w.fix);
-  const fixes = workers.filter((w) => waveOf(w.id) === 0 && w.fix);
+  const contracts = workers.filter((w2) => waveOf(w2.id) === 0 && !w2.fix);
+  const fixes = workers.filter((w2) => waveOf(w2.id) === 0 && w2.fix);
   const criteria = hasCriteria(raw);
   const code2 = (valueAt2(raw, ["type"]) ?? "code") === "code";
-  const named3 = contracts.map((w) => w.id).join(", ");
+  const named3 = contracts.map((w2) => w2.id).join(", ");
   if (contracts.length === 0 && fixes.length > 0) return fixProblems(contracts, fixes);
   if (contracts.length === 0) {
     return criteria && code2 && wanted === true ? [
@@ -55280,8 +56371,8 @@ function contractProblems(raw, wanted) {
       `${named3} ${contracts.length === 1 ? "is" : "are"} the contract's worker, but this plan has no contract (verification.contract is false in .github/baton.yml); remove ${named3}.`
     ];
   const problems = fixProblems(contracts, fixes);
-  const numbered = contracts.map((_, index) => `W0.${index + 1}`);
-  if (contracts.some((w, index) => w.id !== numbered[index]))
+  const numbered = contracts.map((_2, index) => `W0.${index + 1}`);
+  if (contracts.some((w2, index) => w2.id !== numbered[index]))
     problems.push(
       `The contract's workers are numbered from ${CONTRACT_WORKER} without a gap, one per repository: rename ${named3} to ${numbered.join(", ")}.`
     );
@@ -55302,22 +56393,22 @@ function contractProblems(raw, wanted) {
         `${worker.id}, the contract's worker, runs before every other and depends on nothing; empty its depends_on.`
       );
   }
-  const repositoryOfId = new Map(workers.map((w) => [w.id, w.repository]));
-  const free = workers.filter((w) => {
-    const own2 = byRepository.get(w.repository);
-    if (!own2 || waveOf(w.id) === 0) return false;
-    const local = w.dependsOn.some(
-      (dep) => waveOf(dep) > 0 && repositoryOfId.get(dep) === w.repository
+  const repositoryOfId = new Map(workers.map((w2) => [w2.id, w2.repository]));
+  const free = workers.filter((w2) => {
+    const own2 = byRepository.get(w2.repository);
+    if (!own2 || waveOf(w2.id) === 0) return false;
+    const local = w2.dependsOn.some(
+      (dep) => waveOf(dep) > 0 && repositoryOfId.get(dep) === w2.repository
     );
-    return !local && !w.dependsOn.includes(own2.id);
+    return !local && !w2.dependsOn.includes(own2.id);
   });
-  for (const w of free)
+  for (const w2 of free)
     problems.push(
-      `${w.id} does not wait for ${byRepository.get(w.repository)?.id}, the contract of its repository: add it to the depends_on of every worker that depends on no other worker of its repository.`
+      `${w2.id} does not wait for ${byRepository.get(w2.repository)?.id}, the contract of its repository: add it to the depends_on of every worker that depends on no other worker of its repository.`
     );
   const uncovered = [
     ...new Set(
-      workers.filter((w) => w.criteria && !byRepository.has(w.repository)).map((w) => w.repository || "the issue's repository")
+      workers.filter((w2) => w2.criteria && !byRepository.has(w2.repository)).map((w2) => w2.repository || "the issue's repository")
     )
   ];
   if (wanted === true && uncovered.length > 0)
@@ -55327,7 +56418,7 @@ function contractProblems(raw, wanted) {
   return problems;
 }
 function fixProblems(contracts, fixes) {
-  const last = Math.max(0, ...contracts.map((w) => sequenceOf(w.id)));
+  const last = Math.max(0, ...contracts.map((w2) => sequenceOf(w2.id)));
   return fixes.flatMap((fix) => [
     ...sequenceOf(fix.id) <= last ? [
       `${fix.id} is a contract fix, numbered after every contract's worker (W0.1 to W0.${last}): renumber it W0.${last + 1} or later.`
@@ -55428,8 +56519,8 @@ function planFromSubIssues(graph) {
   return { ok: true, workers: numberWorkers(open2, deps) };
 }
 function openSiblingBlockers(sub, open2) {
-  const openNumbers = new Set(open2.map((s) => s.number));
-  const numbers = sub.blocked_by.filter((b) => b.state === "open" && openNumbers.has(b.number) && b.number !== sub.number).map((b) => b.number);
+  const openNumbers = new Set(open2.map((s3) => s3.number));
+  const numbers = sub.blocked_by.filter((b2) => b2.state === "open" && openNumbers.has(b2.number) && b2.number !== sub.number).map((b2) => b2.number);
   return [...new Set(numbers)];
 }
 function numberWorkers(open2, deps) {
@@ -55454,7 +56545,7 @@ function numberWorkers(open2, deps) {
     sub_issue: sub.number,
     title: sub.title.slice(0, 120),
     depends_on: (deps.get(sub.number) ?? []).map((n) => ids.get(n) ?? "")
-  })).sort((a, b) => waveOfId(a.id) - waveOfId(b.id) || seqOfId(a.id) - seqOfId(b.id));
+  })).sort((a, b2) => waveOfId(a.id) - waveOfId(b2.id) || seqOfId(a.id) - seqOfId(b2.id));
 }
 function waveOfId(id) {
   return Number(id.slice(1, id.indexOf(".")));
@@ -55464,7 +56555,7 @@ function seqOfId(id) {
 }
 function subIssuePlanProblems(workers, expected) {
   const problems = [];
-  const byId = new Map(workers.map((w) => [w.id, w]));
+  const byId = new Map(workers.map((w2) => [w2.id, w2]));
   for (const want of expected) {
     const got = byId.get(want.id);
     if (!got) {
@@ -55485,7 +56576,7 @@ function subIssuePlanProblems(workers, expected) {
       );
     }
   }
-  const wanted = new Set(expected.map((w) => w.id));
+  const wanted = new Set(expected.map((w2) => w2.id));
   for (const worker of workers) {
     if (!wanted.has(worker.id)) {
       problems.push(
@@ -55539,7 +56630,7 @@ function validatePlan({
       (cycle) => `Dependencies form a cycle: ${[...cycle, cycle[0]].join(", which depends on ")}; remove one of these dependencies.`
     ),
     ...briefProblems(
-      member ? workers.filter((w) => w.repository(member.home) === member.repository) : workers,
+      member ? workers.filter((w2) => w2.repository(member.home) === member.repository) : workers,
       briefSizes
     ),
     ...followUpProblems(raw),
@@ -55614,7 +56705,7 @@ function followUpProblems(raw) {
       `${followUps.map((entry) => entry.id).join(", ")} carry "follow_up", which only a research plan's synthesis writes; remove it.`
     );
   }
-  const rounds = [...new Set(followUps.map((entry) => entry.round))].sort((a, b) => a - b);
+  const rounds = [...new Set(followUps.map((entry) => entry.round))].sort((a, b2) => a - b2);
   for (const [i, round] of rounds.entries()) {
     if (round !== i + 1)
       problems.push(
@@ -55676,7 +56767,7 @@ function duplicateProblems(workers) {
   for (const worker of workers) byId.set(worker.id, [...byId.get(worker.id) ?? [], worker]);
   return [...byId].flatMap(
     ([id, same]) => same.length < 2 ? [] : [
-      `${id} is the id of ${same.length} workers (${same.map((w) => `workers[${w.index}]`).join(", ")}); give each worker its own id.`
+      `${id} is the id of ${same.length} workers (${same.map((w2) => `workers[${w2.index}]`).join(", ")}); give each worker its own id.`
     ]
   );
 }
@@ -55953,19 +57044,296 @@ function isControl(char) {
   return point < 32 || point === 127;
 }
 
-// src/core/sessions/messages.ts
-function messageRefPrefix(build, worker) {
-  return `refs/baton/${build}/message/${worker ? `${worker}/` : ""}`;
+// src/core/snapshot/usage-ties.ts
+function dispatchedRunOf(run2, botLogin) {
+  const name = parseRunName(run2.display_title);
+  if (!name || run2.actor?.login !== botLogin) return null;
+  return {
+    id: run2.id,
+    build: name.build,
+    role: name.role,
+    worker: name.worker,
+    attempt: run2.run_attempt ?? 1,
+    createdAt: run2.created_at
+  };
 }
-function messageRef(build, { worker, comment }) {
-  return `${messageRefPrefix(build, worker)}${comment}`;
+var NAME = /^([^/]+)\/usage\/(\d+)-(\d+)$/;
+function runOfUsageRef(ref, runs) {
+  const named3 = NAME.exec(ref);
+  if (!named3) return { run: null, reason: "not named <build>/usage/<run>-<attempt>" };
+  const [, build, id, attempt] = named3;
+  const run2 = runs.get(Number(id));
+  if (!run2) return { run: null, reason: `no run ${id} Baton dispatched here` };
+  if (run2.build !== build) return { run: null, reason: `run ${id} is of build ${run2.build}` };
+  if (Number(attempt) < 1 || Number(attempt) > run2.attempt)
+    return { run: null, reason: `run ${id} has no attempt ${attempt}` };
+  return { run: run2, attempt: Number(attempt) };
 }
-function parseMessageRef(build, ref) {
-  const prefix = messageRefPrefix(build);
-  if (!ref.startsWith(prefix)) return null;
-  const [worker = "", comment = "", ...rest] = ref.slice(prefix.length).split("/");
-  if (rest.length > 0 || !WORKER_ID.test(worker) || !/^[1-9]\d{0,15}$/.test(comment)) return null;
-  return { worker, comment: Number(comment) };
+function usageRecordProblem(record2, run2, attempt) {
+  if (!record2) return "its message is not a usage record";
+  if (record2.run_id !== run2.id || record2.attempt !== attempt)
+    return `it names run ${record2.run_id} attempt ${record2.attempt}`;
+  if (record2.role !== run2.role || record2.worker !== run2.worker)
+    return `it names a ${record2.role} session of ${record2.worker ?? "no worker"}, not the run's`;
+  return null;
+}
+function tieUsage(listed, runs) {
+  const counted = [];
+  const uncounted = [];
+  for (const { ref, message: message2 } of listed) {
+    const named3 = runOfUsageRef(ref, runs);
+    if (named3.run === null) {
+      uncounted.push({ ref, reason: named3.reason });
+      continue;
+    }
+    const record2 = parseUsageMessage(message2);
+    const problem = usageRecordProblem(record2, named3.run, named3.attempt);
+    if (problem || !record2) uncounted.push({ ref, reason: problem ?? "unreadable" });
+    else counted.push({ ref, run: named3.run, record: record2 });
+  }
+  return { counted, uncounted };
+}
+function usageOf(build, listed, runs) {
+  const byId = new Map(
+    runs.filter((run2) => run2.byBaton !== false).map((run2) => [
+      run2.id,
+      {
+        id: run2.id,
+        build,
+        role: run2.role,
+        worker: run2.worker,
+        attempt: run2.attempt ?? 1,
+        createdAt: run2.createdAt
+      }
+    ])
+  );
+  const { counted, uncounted } = tieUsage(listed, byId);
+  return {
+    usage: counted.map((tie) => tie.record),
+    ...uncounted.length > 0 ? { uncountedUsage: uncounted } : {}
+  };
+}
+
+// src/github/observe/read-runs.ts
+async function readRuns(ctx, { build, since, freshFrom }) {
+  try {
+    const from = Date.parse(`${since.slice(0, 10)}T00:00:00Z`);
+    const runs = await listWindow(ctx, { from, to: null, freshFrom });
+    const mine = [...new Map(runs.map((run2) => [run2.id, run2])).values()].flatMap(
+      (run2) => {
+        const name = parseRunName(run2.display_title);
+        if (!name || name.build !== build) return [];
+        return [{ ...runInfoOf(run2, name), byBaton: run2.actor?.login === ctx.botLogin }];
+      }
+    );
+    mine.sort((a, b2) => a.createdAt.localeCompare(b2.createdAt) || a.id - b2.id);
+    return { installed: true, runs: mine };
+  } catch (error62) {
+    if (statusOf(error62) === 404) return { installed: false };
+    throw error62;
+  }
+}
+function runInfoOf(run2, name) {
+  return {
+    id: run2.id,
+    role: name.role,
+    worker: name.worker,
+    trigger: name.trigger,
+    status: runStatus(run2.status),
+    conclusion: run2.conclusion ?? null,
+    createdAt: run2.created_at,
+    updatedAt: run2.updated_at,
+    ...run2.run_started_at ? { startedAt: run2.run_started_at } : {},
+    ...run2.run_attempt ? { attempt: run2.run_attempt } : {},
+    url: run2.html_url
+  };
+}
+async function readDispatchedRuns(ctx, since) {
+  let runs;
+  try {
+    runs = await listWindow(ctx, { from: Date.parse(since), to: null });
+  } catch (error62) {
+    if (statusOf(error62) === 404) return null;
+    throw error62;
+  }
+  const unique = [...new Map(runs.map((run2) => [run2.id, run2])).values()];
+  return unique.flatMap((run2) => dispatchedRunOf(run2, ctx.botLogin) ?? []);
+}
+function listedRuns(data) {
+  const runs = data?.workflow_runs ?? [];
+  return runs.map((run2) => ({
+    id: run2.id,
+    display_title: run2.display_title,
+    status: run2.status,
+    conclusion: run2.conclusion,
+    created_at: run2.created_at,
+    updated_at: run2.updated_at,
+    ...run2.run_started_at ? { run_started_at: run2.run_started_at } : {},
+    ...run2.run_attempt ? { run_attempt: run2.run_attempt } : {},
+    html_url: run2.html_url,
+    ...run2.actor ? { actor: { login: run2.actor.login } } : {}
+  }));
+}
+async function listWindow(ctx, first) {
+  const listed = [];
+  for (let windows = [first]; windows.length > 0; ) {
+    const lists = await Promise.all(windows.map((window2) => listOnce(ctx, window2)));
+    windows = windows.flatMap((window2, index) => {
+      const runs = lists[index] ?? [];
+      if (runs.length >= RUNS_SEARCH_MAX) return halvesOf(window2, runs);
+      listed.push(...runs);
+      return [];
+    });
+  }
+  return listed;
+}
+function listOnce(ctx, { from, to, freshFrom }) {
+  return conditionalReads.paginate(ctx.octokit, {
+    route: "GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs",
+    params: {
+      owner: ctx.owner,
+      repo: ctx.repo,
+      workflow_id: WORKFLOW_FILE,
+      event: "workflow_dispatch",
+      created: to === null ? `>=${isoSecond(from)}` : `${isoSecond(from)}..${isoSecond(to)}`,
+      per_page: 100
+    },
+    pick: listedRuns,
+    ...freshFrom === void 0 ? {} : { freshFrom }
+  });
+}
+function halvesOf({ from, to }, runs) {
+  const end = to ?? Math.max(from, ...runs.map((run2) => Date.parse(run2.created_at)));
+  if (end - from < 2e3) {
+    throw new Error(
+      `more than ${RUNS_SEARCH_MAX} runs of ${WORKFLOW_FILE} were created within two seconds; GitHub cannot list them all`
+    );
+  }
+  const middle = from + Math.floor((end - from) / 2e3) * 1e3;
+  return [
+    { from, to: middle },
+    { from: middle + 1e3, to: to === null ? null : end }
+  ];
+}
+var RUNS_SEARCH_MAX = 1e3;
+function isoSecond(ms) {
+  return new Date(Math.floor(ms / 1e3) * 1e3).toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+function runStatus(status2) {
+  if (status2 === "completed") return "completed";
+  if (status2 === "in_progress") return "in_progress";
+  return "queued";
+}
+
+// src/core/plan/validation.ts
+var VALIDATION_HEADER = "baton validation";
+var FailedCheck = external_exports.union([CriterionId, external_exports.literal("command")]);
+var Sha = external_exports.string().regex(/^[0-9a-f]{40}$/);
+var Seen = external_exports.enum(["passed", "failed", "expected-failure", "skipped", "todo", "missing"]);
+var CheckRecord = external_exports.strictObject({
+  criterion: CriterionId,
+  /** Null: no report could be had on the contract's commit. */
+  before: Seen.nullable(),
+  after: Seen,
+  verdict: external_exports.enum(["proven", "not-proven", "guard", "failing", "not-due"])
+});
+var ValidationRecord = external_exports.strictObject({
+  version: external_exports.literal(1),
+  /** The milestone validated: every worker of waves ≤ it was done. */
+  milestone: external_exports.number().int().min(1).max(99),
+  /** The workflow run of the validation session. */
+  run_id: external_exports.number().int().positive(),
+  /** The build branch head the contract's command ran on. */
+  head: Sha,
+  /**
+   * No check due failed: the command's exit status was 0 (the session's code ran it, the model
+   * cannot change it), or every check it failed on is a skipped worker's (src/core/plan/due-criteria.ts);
+   * and no check due is still marked to fail.
+   */
+  passed: external_exports.boolean(),
+  /** The command's exit status; null when it was killed at its time limit. */
+  exit_code: external_exports.number().int().nullable(),
+  /** Each failing check, with the fix worker appended for it (null: none could be). */
+  failed: external_exports.array(external_exports.strictObject({ check: FailedCheck, worker: WorkerId.nullable() })).max(50).default([]),
+  /** The commit the contract's checks were run on before any work: the one that brought `contract.json`. */
+  contract_commit: Sha.optional(),
+  /** Each check judged by the runner's reports; absent where the exit status alone decided (an older record, a runner Baton reads no report of). */
+  checks: external_exports.array(CheckRecord).max(500).optional(),
+  /**
+   * The commits of the build branch's first parents, from the head, that touched
+   * `contract.json` or `seal.json`, newest first (at most CONTRACT_COMMITS_MAX):
+   * the newest is the one the contract's tree was built from. Each must be the
+   * merge of a pull request whose head Baton's publish pushed for a worker
+   * given the contract; any other is a breach (src/core/verification/seal-binding.ts).
+   */
+  contract_commits: external_exports.array(Sha).max(20).optional(),
+  /**
+   * The run whose record's outcomes on the contract's commit (each check's
+   * `before`) this one reused rather than run the commit again: bound to its
+   * run as this record is, or the reuse is a breach.
+   */
+  before_from: external_exports.number().int().positive().optional()
+});
+function validationRefPrefix(build) {
+  return `refs/baton/${build}/validation/`;
+}
+function validationRef(build, milestone, head) {
+  return `${validationRefPrefix(build)}M${milestone}/${head}`;
+}
+function parseValidationMessage(message2) {
+  return parseRecordMessage(message2, { header: VALIDATION_HEADER, schema: ValidationRecord });
+}
+
+// src/core/records/adaptation.ts
+var ADAPTATION_HEADER = "baton adaptation";
+var AdaptationRecord = external_exports.strictObject({
+  version: external_exports.literal(1),
+  /** The merged worker whose completion named the workers to adapt. */
+  source: WorkerId,
+  /** The workflow run of the adapt session. */
+  run_id: external_exports.number().int().positive(),
+  /** The build branch head the session started from. */
+  base: external_exports.string().regex(/^[0-9a-f]{40}$/),
+  /** The commit with the revised briefs, pushed onto the build branch. */
+  head: external_exports.string().regex(/^[0-9a-f]{40}$/),
+  /** The workers whose briefs the commit changed. */
+  workers: external_exports.array(WorkerId).max(60)
+});
+function adaptationRefPrefix(build) {
+  return `refs/baton/${build}/adapt/`;
+}
+function parseAdaptationMessage(message2) {
+  return parseRecordMessage(message2, { header: ADAPTATION_HEADER, schema: AdaptationRecord });
+}
+function adaptationsOf(messages) {
+  return recordsOf(messages, parseAdaptationMessage);
+}
+
+// src/core/snapshot/validation-ties.ts
+function validationRecordProblem(build, { ref, record: record2 }, runs) {
+  if (!record2) return "its message is not a validation record";
+  const place = `${validationRefPrefix(build).slice("refs/baton/".length)}${milestoneSubject(record2.milestone)}/${record2.head}`;
+  if (ref !== place) return `it names M${record2.milestone} at ${record2.head}, not its ref's`;
+  const run2 = runs.find((candidate) => candidate.id === record2.run_id);
+  if (!run2 || run2.byBaton === false) return `no run ${record2.run_id} Baton dispatched here`;
+  if (run2.role !== "validate" || run2.worker !== milestoneSubject(record2.milestone) || run2.trigger !== `head-${record2.head}`) {
+    return `run ${run2.id} is not the validation of M${record2.milestone} at ${record2.head.slice(0, 7)}`;
+  }
+  return null;
+}
+function validationsOf(build, listed, runs) {
+  const validations = [];
+  const ignored = [];
+  for (const { ref, message: message2 } of listed) {
+    const record2 = parseValidationMessage(message2);
+    const problem = validationRecordProblem(build, { ref, record: record2 }, runs);
+    if (problem === null && record2) validations.push(record2);
+    else ignored.push({ ref, reason: problem ?? "unreadable" });
+  }
+  return {
+    ...validations.length > 0 ? { validations } : {},
+    ...ignored.length > 0 ? { ignoredValidations: ignored } : {}
+  };
 }
 
 // src/github/client/immutable-cache.ts
@@ -56162,3909 +57530,6 @@ async function graphqlNodes(ctx, ids) {
     if (statusOf(error62) !== null || data !== void 0) return [];
     throw error62;
   }
-}
-
-// src/github/reconcile/queue/locate-build.ts
-async function findBuildForIssue(ctx, issue2) {
-  const refs = await listMatchingRefs(ctx, `heads/${issueBranchPrefix(issue2)}`);
-  for (const ref of refs) {
-    const branch = parseBatonBranch(ref.ref);
-    if (branch?.kind === "integration" && parseBuildId(branch.build)?.issue === issue2) {
-      return { build: branch.build, issue: issue2 };
-    }
-  }
-  return null;
-}
-function buildOfBranch(ref) {
-  const branch = parseBatonBranch(ref ?? "");
-  if (!branch) return null;
-  const parsed = parseBuildId(branch.build);
-  return parsed ? { build: branch.build, issue: parsed.issue } : null;
-}
-function setOfMember(build) {
-  const member = parseMemberBuildId(build ?? "");
-  return member ? { build: member.build, issue: member.issue, home: member.home } : null;
-}
-
-// src/github/client/request-reason.ts
-var import_node_async_hooks = require("node:async_hooks");
-function reasonOf(action) {
-  switch (action.kind) {
-    case "dispatch":
-    case "rerun-failed-jobs":
-    case "cancel-run":
-      return "session";
-    case "render-status":
-      return "status-edit";
-    case "merge-pull":
-      return "merge";
-    case "update-pull-branch":
-    case "sync-build-branch":
-      return "sync";
-    case "set-review-check":
-      return "review-check";
-    case "comment":
-    case "notice":
-      return "notice";
-    case "open-final-pull":
-    case "enable-auto-merge":
-      return "final-pull";
-    case "add-label":
-    case "remove-label":
-    case "close-pull":
-    case "delete-branch":
-    case "create-mirror":
-    case "retitle-issue":
-    case "close-sub-issue":
-    case "reopen-sub-issue":
-    case "clean-up-refs":
-    case "look-again":
-      return "housekeeping";
-    case "record-message":
-    case "forget-messages":
-      return "message";
-    case "drop-records":
-      return "housekeeping";
-    default: {
-      const _exhaustive = action;
-      return _exhaustive;
-    }
-  }
-}
-var current = new import_node_async_hooks.AsyncLocalStorage();
-function withReason(reason, work) {
-  return current.run(reason, work);
-}
-
-// src/core/snapshot/usage-ties.ts
-function dispatchedRunOf(run2, botLogin) {
-  const name = parseRunName(run2.display_title);
-  if (!name || run2.actor?.login !== botLogin) return null;
-  return {
-    id: run2.id,
-    build: name.build,
-    role: name.role,
-    worker: name.worker,
-    attempt: run2.run_attempt ?? 1,
-    createdAt: run2.created_at
-  };
-}
-var NAME = /^([^/]+)\/usage\/(\d+)-(\d+)$/;
-function runOfUsageRef(ref, runs) {
-  const named3 = NAME.exec(ref);
-  if (!named3) return { run: null, reason: "not named <build>/usage/<run>-<attempt>" };
-  const [, build, id, attempt] = named3;
-  const run2 = runs.get(Number(id));
-  if (!run2) return { run: null, reason: `no run ${id} Baton dispatched here` };
-  if (run2.build !== build) return { run: null, reason: `run ${id} is of build ${run2.build}` };
-  if (Number(attempt) < 1 || Number(attempt) > run2.attempt)
-    return { run: null, reason: `run ${id} has no attempt ${attempt}` };
-  return { run: run2, attempt: Number(attempt) };
-}
-function usageRecordProblem(record2, run2, attempt) {
-  if (!record2) return "its message is not a usage record";
-  if (record2.run_id !== run2.id || record2.attempt !== attempt)
-    return `it names run ${record2.run_id} attempt ${record2.attempt}`;
-  if (record2.role !== run2.role || record2.worker !== run2.worker)
-    return `it names a ${record2.role} session of ${record2.worker ?? "no worker"}, not the run's`;
-  return null;
-}
-function tieUsage(listed, runs) {
-  const counted = [];
-  const uncounted = [];
-  for (const { ref, message: message2 } of listed) {
-    const named3 = runOfUsageRef(ref, runs);
-    if (named3.run === null) {
-      uncounted.push({ ref, reason: named3.reason });
-      continue;
-    }
-    const record2 = parseUsageMessage(message2);
-    const problem = usageRecordProblem(record2, named3.run, named3.attempt);
-    if (problem || !record2) uncounted.push({ ref, reason: problem ?? "unreadable" });
-    else counted.push({ ref, run: named3.run, record: record2 });
-  }
-  return { counted, uncounted };
-}
-function usageOf(build, listed, runs) {
-  const byId = new Map(
-    runs.filter((run2) => run2.byBaton !== false).map((run2) => [
-      run2.id,
-      {
-        id: run2.id,
-        build,
-        role: run2.role,
-        worker: run2.worker,
-        attempt: run2.attempt ?? 1,
-        createdAt: run2.createdAt
-      }
-    ])
-  );
-  const { counted, uncounted } = tieUsage(listed, byId);
-  return {
-    usage: counted.map((tie) => tie.record),
-    ...uncounted.length > 0 ? { uncountedUsage: uncounted } : {}
-  };
-}
-
-// src/github/observe/read-runs.ts
-async function readRuns(ctx, { build, since, freshFrom }) {
-  try {
-    const from = Date.parse(`${since.slice(0, 10)}T00:00:00Z`);
-    const runs = await listWindow(ctx, { from, to: null, freshFrom });
-    const mine = [...new Map(runs.map((run2) => [run2.id, run2])).values()].flatMap(
-      (run2) => {
-        const name = parseRunName(run2.display_title);
-        if (!name || name.build !== build) return [];
-        return [{ ...runInfoOf(run2, name), byBaton: run2.actor?.login === ctx.botLogin }];
-      }
-    );
-    mine.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id - b.id);
-    return { installed: true, runs: mine };
-  } catch (error62) {
-    if (statusOf(error62) === 404) return { installed: false };
-    throw error62;
-  }
-}
-function runInfoOf(run2, name) {
-  return {
-    id: run2.id,
-    role: name.role,
-    worker: name.worker,
-    trigger: name.trigger,
-    status: runStatus(run2.status),
-    conclusion: run2.conclusion ?? null,
-    createdAt: run2.created_at,
-    updatedAt: run2.updated_at,
-    ...run2.run_started_at ? { startedAt: run2.run_started_at } : {},
-    ...run2.run_attempt ? { attempt: run2.run_attempt } : {},
-    url: run2.html_url
-  };
-}
-async function readDispatchedRuns(ctx, since) {
-  let runs;
-  try {
-    runs = await listWindow(ctx, { from: Date.parse(since), to: null });
-  } catch (error62) {
-    if (statusOf(error62) === 404) return null;
-    throw error62;
-  }
-  const unique = [...new Map(runs.map((run2) => [run2.id, run2])).values()];
-  return unique.flatMap((run2) => dispatchedRunOf(run2, ctx.botLogin) ?? []);
-}
-function listedRuns(data) {
-  const runs = data?.workflow_runs ?? [];
-  return runs.map((run2) => ({
-    id: run2.id,
-    display_title: run2.display_title,
-    status: run2.status,
-    conclusion: run2.conclusion,
-    created_at: run2.created_at,
-    updated_at: run2.updated_at,
-    ...run2.run_started_at ? { run_started_at: run2.run_started_at } : {},
-    ...run2.run_attempt ? { run_attempt: run2.run_attempt } : {},
-    html_url: run2.html_url,
-    ...run2.actor ? { actor: { login: run2.actor.login } } : {}
-  }));
-}
-async function listWindow(ctx, first) {
-  const listed = [];
-  for (let windows = [first]; windows.length > 0; ) {
-    const lists = await Promise.all(windows.map((window2) => listOnce(ctx, window2)));
-    windows = windows.flatMap((window2, index) => {
-      const runs = lists[index] ?? [];
-      if (runs.length >= RUNS_SEARCH_MAX) return halvesOf(window2, runs);
-      listed.push(...runs);
-      return [];
-    });
-  }
-  return listed;
-}
-function listOnce(ctx, { from, to, freshFrom }) {
-  return conditionalReads.paginate(ctx.octokit, {
-    route: "GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs",
-    params: {
-      owner: ctx.owner,
-      repo: ctx.repo,
-      workflow_id: WORKFLOW_FILE,
-      event: "workflow_dispatch",
-      created: to === null ? `>=${isoSecond(from)}` : `${isoSecond(from)}..${isoSecond(to)}`,
-      per_page: 100
-    },
-    pick: listedRuns,
-    ...freshFrom === void 0 ? {} : { freshFrom }
-  });
-}
-function halvesOf({ from, to }, runs) {
-  const end = to ?? Math.max(from, ...runs.map((run2) => Date.parse(run2.created_at)));
-  if (end - from < 2e3) {
-    throw new Error(
-      `more than ${RUNS_SEARCH_MAX} runs of ${WORKFLOW_FILE} were created within two seconds; GitHub cannot list them all`
-    );
-  }
-  const middle = from + Math.floor((end - from) / 2e3) * 1e3;
-  return [
-    { from, to: middle },
-    { from: middle + 1e3, to: to === null ? null : end }
-  ];
-}
-var RUNS_SEARCH_MAX = 1e3;
-function isoSecond(ms) {
-  return new Date(Math.floor(ms / 1e3) * 1e3).toISOString().replace(/\.\d{3}Z$/, "Z");
-}
-function runStatus(status2) {
-  if (status2 === "completed") return "completed";
-  if (status2 === "in_progress") return "in_progress";
-  return "queued";
-}
-
-// src/github/store/look-schedule.ts
-function soonest(times) {
-  return times.reduce(
-    (first, time3) => first && first.ms <= time3.ms ? first : time3,
-    null
-  );
-}
-var unrefTimer = (run2, ms) => {
-  const timer = setTimeout(run2, ms);
-  timer.unref();
-  return () => clearTimeout(timer);
-};
-function createLookSchedule({
-  clock = Date.now,
-  setTimer = unrefTimer,
-  takes = () => true
-} = {}) {
-  const looks = /* @__PURE__ */ new Map();
-  const arm = (key, { ms, why }, look) => {
-    looks.get(key)?.cancel();
-    const wait2 = Math.max(0, ms);
-    const cancel = setTimer(() => {
-      looks.delete(key);
-      look.again();
-    }, wait2);
-    looks.set(key, { key, at: clock() + wait2, why, cancel });
-  };
-  return {
-    set(key, times, look) {
-      looks.get(key)?.cancel();
-      looks.delete(key);
-      const next = soonest(times.filter(takes));
-      if (next) arm(key, next, look);
-    },
-    within(key, next, look) {
-      const set4 = looks.get(key);
-      if (set4 && set4.at <= clock() + next.ms || !takes(next)) return;
-      arm(key, next, look);
-    },
-    pending() {
-      return [...looks.values()].map(({ key, at, why }) => ({ key, at, why })).sort((a, b) => a.at - b.at);
-    },
-    stop() {
-      for (const { cancel } of looks.values()) cancel();
-      looks.clear();
-    }
-  };
-}
-
-// src/core/context/action.ts
-function lockFor(request2) {
-  const { role, build, worker, trigger, resume } = request2;
-  if (resume !== void 0) return resumeLock(request2, resume);
-  if (role === "plan" && !trigger && !worker) return { kind: "build-branch" };
-  if (role === "research" && worker === loopSubject(1)) return { kind: "build-branch" };
-  if (isWorkRole(role) && worker && !trigger) {
-    return { kind: "worker-branch", branch: workerBranch(build, worker) };
-  }
-  if (role === "review") return { kind: "review-run" };
-  if (role === "validate") return { kind: "validate-run" };
-  if (role === "fix" && trigger?.startsWith("checks-")) return { kind: "checks-fix-run" };
-  const ref = `refs/baton/${build}/${worker ?? "build"}/${role}-${trigger ?? "first"}`;
-  const resetBranch2 = isWorkRole(role) && worker ? workerBranch(build, worker) : null;
-  return { kind: "lock-ref", ref, resetBranch: resetBranch2 };
-}
-function resumeLock(request2, resume) {
-  const { role, build, worker, trigger } = request2;
-  if (role === "review") return { kind: "review-run" };
-  if (role === "validate") return { kind: "validate-run" };
-  if (role === "fix" && trigger?.startsWith("checks-")) return { kind: "checks-fix-run" };
-  const ref = `refs/baton/${build}/${worker ?? "build"}/${role}-${trigger ?? "first"}-resume-${resume}`;
-  const resetBranch2 = isWorkRole(role) && worker ? workerBranch(build, worker) : null;
-  return { kind: "lock-ref", ref, resetBranch: resetBranch2 };
-}
-function uniqueActions(actions) {
-  const seen = /* @__PURE__ */ new Set();
-  return actions.filter((action) => {
-    const key = JSON.stringify(action);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
-
-// src/core/snapshot/daily-spend.ts
-function utcDay(iso) {
-  return new Date(iso).toISOString().slice(0, 10);
-}
-function dayStart(now) {
-  return `${utcDay(now)}T00:00:00Z`;
-}
-function spentOnDay(records, now) {
-  const day = utcDay(now);
-  const seen = /* @__PURE__ */ new Set();
-  let usd = 0;
-  for (const { repository, record: record2, at } of records) {
-    if (Number.isNaN(Date.parse(at)) || utcDay(at) !== day) continue;
-    const key = `${repository}#${record2.run_id}-${record2.attempt}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    usd += record2.usage.cost_usd;
-  }
-  return usd;
-}
-function dailyCapsReached({
-  repoCapUsd,
-  repoUsage = [],
-  installationUsage,
-  now
-}) {
-  const holds = [];
-  const day = utcDay(now);
-  if (repoCapUsd !== null && repoCapUsd > 0) {
-    const spent = spentOnDay(repoUsage, now);
-    if (spent >= repoCapUsd)
-      holds.push({ scope: "repository", capUsd: repoCapUsd, spentUsd: spent, day });
-  }
-  if (installationUsage && installationUsage.capUsd > 0) {
-    const spent = spentOnDay(installationUsage.records, now);
-    if (spent >= installationUsage.capUsd)
-      holds.push({ scope: "installation", capUsd: installationUsage.capUsd, spentUsd: spent, day });
-  }
-  return holds;
-}
-
-// src/core/snapshot/follow-ups.ts
-function followUpsOf(read, runs, commands) {
-  if (read.kind !== "valid" || buildTypeOf(read.plan) !== "research") return null;
-  const succeeded = runs.filter(
-    (run2) => run2.role === "synthesis" && run2.worker === null && run2.outcome === "succeeded"
-  );
-  return foldFollowUps({
-    plan: read.plan,
-    succeeded,
-    approvals: commands.approvals,
-    declines: commands.followUpSkips
-  });
-}
-function foldFollowUps({
-  plan,
-  succeeded,
-  approvals,
-  declines
-}) {
-  let since = null;
-  for (let round = 1; round <= MAX_FOLLOW_UP_ROUNDS; round++) {
-    const workers = plan.workers.filter((w) => w.follow_up === round).map((w) => w.id);
-    const synthesis = succeeded.find(after(since?.createdMs));
-    if (!synthesis || workers.length === 0)
-      return { approvedRounds: round - 1, since, proposed: null };
-    const approve = approvals.find(after(synthesis.updatedMs));
-    const decline = declines.find(after(synthesis.updatedMs)) ?? null;
-    if (!approve || decline && decline.createdMs < approve.createdMs) {
-      return { approvedRounds: round - 1, since, proposed: { round, workers, declined: decline } };
-    }
-    since = approve;
-  }
-  return { approvedRounds: MAX_FOLLOW_UP_ROUNDS, since, proposed: null };
-}
-function after(time3) {
-  return (info) => time3 === void 0 || info.createdMs > time3;
-}
-function effectivePlan(plan, approvedRounds) {
-  if (!plan.workers.some((w) => (w.follow_up ?? 0) > approvedRounds)) return plan;
-  return { ...plan, workers: plan.workers.filter((w) => (w.follow_up ?? 0) <= approvedRounds) };
-}
-function effectivePlanRead(read, approvedRounds) {
-  return read.kind === "valid" ? { ...read, plan: effectivePlan(read.plan, approvedRounds) } : read;
-}
-
-// src/core/snapshot/ledger.ts
-var ESTIMATED_CONCLUSIONS = /* @__PURE__ */ new Set(["failure", "cancelled", "timed_out"]);
-function buildLedger(snapshot) {
-  const ledger = emptyLedger();
-  const records = [...snapshot.usage ?? []].sort(
-    (a, b) => a.run_id - b.run_id || a.attempt - b.attempt
-  );
-  const seen = /* @__PURE__ */ new Set();
-  const attempts = /* @__PURE__ */ new Set();
-  const createdAt = new Map(snapshot.runs.map((run2) => [run2.id, run2.createdAt]));
-  for (const record2 of records) {
-    const attempt = `${record2.run_id}-${record2.attempt}`;
-    if (attempts.has(attempt)) continue;
-    attempts.add(attempt);
-    seen.add(record2.run_id);
-    add(ledger, {
-      role: record2.role,
-      worker: record2.worker,
-      ...spendOf(record2.usage),
-      runId: record2.run_id,
-      attempt: record2.attempt,
-      engine: record2.engine ?? null,
-      at: createdAt.get(record2.run_id) ?? null,
-      outcome: record2.outcome
-    });
-    if (record2.engine && record2.worker && (isWorkRole(record2.role) || record2.role === "fix")) {
-      ledger.engines[record2.worker] = record2.engine;
-    }
-  }
-  addLegacy(ledger, snapshot, records);
-  const rates = ratesOf(records);
-  for (const run2 of snapshot.runs) {
-    if (seen.has(run2.id) || !isUnreported(run2)) continue;
-    const rate = rates.get(run2.role) ?? rates.get(null);
-    const seconds = durationSeconds(run2);
-    add(ledger, {
-      role: run2.role,
-      worker: run2.worker,
-      tokens: Math.round((rate?.tokens ?? 0) * seconds),
-      costUsd: (rate?.costUsd ?? 0) * seconds,
-      estimated: true,
-      runId: run2.id,
-      attempt: run2.attempt ?? 1,
-      at: run2.createdAt
-    });
-  }
-  return ledger;
-}
-function emptyTally() {
-  return { tokens: 0, costUsd: 0, sessions: 0, estimated: 0 };
-}
-function emptyLedger() {
-  const byRole = Object.fromEntries(SESSION_ROLES.map((role) => [role, emptyTally()]));
-  return {
-    total: emptyTally(),
-    byRole,
-    byWorker: {},
-    engines: {},
-    entries: []
-  };
-}
-function tokensOfUsage(usage) {
-  return usage.input_tokens + usage.output_tokens + usage.cache_read_input_tokens + usage.cache_creation_input_tokens;
-}
-function spendOf(usage) {
-  return { tokens: tokensOfUsage(usage), costUsd: usage.cost_usd };
-}
-function add(ledger, spend) {
-  const tallies = [ledger.total, ledger.byRole[spend.role]];
-  if (spend.worker) {
-    ledger.byWorker[spend.worker] ??= emptyTally();
-    tallies.push(ledger.byWorker[spend.worker]);
-  }
-  for (const tally of tallies) {
-    tally.tokens += spend.tokens;
-    tally.costUsd += spend.costUsd;
-    tally.sessions += 1;
-    if (spend.estimated) tally.estimated += 1;
-  }
-  ledger.entries.push({
-    role: spend.role,
-    worker: spend.worker,
-    runId: spend.runId ?? null,
-    attempt: spend.attempt ?? 1,
-    engine: spend.engine ?? null,
-    at: spend.at ?? null,
-    tokens: spend.tokens,
-    costUsd: spend.costUsd,
-    estimated: spend.estimated ?? false,
-    outcome: spend.outcome ?? null
-  });
-}
-function addLegacy(ledger, snapshot, records) {
-  const has = (role, worker) => records.some((record2) => record2.role === role && record2.worker === worker);
-  for (const worker of Object.keys(snapshot.completions).sort(compareWorkerIds)) {
-    const read = snapshot.completions[worker];
-    if (read?.kind !== "valid" || has(workRoleOf(worker), worker)) continue;
-    add(ledger, { role: workRoleOf(worker), worker, ...spendOf(read.completion.usage) });
-  }
-  const reviews = /* @__PURE__ */ new Map();
-  for (const pull of snapshot.pulls) {
-    if (has("review", pull.worker)) continue;
-    for (const review of pull.reviews) {
-      if (review.byBaton && review.costUsd)
-        reviews.set(review.id, { worker: pull.worker, costUsd: review.costUsd });
-    }
-  }
-  for (const [, review] of [...reviews].sort(([a], [b]) => a - b)) {
-    add(ledger, { role: "review", worker: review.worker, tokens: 0, costUsd: review.costUsd });
-  }
-}
-function ratesOf(records) {
-  const sums = /* @__PURE__ */ new Map();
-  for (const record2 of records) {
-    for (const key of [record2.role, null]) {
-      const sum = sums.get(key) ?? { tokens: 0, costUsd: 0, seconds: 0 };
-      sum.tokens += tokensOfUsage(record2.usage);
-      sum.costUsd += record2.usage.cost_usd;
-      sum.seconds += record2.usage.seconds;
-      sums.set(key, sum);
-    }
-  }
-  const rates = /* @__PURE__ */ new Map();
-  for (const [key, sum] of sums) {
-    if (sum.seconds > 0)
-      rates.set(key, { tokens: sum.tokens / sum.seconds, costUsd: sum.costUsd / sum.seconds });
-  }
-  return rates;
-}
-function isUnreported(run2) {
-  return run2.status === "completed" && ESTIMATED_CONCLUSIONS.has(run2.conclusion ?? "");
-}
-function durationSeconds(run2) {
-  const ms = run2.updatedMs - run2.startedMs;
-  return Number.isFinite(ms) && ms > 0 ? ms / 1e3 : 0;
-}
-
-// src/core/snapshot/overdue-runs.ts
-var MINUTE2 = 6e4;
-function findOverdueRuns({
-  runs,
-  session,
-  nowMs
-}) {
-  const overdue = /* @__PURE__ */ new Map();
-  if (nowMs === null) return overdue;
-  for (const run2 of runs) {
-    const reason = overdueReason({ run: run2, session, nowMs });
-    if (reason) overdue.set(run2.id, reason);
-  }
-  return overdue;
-}
-function overdueReason({
-  run: run2,
-  session,
-  nowMs
-}) {
-  const at = overdueAt(run2, session);
-  if (at === null || nowMs <= at) return null;
-  return run2.status === "queued" ? "queued-too-long" : "run-timeout";
-}
-function overdueAt(run2, session) {
-  if (run2.status === "queued") return minutesAfter(run2.createdMs, session.queuedMinutes);
-  if (run2.status === "in_progress") return minutesAfter(run2.startedMs, session.timeoutMinutes);
-  return null;
-}
-function minutesAfter(since, minutes) {
-  return Number.isFinite(since) ? since + minutes * MINUTE2 : null;
-}
-
-// src/core/context/runs.ts
-var SETTLE_MS = 3e4;
-function judgeRuns({
-  runs,
-  overdue,
-  nowMs
-}) {
-  return runs.map((run2) => {
-    if (overdue.has(run2.id)) return { ...run2, outcome: "failed", settlesInMs: null };
-    if (run2.status !== "completed") return { ...run2, outcome: "active", settlesInMs: null };
-    if (run2.conclusion !== "success") return { ...run2, outcome: "failed", settlesInMs: null };
-    const ended2 = run2.updatedMs;
-    const left = !Number.isFinite(ended2) || nowMs === null ? 0 : ended2 + SETTLE_MS - nowMs;
-    return { ...run2, outcome: "succeeded", settlesInMs: left > 0 ? left : null };
-  });
-}
-function findRun(runs, key) {
-  const match = runs.filter(
-    (run2) => run2.role === key.role && run2.worker === key.worker && run2.trigger === key.trigger
-  );
-  return match.at(-1) ?? null;
-}
-function runLink(run2) {
-  return { label: `${run2.role} run`, url: run2.url };
-}
-function soonest2(times) {
-  const set4 = times.filter((ms) => ms !== null);
-  return set4.length > 0 ? Math.min(...set4) : null;
-}
-function lookAgain(times) {
-  const inMs = soonest2(times);
-  return inMs === null ? [] : [{ kind: "look-again", inMs }];
-}
-
-// src/core/context/synthesis-state.ts
-function synthesisState({
-  runs: all,
-  followUps,
-  commands
-}) {
-  const since = followUps?.since?.createdMs;
-  const runs = all.filter(
-    (run2) => run2.role === "synthesis" && run2.worker === null && (since === void 0 || run2.createdMs > since)
-  );
-  const latest = runs.at(-1) ?? null;
-  if (!latest) return { latest: null, outcome: null, attempts: 0, retry: null };
-  const outcome = latest.outcome;
-  return { latest, outcome, attempts: runs.length, retry: pendingRetry(commands, runs, latest) };
-}
-function pendingRetry(commands, runs, latest) {
-  if (latest.outcome !== "failed") return null;
-  const retry2 = commands.synthesisRetries.at(-1);
-  if (!retry2 || retry2.createdMs <= latest.updatedMs) return null;
-  const answered = runs.some((run2) => run2.trigger === `comment-${retry2.commentId}`);
-  return answered ? null : retry2;
-}
-
-// src/core/context/decide-context.ts
-function makeContext({
-  snapshot,
-  config: config3,
-  now
-}) {
-  const normal = normalizeSnapshot(snapshot);
-  const nowMs = timeOf(now);
-  const allowed = readEngineSettings(config3.session.engine).allow;
-  const commands = foldCommands(
-    normal.commands.filter(
-      ({ command: command2 }) => command2.name !== "retry" || !command2.engine || allowed.includes(command2.engine)
-    )
-  );
-  const overdue = findOverdueRuns({ runs: normal.runs, session: config3.session, nowMs });
-  const runs = judgeRuns({ runs: normal.runs, overdue, nowMs });
-  const followUps = followUpsOf(normal.plan, runs, commands);
-  const plan = followUps ? effectivePlanRead(normal.plan, followUps.approvedRounds) : normal.plan;
-  const synthesis = followUps ? synthesisState({ runs, followUps, commands }) : null;
-  const truth = { ...normal, runs, plan };
-  const ledger = buildLedger(truth);
-  const spentUsd = ledger.total.costUsd;
-  const { maxUsd } = config3.budget;
-  const elsewhere = truth.changeSet?.spentElsewhereUsd ?? 0;
-  const budgetReached = maxUsd !== null && spentUsd + elsewhere >= maxUsd;
-  const dailyHolds = dailyCapsReached({
-    repoCapUsd: config3.budget.dailyUsd,
-    repoUsage: truth.repoUsage,
-    installationUsage: truth.installationUsage,
-    now
-  });
-  const daily = dailyHolds.length > 0;
-  const roomUsd = roomOf([
-    maxUsd === null ? null : maxUsd - spentUsd - elsewhere,
-    dayLeft(config3.budget.dailyUsd, truth.repoUsage, now)
-  ]);
-  const cancelledByClose = cancellingClose(truth, config3);
-  const ignoredClose = ignoredCloseOf(truth, cancelledByClose);
-  const links = repoLinks(truth);
-  const records = newestRecords(truth.usage ?? []);
-  const settings = readEngineSettings(config3.session.engine, config3.verification.validation.engine);
-  const engineOf = sessionEngines({ snapshot: truth, commands, settings });
-  return {
-    snapshot: truth,
-    config: config3,
-    now,
-    commands,
-    overdue,
-    ledger,
-    records,
-    followUps,
-    synthesis,
-    spentUsd,
-    budgetReached,
-    dailyHolds,
-    roomUsd,
-    canDispatchSessions: !budgetReached && !daily,
-    canDispatchWork: !budgetReached && !daily && commands.paused === null,
-    cancellingClose: cancelledByClose,
-    ignoredClose,
-    engineOf,
-    links
-  };
-}
-function roomOf(rooms) {
-  const set4 = rooms.filter((room) => room !== null);
-  return set4.length === 0 ? null : Math.max(0, Math.min(...set4));
-}
-function dayLeft(capUsd, usage, now) {
-  if (capUsd === null || capUsd <= 0 || !usage) return null;
-  return capUsd - spentOnDay(usage, now);
-}
-function ignoredCloseOf(snapshot, cancelling) {
-  if (snapshot.issue.state !== "closed" || cancelling) return null;
-  if (snapshot.finalPull?.state === "merged") return null;
-  return { by: snapshot.issue.closed?.by ?? null, at: snapshot.issue.closed?.at ?? null };
-}
-function repoLinks(snapshot) {
-  const fromIssue = /^(https?:\/\/.+?)\/issues\/\d+\/?$/.exec(snapshot.issue.url)?.[1];
-  const repoUrl = fromIssue ?? `https://github.com/${snapshot.repo.owner}/${snapshot.repo.name}`;
-  return { repoUrl, branch: snapshot.integration?.sha ?? integrationBranch(snapshot.build) };
-}
-function newestRecords(usage) {
-  const newest = /* @__PURE__ */ new Map();
-  for (const record2 of usage) {
-    const found2 = newest.get(record2.run_id);
-    if (!found2 || found2.attempt <= record2.attempt) newest.set(record2.run_id, record2);
-  }
-  return newest;
-}
-function sessionEngines(read) {
-  const { settings } = read;
-  const { plan } = read.snapshot;
-  return ({ role, worker }) => {
-    const planned = worker && plan.kind === "valid" ? plan.plan.workers.find((entry) => entry.id === worker)?.engine : void 0;
-    const latest = worker ? read.commands.retries.get(worker)?.at(-1)?.command : void 0;
-    const retried = latest?.name === "retry" ? latest.engine : void 0;
-    return engineFor({ settings, role, planned, retried });
-  };
-}
-
-// src/core/rules/decide-learn.ts
-function decideLearn(ctx) {
-  if (!ctx.config.memory.enabled) return [];
-  const final = ctx.snapshot.finalPull;
-  if (!final || final.state === "open") return decideRemembered(ctx);
-  const asked = ctx.snapshot.runs.some((run2) => run2.role === "learn" && run2.trigger === null);
-  if (asked || !ctx.canDispatchWork) return decideRemembered(ctx);
-  return [{ kind: "dispatch", request: { role: "learn" } }, ...decideRemembered(ctx)];
-}
-function decideRemembered(ctx) {
-  if (!ctx.config.memory.enabled || !ctx.canDispatchWork) return [];
-  return ctx.commands.accepted.flatMap((info) => {
-    if (info.command.name !== "remember") return [];
-    const trigger = `comment-${info.commentId}`;
-    const asked = ctx.snapshot.runs.some((run2) => run2.role === "learn" && run2.trigger === trigger);
-    return asked ? [] : [{ kind: "dispatch", request: { role: "learn", trigger } }];
-  });
-}
-
-// src/core/context/impossible-notice.ts
-function impossibleNoticeAbout({ worker, word }) {
-  return ["impossible", worker, word.run.id];
-}
-function renderImpossibleNotice({
-  worker,
-  word,
-  criteria,
-  pull
-}) {
-  const named3 = word.criteria.map((id) => {
-    const sentence = criteria.find((criterion) => criterion.id === id)?.text;
-    return `- **${id}**${sentence ? ` ${quoted(sentence)}` : ""}`;
-  });
-  const where = pull ? `its pull request ${pull.url}` : "its branch";
-  return [
-    `🚫 **${worker} says this cannot be done**, and stopped: ${word.criteria.length === 0 ? "its brief" : word.criteria.length === 1 ? "this criterion" : "these criteria"} cannot be met as written. Nothing more runs for ${worker}, and Baton counts it as no failure to fix, until a person answers.`,
-    ...named3.length > 0 ? ["", ...named3] : [],
-    "",
-    `Its reason: ${word.reason ? quoted(word.reason) : "none given"}. Its evidence is in its run's summary (${word.run.url}), and its report on ${where}.`,
-    "",
-    `Reply \`/retry ${worker} <instructions>\` to try again with what to do instead, \`/skip ${worker}\` to go on without it (what it was to deliver is then not checked), or \`/replan <what to change>\` to change the plan.`
-  ].join("\n");
-}
-
-// src/core/verification/path-glob.ts
-function matchesGlob(glob, path2) {
-  const pattern = glob.replace(/^\.?\/+/, "");
-  const anchored = pattern.includes("/") ? pattern : `**/${pattern}`;
-  return globRegex(anchored).test(path2) || globRegex(`${anchored}/**`).test(path2);
-}
-function matchesAny(globs, path2) {
-  return globs.some((glob) => matchesGlob(glob, path2));
-}
-function globRegex(glob) {
-  let source = "";
-  for (let i = 0; i < glob.length; i++) {
-    const char = glob[i] ?? "";
-    if (char === "*" && glob[i + 1] === "*") {
-      const slash = glob[i + 2] === "/";
-      source += slash ? "(?:[^/]+/)*" : ".*";
-      i += slash ? 2 : 1;
-    } else if (char === "*") {
-      source += "[^/]*";
-    } else if (char === "?") {
-      source += "[^/]";
-    } else {
-      source += char.replace(/[.+^${}()|[\]\\]/g, "\\$&");
-    }
-  }
-  return new RegExp(`^${source}$`);
-}
-
-// src/core/verification/risk.ts
-var LARGE_CHANGE_LINES = 400;
-var RISKY_ROUNDS = 2;
-var RISK_TABLE = {
-  memory: { text: "changes the lessons every later session reads" },
-  "runs-contract": { text: "changes what runs the contract" },
-  workflow: { text: "changes a workflow" },
-  security: { text: "changes security-sensitive paths" },
-  ownership: { text: "changes who must review or what a review shows" },
-  "test-aware": { text: "reads a test runner's environment outside the tests" },
-  build: { text: "changes how the code is built or run" },
-  dependency: { text: "changes dependencies" },
-  disagreement: { text: "its reviews disagree" },
-  interface: { text: "changes a public interface" },
-  tests: { text: "changes or deletes tests" },
-  rounds: { text: `took ${RISKY_ROUNDS} or more review rounds` },
-  size: { text: `changes more than ${LARGE_CHANGE_LINES} lines` }
-};
-var ALWAYS_WAIT = ["memory", "runs-contract"];
-function waitingClasses(settings) {
-  return /* @__PURE__ */ new Set([...settings.autonomy.waitFor, ...ALWAYS_WAIT]);
-}
-var RISK_ORDER = Object.keys(RISK_TABLE);
-function riskWeight(risk) {
-  return RISK_ORDER.length - RISK_ORDER.indexOf(risk);
-}
-function riskText(risk) {
-  return RISK_TABLE[risk].text;
-}
-function evidenceForHead(pull) {
-  const { evidence } = pull;
-  if (!evidence) return null;
-  return evidence.head === pull.headSha || evidence.head === pull.baseMergeOf ? evidence : null;
-}
-function contractVettingOf(snapshot, worker) {
-  if (snapshot.contract?.kind !== "valid") return null;
-  const granted = worker === CONTRACT_WORKER || snapshot.plan.kind === "valid" && mayChangeContract(snapshot.plan.plan, worker);
-  return { files: snapshot.contract.contract.files, granted };
-}
-function judgeRisk(pull, settings, { contract }) {
-  const evidence = evidenceForHead(pull);
-  const change = judgeChange(evidence ?? { files: [] }, settings, { contract });
-  const rounds = new Set(
-    pull.reviews.filter((review) => review.byBaton).map((review) => review.commitSha)
-  ).size;
-  const found2 = new Set(evidence ? change.classes : []);
-  if (rounds >= RISKY_ROUNDS) found2.add("rounds");
-  if (disagree(pull)) found2.add("disagreement");
-  return {
-    worker: pull.worker,
-    evidence: evidence ? "current" : pull.evidence ? "stale" : "none",
-    classes: RISK_ORDER.filter((risk) => found2.has(risk)),
-    files: change.files,
-    lines: change.lines,
-    recordLines: change.recordLines,
-    riskyLines: change.riskyLines,
-    rounds,
-    ...evidence && change.unnamedRisky ? { unnamedRisky: change.unnamedRisky } : {}
-  };
-}
-function judgeChange(evidence, settings, { contract }) {
-  const vetted = new Set(contract && !contract.granted ? contract.files : []);
-  const records = evidence.files.filter((file2) => isBuildRecordPath(file2.path));
-  const work = evidence.files.filter((file2) => !isBuildRecordPath(file2.path));
-  const files = work.map((file2) => {
-    const classes = fileClasses(file2, settings);
-    const publishVetted = file2.status === "modified" && vetted.has(file2.path);
-    return {
-      ...file2,
-      classes: publishVetted ? classes.filter((one) => one !== "tests") : classes
-    };
-  }).filter((file2) => file2.classes.length > 0).sort((a, b) => b.lines - a.lines || a.path.localeCompare(b.path));
-  const lines = work.reduce((sum, file2) => sum + file2.lines, 0) + (evidence.more?.lines ?? 0);
-  const found2 = new Set(files.flatMap((file2) => file2.classes));
-  for (const one of evidence.more?.classes ?? []) {
-    const known = RISK_ORDER.find((risk) => risk === one);
-    if (known) found2.add(known);
-  }
-  if (lines > LARGE_CHANGE_LINES) found2.add("size");
-  return {
-    classes: RISK_ORDER.filter((risk) => found2.has(risk)),
-    files,
-    lines,
-    recordLines: records.reduce((sum, file2) => sum + file2.lines, 0),
-    riskyLines: files.reduce((sum, file2) => sum + file2.lines, 0),
-    ...evidence.more?.risky ? { unnamedRisky: evidence.more.risky } : {}
-  };
-}
-function noRisk(worker) {
-  return {
-    worker,
-    evidence: "none",
-    classes: [],
-    files: [],
-    lines: 0,
-    recordLines: 0,
-    riskyLines: 0,
-    rounds: 0
-  };
-}
-function fileClasses(file2, settings) {
-  const paths = file2.from ? [file2.path, file2.from] : [file2.path];
-  const found2 = /* @__PURE__ */ new Set();
-  if (file2.link !== void 0 && isWorkflowTarget(file2.link)) found2.add("workflow");
-  if (file2.testAware && !isTestPath(file2.path)) found2.add("test-aware");
-  if (file2.runsContract) found2.add("runs-contract");
-  for (const path2 of paths) {
-    if (isLessonPath(path2)) found2.add("memory");
-    if (isWorkflowPath(path2)) found2.add("workflow");
-    if (isOwnershipPath(path2)) found2.add("ownership");
-    if (isBuildPath(path2)) found2.add("build");
-    if (isDependencyPath(path2)) found2.add("dependency");
-    if (matchesAny(settings.securityPaths, path2)) found2.add("security");
-    if (matchesAny(settings.interfacePaths, path2)) found2.add("interface");
-    if (isTestPath(path2) && file2.status !== "added") found2.add("tests");
-  }
-  return RISK_ORDER.filter((risk) => found2.has(risk));
-}
-function isLessonPath(path2) {
-  return path2.startsWith(".baton/memory/");
-}
-function isWorkflowPath(path2) {
-  const base = baseName(path2);
-  return path2.startsWith(".github/workflows/") || path2.startsWith(".github/actions/") || base === "action.yml" || base === "action.yaml";
-}
-function isWorkflowTarget(target) {
-  const path2 = target.replace(/\/+$/, "");
-  return path2 === ".github" || path2 === ".github/workflows" || path2 === ".github/actions" || isWorkflowPath(path2);
-}
-function isOwnershipPath(path2) {
-  return path2 === "CODEOWNERS" || path2 === ".github/CODEOWNERS" || path2 === "docs/CODEOWNERS" || baseName(path2) === ".gitattributes";
-}
-function isBuildPath(path2) {
-  const base = baseName(path2);
-  const lower = base.toLowerCase();
-  return /^(dockerfile|containerfile)(\.(?!md$|txt$).+)?$/.test(lower) || lower.endsWith(".dockerfile") || lower.endsWith(".containerfile") || base === "gradlew" || base === "gradlew.bat" || base === "mvnw" || base === "mvnw.cmd" || /(^|\/)gradle\/wrapper\/[^/]+$/.test(path2) || /(^|\/)\.mvn\/wrapper\/[^/]+$/.test(path2) || base === ".tool-versions" || base === ".nvmrc" || base === ".node-version" || base === ".python-version";
-}
-var DEPENDENCY_FILES = /* @__PURE__ */ new Set([
-  "package.json",
-  "package-lock.json",
-  "npm-shrinkwrap.json",
-  "yarn.lock",
-  "pnpm-lock.yaml",
-  "pnpm-workspace.yaml",
-  "bun.lock",
-  "bun.lockb",
-  ".npmrc",
-  ".yarnrc",
-  ".yarnrc.yml",
-  ".pnpmfile.cjs",
-  "constraints.txt",
-  "libs.versions.toml",
-  "pyproject.toml",
-  "poetry.lock",
-  "uv.lock",
-  "pipfile",
-  "pipfile.lock",
-  "setup.py",
-  "setup.cfg",
-  "go.mod",
-  "go.sum",
-  "go.work",
-  "cargo.toml",
-  "cargo.lock",
-  "gemfile",
-  "gemfile.lock",
-  "composer.json",
-  "composer.lock",
-  "pom.xml",
-  "build.gradle",
-  "build.gradle.kts",
-  "settings.gradle",
-  "settings.gradle.kts",
-  "gradle.lockfile",
-  "packages.config",
-  "directory.packages.props",
-  "packages.lock.json",
-  "mix.exs",
-  "mix.lock",
-  "pubspec.yaml",
-  "pubspec.lock",
-  "package.swift",
-  "package.resolved",
-  "podfile",
-  "podfile.lock",
-  "cartfile",
-  "cartfile.resolved",
-  "deno.json",
-  "deno.lock",
-  "flake.nix",
-  "flake.lock"
-]);
-function isDependencyPath(path2) {
-  const base = baseName(path2).toLowerCase();
-  return DEPENDENCY_FILES.has(base) || /^requirements.*\.(txt|in)$/.test(base) || /(^|\/)requirements\/[^/]+\.(txt|in)$/.test(path2) || /(^|\/)\.yarn\/releases\/[^/]+$/.test(path2) || /(^|\/)gradle\/[^/]+\.versions\.toml$/.test(path2) || isVendoredPath(path2) || /\.(gemspec|csproj|fsproj|vbproj)$/.test(base) || path2 === ".github/dependabot.yml";
-}
-function isVendoredPath(path2) {
-  return path2.split("/").slice(0, -1).some((part) => part === "vendor" || part === "third_party");
-}
-var TEST_FOLDERS = /* @__PURE__ */ new Set(["test", "tests", "__tests__", "spec", "specs", "e2e"]);
-function isTestPath(path2) {
-  const parts = path2.split("/");
-  const base = parts.at(-1) ?? "";
-  return parts.slice(0, -1).some((part) => TEST_FOLDERS.has(part.toLowerCase())) || /\.(test|spec)\.[^.]+$/.test(base) || /_(test|spec)\.[^.]+$/.test(base) || /^test_.+\.py$/.test(base) || /Tests?\.(java|kt|cs|swift|scala)$/.test(base);
-}
-function disagree(pull) {
-  const heads = /* @__PURE__ */ new Set([pull.headSha, pull.baseMergeOf ?? pull.headSha]);
-  const verdicts = new Set(
-    pull.reviews.filter((review) => heads.has(review.commitSha) && review.verdict !== "comment").map((review) => review.verdict)
-  );
-  return verdicts.size > 1;
-}
-function baseName(path2) {
-  return path2.split("/").at(-1) ?? path2;
-}
-
-// src/core/verification/autonomy.ts
-function autonomyWait(pull, settings, vetting) {
-  const risk = judgeRisk(pull, settings, vetting);
-  if (risk.evidence !== "current") return unreadHead(pull);
-  const waitFor = waitingClasses(settings);
-  const classes = risk.classes.filter((one) => waitFor.has(one));
-  const why = risk.unnamedRisky ? [unnamedText(risk.unnamedRisky)] : [];
-  if (classes.length === 0 && why.length === 0 || approvedByPerson(pull)) return null;
-  return {
-    worker: pull.worker,
-    head: pull.headSha,
-    classes,
-    files: risk.files.filter((file2) => file2.classes.some((one) => waitFor.has(one))),
-    ...why.length > 0 ? { why } : {}
-  };
-}
-function approvedByPerson(pull) {
-  const heads = /* @__PURE__ */ new Set([pull.headSha, pull.baseMergeOf ?? pull.headSha]);
-  return pull.reviews.some(
-    (review) => !review.byBaton && review.verdict === "approve" && heads.has(review.commitSha)
-  );
-}
-function waitReasons(wait2) {
-  return [...wait2.classes.map(riskText), ...wait2.why ?? []];
-}
-function waitNote(wait2) {
-  return `waits for a person: ${waitReasons(wait2).join(", ")}`;
-}
-function unreadHead(pull) {
-  const pusher = pull.headPusher;
-  if (!pusher || pusher.person || approvedByPerson(pull)) return null;
-  const who = pusher.login === null ? "GitHub lists no push of it" : `${pusher.login} pushed it, not a person`;
-  return {
-    worker: pull.worker,
-    head: pull.headSha,
-    classes: [],
-    files: [],
-    why: [`its head has no evidence, and ${who}`]
-  };
-}
-function unnamedText(count) {
-  return `its evidence cannot name ${count === 1 ? "a risky file" : `${count} risky files`}`;
-}
-
-// src/core/plan/due-criteria.ts
-var LAST_WAVE = 99;
-function dueAtEnd(skipped, withdrawn = /* @__PURE__ */ new Map()) {
-  return { milestone: LAST_WAVE, last: LAST_WAVE, skipped, withdrawn };
-}
-function withdrawnBy(plan, skipped) {
-  const withdrawn = /* @__PURE__ */ new Map();
-  for (const worker of plan.workers) {
-    if (!skipped.has(worker.id)) continue;
-    const check2 = /^Fix: (\S+) fails$/.exec(worker.title)?.[1];
-    if (check2 && check2 !== "command" && fixTitle(check2) === worker.title)
-      withdrawn.set(check2, worker.id);
-  }
-  return withdrawn;
-}
-function notDue(check2, at) {
-  if (check2 === "command") return null;
-  if (at.withdrawn?.has(check2)) return "skipped";
-  const owner = check2.split(":")[0] ?? "";
-  if (owner === "build") return at.milestone >= at.last ? null : "later";
-  if (waveOf(owner) > at.milestone) return "later";
-  return at.skipped.has(owner) ? "skipped" : null;
-}
-
-// src/core/verification/read-first.ts
-function riskScore(risk) {
-  return risk.classes.reduce((sum, one) => sum + riskWeight(one), 0);
-}
-function readFirst(risks) {
-  const order = new Map(risks.map((risk, index) => [risk.worker, index]));
-  const ranked = [...risks].sort(
-    (a, b) => riskScore(b) - riskScore(a) || b.riskyLines - a.riskyLines || (order.get(a.worker) ?? 0) - (order.get(b.worker) ?? 0)
-  );
-  const files = ranked.flatMap(
-    (risk) => risk.files.map((file2) => ({ ...file2, worker: risk.worker }))
-  );
-  return {
-    ranked,
-    files,
-    lines: files.reduce((sum, file2) => sum + file2.lines, 0),
-    total: risks.reduce((sum, risk) => sum + risk.lines, 0),
-    records: risks.reduce((sum, risk) => sum + risk.recordLines, 0)
-  };
-}
-
-// src/core/verification/review-guide.ts
-var GUIDE_MAX_CRITERIA = 40;
-var GUIDE_MAX_FILES = 10;
-function renderReviewGuide(input2) {
-  const first = readFirst(input2.workers.map((worker) => worker.risk));
-  const byId = new Map(input2.workers.map((worker) => [worker.id, worker]));
-  return [
-    ...guideOpening("each worker's diff", "the sessions'"),
-    ...criteriaBlock(input2, byId),
-    "",
-    readFirstHeading(first.lines, first.total, first.records),
-    "",
-    ...rankedBlock(first.ranked, byId),
-    "",
-    "### Every worker",
-    "",
-    ...input2.workers.map(workerLine2)
-  ].join("\n");
-}
-function criteriaBlock(input2, byId) {
-  const { criteria, contract } = input2;
-  if (criteria.length === 0) return ["", "The plan names no acceptance criteria."];
-  const rows = criteria.slice(0, GUIDE_MAX_CRITERIA).map((criterion) => {
-    const [check2, result] = proof(criterion, input2, byId);
-    return `| ${criterion.id} | ${quoted(criterion.text)} | ${check2} | ${result} |`;
-  });
-  return ["", ...criteriaSection(contractLine(contract, criteria.length), rows, criteria.length)];
-}
-function guideOpening(measured, own2) {
-  return [
-    "## Review guide",
-    "",
-    `_Written by Baton from the plan, the contract and what publish measured in ${measured}. Text in quotes is ${own2} own._`
-  ];
-}
-function criteriaSection(contract, rows, total) {
-  return [
-    "### Acceptance criteria",
-    "",
-    contract,
-    "",
-    "| Criterion | What must hold | Check | Result |",
-    "| --- | --- | --- | --- |",
-    ...rows,
-    ...total > rows.length ? ["", `${total - rows.length} more criteria are in the plan.`] : []
-  ];
-}
-function readFirstHeading(lines, total, records) {
-  const apart = records > 0 ? `, not counting Baton's build records (${records} ${records === 1 ? "line" : "lines"})` : "";
-  return `### Read these first: ${lines} of ${total} changed lines${apart}`;
-}
-function contractLine(contract, criteria) {
-  if (!contract || contract.kind === "missing")
-    return "No contract: no check was written for these criteria.";
-  if (contract.kind === "invalid")
-    return `The contract (\`contract.json\`) could not be read: ${quoted(contract.problems[0] ?? "invalid")}.`;
-  const { checks, unchecked } = contract.contract;
-  return `The contract: ${checks.length} ${checks.length === 1 ? "check" : "checks"} for ${criteria} ${criteria === 1 ? "criterion" : "criteria"} (${unchecked.length} unchecked), run by ${quoted(contract.contract.command)}.`;
-}
-function proof(criterion, { contract, requireChecks, validated }, byId) {
-  const check2 = checkCell(criterion, contract);
-  if (!check2.checked) return [check2.text, "—"];
-  return [
-    check2.text,
-    resultOf(criterion, { requireChecks, ...validated ? { validated } : {} }, byId)
-  ];
-}
-function checkCell(criterion, contract) {
-  if (contract?.kind !== "valid") return { checked: false, text: "no check" };
-  const checks = contract.contract.checks.filter((check2) => check2.criterion === criterion.id);
-  if (checks.length === 0) {
-    const why = contract.contract.unchecked.find((one) => one.criterion === criterion.id)?.why;
-    return { checked: false, text: why ? `no check: ${quoted(why)}` : "no check" };
-  }
-  const named3 = checks.slice(0, 2).map((check2) => quoted(`${check2.file} › ${check2.name}`, 160)).join("<br>");
-  const more = checks.length > 2 ? ` and ${checks.length - 2} more` : "";
-  return { checked: true, text: `${named3}${more}` };
-}
-function resultOf(criterion, { requireChecks, validated }, byId) {
-  const skipped = new Set(
-    [...byId.values()].filter((one) => one.outcome === "skipped").map((one) => one.id)
-  );
-  if (criterion.worker !== null && !byId.has(criterion.worker)) skipped.add(criterion.worker);
-  const withdrawn = withdrawnBy({ workers: [...byId.values()] }, skipped);
-  if (notDue(criterion.id, dueAtEnd(skipped, withdrawn)) === "skipped") {
-    const fixer = withdrawn.get(criterion.id);
-    return fixer ? `⏭️ not due: ${fixer}, its fix, was skipped, so no validation held the build to it` : `⏭️ not due: ${criterion.worker} was skipped, so no validation held the build to it`;
-  }
-  if (validated) {
-    const proven = provenText(criterion.id, validated);
-    if (proven !== null) return proven;
-    return `✅ passed in M${validated.milestone}'s validation of ${code(validated.head.slice(0, 7))}, by a session that wrote none of the code`;
-  }
-  if (criterion.worker === null) return "runs in this pull request's checks";
-  return requireChecks ? `${criterion.worker} merged with its checks green; runs again here` : `${criterion.worker} merged (checks not required); runs here`;
-}
-var WORST = ["failing", "not-proven", "guard", "proven"];
-var BEFORE = {
-  failed: "failed",
-  "expected-failure": "failed under its mark",
-  skipped: "was skipped",
-  todo: "was left to do",
-  missing: "was not in the report"
-};
-function provenText(criterion, validated) {
-  const checks = (validated.checks ?? []).filter((check2) => check2.criterion === criterion);
-  const worst = WORST.map((verdict) => checks.find((check2) => check2.verdict === verdict)).find(
-    (check2) => check2 !== void 0
-  );
-  if (!worst) return null;
-  const head = code(validated.head.slice(0, 7));
-  const before = validated.contract_commit ? code(validated.contract_commit.slice(0, 7)) : null;
-  const onContract = before ? `on the contract's commit ${before}` : "on the contract's commit";
-  switch (worst.verdict) {
-    case "proven":
-      return `✅ ${BEFORE[worst.before ?? "failed"] ?? "failed"} ${onContract}, passed on ${head} (M${validated.milestone}'s validation)`;
-    case "guard":
-      return `🛡️ guard: passed on both, ${before ?? "the contract's commit"} and ${head}`;
-    case "not-proven":
-      return worst.before === "passed" ? `⚠️ not proven: passed before the work (${onContract}), so it passes whatever the work does; passed on ${head}` : `⚠️ not proven: ${worst.before === null ? `no report ${onContract}` : `${BEFORE[worst.before] ?? worst.before} ${onContract}`}; passed on ${head}`;
-    default:
-      return `❌ failing on ${head}: ${worst.after}`;
-  }
-}
-function rankedBlock(ranked, byId) {
-  const risky = ranked.filter((risk) => risk.classes.length > 0);
-  if (risky.length === 0) {
-    return [
-      "Nothing here is risky by Baton's measure: no workflow, dependency, security path, public interface or test changed, no change is large, no review disagreed."
-    ];
-  }
-  return risky.flatMap((risk, index) => {
-    const worker = byId.get(risk.worker);
-    const link2 = worker?.pull ? ` ([#${worker.pull.number}](${worker.pull.url}))` : "";
-    const files = risk.files.slice(0, GUIDE_MAX_FILES).map((file2) => `   - ${fileLine(file2)}`);
-    const more = risk.files.length > GUIDE_MAX_FILES ? [`   - and ${risk.files.length - GUIDE_MAX_FILES} more risky files`] : [];
-    return [
-      `${index + 1}. **${risk.worker}** ${quoted(worker?.title ?? "")}${link2}: **risk: ${risk.classes.join(", ")}**. It ${risk.classes.map(riskText).join("; ")}.`,
-      ...files,
-      ...more
-    ];
-  });
-}
-function fileLine(file2) {
-  const lines = `${file2.lines} ${file2.lines === 1 ? "line" : "lines"}`;
-  return `${quoted(file2.path)}: ${file2.classes.length > 0 ? `${lines}, ${file2.classes.join(", ")}` : lines}`;
-}
-function workerLine2(worker) {
-  const title = quoted(worker.title);
-  if (worker.outcome === "skipped" || !worker.pull)
-    return `- **${worker.id}** ${title}: skipped, not merged.`;
-  const link2 = `[${escapeLinkText(`#${worker.pull.number}`)}](${worker.pull.url})`;
-  const risk = worker.risk.evidence === "none" ? " No evidence from publish for its head." : "";
-  return `- **${worker.id}** ${title}: ${verdictOf(worker.pull)}; merged in ${link2}.${risk}`;
-}
-function verdictOf(pull) {
-  const decisive = pull.reviews.filter(
-    (review) => review.verdict !== "comment" && review.commitSha === pull.headSha
-  );
-  const last = decisive.at(-1) ?? pull.reviews.filter((review) => review.verdict !== "comment").at(-1);
-  if (!last) return "no review verdict";
-  const who = last.byBaton ? "Baton's review" : `${code(last.author)}'s review`;
-  return last.verdict === "approve" ? `approved by ${who}` : `changes requested by ${who}`;
-}
-
-// src/core/context/wait-notice.ts
-function waitNoticeAbout(waits) {
-  const heads = waits.map(({ wait: wait2 }) => `${wait2.worker}@${wait2.head}`).sort();
-  return ["waiting", waits.length, shortHash(heads.join(" "))];
-}
-function renderWaitNotice(waits) {
-  const them2 = waits.length === 1 ? "it merges" : "they merge";
-  const lines = waits.flatMap(({ wait: wait2, pull }) => {
-    const files = wait2.files.slice(0, GUIDE_MAX_FILES).map(
-      (file2) => `  - ${quoted(file2.path)} (${file2.lines} ${file2.lines === 1 ? "line" : "lines"}): ${file2.classes.join(", ")}`
-    );
-    const more = wait2.files.length > GUIDE_MAX_FILES ? [`  - and ${wait2.files.length - GUIDE_MAX_FILES} more`] : [];
-    return [
-      `- **${wait2.worker}** ([#${pull.number}](${pull.url})) ${waitReasons(wait2).join("; ")}.${files.length > 0 ? " Read these first:" : wait2.classes.length > 0 ? " No one file carries it: the change as a whole does." : ""}`,
-      ...files,
-      ...more
-    ];
-  });
-  return [
-    `⏸️ **The build waits for a person:** ${waits.length === 1 ? "one worker changes" : `${waits.length} workers change`} what \`verification.autonomy.waitFor\` in \`.github/baton.yml\` keeps for a person, and nothing else can go on until ${them2}. Baton's review approved ${waits.length === 1 ? "it" : "each"}; only the merge waits.`,
-    "",
-    ...lines,
-    "",
-    `To let ${waits.length === 1 ? "it" : "them"} merge: approve each pull request's head (a review by someone with write access), or reply here with one comment:`,
-    "",
-    "```",
-    ...waits.map(({ wait: wait2 }) => `/merge ${wait2.worker}`),
-    "```"
-  ].join("\n");
-}
-
-// src/core/vocabulary/notice.ts
-var NOTICE_MARKER = /^\s*<!-- baton:notice ([\w.-]+) ([\w./-]+) -->/;
-function noticeMarker(build, key) {
-  return `<!-- baton:notice ${build} ${key} -->`;
-}
-function findNotice(body) {
-  const match = NOTICE_MARKER.exec(body);
-  return match?.[1] && match[2] ? { build: match[1], key: match[2] } : null;
-}
-function noticeKey(...parts) {
-  return parts.map(
-    (part) => String(part).replace(/[^\w.-]+/g, "-").replace(/\.{2,}/g, ".")
-  ).join("/");
-}
-function noteMarker(key) {
-  return `<!-- baton:note key=${key} -->`;
-}
-function findNote(body) {
-  const first = (body.split("\n", 1)[0] ?? "").replace(/\r$/, "");
-  const match = /^<!-- baton:note key=(.+) -->$/.exec(first);
-  return match?.[1] ?? null;
-}
-function mentions(logins) {
-  return logins.map((login) => `@${login} `).join("");
-}
-
-// src/core/workers/merge-hold.ts
-var HOLDS = /* @__PURE__ */ new Set([
-  "review-required",
-  "review-blocks",
-  "merge-blocked",
-  "checks-unseen"
-]);
-function isMergeHold(reason) {
-  return HOLDS.has(reason);
-}
-function mergesNow(pull, { requireChecks }) {
-  switch (pull.mergeState) {
-    case "clean":
-      return true;
-    case "blocked":
-      return awaitsReviewCheck(pull);
-    case "unstable":
-      return !requireChecks || pull.ownChecks === "failure";
-    default:
-      return false;
-  }
-}
-function mergeHold(pull, { requireChecks }) {
-  if (pull.mergeState === "blocked") {
-    if (pull.reviewDecision === "review-required") return "review-required";
-    if (pull.reviewDecision === "changes-requested") return "review-blocks";
-    return awaitsReviewCheck(pull) ? null : "merge-blocked";
-  }
-  if (pull.mergeState === "unstable" && !mergesNow(pull, { requireChecks })) {
-    return pull.ownChecks === "pending" ? null : "checks-unseen";
-  }
-  return null;
-}
-var MERGE_HOLD_TEXTS = {
-  "review-required": "GitHub requires an approving review by a person with write access before it merges (a rule of the build branch): approve the pull request",
-  "review-blocks": "a person's review asks for changes, and GitHub holds the merge until they approve or the review is dismissed",
-  "merge-blocked": "GitHub holds its merge by a rule of the build branch that Baton's approval does not meet (a required check, signed commits, resolved conversations, a merge queue): the pull request's merge box names it",
-  "checks-unseen": "GitHub calls a check on its head not passing that Baton does not read (merge.requireChecks): the pull request's checks name it"
-};
-function mergeWaitText(pull) {
-  switch (pull.mergeState) {
-    case "behind":
-      return "behind the build branch; updated when next in line";
-    case "blocked":
-      return "held by a rule of the build branch; Baton's approving baton/review check goes on its head and the merge is tried";
-    case "unstable":
-      return pull.ownChecks === "pending" ? "waiting for Baton's session on its head to end (GitHub counts its jobs as checks)" : null;
-    case "unknown":
-      return "waiting for GitHub to check mergeability";
-    default:
-      return null;
-  }
-}
-function awaitsReviewCheck(pull) {
-  if (pull.state !== "open" || pull.mergeState !== "blocked") return false;
-  const check2 = pull.reviewCheck;
-  return !(check2 && check2.sha === pull.headSha && check2.verdict === "approve");
-}
-
-// src/core/workers/worker-state.ts
-var MOVING = /* @__PURE__ */ new Set([
-  "queued",
-  "working",
-  "reviewing",
-  "fixing",
-  "checks",
-  "approved"
-]);
-var RUNNING = /* @__PURE__ */ new Set([
-  ...MOVING,
-  "needs-human",
-  "awaiting-budget"
-]);
-function isRunning(state) {
-  return RUNNING.has(state.state);
-}
-function isDone(state) {
-  return state.state === "merged" || state.state === "skipped";
-}
-
-// src/core/rules/runaway.ts
-var HOUR_MS = 60 * 6e4;
-function findRunaways({
-  runs,
-  ledger,
-  settings,
-  done,
-  now
-}) {
-  const nowMs = Date.parse(now);
-  const byWorker = /* @__PURE__ */ new Map();
-  for (const run2 of runs) {
-    if (!run2.worker || run2.role !== "work" && run2.role !== "fix" || done.has(run2.worker))
-      continue;
-    byWorker.set(run2.worker, [...byWorker.get(run2.worker) ?? [], run2]);
-  }
-  const found2 = [];
-  for (const [worker, sessions] of byWorker) {
-    const latest = sessions.at(-1);
-    if (!latest) continue;
-    const entries = ledger.entries.filter((entry) => entry.worker === worker);
-    const failing = failingStreak({ sessions, entries, least: settings.failures });
-    if (failing) found2.push({ worker, reason: "failing", ...failing, latest: linkOf(latest) });
-    const spending = spendingHour({ sessions, entries, usdPerHour: settings.usdPerHour, nowMs });
-    if (spending) found2.push({ worker, reason: "spending", ...spending, latest: linkOf(latest) });
-  }
-  return found2;
-}
-function failingStreak({
-  sessions,
-  entries,
-  least
-}) {
-  if (least <= 0) return null;
-  const streak = [];
-  for (const run2 of [...sessions].reverse()) {
-    if (run2.status !== "completed") continue;
-    if (delivered(run2, entries)) break;
-    streak.unshift(run2);
-  }
-  const first = streak[0];
-  if (!first || streak.length < least) return null;
-  const ids = new Set(streak.map((run2) => run2.id));
-  return {
-    sessions: streak.length,
-    usd: sumUsd(entries.filter((entry) => entry.runId !== null && ids.has(entry.runId))),
-    since: { runId: first.id, at: first.createdAt }
-  };
-}
-function delivered(run2, entries) {
-  const record2 = entries.filter((entry) => entry.runId === run2.id && entry.outcome !== null).at(-1);
-  if (record2?.outcome === "impossible") return true;
-  if (run2.conclusion !== "success") return false;
-  return !record2 || record2.outcome === "complete";
-}
-function spendingHour({
-  sessions,
-  entries,
-  usdPerHour,
-  nowMs
-}) {
-  if (usdPerHour === null || !Number.isFinite(nowMs)) return null;
-  const recent = sessions.filter(
-    (run2) => run2.createdMs > nowMs - HOUR_MS && run2.createdMs <= nowMs
-  );
-  const ids = new Set(recent.map((run2) => run2.id));
-  const usd = sumUsd(entries.filter((entry) => entry.runId !== null && ids.has(entry.runId)));
-  const first = recent[0];
-  if (!first || usd <= usdPerHour) return null;
-  return { sessions: recent.length, usd, since: { runId: first.id, at: first.createdAt } };
-}
-function sumUsd(entries) {
-  return entries.reduce((usd, entry) => usd + entry.costUsd, 0);
-}
-function linkOf(run2) {
-  return { id: run2.id, url: run2.url };
-}
-function runawayNotice(runaway) {
-  const { worker, sessions, since } = runaway;
-  const usd = `$${runaway.usd.toFixed(2)}`;
-  const what = runaway.reason === "failing" ? `its last ${sessions} sessions ended without delivering, one after another (${usd} spent on them)` : `its sessions started in the last hour have cost ${usd} (${sessions} ${sessions === 1 ? "session" : "sessions"}), more than \`runaway.usdPerHour\``;
-  return {
-    about: ["runaway", runaway.reason, worker, since.runId],
-    text: `🔥 ${worker} looks like a runaway: ${what}. Its newest session: ${runaway.latest.url}. Reply \`/skip ${worker}\` to go on without it, \`/retry ${worker} <instructions>\` to steer it, or \`/pause\` to hold the build.`
-  };
-}
-
-// src/core/rules/decide-notices.ts
-function decideNotices(ctx, { view, workers }) {
-  const posted = new Set(ctx.snapshot.notices ?? []);
-  const people = notified(ctx);
-  return needsOf(ctx, { view, workers }).map((need) => ({ ...need, key: noticeKey(...need.about) })).filter((need) => !posted.has(need.key)).map(
-    (need) => ({
-      kind: "notice",
-      key: need.key,
-      body: noticeBody(ctx.snapshot, { key: need.key, text: need.text, people })
-    })
-  );
-}
-function noticeBody(snapshot, { key, text, people }) {
-  return [
-    noticeMarker(snapshot.build, key),
-    `${mentions(people)}${text}`,
-    ...snapshot.statusComment ? ["", `The build's status: ${snapshot.issue.url}#issuecomment-${snapshot.statusComment.id}`] : []
-  ].join("\n");
-}
-function finalReviewers(ctx) {
-  return ctx.snapshot.changeSet ? [] : notified(ctx);
-}
-function finalPullNotice(snapshot, { pull, people }) {
-  const key = noticeKey("final-pull", pull.number);
-  return { key, body: noticeBody(snapshot, { key, text: finalPullText(pull.url), people }) };
-}
-function finalPullText(url2) {
-  return `📦 Every worker is done: the final pull request ${url2} is open. Review it and merge it to deliver the build.`;
-}
-function notified(ctx) {
-  if (ctx.config.notify.length > 0) return ctx.config.notify;
-  const asked = ctx.snapshot.ask?.by ?? askedBeforeTheRecord(ctx);
-  return asked && !asked.endsWith("[bot]") ? [asked] : [];
-}
-function askedBeforeTheRecord(ctx) {
-  const lastBy = (starts) => (ctx.snapshot.labelledBy ?? []).filter((event) => starts(event.label)).at(-1)?.login;
-  const labeller = lastBy((label) => isBuildLabel(ctx.config, label));
-  const improve = ctx.config.improve.label;
-  const improver = improve ? lastBy((label) => label === improve) : void 0;
-  return labeller ?? ctx.commands.improves[0]?.author ?? improver;
-}
-function needsOf(ctx, { view, workers }) {
-  const needs = [];
-  if (view.phase === "plan-ready" && ctx.config.approval === "plan") {
-    const sha = ctx.snapshot.plan.kind === "valid" ? ctx.snapshot.plan.sha.slice(0, 12) : "plan";
-    needs.push({
-      about: ["plan-ready", sha],
-      text: `📋 The plan is ready: ${view.plan.workers.length} ${view.plan.workers.length === 1 ? "worker" : "workers"}, estimated at about ${formatUsd(view.estimate.usd)}. Read it in the status comment, then reply \`/approve\` to start, or \`/replan <what to change>\`.`
-    });
-  }
-  needs.push(...seriesNeeds(view));
-  if (view.phase === "planning" && view.money) {
-    needs.push({
-      about: ["plan-budget", view.run?.url ?? "plan"],
-      text: `💸 The planning session waits for budget: ${view.money}.`
-    });
-  }
-  for (const daily of ctx.dailyHolds) {
-    const spent = `${formatUsd(daily.spentUsd)} today (${daily.day}, UTC)`;
-    needs.push(
-      daily.scope === "repository" ? {
-        about: ["daily-budget", daily.day],
-        text: `💸 The build is paused: this repository's sessions, all builds together, have cost ${spent}, reaching \`budget.dailyUsd\` (${formatUsd(daily.capUsd)}). No new session starts until tomorrow (UTC); merges go on. Raise \`budget.dailyUsd\` in \`.github/baton.yml\` (or set it to \`null\`) to go on now, or reply \`/cancel\`.`
-      } : {
-        about: ["installation-daily-budget", daily.day],
-        text: `💸 The build is paused: the sessions of all this installation's repositories, together, have cost ${spent}, reaching the installation's daily cap of ${formatUsd(daily.capUsd)} (\`BATON_INSTALLATION_DAILY_USD\`, set on the app). No new session starts until it resets at 00:00 UTC; merges go on. Only the app's operator can raise \`BATON_INSTALLATION_DAILY_USD\` (a repository cannot); reply \`/cancel\` to stop the build.`
-      }
-    );
-  }
-  if (view.phase !== "running") return needs;
-  for (const adaptation of view.progress.adaptations ?? []) {
-    if (adaptation.state !== "awaiting-approval") continue;
-    const names2 = adaptation.workers.join(", ");
-    needs.push({
-      about: ["adapted", adaptation.source],
-      text: `✏️ After ${adaptation.source}'s learnings, an adapt session revised the brief of ${names2}: ${adaptation.diff ?? "see the build branch"}. Reply \`/approve\` to start ${names2} with the change.`
-    });
-  }
-  for (const state of workers) needs.push(...workerNeeds(ctx, state));
-  needs.push(...waitNeeds(view, workers));
-  const done = new Set(workers.filter(isDone).map((state) => state.worker.id));
-  for (const runaway of findRunaways({
-    runs: ctx.snapshot.runs,
-    ledger: ctx.ledger,
-    settings: ctx.config.runaway,
-    done,
-    now: ctx.now
-  })) {
-    needs.push(runawayNotice(runaway));
-  }
-  const followUps = view.progress.followUps;
-  if (followUps?.state === "proposed" && view.progress.synthesis?.state === "succeeded") {
-    needs.push({
-      about: ["follow-ups", followUps.round],
-      text: `🔎 ${followUpsText(followUps.workers)}. Reply \`/approve\` to investigate ${them(followUps.workers)}, or \`/skip follow-ups\` to open the final pull request without ${them(followUps.workers)}.`
-    });
-  }
-  const synthesis = view.progress.synthesis;
-  if (synthesis?.state === "awaiting-budget") {
-    needs.push({
-      about: ["synthesis-budget", synthesis.url],
-      text: `💸 The synthesis session waits for budget (${synthesis.url}): ${synthesis.money ?? "the budget stopped it"}.`
-    });
-  }
-  if (synthesis?.state === "failed") {
-    needs.push({
-      about: ["synthesis-failed", synthesis.attempts],
-      text: `❌ The synthesis session failed (${synthesis.url}): the report and the final pull request wait. Its job summary says why; reply \`/retry synthesis\` to run it again.`
-    });
-  }
-  needs.push(...validationNeeds(ctx, view.progress.validations ?? []));
-  const { maxUsd } = ctx.config.budget;
-  if (ctx.budgetReached && maxUsd !== null) {
-    needs.push({
-      about: ["budget", maxUsd],
-      text: `💸 The build is paused: its sessions have cost ${formatUsd(ctx.spentUsd)}, reaching \`budget.maxUsd\` (${formatUsd(maxUsd)}). No new session starts; merges go on. Raise \`budget.maxUsd\` in \`.github/baton.yml\` (or set it to \`null\`) to go on, or reply \`/cancel\`.`
-    });
-  }
-  const final = ctx.snapshot.finalPull;
-  if (final?.state === "open" && finalReviewers(ctx).length === 0)
-    needs.push({ about: ["final-pull", final.number], text: finalPullText(final.url) });
-  return needs;
-}
-function validationNeeds(ctx, validations) {
-  const branch = `\`${integrationBranch(ctx.snapshot.build)}\``;
-  return validations.flatMap((validation) => {
-    const about = ["validation", validation.milestone, validation.head.slice(0, 12)];
-    const run2 = validation.url ? ` (${validation.url})` : "";
-    if (validation.state === "awaiting-budget") {
-      return [
-        {
-          about: ["validation-budget", validation.milestone, validation.head.slice(0, 12)],
-          text: `💸 The validation of milestone ${validation.milestone} waits for budget${run2}: ${validation.note ?? "the budget stopped its session"}.`
-        }
-      ];
-    }
-    if (validation.state === "breach") {
-      return [
-        {
-          about: [...about, "breach"],
-          text: `🚨 Milestone ${validation.milestone}'s validation does not count${run2}: ${validation.note ?? "the contract it ran is not the one Baton's publish sealed"}. Only the merge of a contract worker's pull request that Baton's publish pushed may change \`contract.json\` or \`seal.json\` (docs/verification.md, "The bound seal"). Revert that commit on ${branch}, or \`/replan\` to have the contract published again; the final pull request waits until a validation passes.`
-        }
-      ];
-    }
-    if (validation.state === "session-failed") {
-      return [
-        {
-          about,
-          text: `🧪 The validation session of milestone ${validation.milestone} ended without a result${run2}: its job summary says why. The final pull request waits; a new commit on ${branch} validates the milestone again.`
-        }
-      ];
-    }
-    if (validation.state !== "failed") return [];
-    const stuck = validation.failed.filter((failure2) => !failure2.worker);
-    const failing = stuck.filter((failure2) => !failure2.unproven).map((failure2) => failure2.check);
-    const unproven2 = stuck.filter((failure2) => failure2.unproven).map((failure2) => failure2.check);
-    return [
-      ...failing.length > 0 ? [
-        {
-          about,
-          text: `🧪 Milestone ${validation.milestone} failed validation (${failing.join(", ")}), and no fix worker could be added to the plan${run2}. Push a fix to ${branch}: it is validated again, and the final pull request waits until it passes.`
-        }
-      ] : [],
-      ...unproven2.length > 0 ? [{ about: [...about, "unproven"], text: unprovenText2(validation, unproven2, branch, run2) }] : []
-    ];
-  });
-}
-function unprovenText2(validation, criteria, branch, run2) {
-  const one = criteria.length === 1;
-  return `🧪 Milestone ${validation.milestone}: ${one ? "the check" : "the checks"} of ${criteria.join(", ")} passed on the contract's commit, before the work${run2}, so ${one ? "it proves" : "they prove"} nothing, and ${one ? "its criterion has had its" : "their criteria have had their"} one contract fix (or the plan has no room for one): Baton adds no other. A person decides: push to ${branch} a check that fails before the work, committed with \`contract.json\`, and the milestone is validated again; the final pull request waits until it passes.`;
-}
-function seriesNeeds(view) {
-  const last = view.series?.loops.at(-1);
-  if (!last) return [];
-  if (view.phase === "improving" && view.series?.ended === "nothing-worth-doing") {
-    return [
-      {
-        about: ["series-ended", last.loop],
-        text: `🏁 The improvement loops have ended: loop ${last.loop}'s research found nothing worth doing, so there is nothing to deliver. Its findings are linked in the status comment.`
-      }
-    ];
-  }
-  if (last.stage === "research-awaiting-budget" || last.stage === "summary-awaiting-budget") {
-    const session = last.stage === "research-awaiting-budget" ? "research" : "summary";
-    return [
-      {
-        about: [last.stage, last.loop, last.run?.url ?? ""],
-        text: `💸 Loop ${last.loop}'s ${session} session waits for budget${last.run ? ` (${last.run.url})` : ""}: ${view.series?.money ?? "the budget stopped it"}.`
-      }
-    ];
-  }
-  if (last.stage === "research-failed" || last.stage === "summary-failed") {
-    const session = last.stage === "research-failed" ? "research" : "summary";
-    const next = session === "research" ? "No further loop starts; reply `/cancel` to close the series." : "No further loop starts; what is merged goes out in the final pull request.";
-    return [
-      {
-        about: [last.stage, last.loop],
-        text: `❌ Loop ${last.loop}'s ${session} session failed${last.run ? ` (${last.run.url})` : ""}. ${next}`
-      }
-    ];
-  }
-  return [];
-}
-function waitNeeds(view, workers) {
-  if (view.phase !== "running" || !view.progress.waitsForPerson) return [];
-  const standing = new Set(view.progress.waitsForPerson);
-  const waits = workers.flatMap(
-    ({ worker, wait: wait2, pull }) => wait2 && pull && standing.has(worker.id) ? [{ wait: wait2, pull }] : []
-  );
-  if (waits.length === 0) return [];
-  return [{ about: waitNoticeAbout(waits), text: renderWaitNotice(waits) }];
-}
-function workerNeeds(ctx, state) {
-  const id = state.worker.id;
-  const need = state.assessment?.need;
-  if (state.impossible && (state.state === "impossible" || state.state === "needs-human")) {
-    const noticed = {
-      worker: id,
-      word: state.impossible,
-      criteria: ctx.snapshot.plan.kind === "valid" ? criteriaOf(ctx.snapshot.plan.plan) : [],
-      pull: state.state === "needs-human" ? state.pull : null
-    };
-    return [{ about: impossibleNoticeAbout(noticed), text: renderImpossibleNotice(noticed) }];
-  }
-  if (state.state === "needs-human" && need?.kind === "needs-human" && state.pull) {
-    return [
-      {
-        about: ["needs-human", id, need.reason, state.pull.headSha.slice(0, 12)],
-        text: isMergeHold(need.reason) ? `🙋 ${id} needs a person: ${state.note ?? need.reason}. See ${state.pull.url}: Baton merges it once GitHub takes it, or reply there \`/skip ${id}\`.` : `🙋 ${id} needs a person: ${state.note ?? need.reason}. See ${state.pull.url}: push a fix, or reply there \`/retry ${id} <instructions>\`, \`/merge ${id}\` or \`/skip ${id}\`.`
-      }
-    ];
-  }
-  if (state.state === "partial" && state.pull) return partialNeeds(ctx, state, state.pull);
-  if (state.state === "awaiting-budget" && state.latestRun) {
-    return [
-      {
-        about: ["awaiting-budget", id, state.latestRun.id],
-        text: `💸 ${id} waits for budget: ${state.note ?? "the budget stopped its session"}.`
-      }
-    ];
-  }
-  if (state.state === "failed") {
-    const why = state.note ?? "its session failed";
-    return [
-      {
-        about: ["failed", id, state.attempts],
-        text: `❌ ${id} failed: ${why}. Reply \`/retry ${id} <instructions>\` to try again, or \`/skip ${id}\` to go on without it.`
-      }
-    ];
-  }
-  return [];
-}
-function partialNeeds(ctx, state, pull) {
-  const id = state.worker.id;
-  const spent = ctx.ledger.byWorker[id]?.costUsd ?? 0;
-  const raise = ctx.config.budget.continuePartial ? " Raise the budget and it goes on by itself (`budget.continuePartial`)." : "";
-  return [
-    {
-      about: ["partial", id, pull.headSha.slice(0, 12)],
-      text: `⏸️ ${id} stopped short of its brief: ${state.note ?? "its session stopped"} (${formatUsd(spent)} spent on it so far). See ${pull.url}: reply \`/continue ${id}\` to start a session from that work and its note, \`/retry ${id} <instructions>\` to steer that session, \`/skip ${id}\`, or mark the pull request ready for review to take it as it is.${raise}`
-    }
-  ];
-}
-
-// src/core/rules/sub-issues.ts
-function renderMirrorMarker(build, worker) {
-  return `<!-- baton:mirror build=${build} worker=${worker} -->`;
-}
-function parseMirrorMarker(body, build) {
-  const match = /<!-- baton:mirror build=(\S+) worker=(W\d+\.\d+) -->/.exec(body);
-  return match && match[1] === build ? match[2] ?? null : null;
-}
-function mirrorTitle(worker) {
-  return `${worker.id}: ${worker.title}`;
-}
-function renderMirrorBody({
-  build,
-  worker,
-  briefPath: briefPath2
-}) {
-  return [
-    `Worker ${worker} of Baton's build \`${build}\`. Its brief is \`${briefPath2}\` on the build branch; Baton closes this issue when the worker's pull request merges.`,
-    "",
-    renderMirrorMarker(build, worker)
-  ].join("\n");
-}
-function decideMirror({
-  snapshot,
-  config: config3,
-  plan,
-  workers
-}) {
-  if (!config3.plan.mirrorSubIssues || !snapshot.issue.subIssues) return [];
-  if (plan.workers.some((worker) => worker.sub_issue !== void 0)) return [];
-  const mirrors = mirrorsOf(snapshot.issue.subIssues);
-  const planned = workers.flatMap(({ worker, state }) => {
-    const title = mirrorTitle(worker);
-    const mirror = mirrors.get(worker.id);
-    if (!mirror) {
-      if (state === "skipped") return [];
-      const body = renderMirrorBody({
-        build: snapshot.build,
-        worker: worker.id,
-        briefPath: briefPath(snapshot.build, worker.id)
-      });
-      const dependsOn = worker.depends_on.map((dep) => {
-        const id = mirrors.get(dep)?.id;
-        return id === void 0 ? { worker: dep } : { worker: dep, id };
-      });
-      return [{ kind: "create-mirror", worker: worker.id, title, body, dependsOn }];
-    }
-    if (mirror.state === "closed") {
-      const back = mirror.stateReason === "not_planned" && state !== "skipped" && state !== "merged";
-      return back ? [{ kind: "reopen-sub-issue", number: mirror.number, worker: worker.id, title }] : [];
-    }
-    if (state === "skipped") {
-      return [
-        {
-          kind: "close-sub-issue",
-          number: mirror.number,
-          worker: worker.id,
-          reason: "not_planned"
-        }
-      ];
-    }
-    if (mirror.title !== void 0 && mirror.title !== title) {
-      return [{ kind: "retitle-issue", number: mirror.number, title }];
-    }
-    return [];
-  });
-  const ids = new Set(plan.workers.map((worker) => worker.id));
-  const dropped = closeOpenMirrors(
-    [...mirrors].filter(([worker]) => !ids.has(worker)),
-    () => "not_planned"
-  );
-  return [...planned, ...dropped];
-}
-function decideCancelledMirrors(snapshot, config3) {
-  if (!config3.plan.mirrorSubIssues || !snapshot.issue.subIssues) return [];
-  const merged = new Set(
-    snapshot.pulls.filter((pull) => pull.state === "merged").map((pull) => pull.worker)
-  );
-  return closeOpenMirrors(
-    [...mirrorsOf(snapshot.issue.subIssues)],
-    (worker) => merged.has(worker) ? "completed" : "not_planned"
-  );
-}
-function closeOpenMirrors(mirrors, reasonOf2) {
-  return mirrors.filter(([, mirror]) => mirror.state === "open").sort(([a], [b]) => compareWorkerIds(a, b)).map(([worker, mirror]) => ({
-    kind: "close-sub-issue",
-    number: mirror.number,
-    worker,
-    reason: reasonOf2(worker)
-  }));
-}
-function mirrorsOf(subIssues) {
-  const mirrors = /* @__PURE__ */ new Map();
-  for (const sub of subIssues) {
-    if (sub.mirrorOf && !mirrors.has(sub.mirrorOf)) mirrors.set(sub.mirrorOf, sub);
-  }
-  return mirrors;
-}
-function decideSubIssues(snapshot, workers) {
-  const subIssues = snapshot.issue.subIssues ?? [];
-  const open2 = new Set(subIssues.filter((s) => s.state === "open").map((s) => s.number));
-  const mirrors = mirrorsOf(subIssues);
-  return workers.flatMap(({ worker, state }) => {
-    const number4 = worker.sub_issue ?? mirrors.get(worker.id)?.number;
-    if (number4 === void 0 || state !== "merged" || !open2.has(number4)) return [];
-    return [{ kind: "close-sub-issue", number: number4, worker: worker.id, reason: "completed" }];
-  });
-}
-
-// src/core/commands/parse-commands.ts
-var COMMAND_USAGE = forEveryCommand((name) => COMMANDS[name].usage);
-var COMMAND_LINE = /^ {0,3}\/([A-Za-z]+)(?:[ \t]+(.*))?$/;
-var FENCE = /^ {0,3}(`{3,}|~{3,})(.*)$/;
-function leavesCommentOpen(line) {
-  return line.lastIndexOf("<!--") > line.lastIndexOf("-->");
-}
-function proseLines(lines) {
-  const prose = /* @__PURE__ */ new Set();
-  let fence = null;
-  let inHtmlComment = false;
-  for (const [i, line] of lines.entries()) {
-    const opener = FENCE.exec(line);
-    if (fence !== null) {
-      if (opener?.[1]?.startsWith(fence) && !opener[2]?.trim()) fence = null;
-    } else if (inHtmlComment) {
-      const end = line.indexOf("-->");
-      inHtmlComment = end < 0 || leavesCommentOpen(line.slice(end + 3));
-    } else if (/^\s*>/.test(line) || /^( {4}|\t)/.test(line)) {
-    } else if (opener && !(opener[1]?.startsWith("`") && opener[2]?.includes("`"))) {
-      fence = opener[1] ?? null;
-    } else if (/^\s*<!--/.test(line) && leavesCommentOpen(line)) {
-      inHtmlComment = true;
-    } else {
-      prose.add(i);
-      inHtmlComment = leavesCommentOpen(line);
-    }
-  }
-  return prose;
-}
-function parseCommands(body, context = {}) {
-  const lines = body.split(/\r\n|\r|\n/);
-  const prose = proseLines(lines);
-  const starts = lines.flatMap((line, i) => {
-    const match = prose.has(i) ? COMMAND_LINE.exec(line) : null;
-    return match ? [{ i, word: (match[1] ?? "").toLowerCase(), rest: (match[2] ?? "").trim() }] : [];
-  });
-  const result = { commands: [], errors: [] };
-  for (const [n, { i, word, rest }] of starts.entries()) {
-    const line = (lines[i] ?? "").trim();
-    const following = lines.slice(i + 1, starts[n + 1]?.i ?? lines.length);
-    const outcome = readCommand({ word, rest, following, worker: context.worker });
-    if (typeof outcome === "string") result.errors.push({ line, message: outcome });
-    else result.commands.push(outcome);
-  }
-  return result;
-}
-function commandsOfWord(word) {
-  const heads = (name) => COMMANDS[name].head.split(" ");
-  return COMMAND_NAMES.filter((name) => heads(name)[0] === `/${word}`).sort(
-    (a, b) => heads(b).length - heads(a).length
-  );
-}
-function readCommand(line) {
-  for (const name of commandsOfWord(line.word)) {
-    const spec = specOf(name);
-    const read = spec.read({ ...line, usage: spec.usage });
-    if (typeof read === "string") return read;
-    if (read !== null) return { name, ...read };
-  }
-  return `${code(`/${line.word}`)} is not a Baton command. The commands are: ${listCommands()}.`;
-}
-function commandWord(command2) {
-  return COMMANDS[command2.name].head;
-}
-function writeCommand(command2) {
-  return specOf(command2.name).words(command2).filter(Boolean).join(" ");
-}
-function listCommands() {
-  return Object.values(COMMAND_USAGE).map((usage) => code(usage)).join(", ");
-}
-
-// src/core/context/money-waits.ts
-function moneyWaitOf(ctx, run2) {
-  if (!run2 || run2.outcome === "active" || run2.settlesInMs !== null) return null;
-  const record2 = ctx.records.get(run2.id);
-  if (!record2 || !isMoneyLimit(record2.limit)) return null;
-  if (record2.outcome === "complete" || record2.outcome === "partial") return null;
-  return {
-    run: run2,
-    limit: record2.limit,
-    limitUsd: record2.limit_usd ?? null,
-    neededUsd: record2.needed_usd ?? null,
-    lifted: moneyLifted(ctx, record2)
-  };
-}
-function askAgainForMoney(ctx, run2) {
-  const wait2 = moneyWaitOf(ctx, run2);
-  if (!wait2 || !run2) return null;
-  if (!wait2.lifted) return { wait: wait2, again: [] };
-  const request2 = {
-    role: run2.role,
-    ...run2.worker ? { worker: run2.worker } : {},
-    ...run2.trigger ? { trigger: run2.trigger } : {},
-    resume: run2.id
-  };
-  return { wait: wait2, again: [{ kind: "dispatch", request: request2 }] };
-}
-function moneyLifted(ctx, record2) {
-  if (!ctx.canDispatchSessions) return false;
-  const room = ctx.roomUsd;
-  if (room === null) return true;
-  if (record2.needed_usd !== void 0 && room < record2.needed_usd) return false;
-  return record2.limit_usd === void 0 || room > record2.limit_usd;
-}
-function raiseNeeded(ctx, wait2) {
-  const room = ctx.roomUsd;
-  if (room === null) return null;
-  const target = wait2.neededUsd ?? (wait2.limitUsd === null ? null : wait2.limitUsd + 0.01);
-  if (target === null) return null;
-  return Math.max(0.01, centsUp(target - room));
-}
-function centsUp(usd) {
-  return Math.ceil(Math.round(usd * 1e6) / 1e4) / 100;
-}
-function moneyWaitText(ctx, wait2) {
-  const role = `its ${wait2.run.role} session`;
-  const room = ctx.roomUsd;
-  const needs = wait2.neededUsd === null ? wait2.limitUsd === null ? "" : `: it had ${formatUsd(wait2.limitUsd)} to spend` : `: it needs ${formatUsd(centsUp(wait2.neededUsd))} to go on`;
-  const left = room === null || needs === "" ? "" : ` and ${formatUsd(room)} is left`;
-  if (wait2.limit === "daily") {
-    return `the repository's daily cap (\`budget.dailyUsd\`) stopped ${role}${needs}${left}; it runs again by itself when the day's cap resets (00:00 UTC) or \`budget.dailyUsd\` in \`.github/baton.yml\` is raised`;
-  }
-  const raise = raiseNeeded(ctx, wait2);
-  const by = raise === null ? "" : ` by ${formatUsd(raise)} or more`;
-  return `the build's budget (\`budget.maxUsd\`) stopped ${role}${needs}${left}; raise \`budget.maxUsd\` in \`.github/baton.yml\`${by} and it runs again by itself`;
-}
-
-// src/core/context/impossible-words.ts
-function impossibleWordOf(ctx, run2) {
-  if (!run2) return null;
-  const record2 = ctx.records.get(run2.id);
-  if (record2?.outcome !== "impossible") return null;
-  return { criteria: record2.criteria ?? [], reason: record2.reason ?? null, run: run2 };
-}
-
-// src/core/workers/pull-state.ts
-function assessPull({
-  ctx,
-  pull,
-  coding
-}) {
-  const runs = ctx.snapshot.runs.filter((run2) => run2.worker === pull.worker);
-  const forced = (ctx.commands.merges.get(pull.worker) ?? []).some(
-    (info) => info.createdMs >= pull.createdMs && !runs.some((run2) => run2.role === "fix" && run2.createdMs > info.createdMs)
-  );
-  const verdict = pullVerdict({ pull, requireHuman: ctx.config.review.requireHuman });
-  const rerun = pull.checks.state === "failure" ? pull.checks.failedRuns.filter((run2) => run2.attempt <= 1).map((run2) => run2.id) : [];
-  const facts = { ctx, pull, coding, runs, forced, verdict, rerun };
-  return { need: nextNeed(facts), verdict, forced, rerun };
-}
-function nextNeed(facts) {
-  const { pull, runs } = facts;
-  const fixes = runs.filter((run2) => run2.role === "fix");
-  if (fixes.some((run2) => run2.outcome === "active")) return { kind: "wait", state: "fixing" };
-  const retry2 = pendingRetry2(facts);
-  if (retry2) return { kind: "dispatch", role: "fix", trigger: `comment-${retry2.commentId}` };
-  if (pull.draft) return partialNeed(facts);
-  if (pull.mergeState === "dirty") return conflictNeed(facts);
-  if (!facts.forced) {
-    const need = verdictNeed(facts);
-    if (need) return need;
-  }
-  const checks = checksNeed(facts);
-  if (checks.kind !== "merge-ready") return checks;
-  const held3 = mergeHold(pull, facts.ctx.config.merge);
-  return held3 ? { kind: "needs-human", reason: held3 } : checks;
-}
-function pendingRetry2(facts) {
-  const { ctx, pull } = facts;
-  const retries = ctx.commands.retries.get(pull.worker) ?? [];
-  const latest = retries.filter((info) => info.createdMs >= pull.createdMs).at(-1);
-  if (!latest) return null;
-  return fixRun(facts, `comment-${latest.commentId}`) ? null : latest;
-}
-function fixRun({ runs }, trigger) {
-  return runs.filter((run2) => run2.role === "fix" && run2.trigger === trigger).at(-1) ?? null;
-}
-function partialNeed(facts) {
-  const trigger = `continue-${facts.pull.headSha}`;
-  const fix = fixRun(facts, trigger);
-  if (fix) return fixedOrNot(facts, fix, "continue-failed");
-  if (!continueAsked(facts)) return { kind: "wait", state: "partial" };
-  return { kind: "dispatch", role: "fix", trigger };
-}
-function continueAsked({ ctx, pull, coding }) {
-  const asked = (ctx.commands.continues.get(pull.worker) ?? []).some(
-    (info) => !coding || info.createdMs > coding.run.createdMs
-  );
-  if (asked) return true;
-  const record2 = coding?.record ?? null;
-  return ctx.config.budget.continuePartial && record2 !== null && isMoneyLimit(record2.limit) && moneyLifted(ctx, record2);
-}
-function conflictNeed(facts) {
-  const sha = facts.ctx.snapshot.integration?.sha;
-  if (!sha) return { kind: "needs-human", reason: "conflict" };
-  const trigger = `conflict-${sha}`;
-  const fix = fixRun(facts, trigger);
-  if (fix) return fixedOrNot(facts, fix, "conflict");
-  return { kind: "dispatch", role: "fix", trigger };
-}
-function fixedOrNot(facts, fix, failed) {
-  const settles2 = fix.settlesInMs;
-  if (settles2 !== null) return { kind: "wait", state: "fixing", settlesInMs: settles2 };
-  if (impossibleWordOf(facts.ctx, fix)) return { kind: "needs-human", reason: "impossible" };
-  return stoppedForMoney(facts, fix) ?? { kind: "needs-human", reason: failed };
-}
-function stoppedForMoney({ ctx }, run2) {
-  const wait2 = moneyWaitOf(ctx, run2);
-  if (!wait2 || run2.role !== "review" && run2.role !== "fix" || !run2.trigger) return null;
-  if (!wait2.lifted) return { kind: "wait", state: "awaiting-budget" };
-  return { kind: "dispatch", role: run2.role, trigger: run2.trigger, resume: run2.id };
-}
-function verdictNeed(facts) {
-  const { verdict } = facts;
-  switch (verdict.kind) {
-    case "approve":
-      return null;
-    case "awaiting-human":
-      return { kind: "wait", state: "reviewing" };
-    case "changes-requested":
-      return fixNeed(facts, `review-${verdict.review.id}`, "fix-failed");
-    case "none":
-      return reviewNeed(facts);
-    default: {
-      const _exhaustive = verdict;
-      return _exhaustive;
-    }
-  }
-}
-function reviewNeed(facts) {
-  const { ctx, pull, runs } = facts;
-  if (!ctx.config.review.enabled) return { kind: "wait", state: "reviewing" };
-  const heads = /* @__PURE__ */ new Set([`head-${pull.headSha}`, `head-${pull.baseMergeOf ?? pull.headSha}`]);
-  const reviews = runs.filter((run2) => run2.role === "review" && heads.has(run2.trigger ?? ""));
-  if (reviews.length === 0) {
-    return { kind: "dispatch", role: "review", trigger: `head-${pull.headSha}` };
-  }
-  if (reviews.some((run2) => run2.outcome === "active")) {
-    return { kind: "wait", state: "reviewing" };
-  }
-  const settles2 = soonest2(reviews.map((run2) => run2.settlesInMs));
-  if (settles2 !== null) return { kind: "wait", state: "reviewing", settlesInMs: settles2 };
-  const newest = reviews.at(-1);
-  return stoppedForMoney(facts, newest) ?? { kind: "needs-human", reason: "review-failed" };
-}
-function checksNeed(facts) {
-  const { ctx, pull } = facts;
-  if (!ctx.config.merge.requireChecks) return { kind: "merge-ready" };
-  switch (pull.checks.state) {
-    case "success":
-    case "none":
-      return { kind: "merge-ready" };
-    case "pending":
-      return { kind: "wait", state: "checks" };
-    case "failure":
-      if (facts.rerun.length > 0) return { kind: "wait", state: "checks" };
-      return fixNeed(facts, `checks-${pull.headSha}`, "checks-failed");
-    default: {
-      const _exhaustive = pull.checks.state;
-      return _exhaustive;
-    }
-  }
-}
-function fixNeed(facts, trigger, failed) {
-  const { ctx, pull, runs } = facts;
-  const fix = fixRun(facts, trigger);
-  if (fix) return fixedOrNot(facts, fix, failed);
-  const rounds = new Set(
-    runs.filter(
-      (run2) => run2.role === "fix" && /^(review|checks)-/.test(run2.trigger ?? "") && run2.createdMs >= pull.createdMs
-    ).map((run2) => run2.trigger)
-  ).size;
-  if (rounds >= ctx.config.review.maxFixRounds)
-    return { kind: "needs-human", reason: "fix-rounds" };
-  return { kind: "dispatch", role: "fix", trigger };
-}
-
-// src/core/workers/worker-note.ts
-function named2(ctx) {
-  const elsewhere = ctx.snapshot.changeSet?.outside.repositories ?? {};
-  return (id) => elsewhere[id] ? `${id} (${elsewhere[id]})` : id;
-}
-function workerNote({
-  ctx,
-  state,
-  waitsFor
-}) {
-  switch (state.state) {
-    case "waiting":
-      return waitsFor.length > 0 ? `waits for ${waitsFor.map(named2(ctx)).join(", ")}` : null;
-    case "ready":
-      return state.retry ? `retry asked by ${state.retry.author}` : null;
-    case "failed":
-      return state.failure ? failureText(ctx, state.failure, state.failureDetail) : null;
-    case "impossible":
-      return state.impossible ? impossibleText(state.impossible) : null;
-    case "needs-human":
-      if (state.impossible) return impossibleText(state.impossible);
-      return state.assessment?.need.kind === "needs-human" ? needsHumanText(ctx, state.assessment.need.reason) : null;
-    case "partial":
-      return partialText(state);
-    case "awaiting-budget": {
-      const wait2 = moneyWaitOf(ctx, state.latestRun);
-      return wait2 ? moneyWaitText(ctx, wait2) : null;
-    }
-    case "reviewing":
-      return reviewingText(ctx, state);
-    case "checks":
-      return state.assessment?.rerun.length ? "re-running failed checks" : "waiting for checks";
-    case "approved":
-      return approvedText(state);
-    case "queued":
-    case "working":
-    case "fixing":
-    case "merged":
-    case "skipped":
-      return null;
-    default: {
-      const _exhaustive = state.state;
-      return _exhaustive;
-    }
-  }
-}
-function failureText(ctx, reason, detail) {
-  if (!detail) return conclusionText(ctx, reason);
-  const refused = reason === "not-published";
-  const base = refused ? "publish refused the session's changes" : conclusionText(ctx, reason);
-  const shown = refused ? detail.replace(/^publish refused:\s*/, "") : detail;
-  return `${base}: ${code(shown.replace(/[<>]/g, " "))}`;
-}
-function conclusionText(ctx, reason) {
-  const { session } = ctx.config;
-  const texts = {
-    failure: "the session failed",
-    cancelled: "the session was cancelled",
-    timed_out: "the session timed out",
-    startup_failure: "the workflow could not start",
-    "run-timeout": `ran longer than ${session.timeoutMinutes} minutes (session.timeoutMinutes)`,
-    "queued-too-long": `queued longer than ${session.queuedMinutes} minutes (session.queuedMinutes)`,
-    "no-pull-request": "the session ended without a pull request",
-    "not-published": "publish refused the session's changes (or could not write them); the run's publish job says which rule",
-    "pull-closed": "its pull request was closed without merging"
-  };
-  return texts[reason];
-}
-function impossibleText(word) {
-  const what = word.criteria.length > 0 ? word.criteria.join(", ") : "its brief";
-  const why = word.reason ? `: ${code(word.reason.replace(/[<>]/g, " "))}` : "";
-  return `says ${what} cannot be met${why}; a person answers`;
-}
-function needsHumanText(ctx, reason) {
-  const texts = {
-    impossible: "its fix session says a criterion cannot be met",
-    "fix-rounds": `changes still requested after ${ctx.config.review.maxFixRounds} fix rounds (review.maxFixRounds)`,
-    "fix-failed": "the fix session did not change the pull request",
-    "review-failed": "the review session ended without a review",
-    conflict: "it conflicts with the build branch and the fix session did not resolve it",
-    "checks-failed": "checks still fail after a fix session",
-    "continue-failed": "the session that went on from its partial work did not change the pull request",
-    ...MERGE_HOLD_TEXTS
-  };
-  return texts[reason];
-}
-function partialText(state) {
-  const limit = state.coding?.record?.limit ?? null;
-  const why = limit ? `stopped at ${LIMIT_NAMES[limit]}` : "its session stopped short";
-  const detail = state.failureDetail ? `: ${code(state.failureDetail.replace(/[<>]/g, " "))}` : "";
-  return `${why}${detail}; its work so far and hand-off note are on the draft pull request`;
-}
-function reviewingText(ctx, state) {
-  if (state.assessment?.verdict.kind === "awaiting-human") {
-    return "Baton approved; waiting for a person's approval (review.requireHuman)";
-  }
-  return ctx.config.review.enabled ? null : "waiting for a review";
-}
-function approvedText(state) {
-  return state.pull ? mergeWaitText(state.pull) : null;
-}
-
-// src/core/workers/derive-workers.ts
-function deriveWorkers(ctx, plan) {
-  const states = plan.workers.map((worker) => baseState(ctx, worker));
-  const done = /* @__PURE__ */ new Set([
-    ...states.filter(isDone).map((state) => state.worker.id),
-    ...ctx.snapshot.changeSet?.outside.done ?? []
-  ]);
-  return states.map((state) => {
-    const waitsFor = state.worker.depends_on.filter((dep) => !done.has(dep));
-    const ready = state.state === "waiting" && waitsFor.length === 0;
-    const settled = ready ? { ...state, state: "ready" } : state;
-    return { ...settled, note: workerNote({ ctx, state: settled, waitsFor }) };
-  });
-}
-function baseState(ctx, worker) {
-  const runs = ctx.snapshot.runs.filter((run2) => run2.worker === worker.id);
-  const workRuns = runs.filter((run2) => isWorkRole(run2.role));
-  const read = ctx.snapshot.completions[worker.id];
-  const pull = pickPull(ctx.snapshot.pulls.filter((candidate) => candidate.worker === worker.id));
-  const base = {
-    worker,
-    state: "waiting",
-    failure: null,
-    note: null,
-    attempts: workRuns.length,
-    latestWork: workRuns.at(-1) ?? null,
-    latestRun: runs.at(-1) ?? null,
-    coding: latestCodingSession(ctx, worker.id),
-    pull,
-    assessment: null,
-    retry: null,
-    completion: read?.kind === "valid" ? read.completion : null,
-    settlesInMs: null
-  };
-  return classify(ctx, base);
-}
-function classify(ctx, base) {
-  const { pull, latestWork } = base;
-  if (pull?.state === "merged") return { ...base, state: "merged" };
-  if (ctx.commands.skips.has(base.worker.id)) return { ...base, state: "skipped" };
-  if (pull?.state === "open") {
-    const assessment = assessPull({ ctx, pull, coding: base.coding });
-    const settles3 = assessment.need.kind === "wait" ? assessment.need.settlesInMs ?? null : null;
-    const state = stateOfPull(assessment);
-    const detail2 = state === "partial" ? base.coding?.record?.reason ?? null : null;
-    const word2 = assessment.need.kind === "needs-human" && assessment.need.reason === "impossible" ? impossibleWordOf(ctx, base.coding?.run ?? null) : null;
-    return {
-      ...base,
-      state,
-      assessment,
-      settlesInMs: settles3,
-      ...detail2 ? { failureDetail: detail2 } : {},
-      ...word2 ? { impossible: word2 } : {}
-    };
-  }
-  if (!latestWork) return { ...base, retry: retryOfLockedFirst(ctx, base.worker.id) };
-  const outcome = latestWork.outcome;
-  if (outcome === "active") {
-    return { ...base, state: latestWork.status === "queued" ? "queued" : "working" };
-  }
-  const closedSince = pull !== null && pull.createdMs >= latestWork.createdMs;
-  const settles2 = closedSince ? null : latestWork.settlesInMs;
-  if (settles2 !== null) return { ...base, state: "working", settlesInMs: settles2 };
-  const failure2 = closedSince ? "pull-closed" : failureOf(ctx, latestWork);
-  const retry2 = pendingWorkRetry(ctx, base.worker.id, latestWork);
-  const wait2 = closedSince || retry2 ? null : moneyWaitOf(ctx, latestWork);
-  if (wait2) {
-    return wait2.lifted ? { ...base, state: "ready", resume: latestWork } : { ...base, state: "awaiting-budget" };
-  }
-  const word = closedSince || retry2 ? null : impossibleWordOf(ctx, latestWork);
-  if (word) return { ...base, state: "impossible", impossible: word };
-  const detail = closedSince ? null : sessionReason(ctx, latestWork);
-  return {
-    ...base,
-    state: retry2 ? "ready" : "failed",
-    failure: failure2,
-    retry: retry2,
-    ...detail ? { failureDetail: detail } : {}
-  };
-}
-function stateOfPull(assessment) {
-  const { need } = assessment;
-  switch (need.kind) {
-    case "wait":
-      return need.state;
-    case "dispatch":
-      return need.role === "review" ? "reviewing" : "fixing";
-    case "needs-human":
-      return "needs-human";
-    case "merge-ready":
-      return "approved";
-    default: {
-      const _exhaustive = need;
-      return _exhaustive;
-    }
-  }
-}
-function failureOf(ctx, run2) {
-  const overdue = ctx.overdue.get(run2.id);
-  if (overdue) return overdue;
-  switch (run2.conclusion) {
-    case "cancelled":
-    case "timed_out":
-    case "startup_failure":
-      return run2.conclusion;
-    case "success":
-      return "no-pull-request";
-    default:
-      return agentCompleted(ctx, run2) ? "not-published" : "failure";
-  }
-}
-function latestCodingSession(ctx, worker) {
-  const run2 = ctx.snapshot.runs.filter((run3) => run3.worker === worker && (isWorkRole(run3.role) || run3.role === "fix")).at(-1);
-  return run2 ? { run: run2, record: ctx.records.get(run2.id) ?? null } : null;
-}
-function sessionReason(ctx, run2) {
-  return ctx.records.get(run2.id)?.reason ?? null;
-}
-function agentCompleted(ctx, run2) {
-  return (ctx.snapshot.usage ?? []).some(
-    (record2) => record2.run_id === run2.id && record2.outcome === "complete"
-  );
-}
-function pendingWorkRetry(ctx, worker, latest) {
-  const retry2 = (ctx.commands.retries.get(worker) ?? []).at(-1);
-  if (!retry2 || retry2.createdMs <= latest.createdMs) return null;
-  const answered = findRun(ctx.snapshot.runs, {
-    role: workRoleOf(worker),
-    worker,
-    trigger: `comment-${retry2.commentId}`
-  });
-  return answered ? null : retry2;
-}
-function retryOfLockedFirst(ctx, worker) {
-  if (ctx.snapshot.branches[worker] === void 0) return null;
-  return (ctx.commands.retries.get(worker) ?? []).at(-1) ?? null;
-}
-function pickPull(pulls) {
-  return pulls.find((pull) => pull.state === "merged") ?? pulls.filter((pull) => pull.state === "open").at(-1) ?? pulls.at(-1) ?? null;
-}
-
-// src/core/workers/build-progress.ts
-var COMMAND_TEXT_MAX = 80;
-function buildProgress({
-  ctx,
-  plan,
-  workers
-}) {
-  const rows = workers.map((state) => workerRow(ctx, state));
-  const { snapshot, commands } = ctx;
-  const final = snapshot.finalPull;
-  const contract = contractState(plan, snapshot.contract);
-  const repeats = repeatRate(reviewLessonsOf(snapshot));
-  return {
-    build: snapshot.build,
-    issue: snapshot.issue.number,
-    title: plan.title,
-    workers: rows,
-    totals: {
-      merged: rows.filter((row) => row.state === "merged").length,
-      skipped: rows.filter((row) => row.state === "skipped").length,
-      total: rows.length,
-      tokens: ctx.ledger.total.tokens,
-      costUsd: ctx.spentUsd,
-      sessions: ctx.ledger.total.sessions,
-      estimated: ctx.ledger.total.estimated,
-      byRole: ctx.ledger.byRole,
-      ...snapshot.uncountedUsage?.length ? { uncounted: snapshot.uncountedUsage.length } : {}
-    },
-    paused: commands.paused ? { by: commands.paused.author, at: commands.paused.createdAt } : null,
-    budget: {
-      maxUsd: ctx.config.budget.maxUsd,
-      reached: ctx.budgetReached,
-      ...ctx.dailyHolds.length > 0 ? { daily: ctx.dailyHolds } : {}
-    },
-    finalPull: final ? {
-      number: final.number,
-      url: final.url,
-      state: final.state,
-      ...final.mergeState ? { mergeState: final.mergeState } : {}
-    } : null,
-    ...snapshot.memoryPull ? { memoryPull: snapshot.memoryPull } : {},
-    ...repeats.rate === null ? {} : { repeats },
-    ...buildTypeOf(plan) === "research" ? { synthesis: synthesisOf(ctx), followUps: followUpsOf2(ctx) } : {},
-    history: commands.history.map(commandEntry),
-    links: ctx.links,
-    ...contract ? { contract } : {}
-  };
-}
-function workerRow(ctx, state) {
-  const { worker, pull } = state;
-  const run2 = state.state === "merged" ? null : state.state === "failed" || state.state === "impossible" ? state.latestWork : state.latestRun;
-  const spent = ctx.ledger.byWorker[worker.id];
-  return {
-    id: worker.id,
-    title: worker.title,
-    dependsOn: worker.depends_on,
-    state: state.state,
-    note: state.note,
-    hint: hintFor(state),
-    ...state.wait ? { waitsByRisk: true } : {},
-    ...heldByGitHub(state) ? { heldByGitHub: true } : {},
-    run: run2 ? runLink(run2) : null,
-    pull: pull ? { label: `#${pull.number}`, url: pull.url } : null,
-    attempts: state.attempts,
-    tokens: spent ? spent.tokens : null,
-    costUsd: spent ? spent.costUsd : null,
-    sessions: spent?.sessions ?? 0,
-    rounds: reviewRounds(pull),
-    engine: ctx.ledger.engines[worker.id] ?? ctx.engineOf({ role: "work", worker: worker.id })
-  };
-}
-function reviewRounds(pull) {
-  if (!pull) return [];
-  const rounds = [];
-  let lastSha = null;
-  for (const review of pull.reviews) {
-    if (review.verdict === "comment") continue;
-    const round = review.verdict === "approve" ? "approved" : "changes-requested";
-    if (review.commitSha === lastSha && rounds.at(-1) === round) continue;
-    if (rounds.at(-1) === "changes-requested" && review.commitSha !== lastSha) rounds.push("fixed");
-    rounds.push(round);
-    lastSha = review.commitSha;
-  }
-  return rounds;
-}
-function hintFor(state) {
-  const id = state.worker.id;
-  if (state.state === "failed") return `/retry ${id}`;
-  if (state.state === "impossible") return `/retry ${id} <instructions> · /skip ${id} · /replan`;
-  if (state.state === "partial")
-    return `/continue ${id} · /retry ${id} <instructions> · /skip ${id}`;
-  if (heldByGitHub(state)) return `/skip ${id}`;
-  if (state.state === "needs-human")
-    return `/retry ${id} <instructions> · /merge ${id} · /skip ${id}`;
-  return null;
-}
-function heldByGitHub(state) {
-  const need = state.assessment?.need;
-  return state.state === "needs-human" && need?.kind === "needs-human" && isMergeHold(need.reason);
-}
-function commandEntry(info) {
-  return { author: info.author, text: commandText(info.command), at: info.createdAt };
-}
-function commandText(command2) {
-  const text = writeCommand(command2);
-  return text.length > COMMAND_TEXT_MAX ? `${text.slice(0, COMMAND_TEXT_MAX - 1)}…` : text;
-}
-function snapshotProgress(ctx) {
-  const read = ctx.snapshot.plan;
-  if (read.kind !== "valid") return null;
-  return buildProgress({ ctx, plan: read.plan, workers: deriveWorkers(ctx, read.plan) });
-}
-function followUpsOf2(ctx) {
-  const proposed = ctx.followUps?.proposed;
-  if (!proposed) return null;
-  const state = proposed.declined ? "skipped" : "proposed";
-  return { round: proposed.round, workers: proposed.workers, state };
-}
-function synthesisOf(ctx) {
-  if (!ctx.synthesis) return null;
-  const { latest, outcome, attempts, retry: retry2 } = ctx.synthesis;
-  if (!latest || !outcome) return null;
-  const wait2 = outcome === "failed" && !retry2 ? moneyWaitOf(ctx, latest) : null;
-  if (wait2)
-    return { state: "awaiting-budget", url: latest.url, attempts, money: moneyWaitText(ctx, wait2) };
-  const state = retry2 ? "retrying" : outcome === "active" ? "running" : outcome;
-  return { state, url: latest.url, attempts };
-}
-
-// src/core/decide/decide-ended.ts
-function isCancelled(ctx) {
-  return ctx.commands.cancelled !== null || ctx.cancellingClose !== null;
-}
-function decideEnded(ctx) {
-  const delivered2 = ctx.snapshot.finalPull?.state === "merged";
-  if (!delivered2 && !isCancelled(ctx)) return null;
-  const { build } = ctx.snapshot;
-  const ended2 = delivered2 ? { phase: "done", build } : { phase: "cancelled", build, cancelledBy: cancelledBy(ctx) };
-  return withCleanUp(ctx, {
-    // A delivered build's one learn session (docs/memory.md).
-    actions: delivered2 ? decideLearn(ctx) : cancelActions(ctx),
-    view: { ...ended2, progress: snapshotProgress(ctx) }
-  });
-}
-function cancelledBy(ctx) {
-  const cancel = ctx.commands.cancelled;
-  const closed = ctx.cancellingClose;
-  if (cancel) return { by: cancel.author, at: cancel.createdAt };
-  return closed?.by && closed.at ? { by: closed.by, at: closed.at, closed: true } : null;
-}
-function cancelActions(ctx) {
-  const { snapshot } = ctx;
-  return [
-    ...snapshot.pulls.filter((pull) => pull.state === "open").map((pull) => ({ kind: "close-pull", pull: pull.number })),
-    ...Object.keys(snapshot.branches).sort(compareWorkerIds).map(
-      (worker) => ({
-        kind: "delete-branch",
-        branch: workerBranch(snapshot.build, worker)
-      })
-    ),
-    ...snapshot.runs.filter((run2) => run2.status !== "completed").map((run2) => ({ kind: "cancel-run", runId: run2.id })),
-    ...decideCancelledMirrors(snapshot, ctx.config)
-  ];
-}
-function withCleanUp(ctx, decision) {
-  const { snapshot } = ctx;
-  if (!snapshot.statusComment) return decision;
-  if (decision.actions.some((action) => action.kind === "dispatch")) return decision;
-  const completed = snapshot.runs.filter((run2) => run2.status === "completed");
-  const cleanUp = {
-    kind: "clean-up-refs",
-    runs: completed.map((run2) => ({ id: run2.id, attempt: run2.attempt ?? 1 })),
-    locks: completed.length === snapshot.runs.length
-  };
-  return { ...decision, actions: [...decision.actions, cleanUp] };
-}
-
-// src/core/rules/autonomy-holds.ts
-function applyAutonomy(ctx, workers) {
-  return workers.map((state) => {
-    const { pull, assessment } = state;
-    if (state.state !== "approved" || pull?.state !== "open" || !assessment) return state;
-    if (assessment.forced) return state;
-    const wait2 = autonomyWait(pull, ctx.config.verification, {
-      contract: contractVettingOf(ctx.snapshot, pull.worker)
-    });
-    if (!wait2) return state;
-    return { ...state, state: "needs-human", note: waitNote(wait2), wait: wait2 };
-  });
-}
-function standsFor(workers, { sessionsUnderWay, maxParallel }) {
-  const waiting = workers.filter((state) => state.wait);
-  if (waiting.length === 0 || sessionsUnderWay) return [];
-  const slotFree = workers.filter(isRunning).length < maxParallel;
-  const moving = workers.some(
-    (state) => MOVING.has(state.state) || state.state === "ready" && slotFree || state.settlesInMs !== null
-  );
-  return moving ? [] : waiting;
-}
-
-// src/core/rules/command-rules.ts
-function held(ctx) {
-  const holds = /* @__PURE__ */ new Map();
-  for (const { command: command2, author } of ctx.commands.accepted) {
-    if (command2.name === "hold") {
-      holds.set(command2.worker, `held by ${author}: \`/release ${command2.worker}\` lets it go on`);
-    } else if (command2.name === "release" || command2.name === "retry") {
-      holds.delete(command2.worker);
-    }
-  }
-  return holds;
-}
-var RULES = [held];
-function commandHolds(ctx) {
-  const holds = /* @__PURE__ */ new Map();
-  for (const rule of RULES) {
-    for (const [worker, note] of rule(ctx)) if (!holds.has(worker)) holds.set(worker, note);
-  }
-  return holds;
-}
-
-// src/core/rules/decide-adapt.ts
-function decideAdaptations(ctx, workers) {
-  const byId = new Map(workers.map((state) => [state.worker.id, state]));
-  const decision = { actions: [], views: [], holds: /* @__PURE__ */ new Map() };
-  for (const state of workers) {
-    if (state.state !== "merged" || !state.completion) continue;
-    const source = state.worker.id;
-    const targets = state.completion.affects.filter(
-      (id) => id !== source && isUnstarted(ctx, byId.get(id))
-    );
-    const run2 = findRun(ctx.snapshot.runs, {
-      role: "plan",
-      worker: null,
-      trigger: `adapt-${source}`
-    });
-    if (!run2 && targets.length === 0) continue;
-    const named3 = state.completion.affects.filter((id) => id !== source && byId.has(id));
-    adaptOne({ ctx, decision, source, targets, named: named3, run: run2 });
-  }
-  return decision;
-}
-function adaptOne({
-  ctx,
-  decision,
-  source,
-  targets,
-  named: named3,
-  run: run2
-}) {
-  if (!run2 && ctx.canDispatchSessions) {
-    decision.actions.push({
-      kind: "dispatch",
-      request: { role: "plan", trigger: `adapt-${source}` }
-    });
-  }
-  const {
-    state,
-    workers = targets.length > 0 ? targets : named3,
-    diff = null,
-    hold = null
-  } = stateOf(ctx, source, run2);
-  if (hold) {
-    for (const id of targets) if (!decision.holds.has(id)) decision.holds.set(id, hold);
-  }
-  decision.views.push({ source, state, workers, run: run2 ? runLink(run2) : null, diff });
-}
-function stateOf(ctx, source, run2) {
-  if (!run2 && !ctx.canDispatchSessions) {
-    return { state: "pending", hold: `its brief will be revised after ${source}'s learnings` };
-  }
-  const outcome = run2 ? run2.outcome : "active";
-  if (outcome === "active") {
-    return { state: "revising", hold: `its brief is being revised after ${source}'s learnings` };
-  }
-  if (outcome === "failed" || !run2) return { state: "failed" };
-  const record2 = (ctx.snapshot.adaptations ?? []).find((entry) => entry.source === source);
-  if (!record2 || record2.workers.length === 0) return { state: "unchanged" };
-  const diff = `${ctx.links.repoUrl}/compare/${record2.base}...${record2.head}`;
-  if (!isAwaitingApproval(ctx, run2)) return { state: "applied", workers: record2.workers, diff };
-  return {
-    state: "awaiting-approval",
-    workers: record2.workers,
-    diff,
-    hold: "its revised brief waits for `/approve`"
-  };
-}
-function isAwaitingApproval(ctx, run2) {
-  if (ctx.config.approval === "none") return false;
-  return !ctx.commands.approvals.some((info) => info.createdMs > run2.createdMs);
-}
-function isUnstarted(ctx, state) {
-  if (!state || state.state !== "waiting" && state.state !== "ready") return false;
-  const id = state.worker.id;
-  return state.attempts === 0 && state.latestRun === null && state.pull === null && ctx.snapshot.branches[id] === void 0;
-}
-
-// src/core/verification/seal-binding.ts
-function sealBreach(record2, facts, method = "squash") {
-  const commits2 = record2.contract_commits;
-  if (commits2 !== void 0) {
-    const bound = boundMerges(facts);
-    let newerBound = false;
-    for (const commit of commits2) {
-      if (bound.has(commit)) {
-        newerBound = true;
-        continue;
-      }
-      if (method === "rebase" && newerBound) continue;
-      return `commit ${commit.slice(0, 7)} changed the contract or its seal on the build branch, and it is no merge of a contract worker's pull request that Baton's publish pushed`;
-    }
-  }
-  if (record2.before_from !== void 0) return reuseBreach(record2, facts);
-  return null;
-}
-function boundMerges({ pulls = [], plan }) {
-  const given = (worker) => isContractWorker(worker) || plan?.kind === "valid" && mayChangeContract(plan.plan, worker);
-  return new Set(
-    pulls.flatMap(
-      (pull) => pull.state === "merged" && pull.mergeSha && given(pull.worker) && evidenceForHead(pull) ? [pull.mergeSha] : []
-    )
-  );
-}
-function reuseBreach(record2, { validations = [] }) {
-  const outcomes = (one) => JSON.stringify((one.checks ?? []).map((check2) => [check2.criterion, check2.before]));
-  const source = validations.find((one) => one.run_id === record2.before_from);
-  const same = source !== void 0 && source.before_from === void 0 && source.contract_commit === record2.contract_commit && source.contract_commits?.[0] === record2.contract_commits?.[0] && outcomes(source) === outcomes(record2);
-  return same ? null : `it reused the outcomes on the contract's commit of run ${record2.before_from}, whose record is no validation of Baton's of this contract`;
-}
-
-// src/core/rules/decide-validate.ts
-function decideValidation(ctx, plan, workers) {
-  if (ctx.snapshot.contract?.kind !== "valid") return { actions: [], views: null };
-  const runs = ctx.snapshot.runs.filter(
-    (run2) => run2.role === "validate" && parseMilestoneSubject(run2.worker) !== null
-  );
-  const records = ctx.snapshot.validations ?? [];
-  const milestones = milestonesOf(plan);
-  const skips = ctx.commands.skips;
-  const breach = (record2) => sealBreach(record2, ctx.snapshot, ctx.config.merge.method);
-  const views = milestones.flatMap((k) => {
-    const view2 = milestoneView(k, records, runs, { skips, breach });
-    return view2 ? [moneyView(ctx, view2, runs)] : [];
-  });
-  const reached = reachedMilestone(milestones, workers);
-  const head = ctx.snapshot.integration?.sha;
-  if (reached === null || !head) return { actions: [], views };
-  const view = views.find((candidate) => candidate.milestone === reached) ?? null;
-  const settling = runs.filter((run2) => parseMilestoneSubject(run2.worker) === reached).map((run2) => run2.settlesInMs);
-  const stopped = view?.state === "awaiting-budget" && view.head === head ? newestRun(runs, reached) : null;
-  const wait2 = moneyWaitOf(ctx, stopped);
-  if (stopped && wait2) {
-    if (!wait2.lifted || !ctx.canDispatchWork || !stopped.worker || !stopped.trigger)
-      return { actions: [], views };
-    const again2 = {
-      kind: "dispatch",
-      request: {
-        role: "validate",
-        worker: stopped.worker,
-        trigger: stopped.trigger,
-        resume: stopped.id
-      }
-    };
-    return { actions: [again2], views };
-  }
-  const place = validationRef(ctx.snapshot.build, reached, head).slice("refs/baton/".length);
-  const squatted = (ctx.snapshot.ignoredValidations ?? []).filter((one) => one.ref === place);
-  const again = squatted.length > 0 && view?.state === "session-failed" && view.head === head && runs.filter((run2) => run2.worker === milestoneSubject(reached) && headOf(run2) === head).length < SQUATTED_RUNS_MAX;
-  if (!again && !needsValidation(view, head)) return { actions: lookAgain(settling), views };
-  if (runs.some((run2) => run2.outcome === "active") || !ctx.canDispatchWork) {
-    return { actions: [], views };
-  }
-  const dispatch2 = {
-    kind: "dispatch",
-    request: { role: "validate", worker: milestoneSubject(reached), trigger: `head-${head}` }
-  };
-  const drop = squatted.length > 0 ? [{ kind: "drop-records", refs: squatted.map((one) => one.ref) }] : [];
-  return { actions: [...drop, dispatch2], views };
-}
-var SQUATTED_RUNS_MAX = 3;
-function newestRun(runs, milestone) {
-  return runs.filter((run2) => parseMilestoneSubject(run2.worker) === milestone).at(-1) ?? null;
-}
-function moneyView(ctx, view, runs) {
-  if (view.state !== "session-failed") return view;
-  const wait2 = moneyWaitOf(ctx, newestRun(runs, view.milestone));
-  return wait2 ? { ...view, state: "awaiting-budget", note: moneyWaitText(ctx, wait2) } : view;
-}
-function validationHoldsFinal(ctx, plan) {
-  if ((ctx.snapshot.changeSet?.unvalidated ?? []).length > 0) return true;
-  if (ctx.snapshot.contract?.kind !== "valid") return false;
-  return !lastMilestonePassed(ctx.snapshot, plan, ctx.commands.skips, ctx.config.merge.method);
-}
-function settles(record2, skips, facts) {
-  if (facts && sealBreach(record2, facts.binding, facts.method) !== null) return false;
-  return record2.passed || acceptedUnproven(record2, skips);
-}
-function acceptedUnproven(record2, skips) {
-  return record2.failed.length > 0 && record2.failed.every(
-    (failure2) => failure2.worker !== null && isContractFixId(failure2.worker) && skips.has(failure2.worker) && unproven(record2, failure2.check)
-  );
-}
-function owesValidation(snapshot, slice) {
-  if (!slice.workers.some((worker) => isContractWorker(worker.id))) return false;
-  if (snapshot.contract?.kind === "invalid") return false;
-  return snapshot.contract?.kind !== "valid" || !lastMilestonePassed(snapshot, slice);
-}
-function lastMilestonePassed(snapshot, plan, skips = /* @__PURE__ */ new Map(), method = "squash") {
-  const last = milestonesOf(plan).at(-1);
-  if (last === void 0) return true;
-  return (snapshot.validations ?? []).some(
-    (record2) => record2.milestone === last && settles(record2, skips, { binding: snapshot, method })
-  );
-}
-function needsValidation(view, head) {
-  if (view === null) return true;
-  const stuck = view.state === "session-failed" || view.state === "awaiting-budget" || view.state === "breach" || view.state === "failed" && view.failed.some((failure2) => failure2.worker === null || isContractFixId(failure2.worker));
-  return stuck && view.head !== head;
-}
-function isContractFixId(worker) {
-  return waveOf(worker) === 0;
-}
-function reachedMilestone(milestones, workers) {
-  let reached = null;
-  for (const k of milestones) {
-    const through = workers.filter((state) => waveOf(state.worker.id) <= k);
-    if (!through.every(isDone)) break;
-    reached = k;
-  }
-  return reached;
-}
-function milestoneView(milestone, records, runs, { skips, breach }) {
-  const record2 = records.filter((candidate) => candidate.milestone === milestone).sort((a, b) => a.run_id - b.run_id).at(-1) ?? null;
-  const run2 = runs.filter((candidate) => parseMilestoneSubject(candidate.worker) === milestone).at(-1);
-  const answered = run2 !== void 0 && answeredRun(run2, milestone, records, runs);
-  if (run2 && !answered && (!record2 || run2.id > record2.run_id)) {
-    const waiting = run2.outcome === "active" || run2.settlesInMs !== null;
-    return {
-      milestone,
-      state: waiting ? "running" : "session-failed",
-      head: headOf(run2),
-      url: run2.url,
-      failed: []
-    };
-  }
-  if (!record2) return null;
-  const ran = runs.find((candidate) => candidate.id === record2.run_id);
-  const broken = breach(record2);
-  if (broken !== null) {
-    return {
-      milestone,
-      state: "breach",
-      note: broken,
-      head: record2.head,
-      url: ran?.url ?? null,
-      failed: []
-    };
-  }
-  return {
-    milestone,
-    state: record2.passed ? "passed" : acceptedUnproven(record2, skips) ? "accepted" : "failed",
-    head: record2.head,
-    url: ran?.url ?? null,
-    failed: record2.failed.map((failure2) => {
-      if (!unproven(record2, failure2.check)) return failure2;
-      const skipped = failure2.worker ? skips.get(failure2.worker) : void 0;
-      return {
-        ...failure2,
-        unproven: true,
-        ...skipped ? { skippedBy: skipped.author } : {}
-      };
-    })
-  };
-}
-function unproven(record2, check2) {
-  const own2 = (record2.checks ?? []).filter((one) => one.criterion === check2);
-  return own2.some((one) => one.verdict === "not-proven") && !own2.some((one) => one.verdict === "failing");
-}
-function answeredRun(run2, milestone, records, runs) {
-  const twins = new Set(
-    runs.filter((candidate) => candidate.worker === run2.worker && candidate.trigger === run2.trigger).map((candidate) => candidate.id)
-  );
-  return records.some(
-    (record2) => twins.has(record2.run_id) || record2.milestone === milestone && record2.head !== "" && record2.head === headOf(run2)
-  );
-}
-function headOf(run2) {
-  if (!run2.trigger || !isSessionTrigger(run2.trigger)) return "";
-  const { kind, id } = parseTrigger(run2.trigger);
-  return kind === "head" ? id : "";
-}
-
-// src/core/rules/decide-final.ts
-function decideFinal({
-  ctx,
-  plan,
-  workers,
-  progress,
-  seriesReport
-}) {
-  if (!workers.every(isDone)) return [];
-  const final = ctx.snapshot.finalPull;
-  if (!final && validationHoldsFinal(ctx, plan)) return [];
-  const { synthesis } = ctx;
-  if (!final && buildTypeOf(plan) === "research" && synthesis) {
-    if (!synthesis.latest) {
-      const since = ctx.followUps?.since;
-      const first = {
-        kind: "dispatch",
-        request: since ? { role: "synthesis", trigger: `comment-${since.commentId}` } : { role: "synthesis" }
-      };
-      return ctx.canDispatchWork ? [first] : [];
-    }
-    const money = synthesis.outcome === "failed" ? askAgainForMoney(ctx, synthesis.latest) : null;
-    if (money && !synthesis.retry) return ctx.canDispatchWork ? money.again : [];
-    if (synthesis.retry) {
-      const trigger = `comment-${synthesis.retry.commentId}`;
-      return ctx.canDispatchWork ? [{ kind: "dispatch", request: { role: "synthesis", trigger } }] : [];
-    }
-    if (synthesis.outcome !== "succeeded") return [];
-    const proposed = ctx.followUps?.proposed;
-    if (proposed && !proposed.declined) return [];
-  }
-  if (!final) {
-    const completions = {};
-    for (const state of workers)
-      if (state.completion) completions[state.worker.id] = state.completion;
-    return [
-      {
-        kind: "open-final-pull",
-        title: finalTitle(ctx.snapshot.build, plan),
-        body: withReportLine(
-          renderReport({
-            plan,
-            progress,
-            completions,
-            repeats: repeatRate(reviewLessonsOf(ctx.snapshot)),
-            // A research build delivers a report, not code to review.
-            ...buildTypeOf(plan) === "research" ? {} : { guide: reviewGuide(ctx, plan, workers) },
-            ...seriesReport ? { seriesReport } : {},
-            ...ctx.snapshot.changeSet ? { changeSet: ctx.snapshot.changeSet } : {}
-          }),
-          ctx,
-          plan
-        ),
-        reviewers: finalReviewers(ctx)
-      }
-    ];
-  }
-  const wantsAutoMerge = ctx.config.final.autoMerge && final.autoMerge !== true;
-  return final.state === "open" && wantsAutoMerge ? [{ kind: "enable-auto-merge", pull: final.number }] : [];
-}
-function reviewGuide(ctx, plan, workers) {
-  const settings = ctx.config.verification;
-  const shown = workers.map((state) => {
-    const pull = state.state === "merged" ? state.pull : null;
-    return {
-      id: state.worker.id,
-      title: state.worker.title,
-      outcome: pull ? "merged" : "skipped",
-      pull,
-      risk: pull ? judgeRisk(pull, settings, { contract: contractVettingOf(ctx.snapshot, pull.worker) }) : noRisk(state.worker.id)
-    };
-  });
-  return renderReviewGuide({
-    criteria: guideCriteria(ctx, plan),
-    contract: ctx.snapshot.contract,
-    workers: shown,
-    requireChecks: ctx.config.merge.requireChecks,
-    ...lastPassed(ctx.snapshot.validations, ctx.commands.skips, {
-      binding: ctx.snapshot,
-      method: ctx.config.merge.method
-    })
-  });
-}
-function guideCriteria(ctx, plan) {
-  const criteria = criteriaOf(plan);
-  const set4 = ctx.snapshot.changeSet;
-  if (!set4) return criteria;
-  const here = `${ctx.snapshot.repo.owner}/${ctx.snapshot.repo.name}`.toLowerCase();
-  return criteria.filter(
-    (criterion) => criterion.worker !== null || buildCriterionRepository(criterion.text, set4.repositories) === here
-  );
-}
-function lastPassed(records, skips, facts) {
-  const passed = (records ?? []).filter((record2) => settles(record2, skips, facts));
-  const last = passed.reduce(
-    (best, record2) => best === null || record2.milestone >= best.milestone ? record2 : best,
-    null
-  );
-  return last ? { validated: last } : {};
-}
-function finalTitle(build, plan) {
-  const own2 = parseMemberBuildId(build)?.build ?? build;
-  return `[${parseBuildId(own2)?.slug ?? build}] ${neutralizeClosingKeywords(plan.title)}`;
-}
-function withReportLine(body, ctx, plan) {
-  if (buildTypeOf(plan) !== "research") return body;
-  return `${body}
-
-**The report:** \`${reportPath(ctx.snapshot.build)}\`, written by the synthesis from every worker's findings.`;
-}
-
-// src/core/rules/decide-messages.ts
-var MESSAGES_SHOWN = 10;
-function decideMessages(ctx, { done }) {
-  const messages = sessionMessages(ctx, { done });
-  return { actions: messageActions(ctx, messages), views: messageViews(ctx, messages) };
-}
-function messageActions(ctx, messages) {
-  const refs = ctx.snapshot.messageRefs ?? [];
-  const recorded = new Set(refs.map((ref) => ref.comment));
-  const sha = ctx.snapshot.integration?.sha;
-  const open2 = messages.filter((m) => m.state === "sent" || m.state === "queued");
-  const record2 = sha ? open2.filter((m) => !recorded.has(m.info.commentId)).map((m) => ({ kind: "record-message", worker: m.worker, comment: m.info.commentId, sha })) : [];
-  const taken2 = new Set(messages.filter((m) => m.state === "taken").map((m) => m.info.commentId));
-  const spent = refs.filter((ref) => taken2.has(ref.comment));
-  const forget = spent.length > 0 ? [{ kind: "forget-messages", messages: spent }] : [];
-  return [...record2, ...forget];
-}
-function messageViews(ctx, messages) {
-  return messages.slice(-MESSAGES_SHOWN).map((message2) => {
-    const { info, taken: taken2 } = message2;
-    const { source } = info;
-    const pull = source.kind === "pull" ? ctx.snapshot.pulls.find((candidate) => candidate.number === source.number) : void 0;
-    const page = pull?.url ?? ctx.snapshot.issue.url;
-    return {
-      worker: message2.worker,
-      kind: message2.kind,
-      author: info.author,
-      url: `${page}#issuecomment-${info.commentId}`,
-      state: message2.state,
-      ...taken2 ? { turn: taken2.turn, run: { label: `run ${taken2.run.id}`, url: taken2.run.url } } : {},
-      ...message2.queuedSteer ? { queuedSteer: message2.queuedSteer } : {}
-    };
-  });
-}
-function sessionMessages(ctx, { done }) {
-  const receipts = takenMessages(ctx);
-  return [...ctx.commands.messages.values()].flat().sort((a, b) => a.createdMs - b.createdMs || a.commentId - b.commentId).flatMap((info) => {
-    const message2 = messageOf2(ctx, { info, receipts, done });
-    return message2 ? [message2] : [];
-  });
-}
-function messageOf2(ctx, {
-  info,
-  receipts,
-  done
-}) {
-  const { command: command2 } = info;
-  if (command2.name !== "steer" && command2.name !== "queue") return null;
-  const worker = command2.worker;
-  const kind = command2.name;
-  const taker = (receipts.get(info.commentId) ?? []).find(
-    ({ run: run2 }) => couldTake(run2, { worker, kind, atMs: info.createdMs })
-  );
-  const message2 = {
-    info,
-    kind,
-    worker,
-    state: "queued",
-    taken: taker ?? null,
-    queuedSteer: null
-  };
-  if (message2.taken) return { ...message2, state: "taken" };
-  if (done.has(worker)) return { ...message2, state: "unread" };
-  if (command2.name === "queue") return message2;
-  const running = sessionAt(ctx, worker, info.createdMs);
-  if (running && running.status !== "completed") return { ...message2, state: "sent" };
-  return { ...message2, queuedSteer: running ? "session-ended" : "no-session" };
-}
-function sessionAt(ctx, worker, atMs) {
-  return ctx.snapshot.runs.filter(
-    (run2) => run2.worker === worker && (isWorkRole(run2.role) || run2.role === "fix") && run2.createdMs <= atMs && (run2.status !== "completed" || run2.updatedMs > atMs)
-  ).at(-1) ?? null;
-}
-function takenMessages(ctx) {
-  const runs = new Map(ctx.snapshot.runs.map((run2) => [run2.id, run2]));
-  const taken2 = /* @__PURE__ */ new Map();
-  for (const record2 of ctx.snapshot.usage ?? []) {
-    const run2 = runs.get(record2.run_id);
-    if (!run2) continue;
-    for (const { comment, turn } of record2.messages ?? [])
-      taken2.set(comment, [...taken2.get(comment) ?? [], { run: run2, turn }]);
-  }
-  for (const receipts of taken2.values()) receipts.sort((a, b) => a.run.createdMs - b.run.createdMs);
-  return taken2;
-}
-function couldTake(run2, { worker, kind, atMs }) {
-  if (run2.worker !== worker || run2.role !== "work" && run2.role !== "fix") return false;
-  if (kind === "queue") return run2.startedMs >= atMs;
-  return run2.status !== "completed" || run2.updatedMs >= atMs;
-}
-
-// src/core/config/labels.ts
-var NEEDS_HUMAN_LABEL = "baton:needs-human";
-
-// src/core/rules/decide-review.ts
-function decideReviews(ctx, workers) {
-  return workers.flatMap((state) => {
-    const { pull, assessment } = state;
-    if (pull?.state !== "open" || !assessment) return [];
-    return [
-      ...labelActions(ctx, state, pull, assessment),
-      ...reviewCheckActions(pull, assessment),
-      ...rerunActions(assessment),
-      ...sessionActions(ctx, pull, assessment)
-    ];
-  });
-}
-function labelActions(ctx, state, pull, { need }) {
-  const labelled = pull.labels.includes(NEEDS_HUMAN_LABEL);
-  if (need.kind !== "needs-human") {
-    return labelled ? [{ kind: "remove-label", number: pull.number, label: NEEDS_HUMAN_LABEL }] : [];
-  }
-  if (labelled) return [];
-  const id = state.worker.id;
-  const ways = isMergeHold(need.reason) ? ["- do what GitHub asks on this pull request; Baton merges it then,"] : [
-    "- push a fix to this branch; Baton reviews the new head,",
-    `- reply \`/retry ${id} <instructions>\` for a fix session that follows them,`,
-    `- reply \`/merge ${id}\` to merge it as it is (checks must still pass),`
-  ];
-  const body = [
-    `🙋 **${id} needs a person:** ${needsHumanText(ctx, need.reason)}.`,
-    "",
-    "You can:",
-    ...ways,
-    `- reply \`/skip ${id}\` to close it and let the build go on without it.`
-  ].join("\n");
-  const key = `needs-human:${id}:${need.reason}:${pull.headSha}`;
-  return [
-    { kind: "comment", number: pull.number, key, body },
-    { kind: "add-label", number: pull.number, label: NEEDS_HUMAN_LABEL }
-  ];
-}
-function reviewCheckActions(pull, assessment) {
-  const verdict = checkVerdict(assessment);
-  if (!verdict) return [];
-  const current2 = pull.reviewCheck?.sha === pull.headSha ? pull.reviewCheck : null;
-  if (current2?.verdict === verdict) return [];
-  if (!current2 && !(verdict === "approve" && awaitsReviewCheck(pull))) return [];
-  return [{ kind: "set-review-check", pull: pull.number, sha: pull.headSha, verdict }];
-}
-function checkVerdict({ verdict, forced }) {
-  if (forced || verdict.kind === "approve") return "approve";
-  if (verdict.kind === "changes-requested") return "changes-requested";
-  return null;
-}
-function rerunActions({ need, rerun }) {
-  if (need.kind === "wait" && need.state === "fixing") return [];
-  return rerun.map((runId) => ({ kind: "rerun-failed-jobs", runId }));
-}
-function sessionActions(ctx, pull, { need }) {
-  if (need.kind !== "dispatch" || !ctx.canDispatchSessions) return [];
-  const { role, trigger, resume } = need;
-  const request2 = { role, worker: pull.worker, pr: pull.number, trigger };
-  return [{ kind: "dispatch", request: resume === void 0 ? request2 : { ...request2, resume } }];
-}
-
-// src/core/snapshot/up-to-date-rule.ts
-function asksUpToDate(integration, pulls) {
-  return integration?.upToDateRule === true || pulls.some((pull) => pull.state === "open" && pull.mergeState === "behind");
-}
-
-// src/core/rules/decide-workers.ts
-function decideWorkers({ ctx, workers, chains }) {
-  if (!ctx.canDispatchWork) return [];
-  const ready = new Map(
-    workers.filter((state) => state.state === "ready").map((state) => [state.worker.id, state])
-  );
-  const picked = pickDispatches({
-    ready: [...ready.keys()],
-    running: workers.filter(isRunning).length,
-    maxParallel: ctx.config.maxParallel,
-    chains
-  });
-  return picked.map((id) => {
-    const state = ready.get(id);
-    const retry2 = state?.retry;
-    const resume = state?.resume;
-    const request2 = retry2 ? { role: workRoleOf(id), worker: id, trigger: `comment-${retry2.commentId}` } : resume ? {
-      role: workRoleOf(id),
-      worker: id,
-      ...resume.trigger ? { trigger: resume.trigger } : {},
-      resume: resume.id
-    } : { role: workRoleOf(id), worker: id };
-    return { kind: "dispatch", request: request2, chain: chains.get(id) ?? 1 };
-  });
-}
-function decideSkips(ctx, workers) {
-  return workers.filter((state) => state.state === "skipped").flatMap((state) => {
-    const id = state.worker.id;
-    const pulls = ctx.snapshot.pulls.filter(
-      (pull) => pull.worker === id && pull.state === "open"
-    );
-    const runs = ctx.snapshot.runs.filter(
-      (run2) => run2.worker === id && run2.status !== "completed"
-    );
-    return [
-      ...pulls.map((pull) => ({ kind: "close-pull", pull: pull.number })),
-      ...runs.map((run2) => ({ kind: "cancel-run", runId: run2.id }))
-    ];
-  });
-}
-function decideMerge({ ctx, workers, chains }) {
-  const line = workers.filter((state) => state.state === "approved" && state.pull?.state === "open").sort((a, b) => compareByPriority(chains)(a.worker.id, b.worker.id)).flatMap((state) => state.pull ? [state.pull] : []);
-  const upToDateRule = asksUpToDate(
-    ctx.snapshot.integration,
-    workers.flatMap((state) => state.pull ? [state.pull] : [])
-  );
-  const { requireChecks } = ctx.config.merge;
-  const ready = line.filter((pull) => mergesNow(pull, { requireChecks }));
-  if (ready.length > 0) {
-    return ready.slice(0, upToDateRule ? 1 : ready.length).map((pull) => ({
-      kind: "merge-pull",
-      pull: pull.number,
-      worker: pull.worker,
-      sha: pull.headSha,
-      method: ctx.config.merge.method
-    }));
-  }
-  const behind = line.find((pull) => pull.mergeState === "behind");
-  return behind ? [{ kind: "update-pull-branch", pull: behind.number, expectedHeadSha: behind.headSha }] : [];
-}
-
-// src/core/rules/worker-holds.ts
-function applyHolds(workers, holds) {
-  return workers.map((state) => {
-    const note = holds.get(state.worker.id);
-    if (note === void 0 || isDone(state)) return state;
-    const { wait: _outranked, ...held3 } = state;
-    return held3.state === "ready" ? { ...held3, state: "waiting", note } : { ...held3, note };
-  });
-}
-function withoutHeld(holds, actions) {
-  return actions.filter((action) => {
-    switch (action.kind) {
-      case "dispatch": {
-        const { worker } = action.request;
-        return !(worker && holds.has(worker));
-      }
-      case "merge-pull":
-        return !holds.has(action.worker);
-      default:
-        return true;
-    }
-  });
-}
-
-// src/core/rules/decide-build.ts
-function decideBuild(ctx, plan, { final = true, seriesReport } = {}) {
-  const derived2 = deriveWorkers(ctx, plan);
-  const adapt = decideAdaptations(ctx, derived2);
-  const holds = new Map([...adapt.holds, ...commandHolds(ctx)]);
-  const workers = applyHolds(applyAutonomy(ctx, derived2), holds);
-  const chains = new Map([
-    ...dependentChainLengths(plan.workers),
-    ...Object.entries(ctx.snapshot.changeSet?.outside.chains ?? {})
-  ]);
-  const done = new Set(workers.filter(isDone).map((state) => state.worker.id));
-  const messages = decideMessages(ctx, { done });
-  const validation = decideValidation(ctx, plan, workers);
-  const adapting = adapt.views.some((view2) => view2.state === "revising");
-  const stands = standsFor(workers, {
-    sessionsUnderWay: adapting || (validation.views ?? []).some((view2) => view2.state === "running"),
-    maxParallel: ctx.config.maxParallel
-  });
-  const progress = withStands(
-    withValidations(
-      withMessages(
-        withAdaptations(buildProgress({ ctx, plan, workers }), adapt.views),
-        messages.views
-      ),
-      validation.views,
-      ctx.snapshot.ignoredValidations?.length ?? 0
-    ),
-    stands.map((state) => state.worker.id)
-  );
-  const actions = withoutHeld(holds, [
-    // A taken message's ref goes before any session that could take it again starts.
-    ...messages.actions,
-    ...adapt.actions,
-    ...decideSkips(ctx, workers),
-    ...decideReviews(ctx, workers),
-    ...adapting ? [] : decideMerge({ ctx, workers, chains }),
-    ...decideWorkers({ ctx, workers, chains }),
-    ...validation.actions,
-    ...final ? decideFinal({ ctx, plan, workers, progress, ...seriesReport ? { seriesReport } : {} }) : [],
-    ...decideMirror({ snapshot: ctx.snapshot, config: ctx.config, plan, workers }),
-    ...decideSubIssues(ctx.snapshot, workers),
-    // A session that succeeded without its result in sight is judged once it has settled.
-    ...lookAgain(workers.map((state) => state.settlesInMs))
-  ]);
-  const view = { phase: "running", build: ctx.snapshot.build, progress };
-  return { actions, view, workers };
-}
-function withStands(progress, workers) {
-  return workers.length > 0 ? { ...progress, waitsForPerson: workers } : progress;
-}
-function withMessages(progress, views) {
-  return views.length > 0 ? { ...progress, messages: views } : progress;
-}
-function withValidations(progress, views, ignored) {
-  const withIgnored = ignored > 0 ? { ...progress, ignoredValidations: ignored } : progress;
-  return views ? { ...withIgnored, validations: views } : withIgnored;
-}
-function withAdaptations(progress, views) {
-  return views.length > 0 ? { ...progress, adaptations: views } : progress;
-}
-
-// src/core/decide/decide-planning.ts
-function decideSingle(ctx) {
-  const planning = decidePlanning(ctx);
-  return planning.kind === "decided" ? { ...planning.decision, workers: [] } : decideBuild(ctx, planning.plan);
-}
-function decidePlanning(ctx) {
-  const { plan, runs } = ctx.snapshot;
-  const workStarted = runs.some((run2) => isWorkRole(run2.role));
-  if (workStarted && plan.kind === "valid") return { kind: "build", plan: plan.plan };
-  const replan = workStarted || !ctx.canDispatchSessions ? null : pendingReplan(ctx);
-  if (replan) {
-    const action = planSession(ctx, { role: "plan", trigger: `comment-${replan.commentId}` });
-    return decided([action], planningView(ctx, null, true));
-  }
-  const planRuns = runs.filter((run2) => run2.role === "plan");
-  const latest = planRuns.at(-1) ?? null;
-  if (latest && latest.outcome === "active") {
-    return decided([], planningView(ctx, latest, latest.trigger !== null));
-  }
-  return settledPlan(ctx, plan, planRuns);
-}
-function settledPlan(ctx, plan, planRuns) {
-  const { build } = ctx.snapshot;
-  const latest = planRuns.at(-1);
-  switch (plan.kind) {
-    case "missing":
-      if (!latest)
-        return decided(
-          ctx.dailyHolds.length > 0 ? [] : [planSession(ctx, { role: "plan" })],
-          planningView(ctx, null, false)
-        );
-      return missingPlan(ctx, latest);
-    case "invalid":
-      return decided([], {
-        phase: "plan-invalid",
-        build,
-        problems: plan.problems,
-        links: ctx.links
-      });
-    case "valid":
-      if (isApproved(ctx, planRuns)) return { kind: "build", plan: plan.plan };
-      return decided([], {
-        phase: "plan-ready",
-        build,
-        plan: plan.plan,
-        config: ctx.config,
-        links: ctx.links,
-        estimate: estimateBuild({ plan: plan.plan, config: ctx.config }),
-        spent: ctx.ledger.total
-      });
-    default: {
-      const _exhaustive = plan;
-      return _exhaustive;
-    }
-  }
-}
-function missingPlan(ctx, latest) {
-  const settles2 = latest.settlesInMs;
-  if (settles2 !== null) {
-    return decided(lookAgain([settles2]), planningView(ctx, latest, latest.trigger !== null));
-  }
-  const money = askAgainForMoney(ctx, latest);
-  if (money) {
-    const text = moneyWaitText(ctx, money.wait);
-    return decided(money.again, planningView(ctx, latest, latest.trigger !== null, text));
-  }
-  return decided([], { phase: "plan-failed", build: ctx.snapshot.build, run: runLink(latest) });
-}
-function isApproved(ctx, planRuns) {
-  if (ctx.config.approval === "none") return true;
-  const producer = planRuns.filter((run2) => run2.outcome === "succeeded").at(-1);
-  return ctx.commands.approvals.some((info) => !producer || info.createdMs > producer.createdMs);
-}
-function pendingReplan(ctx) {
-  const latest = ctx.commands.replans.at(-1);
-  if (!latest) return null;
-  const run2 = findRun(ctx.snapshot.runs, {
-    role: "plan",
-    worker: ctx.subject ?? null,
-    trigger: `comment-${latest.commentId}`
-  });
-  return run2 ? null : latest;
-}
-function planningView(ctx, run2, replan, money) {
-  return {
-    phase: "planning",
-    build: ctx.snapshot.build,
-    run: run2 ? runLink(run2) : null,
-    replan,
-    ...money ? { money } : {},
-    ...run2 === null && ctx.dailyHolds.length > 0 ? { daily: ctx.dailyHolds } : {}
-  };
-}
-function planSession(ctx, ask) {
-  const request2 = ctx.subject ? { worker: ctx.subject, ...ask } : ask;
-  return { kind: "dispatch", request: request2 };
-}
-function decided(actions, view) {
-  return { kind: "decided", decision: { actions, view } };
-}
-
-// src/core/decide/decide-series.ts
-function findSeries(ctx) {
-  const starts = [];
-  const command2 = ctx.commands.improves[0];
-  if (command2?.command.name === "improve") {
-    const { loops } = command2.command;
-    starts.push({ loops, by: command2.author, at: command2.createdAt, commentId: command2.commentId });
-  }
-  const labelled = improveLabelAsk(ctx);
-  if (labelled) {
-    const { loops } = ctx.config.improve;
-    starts.push({ loops, by: labelled.by, at: labelled.at, commentId: null });
-  }
-  const first = starts.sort((a, b) => compareTimes(a.at, b.at))[0];
-  if (!first) return null;
-  const earlier = ctx.snapshot.runs.some((run2) => compareTimes(run2.createdAt, first.at) < 0);
-  return earlier ? null : first;
-}
-function improveLabelAsk(ctx) {
-  const label = ctx.config.improve.label;
-  if (!label) return null;
-  const { ask } = ctx.snapshot;
-  if (ask) {
-    const byLabel = ask.how.way === "label" && ask.how.label === label;
-    return byLabel && ask.what.kind === "improve" ? { by: ask.by, at: ask.at } : null;
-  }
-  const labelled = (ctx.snapshot.labelledBy ?? []).find((e) => e.label === label && e.at);
-  return labelled?.at ? { by: labelled.login, at: labelled.at } : null;
-}
-function decideSeries(ctx, start) {
-  const loop = currentLoop(ctx);
-  const subject = loopSubject(loop);
-  const plan = ctx.snapshot.plan.kind === "valid" ? seriesPlan(ctx, ctx.snapshot.plan.plan) : null;
-  const step = (stage, run2, ended2 = null) => seriesView({ ctx, start, plan, current: { loop, stage, run: run2 }, ended: ended2 });
-  const runs = loopRunsOf(ctx, subject);
-  const { research } = runs;
-  if (!research) {
-    const first = researchSession(start, loop);
-    return improving(ctx, ctx.canDispatchWork ? [first] : [], step("researching", null));
-  }
-  const researched = research.outcome;
-  const result = ctx.snapshot.research?.[loop];
-  const researchMoney = researched === "failed" ? askAgainForMoney(ctx, research) : null;
-  if (researchMoney) {
-    const view = step("research-awaiting-budget", research);
-    const money = moneyWaitText(ctx, researchMoney.wait);
-    return improving(ctx, ctx.canDispatchWork ? researchMoney.again : [], { ...view, money });
-  }
-  if (researched === "failed" || result?.kind === "invalid") {
-    return improving(ctx, [], step("research-failed", research));
-  }
-  if (researched === "active" || !result) return improving(ctx, [], step("researching", research));
-  if (result.result.nothing_worth_doing) {
-    const series = step("nothing-worth-doing", research, "nothing-worth-doing");
-    return plan ? finish(ctx, plan, series) : improving(ctx, [], series);
-  }
-  const scoped = loopContext(ctx, { loop, sinceMs: research.createdMs });
-  const planning = decidePlanning(scoped);
-  if (planning.kind === "decided" || !plan) {
-    const planRun = runs.plan ?? research;
-    const decision = planning.kind === "decided" ? held2(ctx, planning.decision) : { actions: [], view: { phase: "improving", build: ctx.snapshot.build } };
-    return attach({ ...decision, workers: [] }, step("planning", planRun));
-  }
-  return decideLoopWork({ ctx, plan, loop, runs, start, step });
-}
-function decideLoopWork({
-  ctx,
-  plan,
-  loop,
-  runs,
-  start,
-  step
-}) {
-  const subject = loopSubject(loop);
-  const built = decideBuild(ctx, plan, { final: false });
-  if (!built.workers.every(isDone)) return attach(built, step("working", runs.plan));
-  const { summary } = runs;
-  if (!summary) {
-    const summarize2 = {
-      kind: "dispatch",
-      request: { role: "summary", worker: subject }
-    };
-    const actions2 = ctx.canDispatchWork ? [summarize2] : [];
-    return attach({ ...built, actions: [...built.actions, ...actions2] }, step("summarizing", null));
-  }
-  const summarized = summary.outcome;
-  if (summarized === "active") return attach(built, step("summarizing", summary));
-  const summaryMoney = summarized === "failed" ? askAgainForMoney(ctx, summary) : null;
-  if (summaryMoney) {
-    const view = step("summary-awaiting-budget", summary);
-    const money = moneyWaitText(ctx, summaryMoney.wait);
-    const actions2 = [...built.actions, ...ctx.canDispatchWork ? summaryMoney.again : []];
-    return attach({ ...built, actions: actions2 }, { ...view, money });
-  }
-  if (summarized === "failed")
-    return finish(ctx, plan, step("summary-failed", summary, "all-loops"));
-  if (loop >= start.loops) return finish(ctx, plan, step("done", summary, "all-loops"));
-  const next = researchSession(start, loop + 1);
-  const actions = ctx.canDispatchWork ? [next] : [];
-  return attach({ ...built, actions: [...built.actions, ...actions] }, step("done", summary));
-}
-function seriesPlan(ctx, plan) {
-  return {
-    ...plan,
-    title: ctx.snapshot.issue.title.trim().slice(0, 200) || plan.title,
-    summary: "Improvement loops: each loop's research found what to do, its plan's workers did it, and its summary says what changed, what was learned and what is left."
-  };
-}
-function held2(ctx, decision) {
-  if (ctx.canDispatchWork) return decision;
-  return { ...decision, actions: decision.actions.filter((action) => action.kind !== "dispatch") };
-}
-function researchSession(start, loop) {
-  const worker = loopSubject(loop);
-  const request2 = start.commentId === null ? { role: "research", worker } : { role: "research", worker, trigger: `comment-${start.commentId}` };
-  return { kind: "dispatch", request: request2 };
-}
-function finish(ctx, plan, series) {
-  const built = decideBuild(ctx, plan, { seriesReport: renderSeriesReport(series) });
-  return attach(built, series);
-}
-function improving(ctx, actions, series) {
-  return { actions, view: { phase: "improving", build: ctx.snapshot.build, series }, workers: [] };
-}
-function attach(decision, series) {
-  return { ...decision, view: { ...decision.view, series } };
-}
-function currentLoop(ctx) {
-  const loops = ctx.snapshot.runs.filter((run2) => run2.role === "research").map((run2) => parseLoopSubject(run2.worker) ?? 0);
-  return Math.max(1, ...loops);
-}
-function loopRunsOf(ctx, subject) {
-  return {
-    research: lastRun(ctx, "research", subject),
-    plan: lastRun(ctx, "plan", subject),
-    summary: lastRun(ctx, "summary", subject)
-  };
-}
-function lastRun(ctx, role, subject) {
-  return ctx.snapshot.runs.filter((run2) => run2.role === role && run2.worker === subject).at(-1) ?? null;
-}
-function loopContext(ctx, { loop, sinceMs }) {
-  const subject = loopSubject(loop);
-  const plan = ctx.snapshot.plan;
-  const mine = plan.kind === "valid" ? plan.plan.workers.filter((w) => w.loop === loop) : [];
-  const ids = new Set(mine.map((worker) => worker.id));
-  const loopPlan = plan.kind !== "valid" ? plan : mine.length > 0 ? { ...plan, plan: { ...plan.plan, workers: mine } } : { kind: "missing" };
-  const runs = ctx.snapshot.runs.filter((run2) => {
-    if (run2.role === "plan") return run2.worker === subject;
-    if (isWorkRole(run2.role)) return ids.has(run2.worker ?? "");
-    return true;
-  });
-  const unapproved = loop > 1 && ctx.config.improve.approval === "first-loop";
-  return {
-    ...ctx,
-    snapshot: { ...ctx.snapshot, plan: loopPlan, runs },
-    config: unapproved ? { ...ctx.config, approval: "none" } : ctx.config,
-    commands: {
-      ...ctx.commands,
-      replans: ctx.commands.replans.filter((info) => info.createdMs > sinceMs)
-    },
-    subject
-  };
-}
-function seriesView({
-  ctx,
-  start,
-  plan,
-  current: current2,
-  ended: ended2
-}) {
-  const { build } = ctx.snapshot;
-  const loops = [];
-  for (let loop = 1; loop <= current2.loop; loop++) {
-    const now = loop === current2.loop;
-    const stage = now ? current2.stage : "done";
-    const run2 = now ? current2.run : lastRun(ctx, "summary", loopSubject(loop));
-    const researched = !["researching", "research-failed", "research-awaiting-budget"].includes(
-      stage
-    );
-    const summarized = stage === "done";
-    loops.push({
-      loop,
-      stage,
-      run: run2 ? runLink(run2) : null,
-      findings: researched ? findingsPath(build, loop) : null,
-      summary: summarized ? summaryPath(build, loop) : null,
-      workers: (plan?.workers ?? []).filter((w) => w.loop === loop).map((w) => w.id)
-    });
-  }
-  return {
-    asked: start.loops,
-    by: start.by,
-    loops,
-    ended: ended2,
-    paused: ctx.commands.paused !== null,
-    budgetReached: ctx.budgetReached,
-    links: ctx.links
-  };
-}
-
-// src/core/decide/decide.ts
-function decide({ snapshot, config: config3, now }) {
-  const { build } = snapshot;
-  if (!config3.ok) {
-    const file2 = `.github/${CONFIG_FILE}`;
-    return [status({ phase: "config-invalid", build, file: file2, problems: config3.problems }, snapshot)];
-  }
-  if (!snapshot.workflowInstalled) {
-    const setup = snapshot.setupPull;
-    const setupPull = setup ? { label: `#${setup.number}`, url: setup.url } : null;
-    return [
-      status(
-        { phase: "missing-workflow", build, workflowPath: WORKFLOW_PATH, setupPull },
-        snapshot
-      )
-    ];
-  }
-  const ctx = makeContext({ snapshot, config: config3.config, now });
-  const { actions, view } = decidePhase(ctx);
-  const open2 = config3.config.session.network === "open";
-  const { ignoredClose } = ctx;
-  return [
-    ...uniqueActions(frameSessions(ctx, actions)),
-    status(
-      {
-        ...view,
-        ...open2 ? { networkOpen: true } : {},
-        ...ignoredClose ? { ignoredClose } : {}
-      },
-      snapshot
-    )
-  ];
-}
-function decidePhase(ctx) {
-  const ended2 = decideEnded(ctx);
-  if (ended2) return ended2;
-  const series = findSeries(ctx);
-  const phase = series ? decideSeries(ctx, series) : decideSingle(ctx);
-  const upkept = isAdapting(phase.view) ? upkeep(ctx).filter((action) => action.kind !== "sync-build-branch") : upkeep(ctx);
-  const notices2 = decideNotices(ctx, phase);
-  const actions = [...upkept, ...phase.actions, ...notices2];
-  if (ctx.snapshot.finalPull?.state !== "closed")
-    return { actions: [...actions, ...decideRemembered(ctx)], view: phase.view };
-  const decided2 = { actions, view: phase.view };
-  return withCleanUp(ctx, { ...decided2, actions: [...decided2.actions, ...decideLearn(ctx)] });
-}
-function isAdapting(view) {
-  if (view.phase !== "running") return false;
-  return (view.progress.adaptations ?? []).some((entry) => entry.state === "revising");
-}
-function upkeep(ctx) {
-  const cancels = ctx.snapshot.runs.filter((run2) => ctx.overdue.has(run2.id)).map((run2) => ({ kind: "cancel-run", runId: run2.id }));
-  const stale = ctx.snapshot.integration?.containsDefault === false;
-  return stale ? [...cancels, { kind: "sync-build-branch" }] : cancels;
-}
-function frameSessions(ctx, actions) {
-  const { session } = ctx.config;
-  const setLeft = setBudgetLeft(ctx);
-  const frame = {
-    build: ctx.snapshot.build,
-    issue: ctx.snapshot.issue.number,
-    ...setLeft === null ? {} : { setBudgetUsd: setLeft },
-    ...session.runsOn === DEFAULT_RUNNER ? {} : { runner: session.runsOn },
-    ...session.timeoutMinutes === DEFAULT_SESSION_TIMEOUT_MINUTES ? {} : { timeoutMinutes: session.timeoutMinutes }
-  };
-  return actions.map((action) => {
-    if (action.kind !== "dispatch") return action;
-    const engine = ctx.engineOf(action.request);
-    return {
-      kind: "dispatch",
-      request: { ...action.request, ...frame, ...engine === "baton" ? {} : { engine } },
-      ...action.chain === void 0 ? {} : { chain: action.chain }
-    };
-  });
-}
-function setBudgetLeft(ctx) {
-  const { maxUsd } = ctx.config.budget;
-  const member = ctx.snapshot.changeSet;
-  if (!member || maxUsd === null) return null;
-  const left = maxUsd - ctx.spentUsd - member.spentElsewhereUsd;
-  return Math.max(0, Math.floor(Math.round(left * 1e6) / 1e4) / 100);
-}
-function status(view, { ask }) {
-  return { kind: "render-status", view, ...ask ? { ask } : {} };
-}
-
-// src/github/act/next-look.ts
-function nextLook(asked) {
-  return lookAfter(asked).look;
-}
-function lookAfter(asked) {
-  const soonest3 = awaitedNext(asked);
-  return {
-    look: soonest3 ? lookAgainOf(soonest3) : null,
-    byRuns: soonest3?.run === true && !asked.outcomes.some(isSettling)
-  };
-}
-function isSettling(outcome) {
-  return outcome.result === "deferred" && outcome.action.kind === "look-again" && !outcome.detail;
-}
-function lookAgainOf(soonest3) {
-  const inMs = Math.max(1, Math.round(soonest3.inMs));
-  return {
-    action: { kind: "look-again", inMs },
-    result: "deferred",
-    retryInMs: inMs,
-    detail: soonest3.why
-  };
-}
-function awaitedNext({ snapshot, config: config3, outcomes, now }) {
-  const nowMs = timeOf(now) ?? 0;
-  const session = config3.ok ? config3.config.session : null;
-  const waits = [];
-  const { runs, pulls } = normalizeSnapshot(snapshot);
-  const seen = awaitedWork({
-    snapshot: { runs, pulls },
-    now,
-    ...session ? { overdueAtMs: (run2) => overdueAt(run2, session) } : {}
-  });
-  if (seen) waits.push(seen);
-  for (const { action, result } of outcomes) {
-    if (result !== "done") continue;
-    if (action.kind === "dispatch") {
-      const typical = typicalRunMs(runs, action.request.role);
-      const at = expectedEnd({ started: nowMs, typical, nowMs });
-      waits.push({
-        inMs: at - nowMs,
-        why: `the ${action.request.role} run just dispatched`,
-        run: true
-      });
-    }
-    if (action.kind === "update-pull-branch")
-      waits.push({ inMs: LOOK_MIN_MS, why: `the updated head of #${action.pull}` });
-    if (action.kind === "merge-pull") {
-      const next = inLineAfter(snapshot, { outcomes, config: config3 });
-      if (next !== null)
-        waits.push({
-          inMs: LOOK_MIN_MS,
-          why: `#${next}, in line behind the merge of #${action.pull}`
-        });
-    }
-  }
-  return waits.reduce(
-    (first, wait2) => first && first.inMs <= wait2.inMs ? first : wait2,
-    null
-  );
-}
-function inLineAfter(snapshot, { outcomes, config: config3 }) {
-  if (!asksUpToDate(snapshot.integration, snapshot.pulls)) return null;
-  const open2 = snapshot.pulls.filter((pull) => pull.state === "open");
-  const merged = new Set(
-    outcomes.flatMap(({ action }) => action.kind === "merge-pull" ? [action.pull] : [])
-  );
-  const requireHuman = config3.ok && config3.config.review.requireHuman;
-  const waiting = open2.find(
-    (pull) => !merged.has(pull.number) && pullVerdict({ pull, requireHuman }).kind === "approve"
-  );
-  return waiting?.number ?? null;
-}
-function standsForNothing(outcome) {
-  return outcome.result === "failed" || outcome.result === "stood-down" && outcome.retryInMs !== void 0;
-}
-
-// src/github/reconcile/pass/last-reads.ts
-var MAX_AGE_MS = 10 * 6e4;
-
-// src/github/reconcile/queue/look-again.ts
-function leaveNextLook(deps, {
-  key,
-  outcomes,
-  look,
-  log,
-  held: held3 = true
-}) {
-  const retry2 = failedWriteRetryMs(deps, key, passOf(outcomes));
-  const failure2 = retry2 === null ? [] : [{ ms: retry2, why: "GitHub failed a write or a read" }];
-  const times = [
-    ...(outcomes ?? []).flatMap(
-      (outcome) => outcome.result === "deferred" && outcome.action.kind === "look-again" ? [lookTimeOf(outcome)] : []
-    ),
-    // A dispatch whose lock another process may still be sending for is looked at past its grace.
-    ...(outcomes ?? []).flatMap(
-      (outcome) => outcome.result === "stood-down" && outcome.retryInMs !== void 0 ? [{ ms: outcome.retryInMs, why: "a dispatch another process locked" }] : []
-    ),
-    ...failure2
-  ];
-  if (outcomes === null) for (const time3 of failure2) deps.looks?.within(key, time3, look);
-  else if (!held3) for (const time3 of times) deps.looks?.within(key, time3, look);
-  else deps.looks?.set(key, times, look);
-  const next = soonest(times);
-  if (next) log.info({ inMs: next.ms, awaits: next.why }, "baton: looks at the build again");
-}
-var FAILED_WRITE_RETRY_MS = 5e3;
-var FAILED_WRITE_RETRY_MAX_MS = 10 * 6e4;
-function passOf(outcomes) {
-  if (outcomes === null) return "stuck";
-  const failed = outcomes.filter(isRetriedFailure);
-  if (failed.length === 0) return "clean";
-  return outcomes.some((outcome) => outcome.result === "done") ? "progress" : "stuck";
-}
-function failedWriteRetryMs(deps, key, pass) {
-  deps.failedPasses ??= /* @__PURE__ */ new Map();
-  const failed = deps.failedPasses;
-  if (pass === "clean") {
-    failed.delete(key);
-    return null;
-  }
-  const passes = pass === "stuck" ? failed.get(key) ?? 0 : 0;
-  failed.delete(key);
-  if (failed.size >= 1e3) failed.delete(failed.keys().next().value ?? "");
-  failed.set(key, passes + 1);
-  return Math.min(FAILED_WRITE_RETRY_MS * 4 ** passes, FAILED_WRITE_RETRY_MAX_MS);
-}
-function isRetriedFailure(outcome) {
-  return outcome.result === "failed" && (outcome.transient || outcome.action.kind === "merge-pull");
-}
-function lookTimeOf(outcome) {
-  const ms = outcome.retryInMs ?? 0;
-  return outcome.detail ? { ms, why: outcome.detail, awaited: true } : { ms, why: "a session settling" };
-}
-function timedLookNoNews(ctx, {
-  key,
-  build,
-  reads: reads2,
-  now,
-  rearm
-}) {
-  return {
-    judge: async () => {
-      const since = reads2.runsSince(key, MAX_AGE_MS);
-      if (!since || !reads2.awaitsOnlyRuns(key, MAX_AGE_MS)) return false;
-      const seen = { key, build, since, freshFrom: Date.now(), reads: reads2, now, withinMs: MAX_AGE_MS };
-      if (!await withReason("look", () => listedRunsChangeNothing(ctx, seen))) return false;
-      const next = reads2.nextLook(key, now());
-      if (next) rearm(lookTimeOf(next));
-      return true;
-    },
-    why: "a look found the runs as the last read saw them"
-  };
-}
-async function listedRunsChangeNothing(ctx, {
-  key,
-  build,
-  since,
-  freshFrom,
-  reads: reads2,
-  now,
-  withinMs
-}) {
-  const listed = await readRuns(ctx, { build, since, freshFrom });
-  return listed.installed && reads2.runsChangeNothing(key, listed.runs, now(), withinMs);
-}
-
-// src/core/snapshot/validation-ties.ts
-function validationRecordProblem(build, { ref, record: record2 }, runs) {
-  if (!record2) return "its message is not a validation record";
-  const place = `${validationRefPrefix(build).slice("refs/baton/".length)}${milestoneSubject(record2.milestone)}/${record2.head}`;
-  if (ref !== place) return `it names M${record2.milestone} at ${record2.head}, not its ref's`;
-  const run2 = runs.find((candidate) => candidate.id === record2.run_id);
-  if (!run2 || run2.byBaton === false) return `no run ${record2.run_id} Baton dispatched here`;
-  if (run2.role !== "validate" || run2.worker !== milestoneSubject(record2.milestone) || run2.trigger !== `head-${record2.head}`) {
-    return `run ${run2.id} is not the validation of M${record2.milestone} at ${record2.head.slice(0, 7)}`;
-  }
-  return null;
-}
-function validationsOf(build, listed, runs) {
-  const validations = [];
-  const ignored = [];
-  for (const { ref, message: message2 } of listed) {
-    const record2 = parseValidationMessage(message2);
-    const problem = validationRecordProblem(build, { ref, record: record2 }, runs);
-    if (problem === null && record2) validations.push(record2);
-    else ignored.push({ ref, reason: problem ?? "unreadable" });
-  }
-  return {
-    ...validations.length > 0 ? { validations } : {},
-    ...ignored.length > 0 ? { ignoredValidations: ignored } : {}
-  };
 }
 
 // src/github/observe/build-query.ts
@@ -60370,6 +57835,78 @@ async function restOfRefs(ctx, prefix, first) {
   return { pageInfo: { hasNextPage: false, endCursor: page?.endCursor ?? null }, nodes };
 }
 
+// src/core/commands/parse-commands.ts
+var COMMAND_USAGE = forEveryCommand((name) => COMMANDS[name].usage);
+var COMMAND_LINE = /^ {0,3}\/([A-Za-z]+)(?:[ \t]+(.*))?$/;
+var FENCE = /^ {0,3}(`{3,}|~{3,})(.*)$/;
+function leavesCommentOpen(line) {
+  return line.lastIndexOf("<!--") > line.lastIndexOf("-->");
+}
+function proseLines(lines) {
+  const prose = /* @__PURE__ */ new Set();
+  let fence = null;
+  let inHtmlComment = false;
+  for (const [i, line] of lines.entries()) {
+    const opener = FENCE.exec(line);
+    if (fence !== null) {
+      if (opener?.[1]?.startsWith(fence) && !opener[2]?.trim()) fence = null;
+    } else if (inHtmlComment) {
+      const end = line.indexOf("-->");
+      inHtmlComment = end < 0 || leavesCommentOpen(line.slice(end + 3));
+    } else if (/^\s*>/.test(line) || /^( {4}|\t)/.test(line)) {
+    } else if (opener && !(opener[1]?.startsWith("`") && opener[2]?.includes("`"))) {
+      fence = opener[1] ?? null;
+    } else if (/^\s*<!--/.test(line) && leavesCommentOpen(line)) {
+      inHtmlComment = true;
+    } else {
+      prose.add(i);
+      inHtmlComment = leavesCommentOpen(line);
+    }
+  }
+  return prose;
+}
+function parseCommands(body, context = {}) {
+  const lines = body.split(/\r\n|\r|\n/);
+  const prose = proseLines(lines);
+  const starts = lines.flatMap((line, i) => {
+    const match = prose.has(i) ? COMMAND_LINE.exec(line) : null;
+    return match ? [{ i, word: (match[1] ?? "").toLowerCase(), rest: (match[2] ?? "").trim() }] : [];
+  });
+  const result = { commands: [], errors: [] };
+  for (const [n, { i, word, rest }] of starts.entries()) {
+    const line = (lines[i] ?? "").trim();
+    const following = lines.slice(i + 1, starts[n + 1]?.i ?? lines.length);
+    const outcome = readCommand({ word, rest, following, worker: context.worker });
+    if (typeof outcome === "string") result.errors.push({ line, message: outcome });
+    else result.commands.push(outcome);
+  }
+  return result;
+}
+function commandsOfWord(word) {
+  const heads = (name) => COMMANDS[name].head.split(" ");
+  return COMMAND_NAMES.filter((name) => heads(name)[0] === `/${word}`).sort(
+    (a, b2) => heads(b2).length - heads(a).length
+  );
+}
+function readCommand(line) {
+  for (const name of commandsOfWord(line.word)) {
+    const spec = specOf(name);
+    const read = spec.read({ ...line, usage: spec.usage });
+    if (typeof read === "string") return read;
+    if (read !== null) return { name, ...read };
+  }
+  return `${code(`/${line.word}`)} is not a Baton command. The commands are: ${listCommands()}.`;
+}
+function commandWord(command2) {
+  return COMMANDS[command2.name].head;
+}
+function writeCommand(command2) {
+  return specOf(command2.name).words(command2).filter(Boolean).join(" ");
+}
+function listCommands() {
+  return Object.values(COMMAND_USAGE).map((usage) => code(usage)).join(", ");
+}
+
 // src/core/commands/render-replies.ts
 var BATON_REPLY_MARKER = "<!-- baton:reply -->";
 var QUOTE_MAX = 100;
@@ -60475,29 +58012,30 @@ function ledgerPartsOwed({
   return { parts, kept: own2 };
 }
 
-// src/github/observe/permissions.ts
-var TTL_MS = 6e4;
-var cache = remembered(/* @__PURE__ */ new Map());
-async function hasWriteAccess({ octokit, owner, repo }, login, {
-  now = Date.now(),
-  ttlMs = TTL_MS
-} = {}) {
-  const key = `${owner}/${repo}:${login.toLowerCase()}`;
-  const hit = cache.get(key);
-  if (hit && now - hit.at < ttlMs) return hit.allowed;
-  let allowed = false;
-  try {
-    const [permission] = await conditionalReads.paginate(octokit, {
-      route: "GET /repos/{owner}/{repo}/collaborators/{username}/permission",
-      params: { owner, repo, username: login },
-      pick: (data) => [String(data?.permission ?? "")]
-    });
-    allowed = permission === "admin" || permission === "write";
-  } catch (error62) {
-    if (statusOf(error62) !== 404) throw error62;
-  }
-  cache.set(key, { allowed, at: now });
-  return allowed;
+// src/core/vocabulary/notice.ts
+var NOTICE_MARKER = /^\s*<!-- baton:notice ([\w.-]+) ([\w./-]+) -->/;
+function noticeMarker(build, key) {
+  return `<!-- baton:notice ${build} ${key} -->`;
+}
+function findNotice(body) {
+  const match = NOTICE_MARKER.exec(body);
+  return match?.[1] && match[2] ? { build: match[1], key: match[2] } : null;
+}
+function noticeKey(...parts) {
+  return parts.map(
+    (part) => String(part).replace(/[^\w.-]+/g, "-").replace(/\.{2,}/g, ".")
+  ).join("/");
+}
+function noteMarker(key) {
+  return `<!-- baton:note key=${key} -->`;
+}
+function findNote(body) {
+  const first = (body.split("\n", 1)[0] ?? "").replace(/\r$/, "");
+  const match = /^<!-- baton:note key=(.+) -->$/.exec(first);
+  return match?.[1] ?? null;
+}
+function mentions(logins) {
+  return logins.map((login) => `@${login} `).join("");
 }
 
 // src/github/observe/reactions.ts
@@ -60558,15 +58096,15 @@ async function fetchComments(ctx, sources) {
         issue_number: source.number,
         per_page: 100
       });
-      const plain = comments.map((c) => ({
-        id: c.id,
-        body: c.body ?? "",
-        author: c.user?.login ?? "",
-        isBot: c.user?.type === "Bot",
-        createdAt: c.created_at,
-        updatedAt: c.updated_at,
+      const plain = comments.map((c2) => ({
+        id: c2.id,
+        body: c2.body ?? "",
+        author: c2.user?.login ?? "",
+        isBot: c2.user?.type === "Bot",
+        createdAt: c2.created_at,
+        updatedAt: c2.updated_at,
         accepted: false,
-        eyes: c.reactions?.eyes
+        eyes: c2.reactions?.eyes
       }));
       for (const comment of plain) {
         const asked = source.worker ? { ...comment, worker: source.worker } : comment;
@@ -60669,12 +58207,12 @@ async function collectComments(ctx, { build, lists }) {
       }
     }
   }
-  statuses.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id - b.id);
+  statuses.sort((a, b2) => a.createdAt.localeCompare(b2.createdAt) || a.id - b2.id);
   const [oldest, ...rest] = statuses;
   const archived = parts.flatMap((part) => part.commands);
   const ledgers = [...parts.map((part) => part.commands), parseCommandLedger(oldest?.body ?? "")];
   const commands = mergeLedger(ledgers, live);
-  commands.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.commentId - b.commentId);
+  commands.sort((a, b2) => a.createdAt.localeCompare(b2.createdAt) || a.commentId - b2.commentId);
   return {
     statusComment: oldest ? statusCommentOf(oldest) : null,
     duplicateStatusIds: rest.map((status2) => status2.id),
@@ -60782,6 +58320,250 @@ function parseVerdictMarker(body) {
   };
 }
 
+// src/core/verification/path-glob.ts
+function matchesGlob(glob, path2) {
+  const pattern = glob.replace(/^\.?\/+/, "");
+  const anchored = pattern.includes("/") ? pattern : `**/${pattern}`;
+  return globRegex(anchored).test(path2) || globRegex(`${anchored}/**`).test(path2);
+}
+function matchesAny(globs, path2) {
+  return globs.some((glob) => matchesGlob(glob, path2));
+}
+function globRegex(glob) {
+  let source = "";
+  for (let i = 0; i < glob.length; i++) {
+    const char = glob[i] ?? "";
+    if (char === "*" && glob[i + 1] === "*") {
+      const slash = glob[i + 2] === "/";
+      source += slash ? "(?:[^/]+/)*" : ".*";
+      i += slash ? 2 : 1;
+    } else if (char === "*") {
+      source += "[^/]*";
+    } else if (char === "?") {
+      source += "[^/]";
+    } else {
+      source += char.replace(/[.+^${}()|[\]\\]/g, "\\$&");
+    }
+  }
+  return new RegExp(`^${source}$`);
+}
+
+// src/core/verification/risk.ts
+var LARGE_CHANGE_LINES = 400;
+var RISKY_ROUNDS = 2;
+var RISK_TABLE = {
+  memory: { text: "changes the lessons every later session reads" },
+  "runs-contract": { text: "changes what runs the contract" },
+  workflow: { text: "changes a workflow" },
+  security: { text: "changes security-sensitive paths" },
+  ownership: { text: "changes who must review or what a review shows" },
+  "test-aware": { text: "reads a test runner's environment outside the tests" },
+  build: { text: "changes how the code is built or run" },
+  dependency: { text: "changes dependencies" },
+  disagreement: { text: "its reviews disagree" },
+  interface: { text: "changes a public interface" },
+  tests: { text: "changes or deletes tests" },
+  rounds: { text: `took ${RISKY_ROUNDS} or more review rounds` },
+  size: { text: `changes more than ${LARGE_CHANGE_LINES} lines` }
+};
+var ALWAYS_WAIT = ["memory", "runs-contract"];
+function waitingClasses(settings) {
+  return /* @__PURE__ */ new Set([...settings.autonomy.waitFor, ...ALWAYS_WAIT]);
+}
+var RISK_ORDER = Object.keys(RISK_TABLE);
+function riskWeight(risk) {
+  return RISK_ORDER.length - RISK_ORDER.indexOf(risk);
+}
+function riskText(risk) {
+  return RISK_TABLE[risk].text;
+}
+function evidenceForHead(pull) {
+  const { evidence } = pull;
+  if (!evidence) return null;
+  return evidence.head === pull.headSha || evidence.head === pull.baseMergeOf ? evidence : null;
+}
+function contractVettingOf(snapshot, worker) {
+  if (snapshot.contract?.kind !== "valid") return null;
+  const granted = worker === CONTRACT_WORKER || snapshot.plan.kind === "valid" && mayChangeContract(snapshot.plan.plan, worker);
+  return { files: snapshot.contract.contract.files, granted };
+}
+function judgeRisk(pull, settings, { contract }) {
+  const evidence = evidenceForHead(pull);
+  const change = judgeChange(evidence ?? { files: [] }, settings, { contract });
+  const rounds = new Set(
+    pull.reviews.filter((review) => review.byBaton).map((review) => review.commitSha)
+  ).size;
+  const found2 = new Set(evidence ? change.classes : []);
+  if (rounds >= RISKY_ROUNDS) found2.add("rounds");
+  if (disagree(pull)) found2.add("disagreement");
+  return {
+    worker: pull.worker,
+    evidence: evidence ? "current" : pull.evidence ? "stale" : "none",
+    classes: RISK_ORDER.filter((risk) => found2.has(risk)),
+    files: change.files,
+    lines: change.lines,
+    recordLines: change.recordLines,
+    riskyLines: change.riskyLines,
+    rounds,
+    ...evidence && change.unnamedRisky ? { unnamedRisky: change.unnamedRisky } : {}
+  };
+}
+function judgeChange(evidence, settings, { contract }) {
+  const vetted = new Set(contract && !contract.granted ? contract.files : []);
+  const records = evidence.files.filter((file2) => isBuildRecordPath(file2.path));
+  const work = evidence.files.filter((file2) => !isBuildRecordPath(file2.path));
+  const files = work.map((file2) => {
+    const classes = fileClasses(file2, settings);
+    const publishVetted = file2.status === "modified" && vetted.has(file2.path);
+    return {
+      ...file2,
+      classes: publishVetted ? classes.filter((one) => one !== "tests") : classes
+    };
+  }).filter((file2) => file2.classes.length > 0).sort((a, b2) => b2.lines - a.lines || a.path.localeCompare(b2.path));
+  const lines = work.reduce((sum, file2) => sum + file2.lines, 0) + (evidence.more?.lines ?? 0);
+  const found2 = new Set(files.flatMap((file2) => file2.classes));
+  for (const one of evidence.more?.classes ?? []) {
+    const known = RISK_ORDER.find((risk) => risk === one);
+    if (known) found2.add(known);
+  }
+  if (lines > LARGE_CHANGE_LINES) found2.add("size");
+  return {
+    classes: RISK_ORDER.filter((risk) => found2.has(risk)),
+    files,
+    lines,
+    recordLines: records.reduce((sum, file2) => sum + file2.lines, 0),
+    riskyLines: files.reduce((sum, file2) => sum + file2.lines, 0),
+    ...evidence.more?.risky ? { unnamedRisky: evidence.more.risky } : {}
+  };
+}
+function noRisk(worker) {
+  return {
+    worker,
+    evidence: "none",
+    classes: [],
+    files: [],
+    lines: 0,
+    recordLines: 0,
+    riskyLines: 0,
+    rounds: 0
+  };
+}
+function fileClasses(file2, settings) {
+  const paths = file2.from ? [file2.path, file2.from] : [file2.path];
+  const found2 = /* @__PURE__ */ new Set();
+  if (file2.link !== void 0 && isWorkflowTarget(file2.link)) found2.add("workflow");
+  if (file2.testAware && !isTestPath(file2.path)) found2.add("test-aware");
+  if (file2.runsContract) found2.add("runs-contract");
+  for (const path2 of paths) {
+    if (isLessonPath(path2)) found2.add("memory");
+    if (isWorkflowPath(path2)) found2.add("workflow");
+    if (isOwnershipPath(path2)) found2.add("ownership");
+    if (isBuildPath(path2)) found2.add("build");
+    if (isDependencyPath(path2)) found2.add("dependency");
+    if (matchesAny(settings.securityPaths, path2)) found2.add("security");
+    if (matchesAny(settings.interfacePaths, path2)) found2.add("interface");
+    if (isTestPath(path2) && file2.status !== "added") found2.add("tests");
+  }
+  return RISK_ORDER.filter((risk) => found2.has(risk));
+}
+function isLessonPath(path2) {
+  return path2.startsWith(".baton/memory/");
+}
+function isWorkflowPath(path2) {
+  const base = baseName(path2);
+  return path2.startsWith(".github/workflows/") || path2.startsWith(".github/actions/") || base === "action.yml" || base === "action.yaml";
+}
+function isWorkflowTarget(target) {
+  const path2 = target.replace(/\/+$/, "");
+  return path2 === ".github" || path2 === ".github/workflows" || path2 === ".github/actions" || isWorkflowPath(path2);
+}
+function isOwnershipPath(path2) {
+  return path2 === "CODEOWNERS" || path2 === ".github/CODEOWNERS" || path2 === "docs/CODEOWNERS" || baseName(path2) === ".gitattributes";
+}
+function isBuildPath(path2) {
+  const base = baseName(path2);
+  const lower = base.toLowerCase();
+  return /^(dockerfile|containerfile)(\.(?!md$|txt$).+)?$/.test(lower) || lower.endsWith(".dockerfile") || lower.endsWith(".containerfile") || base === "gradlew" || base === "gradlew.bat" || base === "mvnw" || base === "mvnw.cmd" || /(^|\/)gradle\/wrapper\/[^/]+$/.test(path2) || /(^|\/)\.mvn\/wrapper\/[^/]+$/.test(path2) || base === ".tool-versions" || base === ".nvmrc" || base === ".node-version" || base === ".python-version";
+}
+var DEPENDENCY_FILES = /* @__PURE__ */ new Set([
+  "package.json",
+  "package-lock.json",
+  "npm-shrinkwrap.json",
+  "yarn.lock",
+  "pnpm-lock.yaml",
+  "pnpm-workspace.yaml",
+  "bun.lock",
+  "bun.lockb",
+  ".npmrc",
+  ".yarnrc",
+  ".yarnrc.yml",
+  ".pnpmfile.cjs",
+  "constraints.txt",
+  "libs.versions.toml",
+  "pyproject.toml",
+  "poetry.lock",
+  "uv.lock",
+  "pipfile",
+  "pipfile.lock",
+  "setup.py",
+  "setup.cfg",
+  "go.mod",
+  "go.sum",
+  "go.work",
+  "cargo.toml",
+  "cargo.lock",
+  "gemfile",
+  "gemfile.lock",
+  "composer.json",
+  "composer.lock",
+  "pom.xml",
+  "build.gradle",
+  "build.gradle.kts",
+  "settings.gradle",
+  "settings.gradle.kts",
+  "gradle.lockfile",
+  "packages.config",
+  "directory.packages.props",
+  "packages.lock.json",
+  "mix.exs",
+  "mix.lock",
+  "pubspec.yaml",
+  "pubspec.lock",
+  "package.swift",
+  "package.resolved",
+  "podfile",
+  "podfile.lock",
+  "cartfile",
+  "cartfile.resolved",
+  "deno.json",
+  "deno.lock",
+  "flake.nix",
+  "flake.lock"
+]);
+function isDependencyPath(path2) {
+  const base = baseName(path2).toLowerCase();
+  return DEPENDENCY_FILES.has(base) || /^requirements.*\.(txt|in)$/.test(base) || /(^|\/)requirements\/[^/]+\.(txt|in)$/.test(path2) || /(^|\/)\.yarn\/releases\/[^/]+$/.test(path2) || /(^|\/)gradle\/[^/]+\.versions\.toml$/.test(path2) || isVendoredPath(path2) || /\.(gemspec|csproj|fsproj|vbproj)$/.test(base) || path2 === ".github/dependabot.yml";
+}
+function isVendoredPath(path2) {
+  return path2.split("/").slice(0, -1).some((part) => part === "vendor" || part === "third_party");
+}
+var TEST_FOLDERS = /* @__PURE__ */ new Set(["test", "tests", "__tests__", "spec", "specs", "e2e"]);
+function isTestPath(path2) {
+  const parts = path2.split("/");
+  const base = parts.at(-1) ?? "";
+  return parts.slice(0, -1).some((part) => TEST_FOLDERS.has(part.toLowerCase())) || /\.(test|spec)\.[^.]+$/.test(base) || /_(test|spec)\.[^.]+$/.test(base) || /^test_.+\.py$/.test(base) || /Tests?\.(java|kt|cs|swift|scala)$/.test(base);
+}
+function disagree(pull) {
+  const heads = /* @__PURE__ */ new Set([pull.headSha, pull.baseMergeOf ?? pull.headSha]);
+  const verdicts = new Set(
+    pull.reviews.filter((review) => heads.has(review.commitSha) && review.verdict !== "comment").map((review) => review.verdict)
+  );
+  return verdicts.size > 1;
+}
+function baseName(path2) {
+  return path2.split("/").at(-1) ?? path2;
+}
+
 // src/github/observe/read-pusher.ts
 var found = remembered(new ImmutableCache(5e3));
 var ACTIVITIES_READ = 100;
@@ -60831,9 +58613,9 @@ async function toPullInfo(ctx, { build, pull, worker }) {
   const state = pull.merged ? "merged" : pull.state === "OPEN" ? "open" : "closed";
   const head = pull.commits.nodes[0]?.commit;
   const contexts = head?.statusCheckRollup?.contexts.nodes ?? [];
-  const runs = contexts.filter((c) => c.__typename === "CheckRun");
+  const runs = contexts.filter((c2) => c2.__typename === "CheckRun");
   const statuses = contexts.filter(
-    (c) => c.__typename === "StatusContext"
+    (c2) => c2.__typename === "StatusContext"
   );
   const review = runs.find((run2) => run2.name === REVIEW_CHECK_NAME);
   const open2 = state === "open";
@@ -61721,6 +59503,3151 @@ function setLookNoNews(ctx, {
   };
 }
 
+// src/core/context/action.ts
+function lockFor(request2) {
+  const { role, build, worker, trigger, resume } = request2;
+  if (resume !== void 0) return resumeLock(request2, resume);
+  if (role === "plan" && !trigger && !worker) return { kind: "build-branch" };
+  if (role === "research" && worker === loopSubject(1)) return { kind: "build-branch" };
+  if (isWorkRole(role) && worker && !trigger) {
+    return { kind: "worker-branch", branch: workerBranch(build, worker) };
+  }
+  if (role === "review") return { kind: "review-run" };
+  if (role === "validate") return { kind: "validate-run" };
+  if (role === "fix" && trigger?.startsWith("checks-")) return { kind: "checks-fix-run" };
+  const ref = `refs/baton/${build}/${worker ?? "build"}/${role}-${trigger ?? "first"}`;
+  const resetBranch2 = isWorkRole(role) && worker ? workerBranch(build, worker) : null;
+  return { kind: "lock-ref", ref, resetBranch: resetBranch2 };
+}
+function resumeLock(request2, resume) {
+  const { role, build, worker, trigger } = request2;
+  if (role === "review") return { kind: "review-run" };
+  if (role === "validate") return { kind: "validate-run" };
+  if (role === "fix" && trigger?.startsWith("checks-")) return { kind: "checks-fix-run" };
+  const ref = `refs/baton/${build}/${worker ?? "build"}/${role}-${trigger ?? "first"}-resume-${resume}`;
+  const resetBranch2 = isWorkRole(role) && worker ? workerBranch(build, worker) : null;
+  return { kind: "lock-ref", ref, resetBranch: resetBranch2 };
+}
+function uniqueActions(actions) {
+  const seen = /* @__PURE__ */ new Set();
+  return actions.filter((action) => {
+    const key = JSON.stringify(action);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+// src/core/snapshot/daily-spend.ts
+function utcDay(iso) {
+  return new Date(iso).toISOString().slice(0, 10);
+}
+function dayStart(now) {
+  return `${utcDay(now)}T00:00:00Z`;
+}
+function spentOnDay(records, now) {
+  const day = utcDay(now);
+  const seen = /* @__PURE__ */ new Set();
+  let usd = 0;
+  for (const { repository, record: record2, at } of records) {
+    if (Number.isNaN(Date.parse(at)) || utcDay(at) !== day) continue;
+    const key = `${repository}#${record2.run_id}-${record2.attempt}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    usd += record2.usage.cost_usd;
+  }
+  return usd;
+}
+function dailyCapsReached({
+  repoCapUsd,
+  repoUsage = [],
+  installationUsage,
+  now
+}) {
+  const holds = [];
+  const day = utcDay(now);
+  if (repoCapUsd !== null && repoCapUsd > 0) {
+    const spent = spentOnDay(repoUsage, now);
+    if (spent >= repoCapUsd)
+      holds.push({ scope: "repository", capUsd: repoCapUsd, spentUsd: spent, day });
+  }
+  if (installationUsage && installationUsage.capUsd > 0) {
+    const spent = spentOnDay(installationUsage.records, now);
+    if (spent >= installationUsage.capUsd)
+      holds.push({ scope: "installation", capUsd: installationUsage.capUsd, spentUsd: spent, day });
+  }
+  return holds;
+}
+
+// src/core/snapshot/follow-ups.ts
+function followUpsOf(read, runs, commands) {
+  if (read.kind !== "valid" || buildTypeOf(read.plan) !== "research") return null;
+  const succeeded = runs.filter(
+    (run2) => run2.role === "synthesis" && run2.worker === null && run2.outcome === "succeeded"
+  );
+  return foldFollowUps({
+    plan: read.plan,
+    succeeded,
+    approvals: commands.approvals,
+    declines: commands.followUpSkips
+  });
+}
+function foldFollowUps({
+  plan,
+  succeeded,
+  approvals,
+  declines
+}) {
+  let since = null;
+  for (let round = 1; round <= MAX_FOLLOW_UP_ROUNDS; round++) {
+    const workers = plan.workers.filter((w2) => w2.follow_up === round).map((w2) => w2.id);
+    const synthesis = succeeded.find(after(since?.createdMs));
+    if (!synthesis || workers.length === 0)
+      return { approvedRounds: round - 1, since, proposed: null };
+    const approve = approvals.find(after(synthesis.updatedMs));
+    const decline = declines.find(after(synthesis.updatedMs)) ?? null;
+    if (!approve || decline && decline.createdMs < approve.createdMs) {
+      return { approvedRounds: round - 1, since, proposed: { round, workers, declined: decline } };
+    }
+    since = approve;
+  }
+  return { approvedRounds: MAX_FOLLOW_UP_ROUNDS, since, proposed: null };
+}
+function after(time3) {
+  return (info) => time3 === void 0 || info.createdMs > time3;
+}
+function effectivePlan(plan, approvedRounds) {
+  if (!plan.workers.some((w2) => (w2.follow_up ?? 0) > approvedRounds)) return plan;
+  return { ...plan, workers: plan.workers.filter((w2) => (w2.follow_up ?? 0) <= approvedRounds) };
+}
+function effectivePlanRead(read, approvedRounds) {
+  return read.kind === "valid" ? { ...read, plan: effectivePlan(read.plan, approvedRounds) } : read;
+}
+
+// src/core/snapshot/ledger.ts
+var ESTIMATED_CONCLUSIONS = /* @__PURE__ */ new Set(["failure", "cancelled", "timed_out"]);
+function buildLedger(snapshot) {
+  const ledger = emptyLedger();
+  const records = [...snapshot.usage ?? []].sort(
+    (a, b2) => a.run_id - b2.run_id || a.attempt - b2.attempt
+  );
+  const seen = /* @__PURE__ */ new Set();
+  const attempts = /* @__PURE__ */ new Set();
+  const createdAt = new Map(snapshot.runs.map((run2) => [run2.id, run2.createdAt]));
+  for (const record2 of records) {
+    const attempt = `${record2.run_id}-${record2.attempt}`;
+    if (attempts.has(attempt)) continue;
+    attempts.add(attempt);
+    seen.add(record2.run_id);
+    add(ledger, {
+      role: record2.role,
+      worker: record2.worker,
+      ...spendOf(record2.usage),
+      runId: record2.run_id,
+      attempt: record2.attempt,
+      engine: record2.engine ?? null,
+      at: createdAt.get(record2.run_id) ?? null,
+      outcome: record2.outcome
+    });
+    if (record2.engine && record2.worker && (isWorkRole(record2.role) || record2.role === "fix")) {
+      ledger.engines[record2.worker] = record2.engine;
+    }
+  }
+  addLegacy(ledger, snapshot, records);
+  const rates = ratesOf(records);
+  for (const run2 of snapshot.runs) {
+    if (seen.has(run2.id) || !isUnreported(run2)) continue;
+    const rate = rates.get(run2.role) ?? rates.get(null);
+    const seconds = durationSeconds(run2);
+    add(ledger, {
+      role: run2.role,
+      worker: run2.worker,
+      tokens: Math.round((rate?.tokens ?? 0) * seconds),
+      costUsd: (rate?.costUsd ?? 0) * seconds,
+      estimated: true,
+      runId: run2.id,
+      attempt: run2.attempt ?? 1,
+      at: run2.createdAt
+    });
+  }
+  return ledger;
+}
+function emptyTally() {
+  return { tokens: 0, costUsd: 0, sessions: 0, estimated: 0 };
+}
+function emptyLedger() {
+  const byRole = Object.fromEntries(SESSION_ROLES.map((role) => [role, emptyTally()]));
+  return {
+    total: emptyTally(),
+    byRole,
+    byWorker: {},
+    engines: {},
+    entries: []
+  };
+}
+function tokensOfUsage(usage) {
+  return usage.input_tokens + usage.output_tokens + usage.cache_read_input_tokens + usage.cache_creation_input_tokens;
+}
+function spendOf(usage) {
+  return { tokens: tokensOfUsage(usage), costUsd: usage.cost_usd };
+}
+function add(ledger, spend) {
+  const tallies = [ledger.total, ledger.byRole[spend.role]];
+  if (spend.worker) {
+    ledger.byWorker[spend.worker] ??= emptyTally();
+    tallies.push(ledger.byWorker[spend.worker]);
+  }
+  for (const tally of tallies) {
+    tally.tokens += spend.tokens;
+    tally.costUsd += spend.costUsd;
+    tally.sessions += 1;
+    if (spend.estimated) tally.estimated += 1;
+  }
+  ledger.entries.push({
+    role: spend.role,
+    worker: spend.worker,
+    runId: spend.runId ?? null,
+    attempt: spend.attempt ?? 1,
+    engine: spend.engine ?? null,
+    at: spend.at ?? null,
+    tokens: spend.tokens,
+    costUsd: spend.costUsd,
+    estimated: spend.estimated ?? false,
+    outcome: spend.outcome ?? null
+  });
+}
+function addLegacy(ledger, snapshot, records) {
+  const has = (role, worker) => records.some((record2) => record2.role === role && record2.worker === worker);
+  for (const worker of Object.keys(snapshot.completions).sort(compareWorkerIds)) {
+    const read = snapshot.completions[worker];
+    if (read?.kind !== "valid" || has(workRoleOf(worker), worker)) continue;
+    add(ledger, { role: workRoleOf(worker), worker, ...spendOf(read.completion.usage) });
+  }
+  const reviews = /* @__PURE__ */ new Map();
+  for (const pull of snapshot.pulls) {
+    if (has("review", pull.worker)) continue;
+    for (const review of pull.reviews) {
+      if (review.byBaton && review.costUsd)
+        reviews.set(review.id, { worker: pull.worker, costUsd: review.costUsd });
+    }
+  }
+  for (const [, review] of [...reviews].sort(([a], [b2]) => a - b2)) {
+    add(ledger, { role: "review", worker: review.worker, tokens: 0, costUsd: review.costUsd });
+  }
+}
+function ratesOf(records) {
+  const sums = /* @__PURE__ */ new Map();
+  for (const record2 of records) {
+    for (const key of [record2.role, null]) {
+      const sum = sums.get(key) ?? { tokens: 0, costUsd: 0, seconds: 0 };
+      sum.tokens += tokensOfUsage(record2.usage);
+      sum.costUsd += record2.usage.cost_usd;
+      sum.seconds += record2.usage.seconds;
+      sums.set(key, sum);
+    }
+  }
+  const rates = /* @__PURE__ */ new Map();
+  for (const [key, sum] of sums) {
+    if (sum.seconds > 0)
+      rates.set(key, { tokens: sum.tokens / sum.seconds, costUsd: sum.costUsd / sum.seconds });
+  }
+  return rates;
+}
+function isUnreported(run2) {
+  return run2.status === "completed" && ESTIMATED_CONCLUSIONS.has(run2.conclusion ?? "");
+}
+function durationSeconds(run2) {
+  const ms = run2.updatedMs - run2.startedMs;
+  return Number.isFinite(ms) && ms > 0 ? ms / 1e3 : 0;
+}
+
+// src/core/snapshot/overdue-runs.ts
+var MINUTE2 = 6e4;
+function findOverdueRuns({
+  runs,
+  session,
+  nowMs
+}) {
+  const overdue = /* @__PURE__ */ new Map();
+  if (nowMs === null) return overdue;
+  for (const run2 of runs) {
+    const reason = overdueReason({ run: run2, session, nowMs });
+    if (reason) overdue.set(run2.id, reason);
+  }
+  return overdue;
+}
+function overdueReason({
+  run: run2,
+  session,
+  nowMs
+}) {
+  const at = overdueAt(run2, session);
+  if (at === null || nowMs <= at) return null;
+  return run2.status === "queued" ? "queued-too-long" : "run-timeout";
+}
+function overdueAt(run2, session) {
+  if (run2.status === "queued") return minutesAfter(run2.createdMs, session.queuedMinutes);
+  if (run2.status === "in_progress") return minutesAfter(run2.startedMs, session.timeoutMinutes);
+  return null;
+}
+function minutesAfter(since, minutes) {
+  return Number.isFinite(since) ? since + minutes * MINUTE2 : null;
+}
+
+// src/core/context/runs.ts
+var SETTLE_MS = 3e4;
+function judgeRuns({
+  runs,
+  overdue,
+  nowMs
+}) {
+  return runs.map((run2) => {
+    if (overdue.has(run2.id)) return { ...run2, outcome: "failed", settlesInMs: null };
+    if (run2.status !== "completed") return { ...run2, outcome: "active", settlesInMs: null };
+    if (run2.conclusion !== "success") return { ...run2, outcome: "failed", settlesInMs: null };
+    const ended2 = run2.updatedMs;
+    const left = !Number.isFinite(ended2) || nowMs === null ? 0 : ended2 + SETTLE_MS - nowMs;
+    return { ...run2, outcome: "succeeded", settlesInMs: left > 0 ? left : null };
+  });
+}
+function findRun(runs, key) {
+  const match = runs.filter(
+    (run2) => run2.role === key.role && run2.worker === key.worker && run2.trigger === key.trigger
+  );
+  return match.at(-1) ?? null;
+}
+function runLink(run2) {
+  return { label: `${run2.role} run`, url: run2.url };
+}
+function soonest(times) {
+  const set4 = times.filter((ms) => ms !== null);
+  return set4.length > 0 ? Math.min(...set4) : null;
+}
+function lookAgain(times) {
+  const inMs = soonest(times);
+  return inMs === null ? [] : [{ kind: "look-again", inMs }];
+}
+
+// src/core/context/synthesis-state.ts
+function synthesisState({
+  runs: all,
+  followUps,
+  commands
+}) {
+  const since = followUps?.since?.createdMs;
+  const runs = all.filter(
+    (run2) => run2.role === "synthesis" && run2.worker === null && (since === void 0 || run2.createdMs > since)
+  );
+  const latest = runs.at(-1) ?? null;
+  if (!latest) return { latest: null, outcome: null, attempts: 0, retry: null };
+  const outcome = latest.outcome;
+  return { latest, outcome, attempts: runs.length, retry: pendingRetry(commands, runs, latest) };
+}
+function pendingRetry(commands, runs, latest) {
+  if (latest.outcome !== "failed") return null;
+  const retry2 = commands.synthesisRetries.at(-1);
+  if (!retry2 || retry2.createdMs <= latest.updatedMs) return null;
+  const answered = runs.some((run2) => run2.trigger === `comment-${retry2.commentId}`);
+  return answered ? null : retry2;
+}
+
+// src/core/context/decide-context.ts
+function makeContext({
+  snapshot,
+  config: config3,
+  now
+}) {
+  const normal = normalizeSnapshot(snapshot);
+  const nowMs = timeOf(now);
+  const allowed = readEngineSettings(config3.session.engine).allow;
+  const commands = foldCommands(
+    normal.commands.filter(
+      ({ command: command2 }) => command2.name !== "retry" || !command2.engine || allowed.includes(command2.engine)
+    )
+  );
+  const overdue = findOverdueRuns({ runs: normal.runs, session: config3.session, nowMs });
+  const runs = judgeRuns({ runs: normal.runs, overdue, nowMs });
+  const followUps = followUpsOf(normal.plan, runs, commands);
+  const plan = followUps ? effectivePlanRead(normal.plan, followUps.approvedRounds) : normal.plan;
+  const synthesis = followUps ? synthesisState({ runs, followUps, commands }) : null;
+  const truth = { ...normal, runs, plan };
+  const ledger = buildLedger(truth);
+  const spentUsd = ledger.total.costUsd;
+  const { maxUsd } = config3.budget;
+  const elsewhere = truth.changeSet?.spentElsewhereUsd ?? 0;
+  const budgetReached = maxUsd !== null && spentUsd + elsewhere >= maxUsd;
+  const dailyHolds = dailyCapsReached({
+    repoCapUsd: config3.budget.dailyUsd,
+    repoUsage: truth.repoUsage,
+    installationUsage: truth.installationUsage,
+    now
+  });
+  const daily = dailyHolds.length > 0;
+  const roomUsd = roomOf([
+    maxUsd === null ? null : maxUsd - spentUsd - elsewhere,
+    dayLeft(config3.budget.dailyUsd, truth.repoUsage, now)
+  ]);
+  const cancelledByClose = cancellingClose(truth, config3);
+  const ignoredClose = ignoredCloseOf(truth, cancelledByClose);
+  const links = repoLinks(truth);
+  const records = newestRecords(truth.usage ?? []);
+  const settings = readEngineSettings(config3.session.engine, config3.verification.validation.engine);
+  const engineOf = sessionEngines({ snapshot: truth, commands, settings });
+  return {
+    snapshot: truth,
+    config: config3,
+    now,
+    commands,
+    overdue,
+    ledger,
+    records,
+    followUps,
+    synthesis,
+    spentUsd,
+    budgetReached,
+    dailyHolds,
+    roomUsd,
+    canDispatchSessions: !budgetReached && !daily,
+    canDispatchWork: !budgetReached && !daily && commands.paused === null,
+    cancellingClose: cancelledByClose,
+    ignoredClose,
+    engineOf,
+    links
+  };
+}
+function roomOf(rooms) {
+  const set4 = rooms.filter((room) => room !== null);
+  return set4.length === 0 ? null : Math.max(0, Math.min(...set4));
+}
+function dayLeft(capUsd, usage, now) {
+  if (capUsd === null || capUsd <= 0 || !usage) return null;
+  return capUsd - spentOnDay(usage, now);
+}
+function ignoredCloseOf(snapshot, cancelling) {
+  if (snapshot.issue.state !== "closed" || cancelling) return null;
+  if (snapshot.finalPull?.state === "merged") return null;
+  return { by: snapshot.issue.closed?.by ?? null, at: snapshot.issue.closed?.at ?? null };
+}
+function repoLinks(snapshot) {
+  const fromIssue = /^(https?:\/\/.+?)\/issues\/\d+\/?$/.exec(snapshot.issue.url)?.[1];
+  const repoUrl = fromIssue ?? `https://github.com/${snapshot.repo.owner}/${snapshot.repo.name}`;
+  return { repoUrl, branch: snapshot.integration?.sha ?? integrationBranch(snapshot.build) };
+}
+function newestRecords(usage) {
+  const newest = /* @__PURE__ */ new Map();
+  for (const record2 of usage) {
+    const found2 = newest.get(record2.run_id);
+    if (!found2 || found2.attempt <= record2.attempt) newest.set(record2.run_id, record2);
+  }
+  return newest;
+}
+function sessionEngines(read) {
+  const { settings } = read;
+  const { plan } = read.snapshot;
+  return ({ role, worker }) => {
+    const planned = worker && plan.kind === "valid" ? plan.plan.workers.find((entry) => entry.id === worker)?.engine : void 0;
+    const latest = worker ? read.commands.retries.get(worker)?.at(-1)?.command : void 0;
+    const retried = latest?.name === "retry" ? latest.engine : void 0;
+    return engineFor({ settings, role, planned, retried });
+  };
+}
+
+// src/core/rules/decide-learn.ts
+function decideLearn(ctx) {
+  if (!ctx.config.memory.enabled) return [];
+  const final = ctx.snapshot.finalPull;
+  if (!final || final.state === "open") return decideRemembered(ctx);
+  const asked = ctx.snapshot.runs.some((run2) => run2.role === "learn" && run2.trigger === null);
+  if (asked || !ctx.canDispatchWork) return decideRemembered(ctx);
+  return [{ kind: "dispatch", request: { role: "learn" } }, ...decideRemembered(ctx)];
+}
+function decideRemembered(ctx) {
+  if (!ctx.config.memory.enabled || !ctx.canDispatchWork) return [];
+  return ctx.commands.accepted.flatMap((info) => {
+    if (info.command.name !== "remember") return [];
+    const trigger = `comment-${info.commentId}`;
+    const asked = ctx.snapshot.runs.some((run2) => run2.role === "learn" && run2.trigger === trigger);
+    return asked ? [] : [{ kind: "dispatch", request: { role: "learn", trigger } }];
+  });
+}
+
+// src/core/context/impossible-notice.ts
+function impossibleNoticeAbout({ worker, word }) {
+  return ["impossible", worker, word.run.id];
+}
+function renderImpossibleNotice({
+  worker,
+  word,
+  criteria,
+  pull
+}) {
+  const named3 = word.criteria.map((id) => {
+    const sentence = criteria.find((criterion) => criterion.id === id)?.text;
+    return `- **${id}**${sentence ? ` ${quoted(sentence)}` : ""}`;
+  });
+  const where = pull ? `its pull request ${pull.url}` : "its branch";
+  return [
+    `🚫 **${worker} says this cannot be done**, and stopped: ${word.criteria.length === 0 ? "its brief" : word.criteria.length === 1 ? "this criterion" : "these criteria"} cannot be met as written. Nothing more runs for ${worker}, and Baton counts it as no failure to fix, until a person answers.`,
+    ...named3.length > 0 ? ["", ...named3] : [],
+    "",
+    `Its reason: ${word.reason ? quoted(word.reason) : "none given"}. Its evidence is in its run's summary (${word.run.url}), and its report on ${where}.`,
+    "",
+    `Reply \`/retry ${worker} <instructions>\` to try again with what to do instead, \`/skip ${worker}\` to go on without it (what it was to deliver is then not checked), or \`/replan <what to change>\` to change the plan.`
+  ].join("\n");
+}
+
+// src/core/verification/autonomy.ts
+function autonomyWait(pull, settings, vetting) {
+  const risk = judgeRisk(pull, settings, vetting);
+  if (risk.evidence !== "current") return unreadHead(pull);
+  const waitFor = waitingClasses(settings);
+  const classes = risk.classes.filter((one) => waitFor.has(one));
+  const why = risk.unnamedRisky ? [unnamedText(risk.unnamedRisky)] : [];
+  if (classes.length === 0 && why.length === 0 || approvedByPerson(pull)) return null;
+  return {
+    worker: pull.worker,
+    head: pull.headSha,
+    classes,
+    files: risk.files.filter((file2) => file2.classes.some((one) => waitFor.has(one))),
+    ...why.length > 0 ? { why } : {}
+  };
+}
+function approvedByPerson(pull) {
+  const heads = /* @__PURE__ */ new Set([pull.headSha, pull.baseMergeOf ?? pull.headSha]);
+  return pull.reviews.some(
+    (review) => !review.byBaton && review.verdict === "approve" && heads.has(review.commitSha)
+  );
+}
+function waitReasons(wait2) {
+  return [...wait2.classes.map(riskText), ...wait2.why ?? []];
+}
+function waitNote(wait2) {
+  return `waits for a person: ${waitReasons(wait2).join(", ")}`;
+}
+function unreadHead(pull) {
+  const pusher = pull.headPusher;
+  if (!pusher || pusher.person || approvedByPerson(pull)) return null;
+  const who = pusher.login === null ? "GitHub lists no push of it" : `${pusher.login} pushed it, not a person`;
+  return {
+    worker: pull.worker,
+    head: pull.headSha,
+    classes: [],
+    files: [],
+    why: [`its head has no evidence, and ${who}`]
+  };
+}
+function unnamedText(count) {
+  return `its evidence cannot name ${count === 1 ? "a risky file" : `${count} risky files`}`;
+}
+
+// src/core/plan/due-criteria.ts
+var LAST_WAVE = 99;
+function dueAtEnd(skipped, withdrawn = /* @__PURE__ */ new Map()) {
+  return { milestone: LAST_WAVE, last: LAST_WAVE, skipped, withdrawn };
+}
+function withdrawnBy(plan, skipped) {
+  const withdrawn = /* @__PURE__ */ new Map();
+  for (const worker of plan.workers) {
+    if (!skipped.has(worker.id)) continue;
+    const check2 = /^Fix: (\S+) fails$/.exec(worker.title)?.[1];
+    if (check2 && check2 !== "command" && fixTitle(check2) === worker.title)
+      withdrawn.set(check2, worker.id);
+  }
+  return withdrawn;
+}
+function notDue(check2, at) {
+  if (check2 === "command") return null;
+  if (at.withdrawn?.has(check2)) return "skipped";
+  const owner = check2.split(":")[0] ?? "";
+  if (owner === "build") return at.milestone >= at.last ? null : "later";
+  if (waveOf(owner) > at.milestone) return "later";
+  return at.skipped.has(owner) ? "skipped" : null;
+}
+
+// src/core/verification/read-first.ts
+function riskScore(risk) {
+  return risk.classes.reduce((sum, one) => sum + riskWeight(one), 0);
+}
+function readFirst(risks) {
+  const order = new Map(risks.map((risk, index) => [risk.worker, index]));
+  const ranked = [...risks].sort(
+    (a, b2) => riskScore(b2) - riskScore(a) || b2.riskyLines - a.riskyLines || (order.get(a.worker) ?? 0) - (order.get(b2.worker) ?? 0)
+  );
+  const files = ranked.flatMap(
+    (risk) => risk.files.map((file2) => ({ ...file2, worker: risk.worker }))
+  );
+  return {
+    ranked,
+    files,
+    lines: files.reduce((sum, file2) => sum + file2.lines, 0),
+    total: risks.reduce((sum, risk) => sum + risk.lines, 0),
+    records: risks.reduce((sum, risk) => sum + risk.recordLines, 0)
+  };
+}
+
+// src/core/verification/review-guide.ts
+var GUIDE_MAX_CRITERIA = 40;
+var GUIDE_MAX_FILES = 10;
+function renderReviewGuide(input2) {
+  const first = readFirst(input2.workers.map((worker) => worker.risk));
+  const byId = new Map(input2.workers.map((worker) => [worker.id, worker]));
+  return [
+    ...guideOpening("each worker's diff", "the sessions'"),
+    ...criteriaBlock(input2, byId),
+    "",
+    readFirstHeading(first.lines, first.total, first.records),
+    "",
+    ...rankedBlock(first.ranked, byId),
+    "",
+    "### Every worker",
+    "",
+    ...input2.workers.map(workerLine2)
+  ].join("\n");
+}
+function criteriaBlock(input2, byId) {
+  const { criteria, contract } = input2;
+  if (criteria.length === 0) return ["", "The plan names no acceptance criteria."];
+  const rows = criteria.slice(0, GUIDE_MAX_CRITERIA).map((criterion) => {
+    const [check2, result] = proof(criterion, input2, byId);
+    return `| ${criterion.id} | ${quoted(criterion.text)} | ${check2} | ${result} |`;
+  });
+  return ["", ...criteriaSection(contractLine(contract, criteria.length), rows, criteria.length)];
+}
+function guideOpening(measured, own2) {
+  return [
+    "## Review guide",
+    "",
+    `_Written by Baton from the plan, the contract and what publish measured in ${measured}. Text in quotes is ${own2} own._`
+  ];
+}
+function criteriaSection(contract, rows, total) {
+  return [
+    "### Acceptance criteria",
+    "",
+    contract,
+    "",
+    "| Criterion | What must hold | Check | Result |",
+    "| --- | --- | --- | --- |",
+    ...rows,
+    ...total > rows.length ? ["", `${total - rows.length} more criteria are in the plan.`] : []
+  ];
+}
+function readFirstHeading(lines, total, records) {
+  const apart = records > 0 ? `, not counting Baton's build records (${records} ${records === 1 ? "line" : "lines"})` : "";
+  return `### Read these first: ${lines} of ${total} changed lines${apart}`;
+}
+function contractLine(contract, criteria) {
+  if (!contract || contract.kind === "missing")
+    return "No contract: no check was written for these criteria.";
+  if (contract.kind === "invalid")
+    return `The contract (\`contract.json\`) could not be read: ${quoted(contract.problems[0] ?? "invalid")}.`;
+  const { checks, unchecked } = contract.contract;
+  return `The contract: ${checks.length} ${checks.length === 1 ? "check" : "checks"} for ${criteria} ${criteria === 1 ? "criterion" : "criteria"} (${unchecked.length} unchecked), run by ${quoted(contract.contract.command)}.`;
+}
+function proof(criterion, { contract, requireChecks, validated }, byId) {
+  const check2 = checkCell(criterion, contract);
+  if (!check2.checked) return [check2.text, "—"];
+  return [
+    check2.text,
+    resultOf(criterion, { requireChecks, ...validated ? { validated } : {} }, byId)
+  ];
+}
+function checkCell(criterion, contract) {
+  if (contract?.kind !== "valid") return { checked: false, text: "no check" };
+  const checks = contract.contract.checks.filter((check2) => check2.criterion === criterion.id);
+  if (checks.length === 0) {
+    const why = contract.contract.unchecked.find((one) => one.criterion === criterion.id)?.why;
+    return { checked: false, text: why ? `no check: ${quoted(why)}` : "no check" };
+  }
+  const named3 = checks.slice(0, 2).map((check2) => quoted(`${check2.file} › ${check2.name}`, 160)).join("<br>");
+  const more = checks.length > 2 ? ` and ${checks.length - 2} more` : "";
+  return { checked: true, text: `${named3}${more}` };
+}
+function resultOf(criterion, { requireChecks, validated }, byId) {
+  const skipped = new Set(
+    [...byId.values()].filter((one) => one.outcome === "skipped").map((one) => one.id)
+  );
+  if (criterion.worker !== null && !byId.has(criterion.worker)) skipped.add(criterion.worker);
+  const withdrawn = withdrawnBy({ workers: [...byId.values()] }, skipped);
+  if (notDue(criterion.id, dueAtEnd(skipped, withdrawn)) === "skipped") {
+    const fixer = withdrawn.get(criterion.id);
+    return fixer ? `⏭️ not due: ${fixer}, its fix, was skipped, so no validation held the build to it` : `⏭️ not due: ${criterion.worker} was skipped, so no validation held the build to it`;
+  }
+  if (validated) {
+    const proven = provenText(criterion.id, validated);
+    if (proven !== null) return proven;
+    return `✅ passed in M${validated.milestone}'s validation of ${code(validated.head.slice(0, 7))}, by a session that wrote none of the code`;
+  }
+  if (criterion.worker === null) return "runs in this pull request's checks";
+  return requireChecks ? `${criterion.worker} merged with its checks green; runs again here` : `${criterion.worker} merged (checks not required); runs here`;
+}
+var WORST = ["failing", "not-proven", "guard", "proven"];
+var BEFORE = {
+  failed: "failed",
+  "expected-failure": "failed under its mark",
+  skipped: "was skipped",
+  todo: "was left to do",
+  missing: "was not in the report"
+};
+function provenText(criterion, validated) {
+  const checks = (validated.checks ?? []).filter((check2) => check2.criterion === criterion);
+  const worst = WORST.map((verdict) => checks.find((check2) => check2.verdict === verdict)).find(
+    (check2) => check2 !== void 0
+  );
+  if (!worst) return null;
+  const head = code(validated.head.slice(0, 7));
+  const before = validated.contract_commit ? code(validated.contract_commit.slice(0, 7)) : null;
+  const onContract = before ? `on the contract's commit ${before}` : "on the contract's commit";
+  switch (worst.verdict) {
+    case "proven":
+      return `✅ ${BEFORE[worst.before ?? "failed"] ?? "failed"} ${onContract}, passed on ${head} (M${validated.milestone}'s validation)`;
+    case "guard":
+      return `🛡️ guard: passed on both, ${before ?? "the contract's commit"} and ${head}`;
+    case "not-proven":
+      return worst.before === "passed" ? `⚠️ not proven: passed before the work (${onContract}), so it passes whatever the work does; passed on ${head}` : `⚠️ not proven: ${worst.before === null ? `no report ${onContract}` : `${BEFORE[worst.before] ?? worst.before} ${onContract}`}; passed on ${head}`;
+    default:
+      return `❌ failing on ${head}: ${worst.after}`;
+  }
+}
+function rankedBlock(ranked, byId) {
+  const risky = ranked.filter((risk) => risk.classes.length > 0);
+  if (risky.length === 0) {
+    return [
+      "Nothing here is risky by Baton's measure: no workflow, dependency, security path, public interface or test changed, no change is large, no review disagreed."
+    ];
+  }
+  return risky.flatMap((risk, index) => {
+    const worker = byId.get(risk.worker);
+    const link2 = worker?.pull ? ` ([#${worker.pull.number}](${worker.pull.url}))` : "";
+    const files = risk.files.slice(0, GUIDE_MAX_FILES).map((file2) => `   - ${fileLine(file2)}`);
+    const more = risk.files.length > GUIDE_MAX_FILES ? [`   - and ${risk.files.length - GUIDE_MAX_FILES} more risky files`] : [];
+    return [
+      `${index + 1}. **${risk.worker}** ${quoted(worker?.title ?? "")}${link2}: **risk: ${risk.classes.join(", ")}**. It ${risk.classes.map(riskText).join("; ")}.`,
+      ...files,
+      ...more
+    ];
+  });
+}
+function fileLine(file2) {
+  const lines = `${file2.lines} ${file2.lines === 1 ? "line" : "lines"}`;
+  return `${quoted(file2.path)}: ${file2.classes.length > 0 ? `${lines}, ${file2.classes.join(", ")}` : lines}`;
+}
+function workerLine2(worker) {
+  const title = quoted(worker.title);
+  if (worker.outcome === "skipped" || !worker.pull)
+    return `- **${worker.id}** ${title}: skipped, not merged.`;
+  const link2 = `[${escapeLinkText(`#${worker.pull.number}`)}](${worker.pull.url})`;
+  const risk = worker.risk.evidence === "none" ? " No evidence from publish for its head." : "";
+  return `- **${worker.id}** ${title}: ${verdictOf(worker.pull)}; merged in ${link2}.${risk}`;
+}
+function verdictOf(pull) {
+  const decisive = pull.reviews.filter(
+    (review) => review.verdict !== "comment" && review.commitSha === pull.headSha
+  );
+  const last = decisive.at(-1) ?? pull.reviews.filter((review) => review.verdict !== "comment").at(-1);
+  if (!last) return "no review verdict";
+  const who = last.byBaton ? "Baton's review" : `${code(last.author)}'s review`;
+  return last.verdict === "approve" ? `approved by ${who}` : `changes requested by ${who}`;
+}
+
+// src/core/context/wait-notice.ts
+function waitNoticeAbout(waits) {
+  const heads = waits.map(({ wait: wait2 }) => `${wait2.worker}@${wait2.head}`).sort();
+  return ["waiting", waits.length, shortHash(heads.join(" "))];
+}
+function renderWaitNotice(waits) {
+  const them2 = waits.length === 1 ? "it merges" : "they merge";
+  const lines = waits.flatMap(({ wait: wait2, pull }) => {
+    const files = wait2.files.slice(0, GUIDE_MAX_FILES).map(
+      (file2) => `  - ${quoted(file2.path)} (${file2.lines} ${file2.lines === 1 ? "line" : "lines"}): ${file2.classes.join(", ")}`
+    );
+    const more = wait2.files.length > GUIDE_MAX_FILES ? [`  - and ${wait2.files.length - GUIDE_MAX_FILES} more`] : [];
+    return [
+      `- **${wait2.worker}** ([#${pull.number}](${pull.url})) ${waitReasons(wait2).join("; ")}.${files.length > 0 ? " Read these first:" : wait2.classes.length > 0 ? " No one file carries it: the change as a whole does." : ""}`,
+      ...files,
+      ...more
+    ];
+  });
+  return [
+    `⏸️ **The build waits for a person:** ${waits.length === 1 ? "one worker changes" : `${waits.length} workers change`} what \`verification.autonomy.waitFor\` in \`.github/baton.yml\` keeps for a person, and nothing else can go on until ${them2}. Baton's review approved ${waits.length === 1 ? "it" : "each"}; only the merge waits.`,
+    "",
+    ...lines,
+    "",
+    `To let ${waits.length === 1 ? "it" : "them"} merge: approve each pull request's head (a review by someone with write access), or reply here with one comment:`,
+    "",
+    "```",
+    ...waits.map(({ wait: wait2 }) => `/merge ${wait2.worker}`),
+    "```"
+  ].join("\n");
+}
+
+// src/core/workers/merge-hold.ts
+var HOLDS = /* @__PURE__ */ new Set([
+  "review-required",
+  "review-blocks",
+  "merge-blocked",
+  "checks-unseen"
+]);
+function isMergeHold(reason) {
+  return HOLDS.has(reason);
+}
+function mergesNow(pull, { requireChecks }) {
+  switch (pull.mergeState) {
+    case "clean":
+      return true;
+    case "blocked":
+      return awaitsReviewCheck(pull);
+    case "unstable":
+      return !requireChecks || pull.ownChecks === "failure";
+    default:
+      return false;
+  }
+}
+function mergeHold(pull, { requireChecks }) {
+  if (pull.mergeState === "blocked") {
+    if (pull.reviewDecision === "review-required") return "review-required";
+    if (pull.reviewDecision === "changes-requested") return "review-blocks";
+    return awaitsReviewCheck(pull) ? null : "merge-blocked";
+  }
+  if (pull.mergeState === "unstable" && !mergesNow(pull, { requireChecks })) {
+    return pull.ownChecks === "pending" ? null : "checks-unseen";
+  }
+  return null;
+}
+var MERGE_HOLD_TEXTS = {
+  "review-required": "GitHub requires an approving review by a person with write access before it merges (a rule of the build branch): approve the pull request",
+  "review-blocks": "a person's review asks for changes, and GitHub holds the merge until they approve or the review is dismissed",
+  "merge-blocked": "GitHub holds its merge by a rule of the build branch that Baton's approval does not meet (a required check, signed commits, resolved conversations, a merge queue): the pull request's merge box names it",
+  "checks-unseen": "GitHub calls a check on its head not passing that Baton does not read (merge.requireChecks): the pull request's checks name it"
+};
+function mergeWaitText(pull) {
+  switch (pull.mergeState) {
+    case "behind":
+      return "behind the build branch; updated when next in line";
+    case "blocked":
+      return "held by a rule of the build branch; Baton's approving baton/review check goes on its head and the merge is tried";
+    case "unstable":
+      return pull.ownChecks === "pending" ? "waiting for Baton's session on its head to end (GitHub counts its jobs as checks)" : null;
+    case "unknown":
+      return "waiting for GitHub to check mergeability";
+    default:
+      return null;
+  }
+}
+function awaitsReviewCheck(pull) {
+  if (pull.state !== "open" || pull.mergeState !== "blocked") return false;
+  const check2 = pull.reviewCheck;
+  return !(check2 && check2.sha === pull.headSha && check2.verdict === "approve");
+}
+
+// src/core/workers/worker-state.ts
+var MOVING = /* @__PURE__ */ new Set([
+  "queued",
+  "working",
+  "reviewing",
+  "fixing",
+  "checks",
+  "approved"
+]);
+var RUNNING = /* @__PURE__ */ new Set([
+  ...MOVING,
+  "needs-human",
+  "awaiting-budget"
+]);
+function isRunning(state) {
+  return RUNNING.has(state.state);
+}
+function isDone(state) {
+  return state.state === "merged" || state.state === "skipped";
+}
+
+// src/core/rules/runaway.ts
+var HOUR_MS = 60 * 6e4;
+function findRunaways({
+  runs,
+  ledger,
+  settings,
+  done,
+  now
+}) {
+  const nowMs = Date.parse(now);
+  const byWorker = /* @__PURE__ */ new Map();
+  for (const run2 of runs) {
+    if (!run2.worker || run2.role !== "work" && run2.role !== "fix" || done.has(run2.worker))
+      continue;
+    byWorker.set(run2.worker, [...byWorker.get(run2.worker) ?? [], run2]);
+  }
+  const found2 = [];
+  for (const [worker, sessions] of byWorker) {
+    const latest = sessions.at(-1);
+    if (!latest) continue;
+    const entries = ledger.entries.filter((entry) => entry.worker === worker);
+    const failing = failingStreak({ sessions, entries, least: settings.failures });
+    if (failing) found2.push({ worker, reason: "failing", ...failing, latest: linkOf(latest) });
+    const spending = spendingHour({ sessions, entries, usdPerHour: settings.usdPerHour, nowMs });
+    if (spending) found2.push({ worker, reason: "spending", ...spending, latest: linkOf(latest) });
+  }
+  return found2;
+}
+function failingStreak({
+  sessions,
+  entries,
+  least
+}) {
+  if (least <= 0) return null;
+  const streak = [];
+  for (const run2 of [...sessions].reverse()) {
+    if (run2.status !== "completed") continue;
+    if (delivered(run2, entries)) break;
+    streak.unshift(run2);
+  }
+  const first = streak[0];
+  if (!first || streak.length < least) return null;
+  const ids = new Set(streak.map((run2) => run2.id));
+  return {
+    sessions: streak.length,
+    usd: sumUsd(entries.filter((entry) => entry.runId !== null && ids.has(entry.runId))),
+    since: { runId: first.id, at: first.createdAt }
+  };
+}
+function delivered(run2, entries) {
+  const record2 = entries.filter((entry) => entry.runId === run2.id && entry.outcome !== null).at(-1);
+  if (record2?.outcome === "impossible") return true;
+  if (run2.conclusion !== "success") return false;
+  return !record2 || record2.outcome === "complete";
+}
+function spendingHour({
+  sessions,
+  entries,
+  usdPerHour,
+  nowMs
+}) {
+  if (usdPerHour === null || !Number.isFinite(nowMs)) return null;
+  const recent = sessions.filter(
+    (run2) => run2.createdMs > nowMs - HOUR_MS && run2.createdMs <= nowMs
+  );
+  const ids = new Set(recent.map((run2) => run2.id));
+  const usd = sumUsd(entries.filter((entry) => entry.runId !== null && ids.has(entry.runId)));
+  const first = recent[0];
+  if (!first || usd <= usdPerHour) return null;
+  return { sessions: recent.length, usd, since: { runId: first.id, at: first.createdAt } };
+}
+function sumUsd(entries) {
+  return entries.reduce((usd, entry) => usd + entry.costUsd, 0);
+}
+function linkOf(run2) {
+  return { id: run2.id, url: run2.url };
+}
+function runawayNotice(runaway) {
+  const { worker, sessions, since } = runaway;
+  const usd = `$${runaway.usd.toFixed(2)}`;
+  const what = runaway.reason === "failing" ? `its last ${sessions} sessions ended without delivering, one after another (${usd} spent on them)` : `its sessions started in the last hour have cost ${usd} (${sessions} ${sessions === 1 ? "session" : "sessions"}), more than \`runaway.usdPerHour\``;
+  return {
+    about: ["runaway", runaway.reason, worker, since.runId],
+    text: `🔥 ${worker} looks like a runaway: ${what}. Its newest session: ${runaway.latest.url}. Reply \`/skip ${worker}\` to go on without it, \`/retry ${worker} <instructions>\` to steer it, or \`/pause\` to hold the build.`
+  };
+}
+
+// src/core/rules/decide-notices.ts
+function decideNotices(ctx, { view, workers }) {
+  const posted = new Set(ctx.snapshot.notices ?? []);
+  const people = notified(ctx);
+  return needsOf(ctx, { view, workers }).map((need) => ({ ...need, key: noticeKey(...need.about) })).filter((need) => !posted.has(need.key)).map(
+    (need) => ({
+      kind: "notice",
+      key: need.key,
+      body: noticeBody(ctx.snapshot, { key: need.key, text: need.text, people })
+    })
+  );
+}
+function noticeBody(snapshot, { key, text, people }) {
+  return [
+    noticeMarker(snapshot.build, key),
+    `${mentions(people)}${text}`,
+    ...snapshot.statusComment ? ["", `The build's status: ${snapshot.issue.url}#issuecomment-${snapshot.statusComment.id}`] : []
+  ].join("\n");
+}
+function finalReviewers(ctx) {
+  return ctx.snapshot.changeSet ? [] : notified(ctx);
+}
+function finalPullNotice(snapshot, { pull, people }) {
+  const key = noticeKey("final-pull", pull.number);
+  return { key, body: noticeBody(snapshot, { key, text: finalPullText(pull.url), people }) };
+}
+function finalPullText(url2) {
+  return `📦 Every worker is done: the final pull request ${url2} is open. Review it and merge it to deliver the build.`;
+}
+function notified(ctx) {
+  if (ctx.config.notify.length > 0) return ctx.config.notify;
+  const asked = ctx.snapshot.ask?.by ?? askedBeforeTheRecord(ctx);
+  return asked && !asked.endsWith("[bot]") ? [asked] : [];
+}
+function askedBeforeTheRecord(ctx) {
+  const lastBy = (starts) => (ctx.snapshot.labelledBy ?? []).filter((event) => starts(event.label)).at(-1)?.login;
+  const labeller = lastBy((label) => isBuildLabel(ctx.config, label));
+  const improve = ctx.config.improve.label;
+  const improver = improve ? lastBy((label) => label === improve) : void 0;
+  return labeller ?? ctx.commands.improves[0]?.author ?? improver;
+}
+function needsOf(ctx, { view, workers }) {
+  const needs = [];
+  if (view.phase === "plan-ready" && ctx.config.approval === "plan") {
+    const sha = ctx.snapshot.plan.kind === "valid" ? ctx.snapshot.plan.sha.slice(0, 12) : "plan";
+    needs.push({
+      about: ["plan-ready", sha],
+      text: `📋 The plan is ready: ${view.plan.workers.length} ${view.plan.workers.length === 1 ? "worker" : "workers"}, estimated at about ${formatUsd(view.estimate.usd)}. Read it in the status comment, then reply \`/approve\` to start, or \`/replan <what to change>\`.`
+    });
+  }
+  needs.push(...seriesNeeds(view));
+  if (view.phase === "planning" && view.money) {
+    needs.push({
+      about: ["plan-budget", view.run?.url ?? "plan"],
+      text: `💸 The planning session waits for budget: ${view.money}.`
+    });
+  }
+  for (const daily of ctx.dailyHolds) {
+    const spent = `${formatUsd(daily.spentUsd)} today (${daily.day}, UTC)`;
+    needs.push(
+      daily.scope === "repository" ? {
+        about: ["daily-budget", daily.day],
+        text: `💸 The build is paused: this repository's sessions, all builds together, have cost ${spent}, reaching \`budget.dailyUsd\` (${formatUsd(daily.capUsd)}). No new session starts until tomorrow (UTC); merges go on. Raise \`budget.dailyUsd\` in \`.github/baton.yml\` (or set it to \`null\`) to go on now, or reply \`/cancel\`.`
+      } : {
+        about: ["installation-daily-budget", daily.day],
+        text: `💸 The build is paused: the sessions of all this installation's repositories, together, have cost ${spent}, reaching the installation's daily cap of ${formatUsd(daily.capUsd)} (\`BATON_INSTALLATION_DAILY_USD\`, set on the app). No new session starts until it resets at 00:00 UTC; merges go on. Only the app's operator can raise \`BATON_INSTALLATION_DAILY_USD\` (a repository cannot); reply \`/cancel\` to stop the build.`
+      }
+    );
+  }
+  if (view.phase !== "running") return needs;
+  for (const adaptation of view.progress.adaptations ?? []) {
+    if (adaptation.state !== "awaiting-approval") continue;
+    const names2 = adaptation.workers.join(", ");
+    needs.push({
+      about: ["adapted", adaptation.source],
+      text: `✏️ After ${adaptation.source}'s learnings, an adapt session revised the brief of ${names2}: ${adaptation.diff ?? "see the build branch"}. Reply \`/approve\` to start ${names2} with the change.`
+    });
+  }
+  for (const state of workers) needs.push(...workerNeeds(ctx, state));
+  needs.push(...waitNeeds(view, workers));
+  const done = new Set(workers.filter(isDone).map((state) => state.worker.id));
+  for (const runaway of findRunaways({
+    runs: ctx.snapshot.runs,
+    ledger: ctx.ledger,
+    settings: ctx.config.runaway,
+    done,
+    now: ctx.now
+  })) {
+    needs.push(runawayNotice(runaway));
+  }
+  const followUps = view.progress.followUps;
+  if (followUps?.state === "proposed" && view.progress.synthesis?.state === "succeeded") {
+    needs.push({
+      about: ["follow-ups", followUps.round],
+      text: `🔎 ${followUpsText(followUps.workers)}. Reply \`/approve\` to investigate ${them(followUps.workers)}, or \`/skip follow-ups\` to open the final pull request without ${them(followUps.workers)}.`
+    });
+  }
+  const synthesis = view.progress.synthesis;
+  if (synthesis?.state === "awaiting-budget") {
+    needs.push({
+      about: ["synthesis-budget", synthesis.url],
+      text: `💸 The synthesis session waits for budget (${synthesis.url}): ${synthesis.money ?? "the budget stopped it"}.`
+    });
+  }
+  if (synthesis?.state === "failed") {
+    needs.push({
+      about: ["synthesis-failed", synthesis.attempts],
+      text: `❌ The synthesis session failed (${synthesis.url}): the report and the final pull request wait. Its job summary says why; reply \`/retry synthesis\` to run it again.`
+    });
+  }
+  needs.push(...validationNeeds(ctx, view.progress.validations ?? []));
+  const { maxUsd } = ctx.config.budget;
+  if (ctx.budgetReached && maxUsd !== null) {
+    needs.push({
+      about: ["budget", maxUsd],
+      text: `💸 The build is paused: its sessions have cost ${formatUsd(ctx.spentUsd)}, reaching \`budget.maxUsd\` (${formatUsd(maxUsd)}). No new session starts; merges go on. Raise \`budget.maxUsd\` in \`.github/baton.yml\` (or set it to \`null\`) to go on, or reply \`/cancel\`.`
+    });
+  }
+  const final = ctx.snapshot.finalPull;
+  if (final?.state === "open" && finalReviewers(ctx).length === 0)
+    needs.push({ about: ["final-pull", final.number], text: finalPullText(final.url) });
+  return needs;
+}
+function validationNeeds(ctx, validations) {
+  const branch = `\`${integrationBranch(ctx.snapshot.build)}\``;
+  return validations.flatMap((validation) => {
+    const about = ["validation", validation.milestone, validation.head.slice(0, 12)];
+    const run2 = validation.url ? ` (${validation.url})` : "";
+    if (validation.state === "awaiting-budget") {
+      return [
+        {
+          about: ["validation-budget", validation.milestone, validation.head.slice(0, 12)],
+          text: `💸 The validation of milestone ${validation.milestone} waits for budget${run2}: ${validation.note ?? "the budget stopped its session"}.`
+        }
+      ];
+    }
+    if (validation.state === "breach") {
+      return [
+        {
+          about: [...about, "breach"],
+          text: `🚨 Milestone ${validation.milestone}'s validation does not count${run2}: ${validation.note ?? "the contract it ran is not the one Baton's publish sealed"}. Only the merge of a contract worker's pull request that Baton's publish pushed may change \`contract.json\` or \`seal.json\` (docs/verification.md, "The bound seal"). Revert that commit on ${branch}, or \`/replan\` to have the contract published again; the final pull request waits until a validation passes.`
+        }
+      ];
+    }
+    if (validation.state === "session-failed") {
+      return [
+        {
+          about,
+          text: `🧪 The validation session of milestone ${validation.milestone} ended without a result${run2}: its job summary says why. The final pull request waits; a new commit on ${branch} validates the milestone again.`
+        }
+      ];
+    }
+    if (validation.state !== "failed") return [];
+    const stuck = validation.failed.filter((failure2) => !failure2.worker);
+    const failing = stuck.filter((failure2) => !failure2.unproven).map((failure2) => failure2.check);
+    const unproven2 = stuck.filter((failure2) => failure2.unproven).map((failure2) => failure2.check);
+    return [
+      ...failing.length > 0 ? [
+        {
+          about,
+          text: `🧪 Milestone ${validation.milestone} failed validation (${failing.join(", ")}), and no fix worker could be added to the plan${run2}. Push a fix to ${branch}: it is validated again, and the final pull request waits until it passes.`
+        }
+      ] : [],
+      ...unproven2.length > 0 ? [{ about: [...about, "unproven"], text: unprovenText2(validation, unproven2, branch, run2) }] : []
+    ];
+  });
+}
+function unprovenText2(validation, criteria, branch, run2) {
+  const one = criteria.length === 1;
+  return `🧪 Milestone ${validation.milestone}: ${one ? "the check" : "the checks"} of ${criteria.join(", ")} passed on the contract's commit, before the work${run2}, so ${one ? "it proves" : "they prove"} nothing, and ${one ? "its criterion has had its" : "their criteria have had their"} one contract fix (or the plan has no room for one): Baton adds no other. A person decides: push to ${branch} a check that fails before the work, committed with \`contract.json\`, and the milestone is validated again; the final pull request waits until it passes.`;
+}
+function seriesNeeds(view) {
+  const last = view.series?.loops.at(-1);
+  if (!last) return [];
+  if (view.phase === "improving" && view.series?.ended === "nothing-worth-doing") {
+    return [
+      {
+        about: ["series-ended", last.loop],
+        text: `🏁 The improvement loops have ended: loop ${last.loop}'s research found nothing worth doing, so there is nothing to deliver. Its findings are linked in the status comment.`
+      }
+    ];
+  }
+  if (last.stage === "research-awaiting-budget" || last.stage === "summary-awaiting-budget") {
+    const session = last.stage === "research-awaiting-budget" ? "research" : "summary";
+    return [
+      {
+        about: [last.stage, last.loop, last.run?.url ?? ""],
+        text: `💸 Loop ${last.loop}'s ${session} session waits for budget${last.run ? ` (${last.run.url})` : ""}: ${view.series?.money ?? "the budget stopped it"}.`
+      }
+    ];
+  }
+  if (last.stage === "research-failed" || last.stage === "summary-failed") {
+    const session = last.stage === "research-failed" ? "research" : "summary";
+    const next = session === "research" ? "No further loop starts; reply `/cancel` to close the series." : "No further loop starts; what is merged goes out in the final pull request.";
+    return [
+      {
+        about: [last.stage, last.loop],
+        text: `❌ Loop ${last.loop}'s ${session} session failed${last.run ? ` (${last.run.url})` : ""}. ${next}`
+      }
+    ];
+  }
+  return [];
+}
+function waitNeeds(view, workers) {
+  if (view.phase !== "running" || !view.progress.waitsForPerson) return [];
+  const standing = new Set(view.progress.waitsForPerson);
+  const waits = workers.flatMap(
+    ({ worker, wait: wait2, pull }) => wait2 && pull && standing.has(worker.id) ? [{ wait: wait2, pull }] : []
+  );
+  if (waits.length === 0) return [];
+  return [{ about: waitNoticeAbout(waits), text: renderWaitNotice(waits) }];
+}
+function workerNeeds(ctx, state) {
+  const id = state.worker.id;
+  const need = state.assessment?.need;
+  if (state.impossible && (state.state === "impossible" || state.state === "needs-human")) {
+    const noticed = {
+      worker: id,
+      word: state.impossible,
+      criteria: ctx.snapshot.plan.kind === "valid" ? criteriaOf(ctx.snapshot.plan.plan) : [],
+      pull: state.state === "needs-human" ? state.pull : null
+    };
+    return [{ about: impossibleNoticeAbout(noticed), text: renderImpossibleNotice(noticed) }];
+  }
+  if (state.state === "needs-human" && need?.kind === "needs-human" && state.pull) {
+    return [
+      {
+        about: ["needs-human", id, need.reason, state.pull.headSha.slice(0, 12)],
+        text: isMergeHold(need.reason) ? `🙋 ${id} needs a person: ${state.note ?? need.reason}. See ${state.pull.url}: Baton merges it once GitHub takes it, or reply there \`/skip ${id}\`.` : `🙋 ${id} needs a person: ${state.note ?? need.reason}. See ${state.pull.url}: push a fix, or reply there \`/retry ${id} <instructions>\`, \`/merge ${id}\` or \`/skip ${id}\`.`
+      }
+    ];
+  }
+  if (state.state === "partial" && state.pull) return partialNeeds(ctx, state, state.pull);
+  if (state.state === "awaiting-budget" && state.latestRun) {
+    return [
+      {
+        about: ["awaiting-budget", id, state.latestRun.id],
+        text: `💸 ${id} waits for budget: ${state.note ?? "the budget stopped its session"}.`
+      }
+    ];
+  }
+  if (state.state === "failed") {
+    const why = state.note ?? "its session failed";
+    return [
+      {
+        about: ["failed", id, state.attempts],
+        text: `❌ ${id} failed: ${why}. Reply \`/retry ${id} <instructions>\` to try again, or \`/skip ${id}\` to go on without it.`
+      }
+    ];
+  }
+  return [];
+}
+function partialNeeds(ctx, state, pull) {
+  const id = state.worker.id;
+  const spent = ctx.ledger.byWorker[id]?.costUsd ?? 0;
+  const raise = ctx.config.budget.continuePartial ? " Raise the budget and it goes on by itself (`budget.continuePartial`)." : "";
+  return [
+    {
+      about: ["partial", id, pull.headSha.slice(0, 12)],
+      text: `⏸️ ${id} stopped short of its brief: ${state.note ?? "its session stopped"} (${formatUsd(spent)} spent on it so far). See ${pull.url}: reply \`/continue ${id}\` to start a session from that work and its note, \`/retry ${id} <instructions>\` to steer that session, \`/skip ${id}\`, or mark the pull request ready for review to take it as it is.${raise}`
+    }
+  ];
+}
+
+// src/core/rules/sub-issues.ts
+function renderMirrorMarker(build, worker) {
+  return `<!-- baton:mirror build=${build} worker=${worker} -->`;
+}
+function parseMirrorMarker(body, build) {
+  const match = /<!-- baton:mirror build=(\S+) worker=(W\d+\.\d+) -->/.exec(body);
+  return match && match[1] === build ? match[2] ?? null : null;
+}
+function mirrorTitle(worker) {
+  return `${worker.id}: ${worker.title}`;
+}
+function renderMirrorBody({
+  build,
+  worker,
+  briefPath: briefPath2
+}) {
+  return [
+    `Worker ${worker} of Baton's build \`${build}\`. Its brief is \`${briefPath2}\` on the build branch; Baton closes this issue when the worker's pull request merges.`,
+    "",
+    renderMirrorMarker(build, worker)
+  ].join("\n");
+}
+function decideMirror({
+  snapshot,
+  config: config3,
+  plan,
+  workers
+}) {
+  if (!config3.plan.mirrorSubIssues || !snapshot.issue.subIssues) return [];
+  if (plan.workers.some((worker) => worker.sub_issue !== void 0)) return [];
+  const mirrors = mirrorsOf(snapshot.issue.subIssues);
+  const planned = workers.flatMap(({ worker, state }) => {
+    const title = mirrorTitle(worker);
+    const mirror = mirrors.get(worker.id);
+    if (!mirror) {
+      if (state === "skipped") return [];
+      const body = renderMirrorBody({
+        build: snapshot.build,
+        worker: worker.id,
+        briefPath: briefPath(snapshot.build, worker.id)
+      });
+      const dependsOn = worker.depends_on.map((dep) => {
+        const id = mirrors.get(dep)?.id;
+        return id === void 0 ? { worker: dep } : { worker: dep, id };
+      });
+      return [{ kind: "create-mirror", worker: worker.id, title, body, dependsOn }];
+    }
+    if (mirror.state === "closed") {
+      const back = mirror.stateReason === "not_planned" && state !== "skipped" && state !== "merged";
+      return back ? [{ kind: "reopen-sub-issue", number: mirror.number, worker: worker.id, title }] : [];
+    }
+    if (state === "skipped") {
+      return [
+        {
+          kind: "close-sub-issue",
+          number: mirror.number,
+          worker: worker.id,
+          reason: "not_planned"
+        }
+      ];
+    }
+    if (mirror.title !== void 0 && mirror.title !== title) {
+      return [{ kind: "retitle-issue", number: mirror.number, title }];
+    }
+    return [];
+  });
+  const ids = new Set(plan.workers.map((worker) => worker.id));
+  const dropped = closeOpenMirrors(
+    [...mirrors].filter(([worker]) => !ids.has(worker)),
+    () => "not_planned"
+  );
+  return [...planned, ...dropped];
+}
+function decideCancelledMirrors(snapshot, config3) {
+  if (!config3.plan.mirrorSubIssues || !snapshot.issue.subIssues) return [];
+  const merged = new Set(
+    snapshot.pulls.filter((pull) => pull.state === "merged").map((pull) => pull.worker)
+  );
+  return closeOpenMirrors(
+    [...mirrorsOf(snapshot.issue.subIssues)],
+    (worker) => merged.has(worker) ? "completed" : "not_planned"
+  );
+}
+function closeOpenMirrors(mirrors, reasonOf2) {
+  return mirrors.filter(([, mirror]) => mirror.state === "open").sort(([a], [b2]) => compareWorkerIds(a, b2)).map(([worker, mirror]) => ({
+    kind: "close-sub-issue",
+    number: mirror.number,
+    worker,
+    reason: reasonOf2(worker)
+  }));
+}
+function mirrorsOf(subIssues) {
+  const mirrors = /* @__PURE__ */ new Map();
+  for (const sub of subIssues) {
+    if (sub.mirrorOf && !mirrors.has(sub.mirrorOf)) mirrors.set(sub.mirrorOf, sub);
+  }
+  return mirrors;
+}
+function decideSubIssues(snapshot, workers) {
+  const subIssues = snapshot.issue.subIssues ?? [];
+  const open2 = new Set(subIssues.filter((s3) => s3.state === "open").map((s3) => s3.number));
+  const mirrors = mirrorsOf(subIssues);
+  return workers.flatMap(({ worker, state }) => {
+    const number4 = worker.sub_issue ?? mirrors.get(worker.id)?.number;
+    if (number4 === void 0 || state !== "merged" || !open2.has(number4)) return [];
+    return [{ kind: "close-sub-issue", number: number4, worker: worker.id, reason: "completed" }];
+  });
+}
+
+// src/core/context/money-waits.ts
+function moneyWaitOf(ctx, run2) {
+  if (!run2 || run2.outcome === "active" || run2.settlesInMs !== null) return null;
+  const record2 = ctx.records.get(run2.id);
+  if (!record2 || !isMoneyLimit(record2.limit)) return null;
+  if (record2.outcome === "complete" || record2.outcome === "partial") return null;
+  return {
+    run: run2,
+    limit: record2.limit,
+    limitUsd: record2.limit_usd ?? null,
+    neededUsd: record2.needed_usd ?? null,
+    lifted: moneyLifted(ctx, record2)
+  };
+}
+function askAgainForMoney(ctx, run2) {
+  const wait2 = moneyWaitOf(ctx, run2);
+  if (!wait2 || !run2) return null;
+  if (!wait2.lifted) return { wait: wait2, again: [] };
+  const request2 = {
+    role: run2.role,
+    ...run2.worker ? { worker: run2.worker } : {},
+    ...run2.trigger ? { trigger: run2.trigger } : {},
+    resume: run2.id
+  };
+  return { wait: wait2, again: [{ kind: "dispatch", request: request2 }] };
+}
+function moneyLifted(ctx, record2) {
+  if (!ctx.canDispatchSessions) return false;
+  const room = ctx.roomUsd;
+  if (room === null) return true;
+  if (record2.needed_usd !== void 0 && room < record2.needed_usd) return false;
+  return record2.limit_usd === void 0 || room > record2.limit_usd;
+}
+function raiseNeeded(ctx, wait2) {
+  const room = ctx.roomUsd;
+  if (room === null) return null;
+  const target = wait2.neededUsd ?? (wait2.limitUsd === null ? null : wait2.limitUsd + 0.01);
+  if (target === null) return null;
+  return Math.max(0.01, centsUp(target - room));
+}
+function centsUp(usd) {
+  return Math.ceil(Math.round(usd * 1e6) / 1e4) / 100;
+}
+function moneyWaitText(ctx, wait2) {
+  const role = `its ${wait2.run.role} session`;
+  const room = ctx.roomUsd;
+  const needs = wait2.neededUsd === null ? wait2.limitUsd === null ? "" : `: it had ${formatUsd(wait2.limitUsd)} to spend` : `: it needs ${formatUsd(centsUp(wait2.neededUsd))} to go on`;
+  const left = room === null || needs === "" ? "" : ` and ${formatUsd(room)} is left`;
+  if (wait2.limit === "daily") {
+    return `the repository's daily cap (\`budget.dailyUsd\`) stopped ${role}${needs}${left}; it runs again by itself when the day's cap resets (00:00 UTC) or \`budget.dailyUsd\` in \`.github/baton.yml\` is raised`;
+  }
+  const raise = raiseNeeded(ctx, wait2);
+  const by = raise === null ? "" : ` by ${formatUsd(raise)} or more`;
+  return `the build's budget (\`budget.maxUsd\`) stopped ${role}${needs}${left}; raise \`budget.maxUsd\` in \`.github/baton.yml\`${by} and it runs again by itself`;
+}
+
+// src/core/context/impossible-words.ts
+function impossibleWordOf(ctx, run2) {
+  if (!run2) return null;
+  const record2 = ctx.records.get(run2.id);
+  if (record2?.outcome !== "impossible") return null;
+  return { criteria: record2.criteria ?? [], reason: record2.reason ?? null, run: run2 };
+}
+
+// src/core/workers/pull-state.ts
+function assessPull({
+  ctx,
+  pull,
+  coding
+}) {
+  const runs = ctx.snapshot.runs.filter((run2) => run2.worker === pull.worker);
+  const forced = (ctx.commands.merges.get(pull.worker) ?? []).some(
+    (info) => info.createdMs >= pull.createdMs && !runs.some((run2) => run2.role === "fix" && run2.createdMs > info.createdMs)
+  );
+  const verdict = pullVerdict({ pull, requireHuman: ctx.config.review.requireHuman });
+  const rerun = pull.checks.state === "failure" ? pull.checks.failedRuns.filter((run2) => run2.attempt <= 1).map((run2) => run2.id) : [];
+  const facts = { ctx, pull, coding, runs, forced, verdict, rerun };
+  return { need: nextNeed(facts), verdict, forced, rerun };
+}
+function nextNeed(facts) {
+  const { pull, runs } = facts;
+  const fixes = runs.filter((run2) => run2.role === "fix");
+  if (fixes.some((run2) => run2.outcome === "active")) return { kind: "wait", state: "fixing" };
+  const retry2 = pendingRetry2(facts);
+  if (retry2) return { kind: "dispatch", role: "fix", trigger: `comment-${retry2.commentId}` };
+  if (pull.draft) return partialNeed(facts);
+  if (pull.mergeState === "dirty") return conflictNeed(facts);
+  if (!facts.forced) {
+    const need = verdictNeed(facts);
+    if (need) return need;
+  }
+  const checks = checksNeed(facts);
+  if (checks.kind !== "merge-ready") return checks;
+  const held3 = mergeHold(pull, facts.ctx.config.merge);
+  return held3 ? { kind: "needs-human", reason: held3 } : checks;
+}
+function pendingRetry2(facts) {
+  const { ctx, pull } = facts;
+  const retries = ctx.commands.retries.get(pull.worker) ?? [];
+  const latest = retries.filter((info) => info.createdMs >= pull.createdMs).at(-1);
+  if (!latest) return null;
+  return fixRun(facts, `comment-${latest.commentId}`) ? null : latest;
+}
+function fixRun({ runs }, trigger) {
+  return runs.filter((run2) => run2.role === "fix" && run2.trigger === trigger).at(-1) ?? null;
+}
+function partialNeed(facts) {
+  const trigger = `continue-${facts.pull.headSha}`;
+  const fix = fixRun(facts, trigger);
+  if (fix) return fixedOrNot(facts, fix, "continue-failed");
+  if (!continueAsked(facts)) return { kind: "wait", state: "partial" };
+  return { kind: "dispatch", role: "fix", trigger };
+}
+function continueAsked({ ctx, pull, coding }) {
+  const asked = (ctx.commands.continues.get(pull.worker) ?? []).some(
+    (info) => !coding || info.createdMs > coding.run.createdMs
+  );
+  if (asked) return true;
+  const record2 = coding?.record ?? null;
+  return ctx.config.budget.continuePartial && record2 !== null && isMoneyLimit(record2.limit) && moneyLifted(ctx, record2);
+}
+function conflictNeed(facts) {
+  const sha = facts.ctx.snapshot.integration?.sha;
+  if (!sha) return { kind: "needs-human", reason: "conflict" };
+  const trigger = `conflict-${sha}`;
+  const fix = fixRun(facts, trigger);
+  if (fix) return fixedOrNot(facts, fix, "conflict");
+  return { kind: "dispatch", role: "fix", trigger };
+}
+function fixedOrNot(facts, fix, failed) {
+  const settles2 = fix.settlesInMs;
+  if (settles2 !== null) return { kind: "wait", state: "fixing", settlesInMs: settles2 };
+  if (impossibleWordOf(facts.ctx, fix)) return { kind: "needs-human", reason: "impossible" };
+  return stoppedForMoney(facts, fix) ?? { kind: "needs-human", reason: failed };
+}
+function stoppedForMoney({ ctx }, run2) {
+  const wait2 = moneyWaitOf(ctx, run2);
+  if (!wait2 || run2.role !== "review" && run2.role !== "fix" || !run2.trigger) return null;
+  if (!wait2.lifted) return { kind: "wait", state: "awaiting-budget" };
+  return { kind: "dispatch", role: run2.role, trigger: run2.trigger, resume: run2.id };
+}
+function verdictNeed(facts) {
+  const { verdict } = facts;
+  switch (verdict.kind) {
+    case "approve":
+      return null;
+    case "awaiting-human":
+      return { kind: "wait", state: "reviewing" };
+    case "changes-requested":
+      return fixNeed(facts, `review-${verdict.review.id}`, "fix-failed");
+    case "none":
+      return reviewNeed(facts);
+    default: {
+      const _exhaustive = verdict;
+      return _exhaustive;
+    }
+  }
+}
+function reviewNeed(facts) {
+  const { ctx, pull, runs } = facts;
+  if (!ctx.config.review.enabled) return { kind: "wait", state: "reviewing" };
+  const heads = /* @__PURE__ */ new Set([`head-${pull.headSha}`, `head-${pull.baseMergeOf ?? pull.headSha}`]);
+  const reviews = runs.filter((run2) => run2.role === "review" && heads.has(run2.trigger ?? ""));
+  if (reviews.length === 0) {
+    return { kind: "dispatch", role: "review", trigger: `head-${pull.headSha}` };
+  }
+  if (reviews.some((run2) => run2.outcome === "active")) {
+    return { kind: "wait", state: "reviewing" };
+  }
+  const settles2 = soonest(reviews.map((run2) => run2.settlesInMs));
+  if (settles2 !== null) return { kind: "wait", state: "reviewing", settlesInMs: settles2 };
+  const newest = reviews.at(-1);
+  return stoppedForMoney(facts, newest) ?? { kind: "needs-human", reason: "review-failed" };
+}
+function checksNeed(facts) {
+  const { ctx, pull } = facts;
+  if (!ctx.config.merge.requireChecks) return { kind: "merge-ready" };
+  switch (pull.checks.state) {
+    case "success":
+    case "none":
+      return { kind: "merge-ready" };
+    case "pending":
+      return { kind: "wait", state: "checks" };
+    case "failure":
+      if (facts.rerun.length > 0) return { kind: "wait", state: "checks" };
+      return fixNeed(facts, `checks-${pull.headSha}`, "checks-failed");
+    default: {
+      const _exhaustive = pull.checks.state;
+      return _exhaustive;
+    }
+  }
+}
+function fixNeed(facts, trigger, failed) {
+  const { ctx, pull, runs } = facts;
+  const fix = fixRun(facts, trigger);
+  if (fix) return fixedOrNot(facts, fix, failed);
+  const rounds = new Set(
+    runs.filter(
+      (run2) => run2.role === "fix" && /^(review|checks)-/.test(run2.trigger ?? "") && run2.createdMs >= pull.createdMs
+    ).map((run2) => run2.trigger)
+  ).size;
+  if (rounds >= ctx.config.review.maxFixRounds)
+    return { kind: "needs-human", reason: "fix-rounds" };
+  return { kind: "dispatch", role: "fix", trigger };
+}
+
+// src/core/workers/worker-note.ts
+function named2(ctx) {
+  const elsewhere = ctx.snapshot.changeSet?.outside.repositories ?? {};
+  return (id) => elsewhere[id] ? `${id} (${elsewhere[id]})` : id;
+}
+function workerNote({
+  ctx,
+  state,
+  waitsFor
+}) {
+  switch (state.state) {
+    case "waiting":
+      return waitsFor.length > 0 ? `waits for ${waitsFor.map(named2(ctx)).join(", ")}` : null;
+    case "ready":
+      return state.retry ? `retry asked by ${state.retry.author}` : null;
+    case "failed":
+      return state.failure ? failureText(ctx, state.failure, state.failureDetail) : null;
+    case "impossible":
+      return state.impossible ? impossibleText(state.impossible) : null;
+    case "needs-human":
+      if (state.impossible) return impossibleText(state.impossible);
+      return state.assessment?.need.kind === "needs-human" ? needsHumanText(ctx, state.assessment.need.reason) : null;
+    case "partial":
+      return partialText(state);
+    case "awaiting-budget": {
+      const wait2 = moneyWaitOf(ctx, state.latestRun);
+      return wait2 ? moneyWaitText(ctx, wait2) : null;
+    }
+    case "reviewing":
+      return reviewingText(ctx, state);
+    case "checks":
+      return state.assessment?.rerun.length ? "re-running failed checks" : "waiting for checks";
+    case "approved":
+      return approvedText(state);
+    case "queued":
+    case "working":
+    case "fixing":
+    case "merged":
+    case "skipped":
+      return null;
+    default: {
+      const _exhaustive = state.state;
+      return _exhaustive;
+    }
+  }
+}
+function failureText(ctx, reason, detail) {
+  if (!detail) return conclusionText(ctx, reason);
+  const refused = reason === "not-published";
+  const base = refused ? "publish refused the session's changes" : conclusionText(ctx, reason);
+  const shown = refused ? detail.replace(/^publish refused:\s*/, "") : detail;
+  return `${base}: ${code(shown.replace(/[<>]/g, " "))}`;
+}
+function conclusionText(ctx, reason) {
+  const { session } = ctx.config;
+  const texts = {
+    failure: "the session failed",
+    cancelled: "the session was cancelled",
+    timed_out: "the session timed out",
+    startup_failure: "the workflow could not start",
+    "run-timeout": `ran longer than ${session.timeoutMinutes} minutes (session.timeoutMinutes)`,
+    "queued-too-long": `queued longer than ${session.queuedMinutes} minutes (session.queuedMinutes)`,
+    "no-pull-request": "the session ended without a pull request",
+    "not-published": "publish refused the session's changes (or could not write them); the run's publish job says which rule",
+    "pull-closed": "its pull request was closed without merging"
+  };
+  return texts[reason];
+}
+function impossibleText(word) {
+  const what = word.criteria.length > 0 ? word.criteria.join(", ") : "its brief";
+  const why = word.reason ? `: ${code(word.reason.replace(/[<>]/g, " "))}` : "";
+  return `says ${what} cannot be met${why}; a person answers`;
+}
+function needsHumanText(ctx, reason) {
+  const texts = {
+    impossible: "its fix session says a criterion cannot be met",
+    "fix-rounds": `changes still requested after ${ctx.config.review.maxFixRounds} fix rounds (review.maxFixRounds)`,
+    "fix-failed": "the fix session did not change the pull request",
+    "review-failed": "the review session ended without a review",
+    conflict: "it conflicts with the build branch and the fix session did not resolve it",
+    "checks-failed": "checks still fail after a fix session",
+    "continue-failed": "the session that went on from its partial work did not change the pull request",
+    ...MERGE_HOLD_TEXTS
+  };
+  return texts[reason];
+}
+function partialText(state) {
+  const limit = state.coding?.record?.limit ?? null;
+  const why = limit ? `stopped at ${LIMIT_NAMES[limit]}` : "its session stopped short";
+  const detail = state.failureDetail ? `: ${code(state.failureDetail.replace(/[<>]/g, " "))}` : "";
+  return `${why}${detail}; its work so far and hand-off note are on the draft pull request`;
+}
+function reviewingText(ctx, state) {
+  if (state.assessment?.verdict.kind === "awaiting-human") {
+    return "Baton approved; waiting for a person's approval (review.requireHuman)";
+  }
+  return ctx.config.review.enabled ? null : "waiting for a review";
+}
+function approvedText(state) {
+  return state.pull ? mergeWaitText(state.pull) : null;
+}
+
+// src/core/workers/derive-workers.ts
+function deriveWorkers(ctx, plan) {
+  const states = plan.workers.map((worker) => baseState(ctx, worker));
+  const done = /* @__PURE__ */ new Set([
+    ...states.filter(isDone).map((state) => state.worker.id),
+    ...ctx.snapshot.changeSet?.outside.done ?? []
+  ]);
+  return states.map((state) => {
+    const waitsFor = state.worker.depends_on.filter((dep) => !done.has(dep));
+    const ready = state.state === "waiting" && waitsFor.length === 0;
+    const settled = ready ? { ...state, state: "ready" } : state;
+    return { ...settled, note: workerNote({ ctx, state: settled, waitsFor }) };
+  });
+}
+function baseState(ctx, worker) {
+  const runs = ctx.snapshot.runs.filter((run2) => run2.worker === worker.id);
+  const workRuns = runs.filter((run2) => isWorkRole(run2.role));
+  const read = ctx.snapshot.completions[worker.id];
+  const pull = pickPull(ctx.snapshot.pulls.filter((candidate) => candidate.worker === worker.id));
+  const base = {
+    worker,
+    state: "waiting",
+    failure: null,
+    note: null,
+    attempts: workRuns.length,
+    latestWork: workRuns.at(-1) ?? null,
+    latestRun: runs.at(-1) ?? null,
+    coding: latestCodingSession(ctx, worker.id),
+    pull,
+    assessment: null,
+    retry: null,
+    completion: read?.kind === "valid" ? read.completion : null,
+    settlesInMs: null
+  };
+  return classify(ctx, base);
+}
+function classify(ctx, base) {
+  const { pull, latestWork } = base;
+  if (pull?.state === "merged") return { ...base, state: "merged" };
+  if (ctx.commands.skips.has(base.worker.id)) return { ...base, state: "skipped" };
+  if (pull?.state === "open") {
+    const assessment = assessPull({ ctx, pull, coding: base.coding });
+    const settles3 = assessment.need.kind === "wait" ? assessment.need.settlesInMs ?? null : null;
+    const state = stateOfPull(assessment);
+    const detail2 = state === "partial" ? base.coding?.record?.reason ?? null : null;
+    const word2 = assessment.need.kind === "needs-human" && assessment.need.reason === "impossible" ? impossibleWordOf(ctx, base.coding?.run ?? null) : null;
+    return {
+      ...base,
+      state,
+      assessment,
+      settlesInMs: settles3,
+      ...detail2 ? { failureDetail: detail2 } : {},
+      ...word2 ? { impossible: word2 } : {}
+    };
+  }
+  if (!latestWork) return { ...base, retry: retryOfLockedFirst(ctx, base.worker.id) };
+  const outcome = latestWork.outcome;
+  if (outcome === "active") {
+    return { ...base, state: latestWork.status === "queued" ? "queued" : "working" };
+  }
+  const closedSince = pull !== null && pull.createdMs >= latestWork.createdMs;
+  const settles2 = closedSince ? null : latestWork.settlesInMs;
+  if (settles2 !== null) return { ...base, state: "working", settlesInMs: settles2 };
+  const failure2 = closedSince ? "pull-closed" : failureOf(ctx, latestWork);
+  const retry2 = pendingWorkRetry(ctx, base.worker.id, latestWork);
+  const wait2 = closedSince || retry2 ? null : moneyWaitOf(ctx, latestWork);
+  if (wait2) {
+    return wait2.lifted ? { ...base, state: "ready", resume: latestWork } : { ...base, state: "awaiting-budget" };
+  }
+  const word = closedSince || retry2 ? null : impossibleWordOf(ctx, latestWork);
+  if (word) return { ...base, state: "impossible", impossible: word };
+  const detail = closedSince ? null : sessionReason(ctx, latestWork);
+  return {
+    ...base,
+    state: retry2 ? "ready" : "failed",
+    failure: failure2,
+    retry: retry2,
+    ...detail ? { failureDetail: detail } : {}
+  };
+}
+function stateOfPull(assessment) {
+  const { need } = assessment;
+  switch (need.kind) {
+    case "wait":
+      return need.state;
+    case "dispatch":
+      return need.role === "review" ? "reviewing" : "fixing";
+    case "needs-human":
+      return "needs-human";
+    case "merge-ready":
+      return "approved";
+    default: {
+      const _exhaustive = need;
+      return _exhaustive;
+    }
+  }
+}
+function failureOf(ctx, run2) {
+  const overdue = ctx.overdue.get(run2.id);
+  if (overdue) return overdue;
+  switch (run2.conclusion) {
+    case "cancelled":
+    case "timed_out":
+    case "startup_failure":
+      return run2.conclusion;
+    case "success":
+      return "no-pull-request";
+    default:
+      return agentCompleted(ctx, run2) ? "not-published" : "failure";
+  }
+}
+function latestCodingSession(ctx, worker) {
+  const run2 = ctx.snapshot.runs.filter((run3) => run3.worker === worker && (isWorkRole(run3.role) || run3.role === "fix")).at(-1);
+  return run2 ? { run: run2, record: ctx.records.get(run2.id) ?? null } : null;
+}
+function sessionReason(ctx, run2) {
+  return ctx.records.get(run2.id)?.reason ?? null;
+}
+function agentCompleted(ctx, run2) {
+  return (ctx.snapshot.usage ?? []).some(
+    (record2) => record2.run_id === run2.id && record2.outcome === "complete"
+  );
+}
+function pendingWorkRetry(ctx, worker, latest) {
+  const retry2 = (ctx.commands.retries.get(worker) ?? []).at(-1);
+  if (!retry2 || retry2.createdMs <= latest.createdMs) return null;
+  const answered = findRun(ctx.snapshot.runs, {
+    role: workRoleOf(worker),
+    worker,
+    trigger: `comment-${retry2.commentId}`
+  });
+  return answered ? null : retry2;
+}
+function retryOfLockedFirst(ctx, worker) {
+  if (ctx.snapshot.branches[worker] === void 0) return null;
+  return (ctx.commands.retries.get(worker) ?? []).at(-1) ?? null;
+}
+function pickPull(pulls) {
+  return pulls.find((pull) => pull.state === "merged") ?? pulls.filter((pull) => pull.state === "open").at(-1) ?? pulls.at(-1) ?? null;
+}
+
+// src/core/workers/build-progress.ts
+var COMMAND_TEXT_MAX = 80;
+function buildProgress({
+  ctx,
+  plan,
+  workers
+}) {
+  const rows = workers.map((state) => workerRow(ctx, state));
+  const { snapshot, commands } = ctx;
+  const final = snapshot.finalPull;
+  const contract = contractState(plan, snapshot.contract);
+  const repeats = repeatRate(reviewLessonsOf(snapshot));
+  return {
+    build: snapshot.build,
+    issue: snapshot.issue.number,
+    title: plan.title,
+    workers: rows,
+    totals: {
+      merged: rows.filter((row) => row.state === "merged").length,
+      skipped: rows.filter((row) => row.state === "skipped").length,
+      total: rows.length,
+      tokens: ctx.ledger.total.tokens,
+      costUsd: ctx.spentUsd,
+      sessions: ctx.ledger.total.sessions,
+      estimated: ctx.ledger.total.estimated,
+      byRole: ctx.ledger.byRole,
+      ...snapshot.uncountedUsage?.length ? { uncounted: snapshot.uncountedUsage.length } : {}
+    },
+    paused: commands.paused ? { by: commands.paused.author, at: commands.paused.createdAt } : null,
+    budget: {
+      maxUsd: ctx.config.budget.maxUsd,
+      reached: ctx.budgetReached,
+      ...ctx.dailyHolds.length > 0 ? { daily: ctx.dailyHolds } : {}
+    },
+    finalPull: final ? {
+      number: final.number,
+      url: final.url,
+      state: final.state,
+      ...final.mergeState ? { mergeState: final.mergeState } : {}
+    } : null,
+    ...snapshot.memoryPull ? { memoryPull: snapshot.memoryPull } : {},
+    ...repeats.rate === null ? {} : { repeats },
+    ...buildTypeOf(plan) === "research" ? { synthesis: synthesisOf(ctx), followUps: followUpsOf2(ctx) } : {},
+    history: commands.history.map(commandEntry),
+    links: ctx.links,
+    ...contract ? { contract } : {}
+  };
+}
+function workerRow(ctx, state) {
+  const { worker, pull } = state;
+  const run2 = state.state === "merged" ? null : state.state === "failed" || state.state === "impossible" ? state.latestWork : state.latestRun;
+  const spent = ctx.ledger.byWorker[worker.id];
+  return {
+    id: worker.id,
+    title: worker.title,
+    dependsOn: worker.depends_on,
+    state: state.state,
+    note: state.note,
+    hint: hintFor(state),
+    ...state.wait ? { waitsByRisk: true } : {},
+    ...heldByGitHub(state) ? { heldByGitHub: true } : {},
+    run: run2 ? runLink(run2) : null,
+    pull: pull ? { label: `#${pull.number}`, url: pull.url } : null,
+    attempts: state.attempts,
+    tokens: spent ? spent.tokens : null,
+    costUsd: spent ? spent.costUsd : null,
+    sessions: spent?.sessions ?? 0,
+    rounds: reviewRounds(pull),
+    engine: ctx.ledger.engines[worker.id] ?? ctx.engineOf({ role: "work", worker: worker.id })
+  };
+}
+function reviewRounds(pull) {
+  if (!pull) return [];
+  const rounds = [];
+  let lastSha = null;
+  for (const review of pull.reviews) {
+    if (review.verdict === "comment") continue;
+    const round = review.verdict === "approve" ? "approved" : "changes-requested";
+    if (review.commitSha === lastSha && rounds.at(-1) === round) continue;
+    if (rounds.at(-1) === "changes-requested" && review.commitSha !== lastSha) rounds.push("fixed");
+    rounds.push(round);
+    lastSha = review.commitSha;
+  }
+  return rounds;
+}
+function hintFor(state) {
+  const id = state.worker.id;
+  if (state.state === "failed") return `/retry ${id}`;
+  if (state.state === "impossible") return `/retry ${id} <instructions> · /skip ${id} · /replan`;
+  if (state.state === "partial")
+    return `/continue ${id} · /retry ${id} <instructions> · /skip ${id}`;
+  if (heldByGitHub(state)) return `/skip ${id}`;
+  if (state.state === "needs-human")
+    return `/retry ${id} <instructions> · /merge ${id} · /skip ${id}`;
+  return null;
+}
+function heldByGitHub(state) {
+  const need = state.assessment?.need;
+  return state.state === "needs-human" && need?.kind === "needs-human" && isMergeHold(need.reason);
+}
+function commandEntry(info) {
+  return { author: info.author, text: commandText(info.command), at: info.createdAt };
+}
+function commandText(command2) {
+  const text = writeCommand(command2);
+  return text.length > COMMAND_TEXT_MAX ? `${text.slice(0, COMMAND_TEXT_MAX - 1)}…` : text;
+}
+function snapshotProgress(ctx) {
+  const read = ctx.snapshot.plan;
+  if (read.kind !== "valid") return null;
+  return buildProgress({ ctx, plan: read.plan, workers: deriveWorkers(ctx, read.plan) });
+}
+function followUpsOf2(ctx) {
+  const proposed = ctx.followUps?.proposed;
+  if (!proposed) return null;
+  const state = proposed.declined ? "skipped" : "proposed";
+  return { round: proposed.round, workers: proposed.workers, state };
+}
+function synthesisOf(ctx) {
+  if (!ctx.synthesis) return null;
+  const { latest, outcome, attempts, retry: retry2 } = ctx.synthesis;
+  if (!latest || !outcome) return null;
+  const wait2 = outcome === "failed" && !retry2 ? moneyWaitOf(ctx, latest) : null;
+  if (wait2)
+    return { state: "awaiting-budget", url: latest.url, attempts, money: moneyWaitText(ctx, wait2) };
+  const state = retry2 ? "retrying" : outcome === "active" ? "running" : outcome;
+  return { state, url: latest.url, attempts };
+}
+
+// src/core/decide/decide-ended.ts
+function isCancelled(ctx) {
+  return ctx.commands.cancelled !== null || ctx.cancellingClose !== null;
+}
+function decideEnded(ctx) {
+  const delivered2 = ctx.snapshot.finalPull?.state === "merged";
+  if (!delivered2 && !isCancelled(ctx)) return null;
+  const { build } = ctx.snapshot;
+  const ended2 = delivered2 ? { phase: "done", build } : { phase: "cancelled", build, cancelledBy: cancelledBy(ctx) };
+  return withCleanUp(ctx, {
+    // A delivered build's one learn session (docs/memory.md).
+    actions: delivered2 ? decideLearn(ctx) : cancelActions(ctx),
+    view: { ...ended2, progress: snapshotProgress(ctx) }
+  });
+}
+function cancelledBy(ctx) {
+  const cancel = ctx.commands.cancelled;
+  const closed = ctx.cancellingClose;
+  if (cancel) return { by: cancel.author, at: cancel.createdAt };
+  return closed?.by && closed.at ? { by: closed.by, at: closed.at, closed: true } : null;
+}
+function cancelActions(ctx) {
+  const { snapshot } = ctx;
+  return [
+    ...snapshot.pulls.filter((pull) => pull.state === "open").map((pull) => ({ kind: "close-pull", pull: pull.number })),
+    ...Object.keys(snapshot.branches).sort(compareWorkerIds).map(
+      (worker) => ({
+        kind: "delete-branch",
+        branch: workerBranch(snapshot.build, worker)
+      })
+    ),
+    ...snapshot.runs.filter((run2) => run2.status !== "completed").map((run2) => ({ kind: "cancel-run", runId: run2.id })),
+    ...decideCancelledMirrors(snapshot, ctx.config)
+  ];
+}
+function withCleanUp(ctx, decision) {
+  const { snapshot } = ctx;
+  if (!snapshot.statusComment) return decision;
+  if (decision.actions.some((action) => action.kind === "dispatch")) return decision;
+  const completed = snapshot.runs.filter((run2) => run2.status === "completed");
+  const cleanUp = {
+    kind: "clean-up-refs",
+    runs: completed.map((run2) => ({ id: run2.id, attempt: run2.attempt ?? 1 })),
+    locks: completed.length === snapshot.runs.length
+  };
+  return { ...decision, actions: [...decision.actions, cleanUp] };
+}
+
+// src/core/rules/autonomy-holds.ts
+function applyAutonomy(ctx, workers) {
+  return workers.map((state) => {
+    const { pull, assessment } = state;
+    if (state.state !== "approved" || pull?.state !== "open" || !assessment) return state;
+    if (assessment.forced) return state;
+    const wait2 = autonomyWait(pull, ctx.config.verification, {
+      contract: contractVettingOf(ctx.snapshot, pull.worker)
+    });
+    if (!wait2) return state;
+    return { ...state, state: "needs-human", note: waitNote(wait2), wait: wait2 };
+  });
+}
+function standsFor(workers, { sessionsUnderWay, maxParallel }) {
+  const waiting = workers.filter((state) => state.wait);
+  if (waiting.length === 0 || sessionsUnderWay) return [];
+  const slotFree = workers.filter(isRunning).length < maxParallel;
+  const moving = workers.some(
+    (state) => MOVING.has(state.state) || state.state === "ready" && slotFree || state.settlesInMs !== null
+  );
+  return moving ? [] : waiting;
+}
+
+// src/core/rules/command-rules.ts
+function held(ctx) {
+  const holds = /* @__PURE__ */ new Map();
+  for (const { command: command2, author } of ctx.commands.accepted) {
+    if (command2.name === "hold") {
+      holds.set(command2.worker, `held by ${author}: \`/release ${command2.worker}\` lets it go on`);
+    } else if (command2.name === "release" || command2.name === "retry") {
+      holds.delete(command2.worker);
+    }
+  }
+  return holds;
+}
+var RULES = [held];
+function commandHolds(ctx) {
+  const holds = /* @__PURE__ */ new Map();
+  for (const rule of RULES) {
+    for (const [worker, note] of rule(ctx)) if (!holds.has(worker)) holds.set(worker, note);
+  }
+  return holds;
+}
+
+// src/core/rules/decide-adapt.ts
+function decideAdaptations(ctx, workers) {
+  const byId = new Map(workers.map((state) => [state.worker.id, state]));
+  const decision = { actions: [], views: [], holds: /* @__PURE__ */ new Map() };
+  for (const state of workers) {
+    if (state.state !== "merged" || !state.completion) continue;
+    const source = state.worker.id;
+    const targets = state.completion.affects.filter(
+      (id) => id !== source && isUnstarted(ctx, byId.get(id))
+    );
+    const run2 = findRun(ctx.snapshot.runs, {
+      role: "plan",
+      worker: null,
+      trigger: `adapt-${source}`
+    });
+    if (!run2 && targets.length === 0) continue;
+    const named3 = state.completion.affects.filter((id) => id !== source && byId.has(id));
+    adaptOne({ ctx, decision, source, targets, named: named3, run: run2 });
+  }
+  return decision;
+}
+function adaptOne({
+  ctx,
+  decision,
+  source,
+  targets,
+  named: named3,
+  run: run2
+}) {
+  if (!run2 && ctx.canDispatchSessions) {
+    decision.actions.push({
+      kind: "dispatch",
+      request: { role: "plan", trigger: `adapt-${source}` }
+    });
+  }
+  const {
+    state,
+    workers = targets.length > 0 ? targets : named3,
+    diff = null,
+    hold = null
+  } = stateOf(ctx, source, run2);
+  if (hold) {
+    for (const id of targets) if (!decision.holds.has(id)) decision.holds.set(id, hold);
+  }
+  decision.views.push({ source, state, workers, run: run2 ? runLink(run2) : null, diff });
+}
+function stateOf(ctx, source, run2) {
+  if (!run2 && !ctx.canDispatchSessions) {
+    return { state: "pending", hold: `its brief will be revised after ${source}'s learnings` };
+  }
+  const outcome = run2 ? run2.outcome : "active";
+  if (outcome === "active") {
+    return { state: "revising", hold: `its brief is being revised after ${source}'s learnings` };
+  }
+  if (outcome === "failed" || !run2) return { state: "failed" };
+  const record2 = (ctx.snapshot.adaptations ?? []).find((entry) => entry.source === source);
+  if (!record2 || record2.workers.length === 0) return { state: "unchanged" };
+  const diff = `${ctx.links.repoUrl}/compare/${record2.base}...${record2.head}`;
+  if (!isAwaitingApproval(ctx, run2)) return { state: "applied", workers: record2.workers, diff };
+  return {
+    state: "awaiting-approval",
+    workers: record2.workers,
+    diff,
+    hold: "its revised brief waits for `/approve`"
+  };
+}
+function isAwaitingApproval(ctx, run2) {
+  if (ctx.config.approval === "none") return false;
+  return !ctx.commands.approvals.some((info) => info.createdMs > run2.createdMs);
+}
+function isUnstarted(ctx, state) {
+  if (!state || state.state !== "waiting" && state.state !== "ready") return false;
+  const id = state.worker.id;
+  return state.attempts === 0 && state.latestRun === null && state.pull === null && ctx.snapshot.branches[id] === void 0;
+}
+
+// src/core/verification/seal-binding.ts
+function sealBreach(record2, facts, method = "squash") {
+  const commits2 = record2.contract_commits;
+  if (commits2 !== void 0) {
+    const bound = boundMerges(facts);
+    let newerBound = false;
+    for (const commit of commits2) {
+      if (bound.has(commit)) {
+        newerBound = true;
+        continue;
+      }
+      if (method === "rebase" && newerBound) continue;
+      return `commit ${commit.slice(0, 7)} changed the contract or its seal on the build branch, and it is no merge of a contract worker's pull request that Baton's publish pushed`;
+    }
+  }
+  if (record2.before_from !== void 0) return reuseBreach(record2, facts);
+  return null;
+}
+function boundMerges({ pulls = [], plan }) {
+  const given = (worker) => isContractWorker(worker) || plan?.kind === "valid" && mayChangeContract(plan.plan, worker);
+  return new Set(
+    pulls.flatMap(
+      (pull) => pull.state === "merged" && pull.mergeSha && given(pull.worker) && evidenceForHead(pull) ? [pull.mergeSha] : []
+    )
+  );
+}
+function reuseBreach(record2, { validations = [] }) {
+  const outcomes = (one) => JSON.stringify((one.checks ?? []).map((check2) => [check2.criterion, check2.before]));
+  const source = validations.find((one) => one.run_id === record2.before_from);
+  const same = source !== void 0 && source.before_from === void 0 && source.contract_commit === record2.contract_commit && source.contract_commits?.[0] === record2.contract_commits?.[0] && outcomes(source) === outcomes(record2);
+  return same ? null : `it reused the outcomes on the contract's commit of run ${record2.before_from}, whose record is no validation of Baton's of this contract`;
+}
+
+// src/core/rules/decide-validate.ts
+function decideValidation(ctx, plan, workers) {
+  if (ctx.snapshot.contract?.kind !== "valid") return { actions: [], views: null };
+  const runs = ctx.snapshot.runs.filter(
+    (run2) => run2.role === "validate" && parseMilestoneSubject(run2.worker) !== null
+  );
+  const records = ctx.snapshot.validations ?? [];
+  const milestones = milestonesOf(plan);
+  const skips = ctx.commands.skips;
+  const breach = (record2) => sealBreach(record2, ctx.snapshot, ctx.config.merge.method);
+  const views = milestones.flatMap((k2) => {
+    const view2 = milestoneView(k2, records, runs, { skips, breach });
+    return view2 ? [moneyView(ctx, view2, runs)] : [];
+  });
+  const reached = reachedMilestone(milestones, workers);
+  const head = ctx.snapshot.integration?.sha;
+  if (reached === null || !head) return { actions: [], views };
+  const view = views.find((candidate) => candidate.milestone === reached) ?? null;
+  const settling = runs.filter((run2) => parseMilestoneSubject(run2.worker) === reached).map((run2) => run2.settlesInMs);
+  const stopped = view?.state === "awaiting-budget" && view.head === head ? newestRun(runs, reached) : null;
+  const wait2 = moneyWaitOf(ctx, stopped);
+  if (stopped && wait2) {
+    if (!wait2.lifted || !ctx.canDispatchWork || !stopped.worker || !stopped.trigger)
+      return { actions: [], views };
+    const again2 = {
+      kind: "dispatch",
+      request: {
+        role: "validate",
+        worker: stopped.worker,
+        trigger: stopped.trigger,
+        resume: stopped.id
+      }
+    };
+    return { actions: [again2], views };
+  }
+  const place = validationRef(ctx.snapshot.build, reached, head).slice("refs/baton/".length);
+  const squatted = (ctx.snapshot.ignoredValidations ?? []).filter((one) => one.ref === place);
+  const again = squatted.length > 0 && view?.state === "session-failed" && view.head === head && runs.filter((run2) => run2.worker === milestoneSubject(reached) && headOf(run2) === head).length < SQUATTED_RUNS_MAX;
+  if (!again && !needsValidation(view, head)) return { actions: lookAgain(settling), views };
+  if (runs.some((run2) => run2.outcome === "active") || !ctx.canDispatchWork) {
+    return { actions: [], views };
+  }
+  const dispatch2 = {
+    kind: "dispatch",
+    request: { role: "validate", worker: milestoneSubject(reached), trigger: `head-${head}` }
+  };
+  const drop = squatted.length > 0 ? [{ kind: "drop-records", refs: squatted.map((one) => one.ref) }] : [];
+  return { actions: [...drop, dispatch2], views };
+}
+var SQUATTED_RUNS_MAX = 3;
+function newestRun(runs, milestone) {
+  return runs.filter((run2) => parseMilestoneSubject(run2.worker) === milestone).at(-1) ?? null;
+}
+function moneyView(ctx, view, runs) {
+  if (view.state !== "session-failed") return view;
+  const wait2 = moneyWaitOf(ctx, newestRun(runs, view.milestone));
+  return wait2 ? { ...view, state: "awaiting-budget", note: moneyWaitText(ctx, wait2) } : view;
+}
+function validationHoldsFinal(ctx, plan) {
+  if ((ctx.snapshot.changeSet?.unvalidated ?? []).length > 0) return true;
+  if (ctx.snapshot.contract?.kind !== "valid") return false;
+  return !lastMilestonePassed(ctx.snapshot, plan, ctx.commands.skips, ctx.config.merge.method);
+}
+function settles(record2, skips, facts) {
+  if (facts && sealBreach(record2, facts.binding, facts.method) !== null) return false;
+  return record2.passed || acceptedUnproven(record2, skips);
+}
+function acceptedUnproven(record2, skips) {
+  return record2.failed.length > 0 && record2.failed.every(
+    (failure2) => failure2.worker !== null && isContractFixId(failure2.worker) && skips.has(failure2.worker) && unproven(record2, failure2.check)
+  );
+}
+function owesValidation(snapshot, slice) {
+  if (!slice.workers.some((worker) => isContractWorker(worker.id))) return false;
+  if (snapshot.contract?.kind === "invalid") return false;
+  return snapshot.contract?.kind !== "valid" || !lastMilestonePassed(snapshot, slice);
+}
+function lastMilestonePassed(snapshot, plan, skips = /* @__PURE__ */ new Map(), method = "squash") {
+  const last = milestonesOf(plan).at(-1);
+  if (last === void 0) return true;
+  return (snapshot.validations ?? []).some(
+    (record2) => record2.milestone === last && settles(record2, skips, { binding: snapshot, method })
+  );
+}
+function needsValidation(view, head) {
+  if (view === null) return true;
+  const stuck = view.state === "session-failed" || view.state === "awaiting-budget" || view.state === "breach" || view.state === "failed" && view.failed.some((failure2) => failure2.worker === null || isContractFixId(failure2.worker));
+  return stuck && view.head !== head;
+}
+function isContractFixId(worker) {
+  return waveOf(worker) === 0;
+}
+function reachedMilestone(milestones, workers) {
+  let reached = null;
+  for (const k2 of milestones) {
+    const through = workers.filter((state) => waveOf(state.worker.id) <= k2);
+    if (!through.every(isDone)) break;
+    reached = k2;
+  }
+  return reached;
+}
+function milestoneView(milestone, records, runs, { skips, breach }) {
+  const record2 = records.filter((candidate) => candidate.milestone === milestone).sort((a, b2) => a.run_id - b2.run_id).at(-1) ?? null;
+  const run2 = runs.filter((candidate) => parseMilestoneSubject(candidate.worker) === milestone).at(-1);
+  const answered = run2 !== void 0 && answeredRun(run2, milestone, records, runs);
+  if (run2 && !answered && (!record2 || run2.id > record2.run_id)) {
+    const waiting = run2.outcome === "active" || run2.settlesInMs !== null;
+    return {
+      milestone,
+      state: waiting ? "running" : "session-failed",
+      head: headOf(run2),
+      url: run2.url,
+      failed: []
+    };
+  }
+  if (!record2) return null;
+  const ran = runs.find((candidate) => candidate.id === record2.run_id);
+  const broken = breach(record2);
+  if (broken !== null) {
+    return {
+      milestone,
+      state: "breach",
+      note: broken,
+      head: record2.head,
+      url: ran?.url ?? null,
+      failed: []
+    };
+  }
+  return {
+    milestone,
+    state: record2.passed ? "passed" : acceptedUnproven(record2, skips) ? "accepted" : "failed",
+    head: record2.head,
+    url: ran?.url ?? null,
+    failed: record2.failed.map((failure2) => {
+      if (!unproven(record2, failure2.check)) return failure2;
+      const skipped = failure2.worker ? skips.get(failure2.worker) : void 0;
+      return {
+        ...failure2,
+        unproven: true,
+        ...skipped ? { skippedBy: skipped.author } : {}
+      };
+    })
+  };
+}
+function unproven(record2, check2) {
+  const own2 = (record2.checks ?? []).filter((one) => one.criterion === check2);
+  return own2.some((one) => one.verdict === "not-proven") && !own2.some((one) => one.verdict === "failing");
+}
+function answeredRun(run2, milestone, records, runs) {
+  const twins = new Set(
+    runs.filter((candidate) => candidate.worker === run2.worker && candidate.trigger === run2.trigger).map((candidate) => candidate.id)
+  );
+  return records.some(
+    (record2) => twins.has(record2.run_id) || record2.milestone === milestone && record2.head !== "" && record2.head === headOf(run2)
+  );
+}
+function headOf(run2) {
+  if (!run2.trigger || !isSessionTrigger(run2.trigger)) return "";
+  const { kind, id } = parseTrigger(run2.trigger);
+  return kind === "head" ? id : "";
+}
+
+// src/core/rules/decide-final.ts
+function decideFinal({
+  ctx,
+  plan,
+  workers,
+  progress,
+  seriesReport
+}) {
+  if (!workers.every(isDone)) return [];
+  const final = ctx.snapshot.finalPull;
+  if (!final && validationHoldsFinal(ctx, plan)) return [];
+  const { synthesis } = ctx;
+  if (!final && buildTypeOf(plan) === "research" && synthesis) {
+    if (!synthesis.latest) {
+      const since = ctx.followUps?.since;
+      const first = {
+        kind: "dispatch",
+        request: since ? { role: "synthesis", trigger: `comment-${since.commentId}` } : { role: "synthesis" }
+      };
+      return ctx.canDispatchWork ? [first] : [];
+    }
+    const money = synthesis.outcome === "failed" ? askAgainForMoney(ctx, synthesis.latest) : null;
+    if (money && !synthesis.retry) return ctx.canDispatchWork ? money.again : [];
+    if (synthesis.retry) {
+      const trigger = `comment-${synthesis.retry.commentId}`;
+      return ctx.canDispatchWork ? [{ kind: "dispatch", request: { role: "synthesis", trigger } }] : [];
+    }
+    if (synthesis.outcome !== "succeeded") return [];
+    const proposed = ctx.followUps?.proposed;
+    if (proposed && !proposed.declined) return [];
+  }
+  if (!final) {
+    const completions = {};
+    for (const state of workers)
+      if (state.completion) completions[state.worker.id] = state.completion;
+    return [
+      {
+        kind: "open-final-pull",
+        title: finalTitle(ctx.snapshot.build, plan),
+        body: withReportLine(
+          renderReport({
+            plan,
+            progress,
+            completions,
+            repeats: repeatRate(reviewLessonsOf(ctx.snapshot)),
+            // A research build delivers a report, not code to review.
+            ...buildTypeOf(plan) === "research" ? {} : { guide: reviewGuide(ctx, plan, workers) },
+            ...seriesReport ? { seriesReport } : {},
+            ...ctx.snapshot.changeSet ? { changeSet: ctx.snapshot.changeSet } : {}
+          }),
+          ctx,
+          plan
+        ),
+        reviewers: finalReviewers(ctx)
+      }
+    ];
+  }
+  const wantsAutoMerge = ctx.config.final.autoMerge && final.autoMerge !== true;
+  return final.state === "open" && wantsAutoMerge ? [{ kind: "enable-auto-merge", pull: final.number }] : [];
+}
+function reviewGuide(ctx, plan, workers) {
+  const settings = ctx.config.verification;
+  const shown = workers.map((state) => {
+    const pull = state.state === "merged" ? state.pull : null;
+    return {
+      id: state.worker.id,
+      title: state.worker.title,
+      outcome: pull ? "merged" : "skipped",
+      pull,
+      risk: pull ? judgeRisk(pull, settings, { contract: contractVettingOf(ctx.snapshot, pull.worker) }) : noRisk(state.worker.id)
+    };
+  });
+  return renderReviewGuide({
+    criteria: guideCriteria(ctx, plan),
+    contract: ctx.snapshot.contract,
+    workers: shown,
+    requireChecks: ctx.config.merge.requireChecks,
+    ...lastPassed(ctx.snapshot.validations, ctx.commands.skips, {
+      binding: ctx.snapshot,
+      method: ctx.config.merge.method
+    })
+  });
+}
+function guideCriteria(ctx, plan) {
+  const criteria = criteriaOf(plan);
+  const set4 = ctx.snapshot.changeSet;
+  if (!set4) return criteria;
+  const here = `${ctx.snapshot.repo.owner}/${ctx.snapshot.repo.name}`.toLowerCase();
+  return criteria.filter(
+    (criterion) => criterion.worker !== null || buildCriterionRepository(criterion.text, set4.repositories) === here
+  );
+}
+function lastPassed(records, skips, facts) {
+  const passed = (records ?? []).filter((record2) => settles(record2, skips, facts));
+  const last = passed.reduce(
+    (best, record2) => best === null || record2.milestone >= best.milestone ? record2 : best,
+    null
+  );
+  return last ? { validated: last } : {};
+}
+function finalTitle(build, plan) {
+  const own2 = parseMemberBuildId(build)?.build ?? build;
+  return `[${parseBuildId(own2)?.slug ?? build}] ${neutralizeClosingKeywords(plan.title)}`;
+}
+function withReportLine(body, ctx, plan) {
+  if (buildTypeOf(plan) !== "research") return body;
+  return `${body}
+
+**The report:** \`${reportPath(ctx.snapshot.build)}\`, written by the synthesis from every worker's findings.`;
+}
+
+// src/core/rules/decide-messages.ts
+var MESSAGES_SHOWN = 10;
+function decideMessages(ctx, { done }) {
+  const messages = sessionMessages(ctx, { done });
+  return { actions: messageActions(ctx, messages), views: messageViews(ctx, messages) };
+}
+function messageActions(ctx, messages) {
+  const refs = ctx.snapshot.messageRefs ?? [];
+  const recorded = new Set(refs.map((ref) => ref.comment));
+  const sha = ctx.snapshot.integration?.sha;
+  const open2 = messages.filter((m) => m.state === "sent" || m.state === "queued");
+  const record2 = sha ? open2.filter((m) => !recorded.has(m.info.commentId)).map((m) => ({ kind: "record-message", worker: m.worker, comment: m.info.commentId, sha })) : [];
+  const taken2 = new Set(messages.filter((m) => m.state === "taken").map((m) => m.info.commentId));
+  const spent = refs.filter((ref) => taken2.has(ref.comment));
+  const forget = spent.length > 0 ? [{ kind: "forget-messages", messages: spent }] : [];
+  return [...record2, ...forget];
+}
+function messageViews(ctx, messages) {
+  return messages.slice(-MESSAGES_SHOWN).map((message2) => {
+    const { info, taken: taken2 } = message2;
+    const { source } = info;
+    const pull = source.kind === "pull" ? ctx.snapshot.pulls.find((candidate) => candidate.number === source.number) : void 0;
+    const page = pull?.url ?? ctx.snapshot.issue.url;
+    return {
+      worker: message2.worker,
+      kind: message2.kind,
+      author: info.author,
+      url: `${page}#issuecomment-${info.commentId}`,
+      state: message2.state,
+      ...taken2 ? { turn: taken2.turn, run: { label: `run ${taken2.run.id}`, url: taken2.run.url } } : {},
+      ...message2.queuedSteer ? { queuedSteer: message2.queuedSteer } : {}
+    };
+  });
+}
+function sessionMessages(ctx, { done }) {
+  const receipts = takenMessages(ctx);
+  return [...ctx.commands.messages.values()].flat().sort((a, b2) => a.createdMs - b2.createdMs || a.commentId - b2.commentId).flatMap((info) => {
+    const message2 = messageOf2(ctx, { info, receipts, done });
+    return message2 ? [message2] : [];
+  });
+}
+function messageOf2(ctx, {
+  info,
+  receipts,
+  done
+}) {
+  const { command: command2 } = info;
+  if (command2.name !== "steer" && command2.name !== "queue") return null;
+  const worker = command2.worker;
+  const kind = command2.name;
+  const taker = (receipts.get(info.commentId) ?? []).find(
+    ({ run: run2 }) => couldTake(run2, { worker, kind, atMs: info.createdMs })
+  );
+  const message2 = {
+    info,
+    kind,
+    worker,
+    state: "queued",
+    taken: taker ?? null,
+    queuedSteer: null
+  };
+  if (message2.taken) return { ...message2, state: "taken" };
+  if (done.has(worker)) return { ...message2, state: "unread" };
+  if (command2.name === "queue") return message2;
+  const running = sessionAt(ctx, worker, info.createdMs);
+  if (running && running.status !== "completed") return { ...message2, state: "sent" };
+  return { ...message2, queuedSteer: running ? "session-ended" : "no-session" };
+}
+function sessionAt(ctx, worker, atMs) {
+  return ctx.snapshot.runs.filter(
+    (run2) => run2.worker === worker && (isWorkRole(run2.role) || run2.role === "fix") && run2.createdMs <= atMs && (run2.status !== "completed" || run2.updatedMs > atMs)
+  ).at(-1) ?? null;
+}
+function takenMessages(ctx) {
+  const runs = new Map(ctx.snapshot.runs.map((run2) => [run2.id, run2]));
+  const taken2 = /* @__PURE__ */ new Map();
+  for (const record2 of ctx.snapshot.usage ?? []) {
+    const run2 = runs.get(record2.run_id);
+    if (!run2) continue;
+    for (const { comment, turn } of record2.messages ?? [])
+      taken2.set(comment, [...taken2.get(comment) ?? [], { run: run2, turn }]);
+  }
+  for (const receipts of taken2.values()) receipts.sort((a, b2) => a.run.createdMs - b2.run.createdMs);
+  return taken2;
+}
+function couldTake(run2, { worker, kind, atMs }) {
+  if (run2.worker !== worker || run2.role !== "work" && run2.role !== "fix") return false;
+  if (kind === "queue") return run2.startedMs >= atMs;
+  return run2.status !== "completed" || run2.updatedMs >= atMs;
+}
+
+// src/core/config/labels.ts
+var NEEDS_HUMAN_LABEL = "baton:needs-human";
+
+// src/core/rules/decide-review.ts
+function decideReviews(ctx, workers) {
+  return workers.flatMap((state) => {
+    const { pull, assessment } = state;
+    if (pull?.state !== "open" || !assessment) return [];
+    return [
+      ...labelActions(ctx, state, pull, assessment),
+      ...reviewCheckActions(pull, assessment),
+      ...rerunActions(assessment),
+      ...sessionActions(ctx, pull, assessment)
+    ];
+  });
+}
+function labelActions(ctx, state, pull, { need }) {
+  const labelled = pull.labels.includes(NEEDS_HUMAN_LABEL);
+  if (need.kind !== "needs-human") {
+    return labelled ? [{ kind: "remove-label", number: pull.number, label: NEEDS_HUMAN_LABEL }] : [];
+  }
+  if (labelled) return [];
+  const id = state.worker.id;
+  const ways = isMergeHold(need.reason) ? ["- do what GitHub asks on this pull request; Baton merges it then,"] : [
+    "- push a fix to this branch; Baton reviews the new head,",
+    `- reply \`/retry ${id} <instructions>\` for a fix session that follows them,`,
+    `- reply \`/merge ${id}\` to merge it as it is (checks must still pass),`
+  ];
+  const body = [
+    `🙋 **${id} needs a person:** ${needsHumanText(ctx, need.reason)}.`,
+    "",
+    "You can:",
+    ...ways,
+    `- reply \`/skip ${id}\` to close it and let the build go on without it.`
+  ].join("\n");
+  const key = `needs-human:${id}:${need.reason}:${pull.headSha}`;
+  return [
+    { kind: "comment", number: pull.number, key, body },
+    { kind: "add-label", number: pull.number, label: NEEDS_HUMAN_LABEL }
+  ];
+}
+function reviewCheckActions(pull, assessment) {
+  const verdict = checkVerdict(assessment);
+  if (!verdict) return [];
+  const current2 = pull.reviewCheck?.sha === pull.headSha ? pull.reviewCheck : null;
+  if (current2?.verdict === verdict) return [];
+  if (!current2 && !(verdict === "approve" && awaitsReviewCheck(pull))) return [];
+  return [{ kind: "set-review-check", pull: pull.number, sha: pull.headSha, verdict }];
+}
+function checkVerdict({ verdict, forced }) {
+  if (forced || verdict.kind === "approve") return "approve";
+  if (verdict.kind === "changes-requested") return "changes-requested";
+  return null;
+}
+function rerunActions({ need, rerun }) {
+  if (need.kind === "wait" && need.state === "fixing") return [];
+  return rerun.map((runId) => ({ kind: "rerun-failed-jobs", runId }));
+}
+function sessionActions(ctx, pull, { need }) {
+  if (need.kind !== "dispatch" || !ctx.canDispatchSessions) return [];
+  const { role, trigger, resume } = need;
+  const request2 = { role, worker: pull.worker, pr: pull.number, trigger };
+  return [{ kind: "dispatch", request: resume === void 0 ? request2 : { ...request2, resume } }];
+}
+
+// src/core/snapshot/up-to-date-rule.ts
+function asksUpToDate(integration, pulls) {
+  return integration?.upToDateRule === true || pulls.some((pull) => pull.state === "open" && pull.mergeState === "behind");
+}
+
+// src/core/rules/decide-workers.ts
+function decideWorkers({ ctx, workers, chains }) {
+  if (!ctx.canDispatchWork) return [];
+  const ready = new Map(
+    workers.filter((state) => state.state === "ready").map((state) => [state.worker.id, state])
+  );
+  const picked = pickDispatches({
+    ready: [...ready.keys()],
+    running: workers.filter(isRunning).length,
+    maxParallel: ctx.config.maxParallel,
+    chains
+  });
+  return picked.map((id) => {
+    const state = ready.get(id);
+    const retry2 = state?.retry;
+    const resume = state?.resume;
+    const request2 = retry2 ? { role: workRoleOf(id), worker: id, trigger: `comment-${retry2.commentId}` } : resume ? {
+      role: workRoleOf(id),
+      worker: id,
+      ...resume.trigger ? { trigger: resume.trigger } : {},
+      resume: resume.id
+    } : { role: workRoleOf(id), worker: id };
+    return { kind: "dispatch", request: request2, chain: chains.get(id) ?? 1 };
+  });
+}
+function decideSkips(ctx, workers) {
+  return workers.filter((state) => state.state === "skipped").flatMap((state) => {
+    const id = state.worker.id;
+    const pulls = ctx.snapshot.pulls.filter(
+      (pull) => pull.worker === id && pull.state === "open"
+    );
+    const runs = ctx.snapshot.runs.filter(
+      (run2) => run2.worker === id && run2.status !== "completed"
+    );
+    return [
+      ...pulls.map((pull) => ({ kind: "close-pull", pull: pull.number })),
+      ...runs.map((run2) => ({ kind: "cancel-run", runId: run2.id }))
+    ];
+  });
+}
+function decideMerge({ ctx, workers, chains }) {
+  const line = workers.filter((state) => state.state === "approved" && state.pull?.state === "open").sort((a, b2) => compareByPriority(chains)(a.worker.id, b2.worker.id)).flatMap((state) => state.pull ? [state.pull] : []);
+  const upToDateRule = asksUpToDate(
+    ctx.snapshot.integration,
+    workers.flatMap((state) => state.pull ? [state.pull] : [])
+  );
+  const { requireChecks } = ctx.config.merge;
+  const ready = line.filter((pull) => mergesNow(pull, { requireChecks }));
+  if (ready.length > 0) {
+    return ready.slice(0, upToDateRule ? 1 : ready.length).map((pull) => ({
+      kind: "merge-pull",
+      pull: pull.number,
+      worker: pull.worker,
+      sha: pull.headSha,
+      method: ctx.config.merge.method
+    }));
+  }
+  const behind = line.find((pull) => pull.mergeState === "behind");
+  return behind ? [{ kind: "update-pull-branch", pull: behind.number, expectedHeadSha: behind.headSha }] : [];
+}
+
+// src/core/rules/worker-holds.ts
+function applyHolds(workers, holds) {
+  return workers.map((state) => {
+    const note = holds.get(state.worker.id);
+    if (note === void 0 || isDone(state)) return state;
+    const { wait: _outranked, ...held3 } = state;
+    return held3.state === "ready" ? { ...held3, state: "waiting", note } : { ...held3, note };
+  });
+}
+function withoutHeld(holds, actions) {
+  return actions.filter((action) => {
+    switch (action.kind) {
+      case "dispatch": {
+        const { worker } = action.request;
+        return !(worker && holds.has(worker));
+      }
+      case "merge-pull":
+        return !holds.has(action.worker);
+      default:
+        return true;
+    }
+  });
+}
+
+// src/core/rules/decide-build.ts
+function decideBuild(ctx, plan, { final = true, seriesReport } = {}) {
+  const derived2 = deriveWorkers(ctx, plan);
+  const adapt = decideAdaptations(ctx, derived2);
+  const holds = new Map([...adapt.holds, ...commandHolds(ctx)]);
+  const workers = applyHolds(applyAutonomy(ctx, derived2), holds);
+  const chains = new Map([
+    ...dependentChainLengths(plan.workers),
+    ...Object.entries(ctx.snapshot.changeSet?.outside.chains ?? {})
+  ]);
+  const done = new Set(workers.filter(isDone).map((state) => state.worker.id));
+  const messages = decideMessages(ctx, { done });
+  const validation = decideValidation(ctx, plan, workers);
+  const adapting = adapt.views.some((view2) => view2.state === "revising");
+  const stands = standsFor(workers, {
+    sessionsUnderWay: adapting || (validation.views ?? []).some((view2) => view2.state === "running"),
+    maxParallel: ctx.config.maxParallel
+  });
+  const progress = withStands(
+    withValidations(
+      withMessages(
+        withAdaptations(buildProgress({ ctx, plan, workers }), adapt.views),
+        messages.views
+      ),
+      validation.views,
+      ctx.snapshot.ignoredValidations?.length ?? 0
+    ),
+    stands.map((state) => state.worker.id)
+  );
+  const actions = withoutHeld(holds, [
+    // A taken message's ref goes before any session that could take it again starts.
+    ...messages.actions,
+    ...adapt.actions,
+    ...decideSkips(ctx, workers),
+    ...decideReviews(ctx, workers),
+    ...adapting ? [] : decideMerge({ ctx, workers, chains }),
+    ...decideWorkers({ ctx, workers, chains }),
+    ...validation.actions,
+    ...final ? decideFinal({ ctx, plan, workers, progress, ...seriesReport ? { seriesReport } : {} }) : [],
+    ...decideMirror({ snapshot: ctx.snapshot, config: ctx.config, plan, workers }),
+    ...decideSubIssues(ctx.snapshot, workers),
+    // A session that succeeded without its result in sight is judged once it has settled.
+    ...lookAgain(workers.map((state) => state.settlesInMs))
+  ]);
+  const view = { phase: "running", build: ctx.snapshot.build, progress };
+  return { actions, view, workers };
+}
+function withStands(progress, workers) {
+  return workers.length > 0 ? { ...progress, waitsForPerson: workers } : progress;
+}
+function withMessages(progress, views) {
+  return views.length > 0 ? { ...progress, messages: views } : progress;
+}
+function withValidations(progress, views, ignored) {
+  const withIgnored = ignored > 0 ? { ...progress, ignoredValidations: ignored } : progress;
+  return views ? { ...withIgnored, validations: views } : withIgnored;
+}
+function withAdaptations(progress, views) {
+  return views.length > 0 ? { ...progress, adaptations: views } : progress;
+}
+
+// src/core/decide/decide-planning.ts
+function decideSingle(ctx) {
+  const planning = decidePlanning(ctx);
+  return planning.kind === "decided" ? { ...planning.decision, workers: [] } : decideBuild(ctx, planning.plan);
+}
+function decidePlanning(ctx) {
+  const { plan, runs } = ctx.snapshot;
+  const workStarted = runs.some((run2) => isWorkRole(run2.role));
+  if (workStarted && plan.kind === "valid") return { kind: "build", plan: plan.plan };
+  const replan = workStarted || !ctx.canDispatchSessions ? null : pendingReplan(ctx);
+  if (replan) {
+    const action = planSession(ctx, { role: "plan", trigger: `comment-${replan.commentId}` });
+    return decided([action], planningView(ctx, null, true));
+  }
+  const planRuns = runs.filter((run2) => run2.role === "plan");
+  const latest = planRuns.at(-1) ?? null;
+  if (latest && latest.outcome === "active") {
+    return decided([], planningView(ctx, latest, latest.trigger !== null));
+  }
+  return settledPlan(ctx, plan, planRuns);
+}
+function settledPlan(ctx, plan, planRuns) {
+  const { build } = ctx.snapshot;
+  const latest = planRuns.at(-1);
+  switch (plan.kind) {
+    case "missing":
+      if (!latest)
+        return decided(
+          ctx.dailyHolds.length > 0 ? [] : [planSession(ctx, { role: "plan" })],
+          planningView(ctx, null, false)
+        );
+      return missingPlan(ctx, latest);
+    case "invalid":
+      return decided([], {
+        phase: "plan-invalid",
+        build,
+        problems: plan.problems,
+        links: ctx.links
+      });
+    case "valid":
+      if (isApproved(ctx, planRuns)) return { kind: "build", plan: plan.plan };
+      return decided([], {
+        phase: "plan-ready",
+        build,
+        plan: plan.plan,
+        config: ctx.config,
+        links: ctx.links,
+        estimate: estimateBuild({ plan: plan.plan, config: ctx.config }),
+        spent: ctx.ledger.total
+      });
+    default: {
+      const _exhaustive = plan;
+      return _exhaustive;
+    }
+  }
+}
+function missingPlan(ctx, latest) {
+  const settles2 = latest.settlesInMs;
+  if (settles2 !== null) {
+    return decided(lookAgain([settles2]), planningView(ctx, latest, latest.trigger !== null));
+  }
+  const money = askAgainForMoney(ctx, latest);
+  if (money) {
+    const text = moneyWaitText(ctx, money.wait);
+    return decided(money.again, planningView(ctx, latest, latest.trigger !== null, text));
+  }
+  return decided([], { phase: "plan-failed", build: ctx.snapshot.build, run: runLink(latest) });
+}
+function isApproved(ctx, planRuns) {
+  if (ctx.config.approval === "none") return true;
+  const producer = planRuns.filter((run2) => run2.outcome === "succeeded").at(-1);
+  return ctx.commands.approvals.some((info) => !producer || info.createdMs > producer.createdMs);
+}
+function pendingReplan(ctx) {
+  const latest = ctx.commands.replans.at(-1);
+  if (!latest) return null;
+  const run2 = findRun(ctx.snapshot.runs, {
+    role: "plan",
+    worker: ctx.subject ?? null,
+    trigger: `comment-${latest.commentId}`
+  });
+  return run2 ? null : latest;
+}
+function planningView(ctx, run2, replan, money) {
+  return {
+    phase: "planning",
+    build: ctx.snapshot.build,
+    run: run2 ? runLink(run2) : null,
+    replan,
+    ...money ? { money } : {},
+    ...run2 === null && ctx.dailyHolds.length > 0 ? { daily: ctx.dailyHolds } : {}
+  };
+}
+function planSession(ctx, ask) {
+  const request2 = ctx.subject ? { worker: ctx.subject, ...ask } : ask;
+  return { kind: "dispatch", request: request2 };
+}
+function decided(actions, view) {
+  return { kind: "decided", decision: { actions, view } };
+}
+
+// src/core/decide/decide-series.ts
+function findSeries(ctx) {
+  const starts = [];
+  const command2 = ctx.commands.improves[0];
+  if (command2?.command.name === "improve") {
+    const { loops } = command2.command;
+    starts.push({ loops, by: command2.author, at: command2.createdAt, commentId: command2.commentId });
+  }
+  const labelled = improveLabelAsk(ctx);
+  if (labelled) {
+    const { loops } = ctx.config.improve;
+    starts.push({ loops, by: labelled.by, at: labelled.at, commentId: null });
+  }
+  const first = starts.sort((a, b2) => compareTimes(a.at, b2.at))[0];
+  if (!first) return null;
+  const earlier = ctx.snapshot.runs.some((run2) => compareTimes(run2.createdAt, first.at) < 0);
+  return earlier ? null : first;
+}
+function improveLabelAsk(ctx) {
+  const label = ctx.config.improve.label;
+  if (!label) return null;
+  const { ask } = ctx.snapshot;
+  if (ask) {
+    const byLabel = ask.how.way === "label" && ask.how.label === label;
+    return byLabel && ask.what.kind === "improve" ? { by: ask.by, at: ask.at } : null;
+  }
+  const labelled = (ctx.snapshot.labelledBy ?? []).find((e) => e.label === label && e.at);
+  return labelled?.at ? { by: labelled.login, at: labelled.at } : null;
+}
+function decideSeries(ctx, start) {
+  const loop = currentLoop(ctx);
+  const subject = loopSubject(loop);
+  const plan = ctx.snapshot.plan.kind === "valid" ? seriesPlan(ctx, ctx.snapshot.plan.plan) : null;
+  const step = (stage, run2, ended2 = null) => seriesView({ ctx, start, plan, current: { loop, stage, run: run2 }, ended: ended2 });
+  const runs = loopRunsOf(ctx, subject);
+  const { research } = runs;
+  if (!research) {
+    const first = researchSession(start, loop);
+    return improving(ctx, ctx.canDispatchWork ? [first] : [], step("researching", null));
+  }
+  const researched = research.outcome;
+  const result = ctx.snapshot.research?.[loop];
+  const researchMoney = researched === "failed" ? askAgainForMoney(ctx, research) : null;
+  if (researchMoney) {
+    const view = step("research-awaiting-budget", research);
+    const money = moneyWaitText(ctx, researchMoney.wait);
+    return improving(ctx, ctx.canDispatchWork ? researchMoney.again : [], { ...view, money });
+  }
+  if (researched === "failed" || result?.kind === "invalid") {
+    return improving(ctx, [], step("research-failed", research));
+  }
+  if (researched === "active" || !result) return improving(ctx, [], step("researching", research));
+  if (result.result.nothing_worth_doing) {
+    const series = step("nothing-worth-doing", research, "nothing-worth-doing");
+    return plan ? finish(ctx, plan, series) : improving(ctx, [], series);
+  }
+  const scoped = loopContext(ctx, { loop, sinceMs: research.createdMs });
+  const planning = decidePlanning(scoped);
+  if (planning.kind === "decided" || !plan) {
+    const planRun = runs.plan ?? research;
+    const decision = planning.kind === "decided" ? held2(ctx, planning.decision) : { actions: [], view: { phase: "improving", build: ctx.snapshot.build } };
+    return attach({ ...decision, workers: [] }, step("planning", planRun));
+  }
+  return decideLoopWork({ ctx, plan, loop, runs, start, step });
+}
+function decideLoopWork({
+  ctx,
+  plan,
+  loop,
+  runs,
+  start,
+  step
+}) {
+  const subject = loopSubject(loop);
+  const built = decideBuild(ctx, plan, { final: false });
+  if (!built.workers.every(isDone)) return attach(built, step("working", runs.plan));
+  const { summary } = runs;
+  if (!summary) {
+    const summarize2 = {
+      kind: "dispatch",
+      request: { role: "summary", worker: subject }
+    };
+    const actions2 = ctx.canDispatchWork ? [summarize2] : [];
+    return attach({ ...built, actions: [...built.actions, ...actions2] }, step("summarizing", null));
+  }
+  const summarized = summary.outcome;
+  if (summarized === "active") return attach(built, step("summarizing", summary));
+  const summaryMoney = summarized === "failed" ? askAgainForMoney(ctx, summary) : null;
+  if (summaryMoney) {
+    const view = step("summary-awaiting-budget", summary);
+    const money = moneyWaitText(ctx, summaryMoney.wait);
+    const actions2 = [...built.actions, ...ctx.canDispatchWork ? summaryMoney.again : []];
+    return attach({ ...built, actions: actions2 }, { ...view, money });
+  }
+  if (summarized === "failed")
+    return finish(ctx, plan, step("summary-failed", summary, "all-loops"));
+  if (loop >= start.loops) return finish(ctx, plan, step("done", summary, "all-loops"));
+  const next = researchSession(start, loop + 1);
+  const actions = ctx.canDispatchWork ? [next] : [];
+  return attach({ ...built, actions: [...built.actions, ...actions] }, step("done", summary));
+}
+function seriesPlan(ctx, plan) {
+  return {
+    ...plan,
+    title: ctx.snapshot.issue.title.trim().slice(0, 200) || plan.title,
+    summary: "Improvement loops: each loop's research found what to do, its plan's workers did it, and its summary says what changed, what was learned and what is left."
+  };
+}
+function held2(ctx, decision) {
+  if (ctx.canDispatchWork) return decision;
+  return { ...decision, actions: decision.actions.filter((action) => action.kind !== "dispatch") };
+}
+function researchSession(start, loop) {
+  const worker = loopSubject(loop);
+  const request2 = start.commentId === null ? { role: "research", worker } : { role: "research", worker, trigger: `comment-${start.commentId}` };
+  return { kind: "dispatch", request: request2 };
+}
+function finish(ctx, plan, series) {
+  const built = decideBuild(ctx, plan, { seriesReport: renderSeriesReport(series) });
+  return attach(built, series);
+}
+function improving(ctx, actions, series) {
+  return { actions, view: { phase: "improving", build: ctx.snapshot.build, series }, workers: [] };
+}
+function attach(decision, series) {
+  return { ...decision, view: { ...decision.view, series } };
+}
+function currentLoop(ctx) {
+  const loops = ctx.snapshot.runs.filter((run2) => run2.role === "research").map((run2) => parseLoopSubject(run2.worker) ?? 0);
+  return Math.max(1, ...loops);
+}
+function loopRunsOf(ctx, subject) {
+  return {
+    research: lastRun(ctx, "research", subject),
+    plan: lastRun(ctx, "plan", subject),
+    summary: lastRun(ctx, "summary", subject)
+  };
+}
+function lastRun(ctx, role, subject) {
+  return ctx.snapshot.runs.filter((run2) => run2.role === role && run2.worker === subject).at(-1) ?? null;
+}
+function loopContext(ctx, { loop, sinceMs }) {
+  const subject = loopSubject(loop);
+  const plan = ctx.snapshot.plan;
+  const mine = plan.kind === "valid" ? plan.plan.workers.filter((w2) => w2.loop === loop) : [];
+  const ids = new Set(mine.map((worker) => worker.id));
+  const loopPlan = plan.kind !== "valid" ? plan : mine.length > 0 ? { ...plan, plan: { ...plan.plan, workers: mine } } : { kind: "missing" };
+  const runs = ctx.snapshot.runs.filter((run2) => {
+    if (run2.role === "plan") return run2.worker === subject;
+    if (isWorkRole(run2.role)) return ids.has(run2.worker ?? "");
+    return true;
+  });
+  const unapproved = loop > 1 && ctx.config.improve.approval === "first-loop";
+  return {
+    ...ctx,
+    snapshot: { ...ctx.snapshot, plan: loopPlan, runs },
+    config: unapproved ? { ...ctx.config, approval: "none" } : ctx.config,
+    commands: {
+      ...ctx.commands,
+      replans: ctx.commands.replans.filter((info) => info.createdMs > sinceMs)
+    },
+    subject
+  };
+}
+function seriesView({
+  ctx,
+  start,
+  plan,
+  current: current2,
+  ended: ended2
+}) {
+  const { build } = ctx.snapshot;
+  const loops = [];
+  for (let loop = 1; loop <= current2.loop; loop++) {
+    const now = loop === current2.loop;
+    const stage = now ? current2.stage : "done";
+    const run2 = now ? current2.run : lastRun(ctx, "summary", loopSubject(loop));
+    const researched = !["researching", "research-failed", "research-awaiting-budget"].includes(
+      stage
+    );
+    const summarized = stage === "done";
+    loops.push({
+      loop,
+      stage,
+      run: run2 ? runLink(run2) : null,
+      findings: researched ? findingsPath(build, loop) : null,
+      summary: summarized ? summaryPath(build, loop) : null,
+      workers: (plan?.workers ?? []).filter((w2) => w2.loop === loop).map((w2) => w2.id)
+    });
+  }
+  return {
+    asked: start.loops,
+    by: start.by,
+    loops,
+    ended: ended2,
+    paused: ctx.commands.paused !== null,
+    budgetReached: ctx.budgetReached,
+    links: ctx.links
+  };
+}
+
+// src/core/decide/decide.ts
+function decide({ snapshot, config: config3, now }) {
+  const { build } = snapshot;
+  if (!config3.ok) {
+    const file2 = `.github/${CONFIG_FILE}`;
+    return [status({ phase: "config-invalid", build, file: file2, problems: config3.problems }, snapshot)];
+  }
+  if (!snapshot.workflowInstalled) {
+    const setup = snapshot.setupPull;
+    const setupPull = setup ? { label: `#${setup.number}`, url: setup.url } : null;
+    return [
+      status(
+        { phase: "missing-workflow", build, workflowPath: WORKFLOW_PATH, setupPull },
+        snapshot
+      )
+    ];
+  }
+  const ctx = makeContext({ snapshot, config: config3.config, now });
+  const { actions, view } = decidePhase(ctx);
+  const open2 = config3.config.session.network === "open";
+  const { ignoredClose } = ctx;
+  return [
+    ...uniqueActions(frameSessions(ctx, actions)),
+    status(
+      {
+        ...view,
+        ...open2 ? { networkOpen: true } : {},
+        ...ignoredClose ? { ignoredClose } : {}
+      },
+      snapshot
+    )
+  ];
+}
+function decidePhase(ctx) {
+  const ended2 = decideEnded(ctx);
+  if (ended2) return ended2;
+  const series = findSeries(ctx);
+  const phase = series ? decideSeries(ctx, series) : decideSingle(ctx);
+  const upkept = isAdapting(phase.view) ? upkeep(ctx).filter((action) => action.kind !== "sync-build-branch") : upkeep(ctx);
+  const notices2 = decideNotices(ctx, phase);
+  const actions = [...upkept, ...phase.actions, ...notices2];
+  if (ctx.snapshot.finalPull?.state !== "closed")
+    return { actions: [...actions, ...decideRemembered(ctx)], view: phase.view };
+  const decided2 = { actions, view: phase.view };
+  return withCleanUp(ctx, { ...decided2, actions: [...decided2.actions, ...decideLearn(ctx)] });
+}
+function isAdapting(view) {
+  if (view.phase !== "running") return false;
+  return (view.progress.adaptations ?? []).some((entry) => entry.state === "revising");
+}
+function upkeep(ctx) {
+  const cancels = ctx.snapshot.runs.filter((run2) => ctx.overdue.has(run2.id)).map((run2) => ({ kind: "cancel-run", runId: run2.id }));
+  const stale = ctx.snapshot.integration?.containsDefault === false;
+  return stale ? [...cancels, { kind: "sync-build-branch" }] : cancels;
+}
+function frameSessions(ctx, actions) {
+  const { session } = ctx.config;
+  const setLeft = setBudgetLeft(ctx);
+  const frame = {
+    build: ctx.snapshot.build,
+    issue: ctx.snapshot.issue.number,
+    ...setLeft === null ? {} : { setBudgetUsd: setLeft },
+    ...session.runsOn === DEFAULT_RUNNER ? {} : { runner: session.runsOn },
+    ...session.timeoutMinutes === DEFAULT_SESSION_TIMEOUT_MINUTES ? {} : { timeoutMinutes: session.timeoutMinutes }
+  };
+  return actions.map((action) => {
+    if (action.kind !== "dispatch") return action;
+    const engine = ctx.engineOf(action.request);
+    return {
+      kind: "dispatch",
+      request: { ...action.request, ...frame, ...engine === "baton" ? {} : { engine } },
+      ...action.chain === void 0 ? {} : { chain: action.chain }
+    };
+  });
+}
+function setBudgetLeft(ctx) {
+  const { maxUsd } = ctx.config.budget;
+  const member = ctx.snapshot.changeSet;
+  if (!member || maxUsd === null) return null;
+  const left = maxUsd - ctx.spentUsd - member.spentElsewhereUsd;
+  return Math.max(0, Math.floor(Math.round(left * 1e6) / 1e4) / 100);
+}
+function status(view, { ask }) {
+  return { kind: "render-status", view, ...ask ? { ask } : {} };
+}
+
+// src/github/act/next-look.ts
+function nextLook(asked) {
+  return lookAfter(asked).look;
+}
+function lookAfter(asked) {
+  const soonest3 = awaitedNext(asked);
+  return {
+    look: soonest3 ? lookAgainOf(soonest3) : null,
+    byRuns: soonest3?.run === true && !asked.outcomes.some(isSettling)
+  };
+}
+function isSettling(outcome) {
+  return outcome.result === "deferred" && outcome.action.kind === "look-again" && !outcome.detail;
+}
+function lookAgainOf(soonest3) {
+  const inMs = Math.max(1, Math.round(soonest3.inMs));
+  return {
+    action: { kind: "look-again", inMs },
+    result: "deferred",
+    retryInMs: inMs,
+    detail: soonest3.why
+  };
+}
+function awaitedNext({ snapshot, config: config3, outcomes, now }) {
+  const nowMs = timeOf(now) ?? 0;
+  const session = config3.ok ? config3.config.session : null;
+  const waits = [];
+  const { runs, pulls } = normalizeSnapshot(snapshot);
+  const seen = awaitedWork({
+    snapshot: { runs, pulls },
+    now,
+    ...session ? { overdueAtMs: (run2) => overdueAt(run2, session) } : {}
+  });
+  if (seen) waits.push(seen);
+  for (const { action, result } of outcomes) {
+    if (result !== "done") continue;
+    if (action.kind === "dispatch") {
+      const typical = typicalRunMs(runs, action.request.role);
+      const at = expectedEnd({ started: nowMs, typical, nowMs });
+      waits.push({
+        inMs: at - nowMs,
+        why: `the ${action.request.role} run just dispatched`,
+        run: true
+      });
+    }
+    if (action.kind === "update-pull-branch")
+      waits.push({ inMs: LOOK_MIN_MS, why: `the updated head of #${action.pull}` });
+    if (action.kind === "merge-pull") {
+      const next = inLineAfter(snapshot, { outcomes, config: config3 });
+      if (next !== null)
+        waits.push({
+          inMs: LOOK_MIN_MS,
+          why: `#${next}, in line behind the merge of #${action.pull}`
+        });
+    }
+  }
+  return waits.reduce(
+    (first, wait2) => first && first.inMs <= wait2.inMs ? first : wait2,
+    null
+  );
+}
+function inLineAfter(snapshot, { outcomes, config: config3 }) {
+  if (!asksUpToDate(snapshot.integration, snapshot.pulls)) return null;
+  const open2 = snapshot.pulls.filter((pull) => pull.state === "open");
+  const merged = new Set(
+    outcomes.flatMap(({ action }) => action.kind === "merge-pull" ? [action.pull] : [])
+  );
+  const requireHuman = config3.ok && config3.config.review.requireHuman;
+  const waiting = open2.find(
+    (pull) => !merged.has(pull.number) && pullVerdict({ pull, requireHuman }).kind === "approve"
+  );
+  return waiting?.number ?? null;
+}
+function standsForNothing(outcome) {
+  return outcome.result === "failed" || outcome.result === "stood-down" && outcome.retryInMs !== void 0;
+}
+
+// src/github/reconcile/pass/last-reads.ts
+var MAX_AGE_MS = 10 * 6e4;
+
 // src/core/change-set/set-snapshot.ts
 function canWrite(set4, repository, login) {
   return set4.writers[repository]?.[login.toLowerCase()] === true;
@@ -62010,7 +62937,7 @@ function checkCommands({
   const { runs } = ctx.snapshot;
   const { plan } = ctx.snapshot;
   const loop = findSeries(ctx) ? loopAt(runs, atMs) : null;
-  const mine = plan.kind !== "valid" || loop === null ? null : new Set(plan.plan.workers.filter((w) => w.loop === loop).map((w) => w.id));
+  const mine = plan.kind !== "valid" || loop === null ? null : new Set(plan.plan.workers.filter((w2) => w2.loop === loop).map((w2) => w2.id));
   const workStarted = runs.some(
     (run2) => isWorkRole(run2.role) && run2.createdMs < atMs && (mine === null || mine.has(run2.worker ?? ""))
   );
@@ -62273,128 +63200,6 @@ function firstShowsFinalPull(view, shownBody) {
   if (view.phase !== "running") return false;
   const final = view.progress.finalPull;
   return final !== null && !(shownBody ?? "").includes(final.url);
-}
-
-// src/github/act/locks/refs.ts
-function isRefTaken(error62) {
-  return statusOf(error62) === 422 && /reference already exists/i.test(messageOf(error62));
-}
-var RefRefusedError = class extends Error {
-  ref;
-  constructor(ref, cause) {
-    super(
-      `GitHub refused to create ${ref}: ${messageOf(cause)}. This will not pass by itself: check the build id and that the commit exists, then reply /status on the issue.`,
-      { cause }
-    );
-    this.name = "RefRefusedError";
-    this.ref = ref;
-  }
-};
-async function createRef(ctx, { ref, sha }) {
-  try {
-    return await postRef(ctx.octokit, { owner: ctx.owner, repo: ctx.repo, ref, sha });
-  } catch (error62) {
-    if (statusOf(error62) === 422) throw new RefRefusedError(ref, error62);
-    throw error62;
-  }
-}
-var REF_SENDS = 4;
-async function postRef(octokit, params) {
-  for (let send = 1; ; send++) {
-    try {
-      await octokit.rest.git.createRef(params);
-      return true;
-    } catch (error62) {
-      if (isRefTaken(error62)) return false;
-      if (send >= REF_SENDS || !isAnswerLost(error62) || await refMaybeMade(octokit, params))
-        throw error62;
-    }
-  }
-}
-async function refMaybeMade(octokit, { owner, repo, ref }) {
-  try {
-    await octokit.rest.git.getRef({ owner, repo, ref: ref.replace(/^refs\//, "") });
-    return true;
-  } catch (error62) {
-    return statusOf(error62) !== 404;
-  }
-}
-function isAnswerLost(error62) {
-  const status2 = statusOf(error62);
-  return status2 === void 0 || status2 >= 500;
-}
-var AnswerLostError = class extends Error {
-  status;
-  constructor(cause) {
-    super(`${messageOf(cause)} (the answer was lost: GitHub may have made it, so its lock stays)`, {
-      cause
-    });
-    this.name = "AnswerLostError";
-    this.status = statusOf(cause);
-  }
-};
-async function sendOnce(write) {
-  try {
-    return await write();
-  } catch (error62) {
-    throw isAnswerLost(error62) ? new AnswerLostError(error62) : error62;
-  }
-}
-async function deleteRef(ctx, ref) {
-  await ignoreStatus(
-    [422, 404],
-    () => ctx.octokit.rest.git.deleteRef({
-      owner: ctx.owner,
-      repo: ctx.repo,
-      ref: ref.replace(/^refs\//, "")
-    })
-  );
-}
-async function moveBranch(ctx, { branch, sha, force }) {
-  const moved = await ignoreStatus(
-    [422],
-    () => ctx.octokit.rest.git.updateRef({
-      owner: ctx.owner,
-      repo: ctx.repo,
-      ref: `heads/${branch}`,
-      sha,
-      force
-    })
-  );
-  return moved !== null;
-}
-async function resetBranch(ctx, { branch, sha }) {
-  if (await moveBranch(ctx, { branch, sha, force: true })) return;
-  await createRef(ctx, { ref: `refs/heads/${branch}`, sha });
-}
-function recordMessage(ctx, {
-  snapshot,
-  action
-}) {
-  const ref = messageRef(snapshot.build, { worker: action.worker, comment: action.comment });
-  return createRef(ctx, { ref, sha: action.sha });
-}
-async function dropRecords(ctx, action) {
-  for (const ref of action.refs) await deleteRef(ctx, `refs/baton/${ref}`);
-  return { result: "done", detail: `${action.refs.length} dropped` };
-}
-async function forgetMessages(ctx, {
-  snapshot,
-  action
-}) {
-  for (const message2 of action.messages) await deleteRef(ctx, messageRef(snapshot.build, message2));
-  return { result: "done", detail: `${action.messages.length} taken` };
-}
-
-// src/github/act/locks/write-once.ts
-async function writeOnceByRef(ctx, { ref, sha }, write) {
-  if (!await createRef(ctx, { ref, sha })) return { taken: true };
-  try {
-    return { taken: false, value: await write() };
-  } catch (error62) {
-    if (!(error62 instanceof AnswerLostError)) await deleteRef(ctx, ref).catch(() => void 0);
-    throw error62;
-  }
 }
 
 // src/github/act/dispatch-session.ts
@@ -62703,7 +63508,7 @@ async function ensureNote(ctx, {
     issue_number: number4,
     per_page: 100
   });
-  if (comments.some((c) => c.user?.login === ctx.botLogin && c.body?.startsWith(marker)))
+  if (comments.some((c2) => c2.user?.login === ctx.botLogin && c2.body?.startsWith(marker)))
     return false;
   const post = () => ctx.octokit.rest.issues.createComment({
     owner: ctx.owner,
@@ -63456,9 +64261,9 @@ function checkSetCommands({
     const message2 = setRefusal(set4, judged, { config: config3, across });
     if (message2) return [{ line, message: message2 }];
     if (command2.name === "rollback") return [];
-    if (command2.name === "continue" && plan?.workers.some((w) => w.id === command2.worker))
+    if (command2.name === "continue" && plan?.workers.some((w2) => w2.id === command2.worker))
       return continueProblems({ set: set4, command: command2, config: config3, now, ...at ? { at } : {} });
-    if ("worker" in command2 && plan?.workers.some((w) => w.id === command2.worker)) return [];
+    if ("worker" in command2 && plan?.workers.some((w2) => w2.id === command2.worker)) return [];
     return checkCommands({
       commands: [command2],
       snapshot: set4.home,
@@ -63789,7 +64594,7 @@ function newestFailures(records) {
     const seen = newest.get(record2.milestone);
     if (!seen || record2.run_id > seen.run_id) newest.set(record2.milestone, record2);
   }
-  return [...newest.values()].filter((record2) => !record2.passed).sort((a, b) => a.milestone - b.milestone);
+  return [...newest.values()].filter((record2) => !record2.passed).sort((a, b2) => a.milestone - b2.milestone);
 }
 function planFiles(build, plan, briefs) {
   return {
@@ -63833,7 +64638,7 @@ function outsideOf({
     return merged || row?.state === "skipped" ? [worker] : [];
   });
   const chains = dependentChainLengths(plan.workers);
-  const mine = plan.workers.filter((worker) => !elsewhere.has(worker.id)).map((w) => w.id);
+  const mine = plan.workers.filter((worker) => !elsewhere.has(worker.id)).map((w2) => w2.id);
   return {
     done,
     repositories: Object.fromEntries(elsewhere),
@@ -64034,7 +64839,7 @@ function setProgress({
   const shown = /* @__PURE__ */ new Map();
   for (const { repository, progress } of progresses)
     for (const row of progress.workers) shown.set(row.id, relabel(row, repository));
-  const rows = plan.workers.map((worker) => shown.get(worker.id) ?? startingRow(worker, set4.homeRepository)).sort((a, b) => compareWorkerIds(a.id, b.id));
+  const rows = plan.workers.map((worker) => shown.get(worker.id) ?? startingRow(worker, set4.homeRepository)).sort((a, b2) => compareWorkerIds(a.id, b2.id));
   const totals = sumTotals([home.ledger.total, ...progresses.map((one) => one.progress.totals)]);
   const maxUsd = config3.budget.maxUsd;
   const daily = progresses.flatMap((one) => one.progress.budget.daily ?? []);
@@ -64316,7 +65121,7 @@ function decideMembers({
       buildLedger(normalizeSnapshot(member.snapshot)).total.costUsd
     ])
   );
-  const total = ctx.ledger.total.costUsd + [...spent.values()].reduce((a, b) => a + b, 0);
+  const total = ctx.ledger.total.costUsd + [...spent.values()].reduce((a, b2) => a + b2, 0);
   const unvalidated = set4.members.filter(
     (member) => owesValidation(member.snapshot, sliceOf(plan.plan, member.repository, set4.homeRepository))
   ).map((member) => member.repository);
@@ -65127,7 +65932,7 @@ function configOf2(parsed) {
 var PER_PAGE = 100;
 async function readSubIssues(ctx, { issue: issue2, build, plan, mirror }) {
   if (plan.kind !== "valid") return null;
-  const ofSubIssues = plan.plan.workers.some((w) => w.sub_issue !== void 0);
+  const ofSubIssues = plan.plan.workers.some((w2) => w2.sub_issue !== void 0);
   if (!ofSubIssues && !mirror) return null;
   const { data } = await ctx.octokit.rest.issues.listSubIssues({
     owner: ctx.owner,
@@ -65530,6 +66335,142 @@ function labelledAtByWriter({
   return events.at(-1)?.at ?? null;
 }
 
+// src/github/store/look-schedule.ts
+function soonest2(times) {
+  return times.reduce(
+    (first, time3) => first && first.ms <= time3.ms ? first : time3,
+    null
+  );
+}
+var unrefTimer = (run2, ms) => {
+  const timer = setTimeout(run2, ms);
+  timer.unref();
+  return () => clearTimeout(timer);
+};
+function createLookSchedule({
+  clock = Date.now,
+  setTimer = unrefTimer,
+  takes = () => true
+} = {}) {
+  const looks = /* @__PURE__ */ new Map();
+  const arm = (key, { ms, why }, look) => {
+    looks.get(key)?.cancel();
+    const wait2 = Math.max(0, ms);
+    const cancel = setTimer(() => {
+      looks.delete(key);
+      look.again();
+    }, wait2);
+    looks.set(key, { key, at: clock() + wait2, why, cancel });
+  };
+  return {
+    set(key, times, look) {
+      looks.get(key)?.cancel();
+      looks.delete(key);
+      const next = soonest2(times.filter(takes));
+      if (next) arm(key, next, look);
+    },
+    within(key, next, look) {
+      const set4 = looks.get(key);
+      if (set4 && set4.at <= clock() + next.ms || !takes(next)) return;
+      arm(key, next, look);
+    },
+    pending() {
+      return [...looks.values()].map(({ key, at, why }) => ({ key, at, why })).sort((a, b2) => a.at - b2.at);
+    },
+    stop() {
+      for (const { cancel } of looks.values()) cancel();
+      looks.clear();
+    }
+  };
+}
+
+// src/github/reconcile/queue/look-again.ts
+function leaveNextLook(deps, {
+  key,
+  outcomes,
+  look,
+  log,
+  held: held3 = true
+}) {
+  const retry2 = failedWriteRetryMs(deps, key, passOf(outcomes));
+  const failure2 = retry2 === null ? [] : [{ ms: retry2, why: "GitHub failed a write or a read" }];
+  const times = [
+    ...(outcomes ?? []).flatMap(
+      (outcome) => outcome.result === "deferred" && outcome.action.kind === "look-again" ? [lookTimeOf(outcome)] : []
+    ),
+    // A dispatch whose lock another process may still be sending for is looked at past its grace.
+    ...(outcomes ?? []).flatMap(
+      (outcome) => outcome.result === "stood-down" && outcome.retryInMs !== void 0 ? [{ ms: outcome.retryInMs, why: "a dispatch another process locked" }] : []
+    ),
+    ...failure2
+  ];
+  if (outcomes === null) for (const time3 of failure2) deps.looks?.within(key, time3, look);
+  else if (!held3) for (const time3 of times) deps.looks?.within(key, time3, look);
+  else deps.looks?.set(key, times, look);
+  const next = soonest2(times);
+  if (next) log.info({ inMs: next.ms, awaits: next.why }, "baton: looks at the build again");
+}
+var FAILED_WRITE_RETRY_MS = 5e3;
+var FAILED_WRITE_RETRY_MAX_MS = 10 * 6e4;
+function passOf(outcomes) {
+  if (outcomes === null) return "stuck";
+  const failed = outcomes.filter(isRetriedFailure);
+  if (failed.length === 0) return "clean";
+  return outcomes.some((outcome) => outcome.result === "done") ? "progress" : "stuck";
+}
+function failedWriteRetryMs(deps, key, pass) {
+  deps.failedPasses ??= /* @__PURE__ */ new Map();
+  const failed = deps.failedPasses;
+  if (pass === "clean") {
+    failed.delete(key);
+    return null;
+  }
+  const passes = pass === "stuck" ? failed.get(key) ?? 0 : 0;
+  failed.delete(key);
+  if (failed.size >= 1e3) failed.delete(failed.keys().next().value ?? "");
+  failed.set(key, passes + 1);
+  return Math.min(FAILED_WRITE_RETRY_MS * 4 ** passes, FAILED_WRITE_RETRY_MAX_MS);
+}
+function isRetriedFailure(outcome) {
+  return outcome.result === "failed" && (outcome.transient || outcome.action.kind === "merge-pull");
+}
+function lookTimeOf(outcome) {
+  const ms = outcome.retryInMs ?? 0;
+  return outcome.detail ? { ms, why: outcome.detail, awaited: true } : { ms, why: "a session settling" };
+}
+function timedLookNoNews(ctx, {
+  key,
+  build,
+  reads: reads2,
+  now,
+  rearm
+}) {
+  return {
+    judge: async () => {
+      const since = reads2.runsSince(key, MAX_AGE_MS);
+      if (!since || !reads2.awaitsOnlyRuns(key, MAX_AGE_MS)) return false;
+      const seen = { key, build, since, freshFrom: Date.now(), reads: reads2, now, withinMs: MAX_AGE_MS };
+      if (!await withReason("look", () => listedRunsChangeNothing(ctx, seen))) return false;
+      const next = reads2.nextLook(key, now());
+      if (next) rearm(lookTimeOf(next));
+      return true;
+    },
+    why: "a look found the runs as the last read saw them"
+  };
+}
+async function listedRunsChangeNothing(ctx, {
+  key,
+  build,
+  since,
+  freshFrom,
+  reads: reads2,
+  now,
+  withinMs
+}) {
+  const listed = await readRuns(ctx, { build, since, freshFrom });
+  return listed.installed && reads2.runsChangeNothing(key, listed.runs, now(), withinMs);
+}
+
 // src/github/reconcile/queue/status-edit-queue.ts
 function statusEditWaitOf(key, deps, budget) {
   return (now) => ({ kind, editedAt }) => {
@@ -65783,10 +66724,42 @@ function scheduleFromDelivery(ctx, delivery, {
     ...asked
   });
 }
+function scheduleFromResync(ctx, resync, asked = {}) {
+  scheduleReconcile(ctx, { ...resync, deliveryId: null, ...asked });
+}
+
+// src/github/reconcile/queue/locate-build.ts
+async function findBuildForIssue(ctx, issue2) {
+  const refs = await listMatchingRefs(ctx, `heads/${issueBranchPrefix(issue2)}`);
+  for (const ref of refs) {
+    const branch = parseBatonBranch(ref.ref);
+    if (branch?.kind === "integration" && parseBuildId(branch.build)?.issue === issue2) {
+      return { build: branch.build, issue: issue2 };
+    }
+  }
+  return null;
+}
+function buildOfBranch(ref) {
+  const branch = parseBatonBranch(ref ?? "");
+  if (!branch) return null;
+  const parsed = parseBuildId(branch.build);
+  return parsed ? { build: branch.build, issue: parsed.issue } : null;
+}
+function setOfMember(build) {
+  const member = parseMemberBuildId(build ?? "");
+  return member ? { build: member.build, issue: member.issue, home: member.home } : null;
+}
 
 // src/github/reconcile/doors/ask-for-build.ts
 function askRecordOf(ask) {
-  return { by: ask.asker, how: ask.how, at: ask.at, what: ask.what };
+  return {
+    by: ask.asker,
+    how: ask.how,
+    at: ask.at,
+    what: ask.what,
+    ...ask.link ? { link: ask.link } : {},
+    ...ask.mapped ? { mapped: ask.mapped } : {}
+  };
 }
 async function askForBuild(ctx, ask, start) {
   if (!await hasWriteAccess(ctx, ask.asker)) {
@@ -65822,6 +66795,168 @@ function startFromDelivery(ctx, delivery, deps, config3) {
   };
 }
 
+// src/github/reconcile/doors/fire-schedules.ts
+var CONFIG_PATH2 = `.github/${CONFIG_FILE}`;
+var WALK_LIMIT = 30;
+var BRIEF_CHARS = 5e4;
+async function fireSchedules(ctx, { defaultBranch, now, start }) {
+  const text = await fileAt(ctx, CONFIG_PATH2, defaultBranch);
+  const due = schedulesOf(text).flatMap((schedule) => {
+    const firing = dueFiring(schedule, now);
+    return firing ? [{ schedule, firing }] : [];
+  });
+  if (due.length === 0) return [];
+  const commits2 = await fileCommits(ctx, defaultBranch);
+  const head = commits2[0];
+  if (!head) return [];
+  const fired = [];
+  for (const { schedule, firing } of due) {
+    const ref = `refs/baton-schedules/${schedule.name}/${firingSlot(firing)}`;
+    const guarded = await withReason(
+      "schedule",
+      () => writeOnceByRef(
+        ctx,
+        { ref, sha: head.sha },
+        () => fireOne(ctx, { schedule, firing, commits: commits2, text: text ?? "", start })
+      )
+    );
+    fired.push(guarded.taken ? { schedule: schedule.name, result: "taken" } : guarded.value);
+  }
+  return fired;
+}
+async function fireOne(ctx, {
+  schedule,
+  firing,
+  commits: commits2,
+  text,
+  start
+}) {
+  const changed = await lastChange(ctx, schedule.name, { commits: commits2, text });
+  const asker = changed?.author?.login ?? null;
+  const why = !changed ? `no commit among the last ${WALK_LIMIT} of ${CONFIG_PATH2} on the default branch says who set it` : !asker ? `the commit that last changed it (${changed.sha.slice(0, 7)}) is linked to no GitHub account` : await hasWriteAccess(ctx, asker, { ttlMs: 0 }) ? null : `@${asker}, who last changed it (${changed.sha.slice(0, 7)}), has no write access to the repository now`;
+  if (why || !asker || !changed) {
+    const reason = why ?? "no asker";
+    await sayStopped(ctx, { schedule, why: reason, sha: changed?.sha ?? commits2[0]?.sha ?? "" });
+    return { schedule: schedule.name, result: "stopped", why: reason };
+  }
+  const brief = await briefOf(ctx, schedule, commits2[0]?.sha ?? "");
+  const title = `${schedule.title ?? schedule.name} (${firing.slice(0, 16).replace("T", " ")} UTC)`;
+  const body = [
+    `<!-- baton:schedule name=${schedule.name} at=${firing} -->`,
+    `Asked by the schedule \`${schedule.name}\` of \`${CONFIG_PATH2}\`, last changed by @${asker} in ${changed.html_url}.`,
+    "",
+    brief
+  ].join("\n");
+  const { data: issue2 } = await withReason(
+    "schedule",
+    () => ctx.octokit.rest.issues.create({ owner: ctx.owner, repo: ctx.repo, title, body })
+  );
+  const answer = await askForBuild(
+    ctx,
+    {
+      asker,
+      issue: { number: issue2.number, title },
+      what: { kind: "build", type: schedule.type },
+      how: { way: "schedule", schedule: schedule.name },
+      at: firing,
+      link: changed.html_url,
+      found: null
+    },
+    start
+  );
+  return { schedule: schedule.name, result: "started", issue: issue2.number, answer };
+}
+function schedulesOf(text) {
+  const raw = rawSchedules(text);
+  const parsed = Schedules.safeParse(raw ?? []);
+  return parsed.success ? parsed.data : [];
+}
+function rawSchedules(text) {
+  if (text === null) return null;
+  try {
+    const doc = (0, import_yaml5.parse)(text);
+    return Array.isArray(doc?.schedules) ? doc.schedules : null;
+  } catch {
+    return null;
+  }
+}
+function entryOf2(text, name) {
+  const entry = rawSchedules(text)?.find(
+    (one) => one?.name === name
+  );
+  return entry === void 0 ? null : JSON.stringify(entry);
+}
+async function lastChange(ctx, name, { commits: commits2, text }) {
+  let newer = entryOf2(text, name);
+  for (let i = 0; i < commits2.length; i++) {
+    const older = commits2[i + 1];
+    if (!older && commits2.length >= WALK_LIMIT) return null;
+    const before = older ? entryOf2(await fileAt(ctx, CONFIG_PATH2, older.sha), name) : null;
+    if (before !== newer) return commits2[i] ?? null;
+    newer = before;
+  }
+  return null;
+}
+async function fileCommits(ctx, branch) {
+  const { data } = await ctx.octokit.rest.repos.listCommits({
+    owner: ctx.owner,
+    repo: ctx.repo,
+    sha: branch,
+    path: CONFIG_PATH2,
+    per_page: WALK_LIMIT
+  });
+  return data.map((commit) => ({
+    sha: commit.sha,
+    html_url: commit.html_url,
+    author: commit.author && "login" in commit.author ? { login: commit.author.login } : null
+  }));
+}
+async function fileAt(ctx, path2, ref) {
+  const read = await readFileAt(ctx, { ref, path: path2 });
+  return read.kind === "file" ? read.content : null;
+}
+async function briefOf(ctx, schedule, sha) {
+  if (schedule.brief !== void 0) {
+    const text = await fileAt(ctx, schedule.brief, sha);
+    return text === null ? `The brief \`${schedule.brief}\` is not on the default branch.` : text.slice(0, BRIEF_CHARS);
+  }
+  const { data } = await ctx.octokit.rest.issues.get({
+    owner: ctx.owner,
+    repo: ctx.repo,
+    issue_number: schedule.issue ?? 0
+  });
+  return [
+    `Again, as #${data.number} asks: ${data.title}`,
+    "",
+    (data.body ?? "").slice(0, BRIEF_CHARS)
+  ].join("\n");
+}
+async function sayStopped(ctx, { schedule, why, sha }) {
+  if (!sha) return;
+  await writeOnceByRef(
+    ctx,
+    { ref: `refs/baton-schedules/${schedule.name}/stopped-${sha.slice(0, 12)}`, sha },
+    () => withReason(
+      "notice",
+      () => ctx.octokit.rest.issues.create({
+        owner: ctx.owner,
+        repo: ctx.repo,
+        title: `Baton: the schedule ${schedule.name} stopped`,
+        body: `The schedule \`${schedule.name}\` of \`${CONFIG_PATH2}\` started no build: ${why}. It starts nothing until a writer changes it on the default branch (that writer is then its asker).`
+      })
+    )
+  );
+}
+function startFromSchedule(ctx, { defaultBranch, deps, log }) {
+  return (ref, { ask, record: record2 }) => {
+    log.child({ deliveryId: null, build: `${ctx.owner}/${ctx.repo}#${ref.issue}` }).info(
+      { asker: ask.asker, how: ask.how, buildId: ref.build },
+      "baton: a schedule asks for a build"
+    );
+    scheduleFromResync(ctx, { ref, defaultBranch, deps, log }, { start: true, ask: record2 });
+  };
+}
+
 // src/github/reconcile/doors/heal-asks.ts
 var HEAL_WITHIN_MS = 24 * 60 * 6e4;
 var SETTINGS_KEPT_MS = 60 * 6e4;
@@ -65845,8 +66980,8 @@ async function findBranchBuilds(ctx) {
     if (set4 && set4.home.toLowerCase() !== here) sets.set(`${set4.home} ${set4.build}`, set4);
   }
   return {
-    builds: builds.sort((a, b) => b.issue - a.issue),
-    sets: [...sets.values()].sort((a, b) => b.issue - a.issue)
+    builds: builds.sort((a, b2) => b2.issue - a.issue),
+    sets: [...sets.values()].sort((a, b2) => b2.issue - a.issue)
   };
 }
 
@@ -65974,6 +67109,90 @@ function noNewsOf({ completed, pushed, finalOpened }, reads2, key, now) {
       why: "the last read saw the final pull request open"
     };
   return void 0;
+}
+
+// src/github/reconcile/doors/on-check-failed.ts
+var MARKER3 = "<!-- baton:check-failed";
+async function onCheckFailed(context, deps) {
+  const { workflow_run: run2, repository } = context.payload;
+  const ignored = (why) => ({ result: "ignored", why });
+  if (run2.conclusion !== "failure") return ignored("not a failure");
+  if (run2.event !== "push" || run2.head_branch !== repository.default_branch)
+    return ignored("not a push to the default branch");
+  const ctx = await repoContext(context, deps);
+  const { data: head } = await ctx.octokit.rest.git.getRef({
+    owner: ctx.owner,
+    repo: ctx.repo,
+    ref: `heads/${repository.default_branch}`
+  });
+  if (head.object.sha !== run2.head_sha) return ignored("not the head");
+  const config3 = await loadConfigAt(ctx, head.object.sha);
+  if (!config3.ok || !config3.config.events.checkFailed.workflows.includes(run2.name ?? ""))
+    return ignored("a workflow the configuration does not name");
+  const sha = run2.head_sha;
+  const guarded = await withReason(
+    "notice",
+    () => writeOnceByRef(
+      ctx,
+      { ref: `refs/baton-events/check-failed/${sha}`, sha },
+      () => startFix(ctx, {
+        run: {
+          name: run2.name ?? "CI",
+          url: run2.html_url,
+          sha,
+          actor: run2.actor?.login ?? ""
+        },
+        branch: repository.default_branch,
+        at: deps.now(),
+        start: startFromDelivery(ctx, context, deps, config3)
+      })
+    )
+  );
+  return guarded.taken ? { result: "taken" } : guarded.value;
+}
+async function startFix(ctx, {
+  run: run2,
+  branch,
+  at,
+  start
+}) {
+  if (!run2.actor || !await hasWriteAccess(ctx, run2.actor))
+    return { result: "ignored", why: "pushed by someone without write access" };
+  const open2 = await ctx.octokit.paginate(ctx.octokit.rest.issues.listForRepo, {
+    owner: ctx.owner,
+    repo: ctx.repo,
+    creator: ctx.botLogin,
+    state: "open",
+    per_page: 100
+  });
+  if (open2.some((issue3) => !issue3.pull_request && issue3.body?.startsWith(MARKER3)))
+    return { result: "ignored", why: "a fix build of the default branch is open" };
+  const short = run2.sha.slice(0, 7);
+  const title = `Fix ${branch}: ${run2.name} failed at ${short}`;
+  const body = [
+    `${MARKER3} head=${run2.sha} -->`,
+    `\`${branch}\` is red at ${run2.sha}: the workflow ${run2.name} failed (${run2.url}), after a push by @${run2.actor}.`,
+    "",
+    `Find why ${run2.name} fails at this commit and make it pass, changing what is wrong rather than the checks.`
+  ].join("\n");
+  const { data: issue2 } = await withReason(
+    "notice",
+    () => ctx.octokit.rest.issues.create({ owner: ctx.owner, repo: ctx.repo, title, body })
+  );
+  const answer = await askForBuild(
+    ctx,
+    {
+      asker: run2.actor,
+      issue: { number: issue2.number, title },
+      what: { kind: "build", type: "code" },
+      how: { way: "check-failed", head: run2.sha },
+      at,
+      link: run2.url,
+      found: null
+    },
+    start
+  );
+  return { result: "started", issue: issue2.number, answer };
 }
 
 // src/github/reconcile/doors/on-issue.ts
@@ -66180,14 +67399,18 @@ function wireBuildEvents(app, deps) {
   app.on("workflow_run.completed", (context) => {
     const { workflow_run: run2, repository } = context.payload;
     if (isFromFork(run2.head_repository, repository)) return;
-    return onBuildEvent(context, {
-      hints: {
-        runName: run2.display_title,
-        branches: [run2.head_branch],
-        completed: runOfPayload(run2)
-      },
-      deps
-    });
+    return Promise.all([
+      onBuildEvent(context, {
+        hints: {
+          runName: run2.display_title,
+          branches: [run2.head_branch],
+          completed: runOfPayload(run2)
+        },
+        deps
+      }),
+      // A named workflow that turned the default branch red asks for a fix build (off unless named).
+      reading(() => onCheckFailed(context, deps))
+    ]).then(() => void 0);
   });
   app.on("check_suite.completed", async (context) => {
     if (isSuiteEcho(context.payload.check_suite.app?.slug, await deps.botLogin())) return;
@@ -66858,7 +68081,7 @@ function createRunsBudget(list2, clock = Date.now) {
       const log = listed.runs.map((run2) => [
         Date.parse(run2.createdAt),
         WRITES_AROUND_A_SESSION + SESSION_WRITES[run2.role]
-      ]).concat(own2.filter(([at]) => at >= from)).filter(([at]) => at > since).sort((a, b) => a[0] - b[0]);
+      ]).concat(own2.filter(([at]) => at >= from)).filter(([at]) => at > since).sort((a, b2) => a[0] - b2[0]);
       return { log, owed: /* @__PURE__ */ new Map(), waiters: /* @__PURE__ */ new Map(), turns: /* @__PURE__ */ new Map(), pace: 0 };
     }
   };
@@ -66924,7 +68147,8 @@ async function conduct({
   fetch = globalThis.fetch,
   mask,
   Octokit: Octokit2,
-  patienceMs = PATIENCE_MS
+  patienceMs = PATIENCE_MS,
+  now = () => (/* @__PURE__ */ new Date()).toISOString()
 }) {
   const apiUrl = env.GITHUB_API_URL || "https://api.github.com";
   const repository = env.GITHUB_REPOSITORY ?? "";
@@ -66944,7 +68168,7 @@ async function conduct({
   const timers = /* @__PURE__ */ new Set();
   const deps = {
     queue,
-    now: () => (/* @__PURE__ */ new Date()).toISOString(),
+    now,
     botLogin: () => Promise.resolve(credentials.botLogin),
     answers: /* @__PURE__ */ new Map(),
     heldEdits: new HeldStatusEdits(),
@@ -67043,6 +68267,14 @@ async function dispatch({
       });
     }
     log.info({ builds: refs.map((ref) => ref.build) }, "baton: looking again at open builds");
+    if (event.name === "schedule") {
+      const fired = await fireSchedules(ctx, {
+        defaultBranch: data.default_branch,
+        now: deps.now(),
+        start: startFromSchedule(ctx, { defaultBranch: data.default_branch, deps, log })
+      });
+      if (fired.length > 0) log.info({ fired }, "baton: schedules due fired");
+    }
     return;
   }
   const name = event.name === "pull_request_target" ? "pull_request" : event.name;

@@ -191,9 +191,7 @@ describe('the simulated Actions runner', () => {
         headers: {},
         body: undefined,
       });
-    for (let i = 0; i < 100 && model.requests.length === 0; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    await expect.poll(() => model.requests.length).toBeGreaterThan(0);
     expect(cancel().status).toBe(202);
     await runner.idle();
     expect(runner.jobs).toEqual([expect.objectContaining({ job: 'agent', stopped: 'cancelled' })]);
@@ -206,26 +204,20 @@ describe('the simulated Actions runner', () => {
     const first = dispatch(review);
     const twin = dispatch(review);
     const sibling = dispatch({ ...review, worker: 'W1.2', pr: '3' });
-    await new Promise((resolve) => setTimeout(resolve, 50));
     const status = (id: number) => gh.runs.find((run) => run.id === id)?.status;
-    expect([status(first), status(twin), status(sibling)]).toEqual([
-      'in_progress',
-      'queued',
-      'in_progress',
-    ]);
+    // The first and its sibling start; the twin waits for its group, however long they take.
+    await expect
+      .poll(() => [status(first), status(sibling)])
+      .toEqual(['in_progress', 'in_progress']);
+    expect(status(twin)).toBe('queued');
     gh.finishRun(first, 'success');
-    for (let i = 0; i < 50 && status(twin) === 'queued'; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    expect(status(twin)).toBe('in_progress');
+    await expect.poll(() => status(twin)).toBe('in_progress');
   });
 
   it('stops and cancels the run still going when it closes', async () => {
     await start(() => new Promise(() => {}));
     const id = dispatch();
-    for (let i = 0; i < 100 && model.requests.length === 0; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    await expect.poll(() => model.requests.length).toBeGreaterThan(0);
     await runner.close();
     expect(runner.jobs).toEqual([expect.objectContaining({ job: 'agent', stopped: 'cancelled' })]);
     expect(gh.runs.find((run) => run.id === id)).toMatchObject({ conclusion: 'cancelled' });

@@ -108,8 +108,7 @@ describeWithRedis('a look planted in the replicas’ Redis', () => {
     await plant(elsewhere, { ...target, owner: 'someone', repo: 'else', build: BUILD });
     await plant('not a key', { ...target, owner: gh.owner, repo: gh.repo, build: BUILD });
     // Each is taken, and forgotten: the sorted set of looks empties.
-    for (let i = 0; i < 800 && (await redis.zcard('baton:looks')) > 0; i++)
-      await new Promise((resolve) => setTimeout(resolve, 25));
+    await expect.poll(() => redis.zcard('baton:looks')).toBe(0);
     await app.idle();
     expect(await redis.zrange('baton:looks', 0, -1)).toEqual([]);
     const writes = gh.log
