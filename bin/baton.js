@@ -2,7 +2,7 @@
 // The package's `baton` command (npm: @baton-dev/baton). It runs the build in
 // dist (npm run build; the published package ships it, built by `prepack`); a
 // checkout that was installed but not built runs the sources through tsx.
-// `baton doctor`, `baton setup` and `baton status` run where the app was registered (its .env),
+// `baton doctor`, `baton setup`, `baton status` and `baton audit` run where the app was registered (its .env),
 // `baton check` anywhere (offline);
 // `baton session …` in Actions, and any other word is answered there.
 import { existsSync } from 'node:fs';
@@ -23,6 +23,7 @@ const ENTRIES = {
   check: 'cli/check',
   setup: 'cli/setup',
   status: 'cli/status',
+  audit: 'cli/audit',
 };
 const given = process.argv.slice(2);
 // `baton help check` is `baton check --help`, for every command.

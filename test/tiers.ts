@@ -58,6 +58,7 @@ export const TIERS = {
     'test/github/redis-store.test.ts',
     'test/github/source-ref.test.ts',
     'test/github/store-from-env.test.ts',
+    'test/github/write-trailers.test.ts',
   ],
   builds: ['test/e2e'],
 } as const satisfies Record<string, readonly string[]>;

@@ -7,7 +7,7 @@ import { messageOf } from '../github/client/types.js';
 import { staticReport } from '../page/render/documents.js';
 import { type AppCliOptions, type AppOctokit, appProbot } from './app-probot.js';
 import { withDotEnv } from './dot-env.js';
-import { argsOrExit, cliOutput } from './io.js';
+import { argsOrExit, type CliOutput, cliOutput } from './io.js';
 import {
   installationRepositories,
   readRepositoryBuilds,
@@ -46,18 +46,91 @@ export async function main(
   source: Record<string, string | undefined>,
   options: AppCliOptions & { now?: () => string } = {},
 ): Promise<number> {
+  const read = await readForCommand('baton status', {
+    usage: USAGE,
+    parsed: parseArgs(argv),
+    source,
+    options,
+  });
+  if (typeof read === 'number') return read;
+  const { args, reads, io, now } = read;
+  const access = { kind: 'all' } as const;
+  const overview = overviewOf({ reads, access, now });
+  io.out(args.json ? terminalJson(overview) : renderStatusText(overview));
+  if (args.html) {
+    const details = reads
+      .map((one) =>
+        buildDetailFor({ reads, access, key: `${one.repository}/${one.snapshot.build}`, now }),
+      )
+      .filter((detail): detail is BuildDetail => detail !== null);
+    writeFileSync(args.html, staticReport(overview, details));
+    io.err(`baton status: wrote ${args.html}`);
+  }
+  return 0;
+}
+
+/**
+ * A command that reads builds with the app's credentials: its arguments
+ * parsed (or its usage said), then the builds read (`readTargetBuilds`);
+ * or the exit code.
+ */
+export async function readForCommand<T extends TargetArgs>(
+  command: string,
+  {
+    usage,
+    parsed,
+    source,
+    options,
+  }: {
+    usage: string;
+    parsed: T | 'help' | string;
+    source: Record<string, string | undefined>;
+    options: AppCliOptions & { now?: () => string };
+  },
+): Promise<{ args: T; reads: BuildRead[]; io: CliOutput; now: string } | number> {
   const io = cliOutput(options);
-  const args = argsOrExit('baton status', USAGE, parseArgs(argv), io);
+  const args = argsOrExit(command, usage, parsed, io);
   if (typeof args === 'number') return args;
+  const now = options.now?.() ?? new Date().toISOString();
+  const reads = await readTargetBuilds(command, { args, source, options, io, now });
+  return typeof reads === 'number' ? reads : { args, reads, io, now };
+}
+
+/** Which builds a command reads: one repository's, or every one of an installation's. */
+export interface TargetArgs {
+  repo: string | null;
+  installation: number | null;
+}
+
+/**
+ * The builds of `--repo` or `--installation`, read with the app's credentials
+ * from .env or the environment (`readRepositoryBuilds`); or the exit code,
+ * the problem said (2: no credentials, 1: GitHub failed or no such install).
+ */
+export async function readTargetBuilds(
+  command: string,
+  {
+    args,
+    source,
+    options,
+    io,
+    now,
+  }: {
+    args: TargetArgs;
+    source: Record<string, string | undefined>;
+    options: AppCliOptions;
+    io: CliOutput;
+    now: string;
+  },
+): Promise<BuildRead[] | number> {
   const env = withDotEnv(source, options.cwd ?? process.cwd());
   if (!env.APP_ID || !(env.PRIVATE_KEY || env.PRIVATE_KEY_PATH)) {
     io.err(
-      "baton status: APP_ID and PRIVATE_KEY (or PRIVATE_KEY_PATH) are not set: run it beside the app's .env, or export them (with nothing hosted, the app key of the repositories' BATON_APP_PRIVATE_KEY)",
+      `${command}: APP_ID and PRIVATE_KEY (or PRIVATE_KEY_PATH) are not set: run it beside the app's .env, or export them (with nothing hosted, the app key of the repositories' BATON_APP_PRIVATE_KEY)`,
     );
     return 2;
   }
-  const probot = appProbot({ command: 'baton status', env, options, err: io.err });
-  const now = options.now?.() ?? new Date().toISOString();
+  const probot = appProbot({ command, env, options, err: io.err });
   try {
     const app = (await probot.auth()) as AppOctokit;
     const { data: self } = await app.request('GET /app');
@@ -65,7 +138,7 @@ export async function main(
     const found = await targets(app, args);
     if (typeof found === 'string') {
       io.err(
-        `baton status: the app is not installed on ${found}, or there is no such repository: install the app there (${self?.html_url ?? "the app's page"}/installations/new), or check the name (owner/name, as in the repository's URL)`,
+        `${command}: the app is not installed on ${found}, or there is no such repository: install the app there (${self?.html_url ?? "the app's page"}/installations/new), or check the name (owner/name, as in the repository's URL)`,
       );
       return 1;
     }
@@ -76,21 +149,9 @@ export async function main(
         reads.push(...(await readRepositoryBuilds({ octokit, repository, botLogin, now })));
       }
     }
-    const access = { kind: 'all' } as const;
-    const overview = overviewOf({ reads, access, now });
-    io.out(args.json ? terminalJson(overview) : renderStatusText(overview));
-    if (args.html) {
-      const details = reads
-        .map((read) =>
-          buildDetailFor({ reads, access, key: `${read.repository}/${read.snapshot.build}`, now }),
-        )
-        .filter((detail): detail is BuildDetail => detail !== null);
-      writeFileSync(args.html, staticReport(overview, details));
-      io.err(`baton status: wrote ${args.html}`);
-    }
-    return 0;
+    return reads;
   } catch (error) {
-    io.err(`baton status: GitHub did not answer as expected: ${messageOf(error)}; run it again`);
+    io.err(`${command}: GitHub did not answer as expected: ${messageOf(error)}; run it again`);
     return 1;
   }
 }
@@ -101,7 +162,7 @@ export async function main(
  */
 async function targets(
   app: AppOctokit,
-  args: StatusArgs,
+  args: TargetArgs,
 ): Promise<
   | { installationId: number; repositories: (octokit: AppOctokit) => Promise<StatusRepository[]> }[]
   | string
@@ -141,19 +202,35 @@ function parseArgs(argv: readonly string[]): StatusArgs | 'help' | string {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
     if (arg === '-h' || arg === '--help') return 'help';
-    if (arg === '--json') args.json = true;
-    else if (arg === '--repo') args.repo = argv[++i] ?? '';
-    else if (arg.startsWith('--repo=')) args.repo = arg.slice('--repo='.length);
-    else if (arg === '--installation') args.installation = Number(argv[++i]);
+    const next = takeTargetArg(argv, i, args);
+    if (next !== null) i = next;
+    else if (arg === '--json') args.json = true;
     else if (arg === '--html') args.html = argv[++i] ?? '';
     else return `unknown argument "${arg}"`;
   }
+  const problem = targetProblem(args);
+  if (problem) return problem;
+  if (args.html === '') return '--html takes a file to write';
+  return args;
+}
+
+/** Takes `--repo` or `--installation` at `i` into `args`: the index of its last word, or null for another argument. */
+export function takeTargetArg(argv: readonly string[], i: number, args: TargetArgs): number | null {
+  const arg = argv[i] ?? '';
+  if (arg === '--repo') args.repo = argv[i + 1] ?? '';
+  else if (arg.startsWith('--repo=')) args.repo = arg.slice('--repo='.length);
+  else if (arg === '--installation') args.installation = Number(argv[i + 1]);
+  else return null;
+  return arg.startsWith('--repo=') ? i : i + 1;
+}
+
+/** What is wrong with the builds asked for, or null. */
+export function targetProblem(args: TargetArgs): string | null {
   if ((args.repo === null) === (args.installation === null))
     return 'give --repo owner/name or --installation ID (one of them)';
   if (args.repo !== null && !/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(args.repo))
     return `--repo must be owner/name, not "${args.repo}"`;
   if (args.installation !== null && !(Number.isInteger(args.installation) && args.installation > 0))
     return "--installation takes the installation's id (a number)";
-  if (args.html === '') return '--html takes a file to write';
-  return args;
+  return null;
 }

@@ -16,13 +16,14 @@ const USAGE = `usage: baton session agent | baton session publish | baton sessio
        baton setup --repo owner/name [--serverless]
        baton check [FILE]
        baton status (--repo owner/name | --installation ID) [--json] [--html FILE]
+       baton audit (--repo owner/name | --installation ID) [--since DATE]
        baton help [COMMAND] | baton --help | baton --version
 
 Baton's command line. \`baton session …\` runs in GitHub Actions, started by
 the Baton workflow (.github/workflows/baton.yml), and reads its settings from
-the environment the workflow sets. \`baton doctor\`, \`baton setup\` and
-\`baton status\` run where the app was registered (its .env); \`baton check\`
-anywhere, offline.
+the environment the workflow sets. \`baton doctor\`, \`baton setup\`,
+\`baton status\` and \`baton audit\` run where the app was registered (its .env);
+\`baton check\` anywhere, offline.
 Outside Baton's checkout the command is \`npx @baton-dev/baton …\`.
 
 Commands:
@@ -37,6 +38,8 @@ Commands:
   check             check a .github/baton.yml offline (see \`baton check --help\`)
   status            every build, what waits for a person and the spend, with the app's
                     credentials (see \`baton status --help\`)
+  audit             every decision that wrote or spent, as JSON lines, with the app's
+                    credentials (see \`baton audit --help\`)
   help COMMAND      print that command's help (as \`baton COMMAND --help\`)
 
 Options:

@@ -2,7 +2,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main as audit } from '../../src/cli/audit.js';
 import { main } from '../../src/cli/status.js';
+import type { AuditEvent } from '../../src/core/audit/audit-trail.js';
 import type { Overview } from '../../src/core/overview/overview.js';
 import { type ReviewLessons, renderVerdictMarker } from '../../src/core/sessions/verdict-marker.js';
 import { integrationBranch, planPath, workerBranch } from '../../src/core/vocabulary/ids.js';
@@ -32,10 +34,13 @@ afterAll(async () => {
   rmSync(cwd, { recursive: true, force: true });
 });
 
-async function status(args: string[]): Promise<{ code: number; out: string; err: string }> {
+async function status(
+  args: string[],
+  command: typeof main = main,
+): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const code = await main(
+  const code = await command(
     args,
     {
       APP_ID: '1',
@@ -231,5 +236,35 @@ describe('baton status', () => {
     expect(code).toBe(2);
     expect(err).toContain('APP_ID and PRIVATE_KEY');
     expect((await status([])).code).toBe(2);
+  });
+});
+
+describe('baton audit', () => {
+  it("prints every decision that wrote or spent as JSON lines: the repository's builds, and its change set's members", async () => {
+    const { code, out } = await status(['--repo', 'acme/service'], audit);
+    expect(code).toBe(0);
+    const events = out
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as AuditEvent);
+    expect(new Set(events.map((event) => event.repository))).toEqual(
+      new Set(['acme/service', 'acme/lib', 'acme/client']),
+    );
+    const kinds = new Set(events.map((event) => event.kind));
+    expect(kinds).toEqual(new Set(['ask', 'dispatch', 'command', 'merge']));
+    for (const event of events.filter((one) => one.kind === 'dispatch')) {
+      expect(event.evidence[0]).toMatch(/\/actions\/runs\/\d+$/);
+    }
+    for (const event of events.filter((one) => one.kind === 'merge')) {
+      expect(event.evidence[0]).toMatch(/\/pull\/\d+$/);
+    }
+  });
+
+  it('prints nothing before --since, and refuses a --since that is no date', async () => {
+    const later = await status(['--repo', 'acme/service', '--since', '2099-01-01'], audit);
+    expect(later).toMatchObject({ code: 0, out: '' });
+    const bad = await status(['--repo', 'acme/service', '--since', 'yesterday'], audit);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('--since takes a date');
   });
 });

@@ -164,6 +164,7 @@ describe('the packed CLI, installed outside the clone', { timeout: 240_000 }, ()
       2,
       'baton status: APP_ID and PRIVATE_KEY',
     ],
+    ['audit --help', ['audit', '--help'], 0, 'usage: baton audit (--repo owner/name'],
     ['session --help', ['session', '--help'], 0, 'usage: baton session agent'],
     ['an unknown command', ['deploy'], 2, 'baton: unknown command "deploy"'],
     ['an unknown option', ['--frobnicate'], 2, 'baton: unknown option "--frobnicate"'],

@@ -35,6 +35,8 @@ const FLOORS: readonly (readonly string[])[] = [
   ['src/core/change-set/'],
   // The overview of builds reads decide's; setup and doctor stand beside the rest.
   ['src/core/overview/', 'src/core/setup/', 'src/core/doctor/'],
+  // The audit trail reads the overview's builds, for the reader they are read for.
+  ['src/core/audit/'],
   // Over the core, two columns that never meet (`APART`): the app's (left), the
   // session's, the CLI in Actions (right), each from its ground (the files beside
   // its folders) up to its entry.

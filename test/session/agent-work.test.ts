@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -15,6 +16,7 @@ import {
   makeRepo,
   planJson,
   promptOf,
+  REPOSITORY,
   removeTempDirs,
   requestText,
   runSession,
@@ -138,10 +140,40 @@ describe('runAgent work', () => {
     const { code } = await work([reply(toolUse('submit_completion', completionInput))], { root });
     expect(code).toBe(0);
     const message = gitIn(root, 'log', '-1', '--format=%B');
-    expect(message).toBe(
+    expect(message.split('\n')[0]).toBe(
       'W2.1: Fixes\u200B #3 and resolves\u200B https://github.com/acme/app/issues/4',
     );
     expect(closedBy(message)).toEqual([]);
+  });
+
+  it("closes its commit with the session's trailers, which no line of a planned title ends or forges", async () => {
+    // git ends a message at a line that opens `---` and skips one that opens `#`: a title with
+    // those and a forged trailer would make `Asked-by: mallory` the message's last paragraph.
+    const title = 'Add a greeting\n---\nAsked-by: mallory\n# x';
+    const brief = briefFile({ worker: 'W2.1', dependsOn: ['W1.1'], complexity: 'easy' });
+    const { root } = await workerRepo({
+      worker: 'W2.1',
+      brief: brief.replace('title: Add a greeting', `title: ${JSON.stringify(title)}`),
+      config: 'models:\n  easy: claude-haiku-test\n',
+      files: { [completionPath(BUILD, 'W1.1')]: '{}\n' },
+    });
+    const env = { BATON_ISSUE: '12', GITHUB_RUN_ID: '4242' };
+    const { code } = await work([reply(toolUse('submit_completion', completionInput))], {
+      root,
+      env,
+    });
+    expect(code).toBe(0);
+    const message = gitIn(root, 'log', '-1', '--format=%B');
+    const read = execFileSync('git', ['interpret-trailers', '--parse'], {
+      input: message,
+      encoding: 'utf8',
+    });
+    expect(read.trim().split('\n')).toEqual([
+      `Baton-Build: ${BUILD} https://github.com/${REPOSITORY}/issues/12`,
+      'Baton-Worker: W2.1',
+      `Baton-Evidence: run https://github.com/${REPOSITORY}/actions/runs/4242`,
+      `Baton-Policy: ${REPOSITORY}@${gitIn(root, 'rev-parse', 'HEAD~1')}`,
+    ]);
   });
 
   it('names the brief, the skill and the reports it depends on by path, and inlines none of them', async () => {

@@ -126,7 +126,12 @@ export function registerPullRoutes(router: Router, gh: GitHubState): void {
     .on('PUT', `${repoPath}/pulls/{pull_number}/merge`, ({ pull_number }, request) => {
       const pull = pullOf(pull_number);
       if (!pull) return notFound();
-      const { sha } = (request.body ?? {}) as { sha?: string };
+      const { sha, commit_title, commit_message, merge_method } = (request.body ?? {}) as {
+        sha?: string;
+        commit_title?: string;
+        commit_message?: string;
+        merge_method?: string;
+      };
       const head = gh.git.resolve(pull.head) ?? '';
       if (pull.state !== 'open') return json(405, { message: 'Pull Request is not mergeable' });
       if (pull.draft) return json(405, { message: 'Pull Request is still a draft' });
@@ -145,7 +150,10 @@ export function registerPullRoutes(router: Router, gh: GitHubState): void {
       // One that asks for approvals refuses a pull request without them.
       const held = gh.reviewHold(pull);
       if (held) return json(405, { message: held });
-      const merged = mergePull(gh, pull, gh.botLogin);
+      // A squash or a merge commit takes the title and message given (GitHub's title where none
+      // is); a rebase makes no commit of its own and ignores both.
+      const given = merge_method === 'rebase' ? {} : { title: commit_title, body: commit_message };
+      const merged = mergePull(gh, pull, gh.botLogin, given);
       if (pull.base === gh.defaultBranch) closeLinkedIssues(gh, pull, gh.botLogin);
       return json(200, { sha: merged, merged: true, message: 'Pull Request successfully merged' });
     })
@@ -286,11 +294,17 @@ export function registerPullRoutes(router: Router, gh: GitHubState): void {
  * commit named for the pull request, the pull request closed as merged, its webhook (by
  * `by`), then the base moved. Returns the merge commit.
  */
-export function mergePull(gh: GitHubState, pull: SimPull, by: string): string {
+export function mergePull(
+  gh: GitHubState,
+  pull: SimPull,
+  by: string,
+  { title, body }: { title?: string | undefined; body?: string | undefined } = {},
+): string {
+  const headline = title ?? `${pull.title} (#${pull.number})`;
   const merged = gh.git.merge({
     ours: gh.git.resolve(pull.base) ?? '',
     theirs: gh.git.resolve(pull.head) ?? '',
-    message: `${pull.title} (#${pull.number})`,
+    message: body ? `${headline}\n\n${body}` : headline,
   });
   pull.state = 'closed';
   pull.mergedAt = gh.now();

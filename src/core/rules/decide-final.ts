@@ -10,8 +10,10 @@ import { renderReport } from '../status/render-report.js';
 import type { BuildProgress } from '../status/status-view.js';
 import { type GuideWorker, renderReviewGuide } from '../verification/review-guide.js';
 import { contractVettingOf, judgeRisk, noRisk } from '../verification/risk.js';
+import { mergeTrailers, validationEvidence } from '../verification/write-trailers.js';
 import { neutralizeClosingKeywords } from '../vocabulary/closing-keywords.js';
 import { parseBuildId, parseMemberBuildId, reportPath } from '../vocabulary/ids.js';
+import { trailerLines } from '../vocabulary/trailers.js';
 import { isDone, type WorkerState } from '../workers/worker-state.js';
 import { finalReviewers } from './decide-notices.js';
 import { type Skips, settles, validationHoldsFinal } from './decide-validate.js';
@@ -88,6 +90,7 @@ export function decideFinal({
             ...(buildTypeOf(plan) === 'research' ? {} : { guide: reviewGuide(ctx, plan, workers) }),
             ...(seriesReport ? { seriesReport } : {}),
             ...(ctx.snapshot.changeSet ? { changeSet: ctx.snapshot.changeSet } : {}),
+            ...trailerList(ctx, workers),
           }),
           ctx,
           plan,
@@ -131,6 +134,39 @@ function reviewGuide(ctx: DecideContext, plan: Plan, workers: WorkerState[]): st
       method: ctx.config.merge.method,
     }),
   });
+}
+
+/**
+ * Each merged worker's trailers, as its merge carried them (docs/governance.md),
+ * the validation the final pull request waited for named with each.
+ */
+function trailerList(ctx: DecideContext, workers: WorkerState[]): { trailers?: string } {
+  const { validated } = lastPassed(ctx.snapshot.validations, ctx.commands.skips, {
+    binding: ctx.snapshot,
+    method: ctx.config.merge.method,
+  });
+  const validation = validated ? [validationEvidence(ctx.snapshot.build, validated)] : [];
+  const lists = workers.flatMap((state) => {
+    if (state.state !== 'merged' || !state.pull) return [];
+    const trailers = mergeTrailers({
+      snapshot: ctx.snapshot,
+      pull: state.pull,
+      config: ctx.config,
+    });
+    const lines = trailerLines({
+      ...trailers,
+      evidence: [...(trailers.evidence ?? []), ...validation],
+    });
+    return [`**${state.worker.id}**\n\n\`\`\`text\n${lines.join('\n')}\n\`\`\``];
+  });
+  if (lists.length === 0) return {};
+  return {
+    trailers: [
+      '### Who asked, who approved, on what evidence',
+      "Each worker's trailers, as its merge into the build branch carries them:",
+      ...lists,
+    ].join('\n\n'),
+  };
 }
 
 /**

@@ -29,6 +29,7 @@ export function renderReport({
   changeSet,
   guide,
   repeats,
+  trailers,
 }: {
   plan: Plan;
   progress: BuildProgress;
@@ -41,6 +42,8 @@ export function renderReport({
   guide?: string;
   /** How often Baton's reviews given lessons found a lesson's mistake again (docs/memory.md). */
   repeats?: RepeatRate;
+  /** Each merged worker's trailers (src/core/verification/write-trailers.ts), before the record's line. */
+  trailers?: string;
 }): string {
   const recordUrl = `${progress.links.repoUrl}/tree/${progress.links.branch}/${buildDir(progress.build)}`;
   const blocks = [
@@ -55,6 +58,7 @@ export function renderReport({
       repeats ? repeatLine(repeats) : null,
     ].filter((line): line is string => line !== null),
     ...progress.workers.map((row) => workerSection(row, completions[row.id] ?? null)),
+    ...(trailers ? [trailers] : []),
     `---\nThe build record — plan, briefs and every completion report — is in [${escapeLinkText(`${buildDir(progress.build)}/`)}](${recordUrl}).`,
   ];
   const note = `> ✂️ This report was shortened to fit GitHub's limit. Every worker's full report is in [${escapeLinkText(`${buildDir(progress.build)}/completions/`)}](${recordUrl}/completions).`;

@@ -1,3 +1,4 @@
+import type { Config } from '../../core/config/config.js';
 import type { Action } from '../../core/context/action.js';
 import { isWorkRole } from '../../core/sessions/session.js';
 import { normalizeSnapshot } from '../../core/snapshot/normalize-snapshot.js';
@@ -5,6 +6,7 @@ import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
 import { ledgerPartsOwed } from '../../core/status/ledger-archive.js';
 import { renderStatusComment } from '../../core/status/render-status.js';
 import { firstShowsFinalPull } from '../../core/status/status-view.js';
+import { mergeTrailers } from '../../core/verification/write-trailers.js';
 import { integrationBranch } from '../../core/vocabulary/ids.js';
 import {
   dispatchedWorkerWrites,
@@ -87,10 +89,13 @@ export async function act(
     log,
     statusEditWait,
     budget,
+    config,
   }: {
     snapshot: BuildSnapshot;
     actions: Action[];
     log: ActLog;
+    /** The settings in force: a merge's trailers name the risk classes they judge. */
+    config?: Pick<Config, 'verification'>;
     /** Paces status comment edits (`StatusPacer`), by kind; none: edit at once. */
     statusEditWait?: StatusEditWait;
     /** The installation's writes, told first what the build owes (`ActBudget`). */
@@ -113,6 +118,7 @@ export async function act(
     writeBudget,
     lengths,
     log,
+    ...(config ? { config } : {}),
   };
   for (const action of actions) {
     // Merges of one pass go in order; after one that did not go (a conflict an earlier merge
@@ -165,6 +171,7 @@ interface ActPass {
   /** The build's sessions' typical lengths, where a budget is told when writes are due. */
   lengths: SessionLengths | null;
   log: ActLog;
+  config?: Pick<Config, 'verification'>;
 }
 
 async function actOne(
@@ -250,8 +257,13 @@ async function actOne(
       const done = outcome.result === 'updated' || outcome.result === 'created';
       return { action, result: done ? 'done' : 'unchanged' };
     }
-    case 'merge-pull':
-      return { action, ...(await mergePull(ctx, action)) };
+    case 'merge-pull': {
+      const pull = snapshot.pulls.find((p) => p.number === action.pull);
+      const trailers = pull
+        ? mergeTrailers({ snapshot, pull, ...(pass.config ? { config: pass.config } : {}) })
+        : undefined;
+      return { action, ...(await mergePull(ctx, action, trailers)) };
+    }
     case 'update-pull-branch':
       await updatePullBranch(ctx, action);
       return { action, result: 'done' };

@@ -1,6 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
+import { buildTrailers } from '../../core/verification/write-trailers.js';
 import { integrationBranch } from '../../core/vocabulary/ids.js';
+import { trailerLines, type WriteTrailers, withTrailers } from '../../core/vocabulary/trailers.js';
 import type { RepoContext } from '../client/types.js';
 import { messageOf, statusOf } from '../client/types.js';
 import { ensureNote } from './ensure-note.js';
@@ -10,7 +12,11 @@ const MERGE_ATTEMPTS = 3;
 type Result = { result: 'done' | 'unchanged' | 'failed'; detail?: string };
 
 /**
- * Merges exactly the reviewed head (`sha` guard). GitHub answers 405 "Base
+ * Merges exactly the reviewed head (`sha` guard), its commit's message closed
+ * by the merge's trailers (`commit_message`, the body under GitHub's own title:
+ * no model's words go in). A rebase makes no commit of its own and takes no
+ * message: the worker's commits land as they are, with their own trailers.
+ * GitHub answers 405 "Base
  * branch was modified" when another merge landed a moment ago: try again
  * shortly. 409 means the head moved since the review: leave it to the next
  * observation, which sees the new head and its (absent) verdict.
@@ -18,7 +24,10 @@ type Result = { result: 'done' | 'unchanged' | 'failed'; detail?: string };
 export async function mergePull(
   ctx: RepoContext,
   { pull, sha, method }: { pull: number; sha: string; method: 'squash' | 'merge' | 'rebase' },
+  trailers?: WriteTrailers,
 ): Promise<Result & { merged?: string }> {
+  const lines = trailers && method !== 'rebase' ? trailerLines(trailers) : [];
+  const message = lines.length > 0 ? { commit_message: lines.join('\n') } : {};
   for (let attempt = 1; ; attempt++) {
     try {
       const { data } = await ctx.octokit.rest.pulls.merge({
@@ -27,6 +36,7 @@ export async function mergePull(
         pull_number: pull,
         sha,
         merge_method: method,
+        ...message,
       });
       return { result: 'done', merged: data.sha };
     } catch (error) {
@@ -43,7 +53,8 @@ export async function mergePull(
 }
 
 /**
- * Merges the moved default branch into the build branch. A conflict is
+ * Merges the moved default branch into the build branch, its message closed
+ * by the build's trailers (no worker's: it brings no worker's work). A conflict is
  * reported on the issue once per default-branch head, never forced.
  */
 export async function syncBuildBranch(
@@ -57,7 +68,10 @@ export async function syncBuildBranch(
       repo: ctx.repo,
       base: integrationBranch(snapshot.build),
       head: defaultSha,
-      commit_message: `Merge ${defaultBranch} into the build branch`,
+      commit_message: withTrailers(
+        `Merge ${defaultBranch} into the build branch`,
+        buildTrailers(snapshot),
+      ),
     });
     // 204: nothing to merge (typed as 201 only).
     return { result: (response.status as number) === 204 ? 'unchanged' : 'done' };

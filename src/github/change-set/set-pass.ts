@@ -80,10 +80,13 @@ export async function setPass(ctx: RepoContext, request: SetPassRequest): Promis
     const writes = build.actions.filter((action) => action.kind !== 'render-status');
     if (writes.length === 0) continue;
     const owed = writeBudget ? { writes: writeBudget } : null;
+    // A merge's trailers judge risk by the member's own settings.
+    const settings = build.config?.ok ? build.config.config : config.ok ? config.config : null;
     const done = await act(there, {
       snapshot: build.snapshot,
       actions: writes,
       log,
+      ...(settings ? { config: settings } : {}),
       ...(owed ? { budget: owed } : {}),
     });
     outcomes.push(...done);

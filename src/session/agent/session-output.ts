@@ -1,7 +1,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { neutralizeClosingKeywords } from '../../core/vocabulary/closing-keywords.js';
+import { withTrailers } from '../../core/vocabulary/trailers.js';
 import { BUNDLE_FILE, RESULT_FILE, RESULT_MAX_BYTES, SessionResult } from '../result.js';
+import { sessionTrailers } from '../session-trailers.js';
 import type { AgentContext } from './agent-context.js';
 import { type CommitSource, commitAll } from './git/commit-all.js';
 import { git, gitSucceeds } from './git/git.js';
@@ -15,6 +17,8 @@ export type SessionCommit = { ok: true; head: string | null } | { ok: false; rea
  * nothing changed. Messages carry titles a model wrote (the plan's, a brief's),
  * and GitHub closes the issues a commit message names with a closing keyword
  * once the final pull request brings it to the default branch: none may.
+ * The message ends with the session's trailers (`sessionTrailers`), its
+ * lines made safe so that no title's line ends the message before them.
  */
 export async function commitSession(
   ctx: AgentContext,
@@ -22,7 +26,10 @@ export async function commitSession(
   source: CommitSource = { workDir: ctx.root },
 ): Promise<SessionCommit> {
   const options = { root: ctx.root, env: ctx.toolEnv };
-  await commitAll(options, neutralizeClosingKeywords(message), source);
+  const steering = ctx.steering.kind === 'default-branch' ? ctx.steering.ref : ctx.base;
+  const policyCommit = await git(options, ['rev-parse', '--verify', `${steering}^{commit}`]);
+  const trailers = sessionTrailers(ctx.env, { policyCommit });
+  await commitAll(options, withTrailers(neutralizeClosingKeywords(message), trailers), source);
   const head = await git(options, ['rev-parse', 'HEAD']);
   if (head === ctx.base) return { ok: true, head: null };
   if (!(await gitSucceeds(options, ['merge-base', '--is-ancestor', ctx.base, head]))) {

@@ -215,6 +215,7 @@ export async function reconcileBuild(
     snapshot,
     actions: writes,
     log,
+    ...(config.ok ? { config: config.config } : {}),
     ...(writeBudget ? { budget: { writes: writeBudget } } : {}),
   });
   // What its merges unlock and what follows a final pull request it opened are done now.

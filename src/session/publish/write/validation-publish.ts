@@ -14,7 +14,9 @@ import {
   parseMilestoneSubject,
   planPath,
 } from '../../../core/vocabulary/ids.js';
+import { type WriteTrailers, withTrailers } from '../../../core/vocabulary/trailers.js';
 import type { ValidationResult } from '../../result.js';
+import { sessionTrailers } from '../../session-trailers.js';
 import {
   markedFailures,
   readValidatedHead,
@@ -111,7 +113,14 @@ export async function publishValidation({
   const fixes =
     failures.length === 0 && unproven.length === 0
       ? { fixed: [] as FixedCheck[], lines: [] as string[] }
-      : await addFixWorkers(access, target.build, validation, failures, unproven);
+      : await addFixWorkers(
+          access,
+          target.build,
+          validation,
+          failures,
+          unproven,
+          sessionTrailers(env),
+        );
   // A check that passed before the work (a guard apart) fails the milestone until its contract fix.
   const passed = fixes.fixed.length === 0;
   const record: ValidationRecord = {
@@ -179,6 +188,7 @@ async function addFixWorkers(
   validation: ValidationResult,
   failures: ValidationResult['failures'],
   unproven: readonly string[],
+  trailers: WriteTrailers,
 ): Promise<{ fixed: FixedCheck[]; lines: string[] }> {
   const { repo, remote, token } = access;
   const branch = integrationBranch(build);
@@ -224,7 +234,10 @@ async function addFixWorkers(
     const commit = await commitFiles(access, {
       base,
       files,
-      message: `Fix workers ${ids.join(', ')} for milestone ${validation.milestone}'s failed validation`,
+      message: withTrailers(
+        `Fix workers ${ids.join(', ')} for milestone ${validation.milestone}'s failed validation`,
+        trailers,
+      ),
     });
     const pushed = await repo.run({
       args: ['push', '--quiet', '--no-verify', remote, `${commit}:refs/heads/${branch}`],

@@ -7,6 +7,8 @@ import {
 import { Plan } from '../../../../core/plan/plan.js';
 import { SEAL_MAX_BYTES, sealPath } from '../../../../core/verification/seal.js';
 import { planPath } from '../../../../core/vocabulary/ids.js';
+import { withTrailers } from '../../../../core/vocabulary/trailers.js';
+import { sessionTrailers } from '../../../session-trailers.js';
 import type { ReadSession } from '../../read-session.js';
 import type { ScratchRepo } from '../../scratch-repo.js';
 import { hasCommits } from '../check-result.js';
@@ -56,7 +58,11 @@ export async function sealContract(session: ReadSession): Promise<Sealed> {
   const head = await commitOnce(repo, {
     tree,
     parent: result.head,
-    message: `Seal the contract of ${target.build}: ${seal.files.length} paths decide how its checks run`,
+    // The same for the same seal (`commitOnce`): the run, which a later attempt's differs by, is not named.
+    message: withTrailers(
+      `Seal the contract of ${target.build}: ${seal.files.length} paths decide how its checks run`,
+      { ...sessionTrailers(session.env), evidence: [] },
+    ),
   });
   await repo.must({ args: ['update-ref', HEAD_REF, head] });
   const differed = seal.files.filter((entry) => entry.blob !== null).length;

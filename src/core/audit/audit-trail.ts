@@ -1,0 +1,159 @@
+/**
+ * The audit trail (docs/governance.md): every decision of a build that wrote
+ * or spent, one event each, derived from what the app read of the build in
+ * GitHub (the ask record, the runs it dispatched and their usage records, the
+ * commands it took, the pull requests it merged with their reviews and
+ * checks, the final pull request). Baton keeps no store of its own: the trail
+ * is as complete as GitHub's record is. Only the repositories the reader may
+ * read give events (`canRead`), as on the page.
+ */
+
+import { type Access, type BuildRead, canRead } from '../overview/build-read.js';
+import { type Door, doorOf } from '../snapshot/ask-record.js';
+import { buildLedger } from '../snapshot/ledger.js';
+import { normalizeSnapshot } from '../snapshot/normalize-snapshot.js';
+import { approversOf, mergeEvidence, statusLinkOf } from '../verification/write-trailers.js';
+
+/** What kind of decision an event records. */
+export type AuditKind = 'ask' | 'dispatch' | 'command' | 'merge';
+
+/** One decision that wrote or spent. */
+export interface AuditEvent {
+  /** When it happened (ISO 8601), as GitHub dates it. */
+  at: string;
+  repository: string;
+  build: string;
+  kind: AuditKind;
+  /** The person accountable: who asked, commanded or approved; null where none did. */
+  who: string | null;
+  /** Which way it came: an ask's door (`label`, `schedule` …), `command` (a comment), `app` (Baton's own decision). */
+  door: Door | 'command' | 'app';
+  /** What was done: a role and worker, a command, a merge. */
+  what: string;
+  /** Why, in Baton's words: the ask it serves, the approval it waited for. */
+  why: string | null;
+  /** Links and ids a person can follow: the run, the comment, the pull request, the checks. */
+  evidence: string[];
+  /** Dollars it spent, by the build's ledger; null where it spends nothing itself. */
+  costUsd: number | null;
+}
+
+/** The events of the builds `access` may read, at or after `since` (ISO 8601), oldest first. */
+export function auditTrail({
+  reads,
+  access,
+  since,
+}: {
+  reads: readonly BuildRead[];
+  access: Access;
+  since?: string;
+}): AuditEvent[] {
+  const from = since ? Date.parse(since) : Number.NEGATIVE_INFINITY;
+  return reads
+    .filter((read) => canRead(access, read))
+    .flatMap((read) => buildEvents(read))
+    .filter((event) => Date.parse(event.at) >= from)
+    .sort((a, b) => Date.parse(a.at) - Date.parse(b.at) || a.what.localeCompare(b.what));
+}
+
+/** One build's events, from what the app read of it alone. */
+export function buildEvents({
+  repository,
+  snapshot,
+  config,
+}: Pick<BuildRead, 'repository' | 'snapshot' | 'config'>): AuditEvent[] {
+  const base = { repository, build: snapshot.build };
+  // A build started before the ask record: its build label's event says who asked (a writer's).
+  const labelled = snapshot.ask ? undefined : snapshot.labelledBy?.find((event) => event.at);
+  const asker = snapshot.ask?.by ?? labelled?.login ?? null;
+  const status = statusLinkOf(snapshot);
+  const events: AuditEvent[] = [];
+  if (snapshot.ask) {
+    const { how, what } = snapshot.ask;
+    events.push({
+      ...base,
+      at: snapshot.ask.at,
+      kind: 'ask',
+      who: snapshot.ask.by,
+      door: doorOf(how),
+      what: what.kind === 'build' ? `${what.type} build` : 'improvement loops',
+      why: how.way === 'label' ? `label ${how.label}` : null,
+      evidence: [
+        how.way === 'command' ? `${snapshot.issue.url}#issuecomment-${how.comment}` : status,
+      ],
+      costUsd: null,
+    });
+  } else if (labelled?.at) {
+    events.push({
+      ...base,
+      at: labelled.at,
+      kind: 'ask',
+      who: labelled.login,
+      door: 'label',
+      what: 'build',
+      why: `label ${labelled.label}`,
+      evidence: [snapshot.issue.url],
+      costUsd: null,
+    });
+  }
+  const spent = new Map<number, number>();
+  for (const entry of buildLedger(normalizeSnapshot(snapshot)).entries) {
+    if (entry.runId !== null) spent.set(entry.runId, (spent.get(entry.runId) ?? 0) + entry.costUsd);
+  }
+  for (const run of snapshot.runs) {
+    if (run.byBaton === false) continue;
+    events.push({
+      ...base,
+      at: run.createdAt,
+      kind: 'dispatch',
+      who: asker,
+      door: 'app',
+      what: [run.role, run.worker, run.trigger].filter(Boolean).join(' '),
+      why: run.trigger ? `answers ${run.trigger}` : null,
+      evidence: [run.url],
+      costUsd: spent.has(run.id) ? round(spent.get(run.id) ?? 0) : null,
+    });
+  }
+  for (const { author, command, commentId, createdAt, source } of snapshot.commands) {
+    const worker = 'worker' in command && typeof command.worker === 'string' ? command.worker : '';
+    const where =
+      source.kind === 'issue'
+        ? snapshot.issue.url
+        : `${snapshot.issue.url.replace(/\/issues\/\d+$/, '')}/pull/${source.number}`;
+    events.push({
+      ...base,
+      at: createdAt,
+      kind: 'command',
+      who: author,
+      door: 'command',
+      what: `/${command.name}${worker ? ` ${worker}` : ''}`,
+      why: null,
+      evidence: [`${where}#issuecomment-${commentId}`],
+      costUsd: null,
+    });
+  }
+  for (const pull of snapshot.pulls) {
+    if (pull.state !== 'merged' || !pull.mergedAt) continue;
+    const approvers = approversOf(snapshot, pull);
+    events.push({
+      ...base,
+      at: pull.mergedAt,
+      kind: 'merge',
+      who: approvers[0] ?? asker,
+      door: 'app',
+      what: `merge #${pull.number} ${pull.worker}`,
+      why: approvers.length > 0 ? `approved by ${approvers.join(', ')}` : null,
+      evidence: [
+        pull.url,
+        ...(pull.mergeSha ? [`commit ${pull.mergeSha}`] : []),
+        ...mergeEvidence(snapshot, pull, config?.verification),
+      ],
+      costUsd: null,
+    });
+  }
+  return events;
+}
+
+function round(usd: number): number {
+  return Math.round(usd * 10_000) / 10_000;
+}

@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { auditTrail } from '../../../src/core/audit/audit-trail.js';
+import type { BuildSnapshot } from '../../../src/core/snapshot/snapshot.js';
+import {
+  ago,
+  deliveredSnapshot,
+  makeCommand,
+  makePull,
+  makeReview,
+  makeUsageRecord,
+  sha,
+} from '../factories.js';
+import { readOf, viewer } from './overview-factories.js';
+
+/** A delivered build: asked by alice, its plan approved by bob, W1.1 and W2.1 merged, W1.2 skipped. */
+function wholeBuild(): BuildSnapshot {
+  const delivered = deliveredSnapshot();
+  const merged = (worker: string, number: number, minutes: number) =>
+    makePull({
+      worker,
+      number,
+      state: 'merged',
+      mergedAt: ago(minutes),
+      mergeSha: sha(`m${number}`),
+      reviewCheck: { sha: sha('a1'), verdict: 'approve' },
+      reviews: [makeReview({ commitSha: sha('a1') })],
+    });
+  return {
+    ...delivered,
+    ask: {
+      by: 'alice',
+      how: { way: 'label', label: 'orchestrate' },
+      at: ago(120),
+      what: { kind: 'build', type: 'code' },
+    },
+    statusComment: { id: 77, body: '' },
+    pulls: [merged('W1.1', 101, 40), merged('W2.1', 103, 20)],
+    commands: [
+      makeCommand({ name: 'approve' }, { author: 'bob', commentId: 801, createdAt: ago(100) }),
+      ...delivered.commands,
+    ],
+    usage: delivered.runs.map((run) =>
+      makeUsageRecord({ run_id: run.id, role: run.role, worker: run.worker }),
+    ),
+  };
+}
+
+describe('the audit trail', () => {
+  it('names every write and spend of a whole build, each with who, the door and its evidence', () => {
+    const read = readOf({ repository: 'acme/shop', snapshot: wholeBuild() });
+    const events = auditTrail({ reads: [read], access: { kind: 'all' } });
+    expect(events[0]).toMatchObject({
+      kind: 'ask',
+      who: 'alice',
+      door: 'label',
+      what: 'code build',
+      evidence: ['https://github.com/acme/shop/issues/12#issuecomment-77'],
+    });
+    const kinds = (kind: string) => events.filter((event) => event.kind === kind);
+    // Every run Baton dispatched, with its run and what it spent by the ledger.
+    expect(kinds('dispatch').map((event) => event.evidence)).toEqual(
+      [...read.snapshot.runs]
+        .sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt))
+        .map((run) => [run.url]),
+    );
+    expect(kinds('dispatch').every((event) => (event.costUsd ?? 0) > 0)).toBe(true);
+    // Every command taken, with its comment.
+    expect(kinds('command').map((event) => [event.who, event.what, event.evidence])).toEqual(
+      expect.arrayContaining([
+        ['bob', '/approve', ['https://github.com/acme/shop/issues/12#issuecomment-801']],
+        ['alice', '/skip W1.2', ['https://github.com/acme/shop/issues/12#issuecomment-900']],
+      ]),
+    );
+    // Every merge, with who approved it and on what evidence.
+    expect(kinds('merge').map((event) => [event.what, event.who, event.evidence])).toEqual([
+      [
+        'merge #101 W1.1',
+        'bob',
+        [
+          'https://github.com/acme/shop/pull/101',
+          `commit ${sha('m101')}`,
+          `baton/review approve at ${sha('a1')}`,
+          `checks success at ${sha('a1')}`,
+          'risk none (evidence none)',
+        ],
+      ],
+      [
+        'merge #103 W2.1',
+        'bob',
+        [
+          'https://github.com/acme/shop/pull/103',
+          `commit ${sha('m103')}`,
+          `baton/review approve at ${sha('a1')}`,
+          `checks success at ${sha('a1')}`,
+          'risk none (evidence none)',
+        ],
+      ],
+    ]);
+    expect(events.map((event) => event.at)).toEqual(
+      [...events.map((event) => event.at)].sort((a, b) => Date.parse(a) - Date.parse(b)),
+    );
+  });
+
+  it('keeps only what happened since the date asked', () => {
+    const read = readOf({ snapshot: wholeBuild() });
+    const events = auditTrail({ reads: [read], access: { kind: 'all' }, since: ago(30) });
+    expect(events.map((event) => event.what)).toEqual(['merge #103 W2.1', '/skip W1.2']);
+  });
+
+  it("hides a private repository's events from a reader of another", () => {
+    const shop = readOf({ repository: 'acme/shop', snapshot: wholeBuild() });
+    const vault = readOf({ repository: 'acme/vault', snapshot: wholeBuild() });
+    const bob = viewer('bob', { 'acme/shop': 'read' });
+    const events = auditTrail({ reads: [shop, vault], access: bob });
+    expect(events.length).toBeGreaterThan(0);
+    expect(new Set(events.map((event) => event.repository))).toEqual(new Set(['acme/shop']));
+    expect(JSON.stringify(events)).not.toContain('vault');
+    // The app's own credentials read both.
+    const all = auditTrail({ reads: [shop, vault], access: { kind: 'all' } });
+    expect(new Set(all.map((event) => event.repository))).toEqual(
+      new Set(['acme/shop', 'acme/vault']),
+    );
+  });
+});
