@@ -54159,7 +54159,8 @@ function renderReport({
   seriesReport,
   changeSet,
   guide,
-  repeats
+  repeats,
+  trailers
 }) {
   const recordUrl = `${progress.links.repoUrl}/tree/${progress.links.branch}/${buildDir(progress.build)}`;
   const blocks = [
@@ -54174,6 +54175,7 @@ function renderReport({
       repeats ? repeatLine(repeats) : null
     ].filter((line) => line !== null),
     ...progress.workers.map((row) => workerSection(row, completions[row.id] ?? null)),
+    ...trailers ? [trailers] : [],
     `---
 The build record — plan, briefs and every completion report — is in [${escapeLinkText(`${buildDir(progress.build)}/`)}](${recordUrl}).`
   ];
@@ -61567,6 +61569,107 @@ function isUnstarted(ctx, state) {
   return state.attempts === 0 && state.latestRun === null && state.pull === null && ctx.snapshot.branches[id] === void 0;
 }
 
+// src/core/verification/write-trailers.ts
+function repositoryPolicy(snapshot) {
+  return {
+    source: `${snapshot.repo.owner}/${snapshot.repo.name}`,
+    commit: snapshot.repo.defaultSha
+  };
+}
+function statusLinkOf(snapshot) {
+  const comment = snapshot.statusComment;
+  return comment ? `${snapshot.issue.url}#issuecomment-${comment.id}` : snapshot.issue.url;
+}
+function buildTrailers(snapshot, policy = repositoryPolicy(snapshot)) {
+  return {
+    build: snapshot.build,
+    status: statusLinkOf(snapshot),
+    ...snapshot.ask ? { askedBy: snapshot.ask.by } : {},
+    policy
+  };
+}
+function approversOf(snapshot, pull) {
+  const approvals = snapshot.commands.flatMap(
+    ({ author, command: command2 }) => command2.name === "approve" || command2.name === "merge" && command2.worker === pull.worker ? [author] : []
+  );
+  const reviews = pull.reviews.flatMap(
+    (review) => !review.byBaton && review.verdict === "approve" && review.commitSha === pull.headSha ? [review.author] : []
+  );
+  return [.../* @__PURE__ */ new Set([...approvals, ...reviews])];
+}
+function mergeEvidence(snapshot, pull, settings) {
+  const at = pull.headSha;
+  const review = pull.reviewCheck?.sha === pull.headSha ? pull.reviewCheck.verdict : null;
+  const risk = settings ? judgeRisk(pull, settings, { contract: contractVettingOf(snapshot, pull.worker) }) : null;
+  const classes = risk && risk.classes.length > 0 ? risk.classes.join(",") : "none";
+  return [
+    ...review ? [`baton/review ${review} at ${at}`] : [],
+    `checks ${pull.checks.state} at ${at}`,
+    ...risk ? [`risk ${classes} (evidence ${risk.evidence})`] : []
+  ];
+}
+function mergeTrailers({
+  snapshot,
+  pull,
+  config: config3,
+  policy
+}) {
+  const approvedBy = approversOf(snapshot, pull);
+  return {
+    ...buildTrailers(snapshot, policy),
+    worker: pull.worker,
+    ...approvedBy.length > 0 ? { approvedBy } : {},
+    evidence: [`pull ${pull.url}`, ...mergeEvidence(snapshot, pull, config3?.verification)]
+  };
+}
+function validationEvidence(build, record2) {
+  return `validation ${validationRef(build, record2.milestone, record2.head)} run ${record2.run_id}`;
+}
+
+// src/core/vocabulary/trailers.ts
+var LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$/;
+var LINK = /^https?:\/\/[A-Za-z0-9.-]+(?::\d{1,5})?(?:\/[A-Za-z0-9._~%-]+)*\/?(?:#[A-Za-z0-9_-]+)?$/;
+var SHA = /^[0-9a-f]{7,64}$/;
+var EVIDENCE = /^[A-Za-z0-9 ._~%/#@=,+():-]{1,200}(?<! )$/;
+function isWorker(worker) {
+  return WORKER_ID.test(worker) || LOOP_SUBJECT.test(worker) || MILESTONE_SUBJECT.test(worker);
+}
+function isEvidence(words) {
+  return EVIDENCE.test(words) && words.split(" ").every((word) => !word.includes(":") || LINK.test(word));
+}
+function trailerLines(trailers) {
+  const lines = [];
+  const add2 = (key, value) => lines.push(`${key}: ${value}`);
+  if (isAnyBuildId(trailers.build)) {
+    const status2 = trailers.status && LINK.test(trailers.status) ? ` ${trailers.status}` : "";
+    add2("Baton-Build", `${trailers.build}${status2}`);
+  }
+  if (trailers.worker && isWorker(trailers.worker)) add2("Baton-Worker", trailers.worker);
+  if (trailers.askedBy && LOGIN.test(trailers.askedBy)) add2("Asked-by", trailers.askedBy);
+  for (const login of new Set(trailers.approvedBy ?? [])) {
+    if (LOGIN.test(login)) add2("Approved-by", login);
+  }
+  for (const words of trailers.evidence ?? []) {
+    if (isEvidence(words)) add2("Baton-Evidence", words);
+  }
+  const policy = trailers.policy;
+  if (policy && REPOSITORY_NAME.test(policy.source) && SHA.test(policy.commit)) {
+    add2("Baton-Policy", `${policy.source}@${policy.commit}`);
+  }
+  return lines;
+}
+function safeMessageText(text) {
+  return text.replace(/\r\n?/g, "\n").split("\n").map((line) => /^(?:---|#)/.test(line) ? ` ${line}` : line).join("\n").trimEnd();
+}
+function withTrailers(message2, trailers) {
+  const text = safeMessageText(message2);
+  const lines = trailerLines(trailers);
+  if (lines.length === 0) return text;
+  return `${text}
+
+${lines.join("\n")}`;
+}
+
 // src/core/verification/seal-binding.ts
 function sealBreach(record2, facts, method = "squash") {
   const commits2 = record2.contract_commits;
@@ -61810,7 +61913,8 @@ function decideFinal({
             // A research build delivers a report, not code to review.
             ...buildTypeOf(plan) === "research" ? {} : { guide: reviewGuide(ctx, plan, workers) },
             ...seriesReport ? { seriesReport } : {},
-            ...ctx.snapshot.changeSet ? { changeSet: ctx.snapshot.changeSet } : {}
+            ...ctx.snapshot.changeSet ? { changeSet: ctx.snapshot.changeSet } : {},
+            ...trailerList(ctx, workers)
           }),
           ctx,
           plan
@@ -61844,6 +61948,38 @@ function reviewGuide(ctx, plan, workers) {
       method: ctx.config.merge.method
     })
   });
+}
+function trailerList(ctx, workers) {
+  const { validated } = lastPassed(ctx.snapshot.validations, ctx.commands.skips, {
+    binding: ctx.snapshot,
+    method: ctx.config.merge.method
+  });
+  const validation = validated ? [validationEvidence(ctx.snapshot.build, validated)] : [];
+  const lists = workers.flatMap((state) => {
+    if (state.state !== "merged" || !state.pull) return [];
+    const trailers = mergeTrailers({
+      snapshot: ctx.snapshot,
+      pull: state.pull,
+      config: ctx.config
+    });
+    const lines = trailerLines({
+      ...trailers,
+      evidence: [...trailers.evidence ?? [], ...validation]
+    });
+    return [`**${state.worker.id}**
+
+\`\`\`text
+${lines.join("\n")}
+\`\`\``];
+  });
+  if (lists.length === 0) return {};
+  return {
+    trailers: [
+      "### Who asked, who approved, on what evidence",
+      "Each worker's trailers, as its merge into the build branch carries them:",
+      ...lists
+    ].join("\n\n")
+  };
 }
 function guideCriteria(ctx, plan) {
   const criteria = criteriaOf(plan);
@@ -63745,7 +63881,9 @@ async function anyMoved(ctx, { build, batch }) {
 // src/github/act/merge.ts
 var import_promises = require("node:timers/promises");
 var MERGE_ATTEMPTS = 3;
-async function mergePull(ctx, { pull, sha, method }) {
+async function mergePull(ctx, { pull, sha, method }, trailers) {
+  const lines = trailers && method !== "rebase" ? trailerLines(trailers) : [];
+  const message2 = lines.length > 0 ? { commit_message: lines.join("\n") } : {};
   for (let attempt = 1; ; attempt++) {
     try {
       const { data } = await ctx.octokit.rest.pulls.merge({
@@ -63753,7 +63891,8 @@ async function mergePull(ctx, { pull, sha, method }) {
         repo: ctx.repo,
         pull_number: pull,
         sha,
-        merge_method: method
+        merge_method: method,
+        ...message2
       });
       return { result: "done", merged: data.sha };
     } catch (error62) {
@@ -63776,7 +63915,10 @@ async function syncBuildBranch(ctx, { snapshot }) {
       repo: ctx.repo,
       base: integrationBranch(snapshot.build),
       head: defaultSha,
-      commit_message: `Merge ${defaultBranch} into the build branch`
+      commit_message: withTrailers(
+        `Merge ${defaultBranch} into the build branch`,
+        buildTrailers(snapshot)
+      )
     });
     return { result: response.status === 204 ? "unchanged" : "done" };
   } catch (error62) {
@@ -63934,7 +64076,8 @@ async function act(ctx, {
   actions,
   log,
   statusEditWait,
-  budget
+  budget,
+  config: config3
 }) {
   const writeBudget = budget?.writes;
   writeBudget?.owe(
@@ -63949,7 +64092,8 @@ async function act(ctx, {
     statusEditWait,
     writeBudget,
     lengths,
-    log
+    log,
+    ...config3 ? { config: config3 } : {}
   };
   for (const action of actions) {
     if (action.kind === "merge-pull" && outcomes.some(isHeldMerge)) {
@@ -64045,8 +64189,11 @@ async function actOne(ctx, { snapshot, action, pass }) {
       const done = outcome.result === "updated" || outcome.result === "created";
       return { action, result: done ? "done" : "unchanged" };
     }
-    case "merge-pull":
-      return { action, ...await mergePull(ctx, action) };
+    case "merge-pull": {
+      const pull = snapshot.pulls.find((p) => p.number === action.pull);
+      const trailers = pull ? mergeTrailers({ snapshot, pull, ...pass.config ? { config: pass.config } : {} }) : void 0;
+      return { action, ...await mergePull(ctx, action, trailers) };
+    }
     case "update-pull-branch":
       await updatePullBranch(ctx, action);
       return { action, result: "done" };
@@ -65690,10 +65837,12 @@ async function setPass(ctx, request2) {
     const writes = build.actions.filter((action) => action.kind !== "render-status");
     if (writes.length === 0) continue;
     const owed = writeBudget ? { writes: writeBudget } : null;
+    const settings = build.config?.ok ? build.config.config : config3.ok ? config3.config : null;
     const done = await act(there, {
       snapshot: build.snapshot,
       actions: writes,
       log,
+      ...settings ? { config: settings } : {},
       ...owed ? { budget: owed } : {}
     });
     outcomes.push(...done);
@@ -66197,6 +66346,7 @@ async function reconcileBuild(ctx, request2) {
     snapshot,
     actions: writes,
     log,
+    ...config3.ok ? { config: config3.config } : {},
     ...writeBudget ? { budget: { writes: writeBudget } } : {}
   });
   const later = await actLaterPasses(ctx, {
