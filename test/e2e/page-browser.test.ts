@@ -357,7 +357,7 @@ describe.skipIf(!RUN)(
       await page.screenshot({ path: join(shots, 'phone-overview.png'), fullPage: true });
       await page.fill('input[name=q]', 'dark mode');
       await page.click('form.filter button');
-      await page.waitForURL(`${app.url}/?state=&q=dark+mode`);
+      await page.waitForURL(`${app.url}/?state=&door=&q=dark+mode`);
       expect(await page.locator('table.rows tbody tr').allTextContents()).toEqual([
         expect.stringContaining('Dark mode'),
       ]);
@@ -365,7 +365,7 @@ describe.skipIf(!RUN)(
       await page.selectOption('select[name=state]', 'delivered');
       await page.fill('input[name=q]', '');
       await page.click('form.filter button');
-      await page.waitForURL(`${app.url}/?state=delivered&q=`);
+      await page.waitForURL(`${app.url}/?state=delivered&door=&q=`);
       expect(await page.locator('table.rows tbody tr').allTextContents()).toEqual([
         expect.stringContaining('Add OAuth login'),
       ]);
