@@ -332,9 +332,21 @@ describe('the same build with doubled and reordered webhooks, 502s, a rate limit
         .split('\n### ')
         .slice(1);
     };
+    // The workers' trailers are read from each build's own reviews and checks as its faults left
+    // them: each build lists every worker's, and the rest of the report is the same.
+    const TRAILERS = 'Who asked, who approved, on what evidence';
     const withoutConflict = (played: Played) =>
-      sections(played).map((section) => section.replace(` ${CONFLICT_NOTE}`, ''));
+      sections(played)
+        .filter((section) => !section.startsWith(TRAILERS))
+        .map((section) => section.replace(` ${CONFLICT_NOTE}`, ''));
     expect(withoutConflict(faulted)).toEqual(withoutConflict(clean));
+    for (const played of [clean, faulted]) {
+      const trailers = sections(played).find((section) => section.startsWith(TRAILERS)) ?? '';
+      expect([...trailers.matchAll(/^Baton-Worker: (\S+)$/gm)].map((m) => m[1]).sort()).toEqual(
+        WORKERS,
+      );
+      expect(trailers.match(/^Asked-by: maintainer$/gm)).toHaveLength(WORKERS.length);
+    }
     for (const played of [clean, faulted]) {
       const carrying = sections(played).filter((section) => section.includes(CONFLICT_NOTE));
       expect(carrying).toHaveLength(1);
