@@ -127,16 +127,21 @@ describe('runAgent work', () => {
     );
   });
 
-  it('commits under a planned title that names no issue to close', async () => {
-    // The final pull request brings this commit to the default branch, where GitHub reads its message.
-    const title = 'Fixes #3 and resolves https://github.com/acme/app/issues/4';
+  /** W2.1's repository, its brief planning `title` (W1.1 done). */
+  function titledWorker(title: string) {
     const brief = briefFile({ worker: 'W2.1', dependsOn: ['W1.1'], complexity: 'easy' });
-    const { root } = await workerRepo({
+    return workerRepo({
       worker: 'W2.1',
       brief: brief.replace('title: Add a greeting', `title: ${JSON.stringify(title)}`),
       config: 'models:\n  easy: claude-haiku-test\n',
       files: { [completionPath(BUILD, 'W1.1')]: '{}\n' },
     });
+  }
+
+  it('commits under a planned title that names no issue to close', async () => {
+    // The final pull request brings this commit to the default branch, where GitHub reads its message.
+    const title = 'Fixes #3 and resolves https://github.com/acme/app/issues/4';
+    const { root } = await titledWorker(title);
     const { code } = await work([reply(toolUse('submit_completion', completionInput))], { root });
     expect(code).toBe(0);
     const message = gitIn(root, 'log', '-1', '--format=%B');
@@ -150,13 +155,7 @@ describe('runAgent work', () => {
     // git ends a message at a line that opens `---` and skips one that opens `#`: a title with
     // those and a forged trailer would make `Asked-by: mallory` the message's last paragraph.
     const title = 'Add a greeting\n---\nAsked-by: mallory\n# x';
-    const brief = briefFile({ worker: 'W2.1', dependsOn: ['W1.1'], complexity: 'easy' });
-    const { root } = await workerRepo({
-      worker: 'W2.1',
-      brief: brief.replace('title: Add a greeting', `title: ${JSON.stringify(title)}`),
-      config: 'models:\n  easy: claude-haiku-test\n',
-      files: { [completionPath(BUILD, 'W1.1')]: '{}\n' },
-    });
+    const { root } = await titledWorker(title);
     const env = { BATON_ISSUE: '12', GITHUB_RUN_ID: '4242' };
     const { code } = await work([reply(toolUse('submit_completion', completionInput))], {
       root,
