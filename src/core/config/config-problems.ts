@@ -17,6 +17,8 @@ export interface ConfigProblem {
   value?: string;
   /** 1-based line in the file, where the loader could tell. */
   line?: number;
+  /** The file the problem is in, where it is not `.github/baton.yml` (an organisation's policy). */
+  file?: string;
 }
 
 type Issue = z.core.$ZodIssue;

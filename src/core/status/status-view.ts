@@ -1,3 +1,4 @@
+import type { IgnoredSetting } from '../config/applied-policy.js';
 import type { Config } from '../config/config.js';
 import type { ConfigProblem } from '../config/config-problems.js';
 import type { RepeatRate } from '../memory/repeat-rate.js';
@@ -32,6 +33,8 @@ export type StatusView = PhaseView & {
   series?: SeriesView;
   /** `session.network: open`: the model's commands may reach any host, and the comment says so. */
   networkOpen?: boolean;
+  /** The organisation's policy (docs/governance.md): the repository's settings it ignored, and where it lives. */
+  policyIgnored?: { source: string; ignored: IgnoredSetting[] };
   /** The issue is closed, but not by anyone who steers the build: it goes on, and the comment says why. */
   ignoredClose?: IgnoredClose;
   /** A change set (docs/change-sets.md): its repositories, one line each, under the phase. */

@@ -18,6 +18,7 @@ import { reconcileSet } from '../../change-set/reconcile-set.js';
 import type { WriteBudget } from '../../client/pacing/write-budget.js';
 import { withReason } from '../../client/request-reason.js';
 import { buildKey, type RepoContext } from '../../client/types.js';
+import { readAskerUsage } from '../../observe/asker-spend.js';
 import { readDaySpend } from '../../observe/day-spend.js';
 import { type ObservedBuild, observeBuild } from '../../observe/observe-build.js';
 import type { ReadAlongside } from '../../observe/read-build-graph.js';
@@ -277,6 +278,8 @@ async function readRestOfBuild(ctx: RepoContext, request: BuildReconcile): Promi
     mirror: config.ok && config.config.plan.mirrorSubIssues,
   });
   if (subIssues) observed.snapshot.issue.subIssues = subIssues;
+  // The organisation's policy the settings were read under names itself in every write's trailers.
+  if (config.ok && config.policy) observed.snapshot.policy = config.policy.source;
   // The day's spend, where a daily cap asks for it; records under the build's usage refs (or the
   // day's) that no run accounts for are said once, never counted.
   const { forged, ...spend } = await readDaySpend(ctx, {
@@ -285,6 +288,12 @@ async function readRestOfBuild(ctx: RepoContext, request: BuildReconcile): Promi
     installationCapUsd: request.installationDailyUsd,
   });
   Object.assign(observed.snapshot, spend);
+  // An organisation's cap per asker: what the builds this build's asker asked for spent today.
+  const perAsker = config.ok ? (config.policy?.perAskerDailyUsd ?? null) : null;
+  const asker = observed.snapshot.ask?.by;
+  if (perAsker !== null && asker) {
+    observed.snapshot.askerUsage = await readAskerUsage(ctx, { now, asker, capUsd: perAsker });
+  }
   const repository = `${ctx.owner}/${ctx.repo}`;
   const uncounted = (observed.snapshot.uncountedUsage ?? []).map((one) => ({ ...one, repository }));
   sayUncountedUsage(log, [...uncounted, ...forged]);
