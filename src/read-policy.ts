@@ -1,7 +1,6 @@
 import type { ProbotOctokit } from 'probot';
 import { parse } from 'yaml';
 import { checkPolicy, POLICY_FILE, type ReadPolicy } from './core/config/org-policy.js';
-import { statusOf } from './github/client/types.js';
 import { remembered } from './process-memory.js';
 
 /** The repository an organisation's policy lives in, under the repository's owner. */
@@ -91,4 +90,10 @@ export function readPolicy(
     if (policies.get(key)?.read === read) policies.delete(key);
   });
   return read;
+}
+
+/** The HTTP status of a request's error, where it has one. */
+function statusOf(error: unknown): number | undefined {
+  const status = (error as { status?: unknown } | null)?.status;
+  return typeof status === 'number' ? status : undefined;
 }

@@ -70,7 +70,6 @@ export async function checkUnderPolicy({
     }
     if (applied.ignored.length === 0) out(`${file}: within ${policyFile}`);
     else {
-      
       out(
         `${file}: ${applied.ignored.length} ${applied.ignored.length === 1 ? 'setting loosens' : 'settings loosen'} ${policyFile}, which the app ignores:`,
       );

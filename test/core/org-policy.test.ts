@@ -5,6 +5,8 @@ import {
   effectiveSettings,
   type ReadPolicy,
 } from '../../src/core/config/org-policy.js';
+import type { AskRecord } from '../../src/core/snapshot/ask-record.js';
+import { configForAsk } from '../../src/core/snapshot/config-for-ask.js';
 
 const SOURCE = { source: 'acme/.github', commit: 'a'.repeat(40) };
 
@@ -32,7 +34,12 @@ describe('an organisation policy over a repository’s config', () => {
     expect(config.ok && config.config.budget.maxUsd).toBe(20);
     expect(config.ok && config.config.session.engine).toBe('claude-code');
     expect(config.ok && config.config.memory.enabled).toBe(false);
-    expect(applied).toEqual({ source: SOURCE, ignored: [], perAskerDailyUsd: 50 });
+    expect(applied).toEqual({
+      source: SOURCE,
+      ignored: [],
+      perAskerDailyUsd: 50,
+      otherDoorsWait: false,
+    });
   });
 
   it('lets a repository tighten what the policy limits', () => {
@@ -159,5 +166,34 @@ describe('an organisation policy over a repository’s config', () => {
       origin: 'policy',
     });
     expect(origin('label')).toEqual({ field: 'label', value: 'orchestrate', origin: 'default' });
+  });
+});
+
+describe('a build another door than the label asked for, under limits.otherDoorsApprove: false', () => {
+  const policy = policyOf({ limits: { otherDoorsApprove: false } });
+  const ask = (how: AskRecord['how']): AskRecord => ({
+    by: 'alice',
+    how,
+    at: '2026-03-01T10:00:00Z',
+    what: { kind: 'build', type: 'code' },
+  });
+
+  it('waits for /approve where the repository says approval: none, and the status names it', () => {
+    const { config } = applyPolicy({ approval: 'none' }, policy);
+    const held = configForAsk(config, ask({ way: 'schedule', schedule: 'nightly' }));
+    expect(held.ok && held.config.approval).toBe('plan');
+    expect(held.ok && held.policy?.ignored).toEqual([
+      {
+        field: 'approval',
+        value: 'none',
+        limit: 'a build asked through the schedule door waits for /approve',
+      },
+    ]);
+  });
+
+  it('lets the label start one without it', () => {
+    const { config } = applyPolicy({ approval: 'none' }, policy);
+    const labelled = configForAsk(config, ask({ way: 'label', label: 'orchestrate' }));
+    expect(labelled.ok && labelled.config.approval).toBe('none');
   });
 });

@@ -22,4 +22,6 @@ export interface AppliedPolicy {
   ignored: IgnoredSetting[];
   /** What one asker's builds may spend in a UTC day across the installation, where the policy sets it. */
   perAskerDailyUsd: number | null;
+  /** A build asked through a door other than the label waits for `/approve`, whatever `approval` says. */
+  otherDoorsWait: boolean;
 }

@@ -30,6 +30,12 @@ const Limits = z.strictObject({
   maxUsd: z.number().positive().optional(),
   /** What one asker's builds may spend in a UTC day, across every repository of the installation. */
   perAskerDailyUsd: z.number().positive().optional(),
+  /**
+   * `false`: only a writer's label may start a build without `/approve` (with
+   * `approval: none`); a build asked through any other door (a schedule, a red
+   * default branch, a tracker, a pull request's label, `/improve`) waits for one.
+   */
+  otherDoorsApprove: z.boolean().optional(),
   /** `false`: no session reads lessons (`memory.enabled` is off everywhere). */
   memory: z.boolean().optional(),
 });
@@ -112,6 +118,7 @@ export function applyPolicy(
     source,
     ignored: named,
     perAskerDailyUsd: policy.limits.perAskerDailyUsd ?? null,
+    otherDoorsWait: policy.limits.otherDoorsApprove === false,
   };
   return { config: { ok: true, config, policy: applied }, applied };
 }

@@ -5,6 +5,7 @@ import { type CommandAnswer, commandAnswers } from '../../../core/decide/check-c
 import { decide } from '../../../core/decide/decide.js';
 import type { BuildRead } from '../../../core/overview/build-read.js';
 import type { AskRecord } from '../../../core/snapshot/ask-record.js';
+import { configForAsk } from '../../../core/snapshot/config-for-ask.js';
 import type { BuildSnapshot } from '../../../core/snapshot/snapshot.js';
 import { loadConfigAt } from '../../../read-config.js';
 import { type ActLog, type ActOutcome, act } from '../../act/act.js';
@@ -157,7 +158,11 @@ export async function reconcile(
   // A process that shares no store says so when it sees another process's dispatches.
   ctx.solo?.sawRuns({ build, runs: observed.snapshot.runs, log });
   const asked = request.start && request.ask ? askedFor(observed, request.ask) : observed;
-  const config = request.config ?? (await loadConfigAt(ctx, observed.snapshot.repo.defaultSha));
+  // An organisation's policy may hold a build another door asked for until a person approves (`configForAsk`).
+  const config = configForAsk(
+    request.config ?? (await loadConfigAt(ctx, observed.snapshot.repo.defaultSha)),
+    asked.snapshot.ask,
+  );
   // A change set's build (docs/change-sets.md) reads and acts across its repositories.
   if (config.ok && isSetBuild({ snapshot: asked.snapshot, config: config.config, home })) {
     return reconcileSet(ctx, { request, observed: asked, config, freshFrom, alongside });
