@@ -2,7 +2,7 @@ import type { ProbotOctokit } from 'probot';
 import { LineCounter, parseDocument } from 'yaml';
 import { type ParsedConfig, parseConfig } from './core/config/config.js';
 import type { ConfigProblem } from './core/config/config-problems.js';
-import { applyPolicy, POLICY_FILE } from './core/config/org-policy.js';
+import { applyPolicy, deepMerge, isPlainObject, POLICY_FILE } from './core/config/org-policy.js';
 import { CONFIG_FILE } from './core/vocabulary/ids.js';
 import { remembered } from './process-memory.js';
 import { clearPolicies, readPolicy } from './read-policy.js';
@@ -230,20 +230,4 @@ function lineOfPath(
     if (node?.range) return lineCounter.linePos(node.range[0]).line;
   }
   return undefined;
-}
-
-function deepMerge(
-  base: Record<string, unknown>,
-  override: Record<string, unknown>,
-): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(override)) {
-    const current = out[key];
-    out[key] = isPlainObject(current) && isPlainObject(value) ? deepMerge(current, value) : value;
-  }
-  return out;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

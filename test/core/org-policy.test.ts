@@ -5,8 +5,7 @@ import {
   effectiveSettings,
   type ReadPolicy,
 } from '../../src/core/config/org-policy.js';
-import type { AskRecord } from '../../src/core/snapshot/ask-record.js';
-import { configForAsk } from '../../src/core/snapshot/config-for-ask.js';
+import { type AskRecord, configForAsk } from '../../src/core/snapshot/ask-record.js';
 
 const SOURCE = { source: 'acme/.github', commit: 'a'.repeat(40) };
 

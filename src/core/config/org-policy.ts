@@ -280,7 +280,8 @@ function has(raw: unknown, path: readonly string[]): boolean {
   return true;
 }
 
-function deepMerge(
+/** `override` over `base`, object by object; a list or a value replaces. */
+export function deepMerge(
   base: Record<string, unknown>,
   override: Record<string, unknown>,
 ): Record<string, unknown> {
@@ -292,6 +293,6 @@ function deepMerge(
   return out;
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

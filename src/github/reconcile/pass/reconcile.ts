@@ -5,7 +5,7 @@ import { type CommandAnswer, commandAnswers } from '../../../core/decide/check-c
 import { decide } from '../../../core/decide/decide.js';
 import type { BuildRead } from '../../../core/overview/build-read.js';
 import type { AskRecord } from '../../../core/snapshot/ask-record.js';
-import { configForAsk } from '../../../core/snapshot/config-for-ask.js';
+import { configForAsk } from '../../../core/snapshot/ask-record.js';
 import type { BuildSnapshot } from '../../../core/snapshot/snapshot.js';
 import { loadConfigAt } from '../../../read-config.js';
 import { type ActLog, type ActOutcome, act } from '../../act/act.js';
@@ -19,8 +19,7 @@ import { reconcileSet } from '../../change-set/reconcile-set.js';
 import type { WriteBudget } from '../../client/pacing/write-budget.js';
 import { withReason } from '../../client/request-reason.js';
 import { buildKey, type RepoContext } from '../../client/types.js';
-import { readAskerUsage } from '../../observe/asker-spend.js';
-import { readDaySpend } from '../../observe/day-spend.js';
+import { readAskerUsage, readDaySpend } from '../../observe/day-spend.js';
 import { type ObservedBuild, observeBuild } from '../../observe/observe-build.js';
 import type { ReadAlongside } from '../../observe/read-build-graph.js';
 import { readSubIssues } from '../../observe/read-sub-issues.js';
