@@ -39,7 +39,9 @@ describe("Baton's own CI workflow", () => {
   });
 
   it('lints its workflows with the current actionlint release, fetched through Go’s checksum database', () => {
-    expect(text).toMatch(/^ +- run: go run github\.com\/rhysd\/actionlint\/cmd\/actionlint@v1\.7\.12$/m);
+    expect(text).toMatch(
+      /^ +- run: go run github\.com\/rhysd\/actionlint\/cmd\/actionlint@v1\.7\.12$/m,
+    );
   });
 
   it('tests on Node 24 with no package cache', () => {
