@@ -58177,6 +58177,7 @@ async function collectComments(ctx, { build, lists }) {
   const statuses = [];
   const notices2 = [];
   const notes2 = [];
+  const posted = [];
   const live = [];
   const parts = [];
   for (const { source, comments } of lists) {
@@ -58191,9 +58192,16 @@ async function collectComments(ctx, { build, lists }) {
         if (part?.build === build)
           parts.push({ part: part.part, commands: parseCommandLedger(body) });
         const notice = source.source.kind === "issue" ? findNotice(body) : null;
-        if (notice?.build === build) notices2.push(notice.key);
+        const where = { number: source.number, id: comment.id, at: comment.createdAt };
+        if (notice?.build === build) {
+          notices2.push(notice.key);
+          posted.push({ kind: "notice", key: notice.key, ...where });
+        }
         const note = findNote(body);
-        if (note !== null) notes2.push({ number: source.number, key: note });
+        if (note !== null) {
+          notes2.push({ number: source.number, key: note });
+          posted.push({ kind: "note", key: note, ...where });
+        }
         continue;
       }
       if (comment.isBot || isBatonComment(body) || !comment.accepted) continue;
@@ -58226,7 +58234,8 @@ async function collectComments(ctx, { build, lists }) {
       }
     } : {},
     notices: [...new Set(notices2)].sort(),
-    notes: notes2
+    notes: notes2,
+    posted
   };
 }
 function mergeLedger(ledgers, live) {
@@ -59118,6 +59127,7 @@ async function observeBuild(ctx, {
     ...comments.ledgerParts ? { ledgerParts: comments.ledgerParts } : {},
     notices: comments.notices,
     ...comments.notes.length > 0 ? { notes: comments.notes } : {},
+    ...comments.posted.length > 0 ? { posted: comments.posted } : {},
     labelledBy: await readLabelEvents(ctx, issueNode),
     ...usageOf(build, hidden.usage, runsRead.installed ? runsRead.runs : []),
     adaptations: adaptationsOf(hidden.adapt),
