@@ -70,6 +70,7 @@ export async function checkUnderPolicy({
     }
     if (applied.ignored.length === 0) out(`${file}: within ${policyFile}`);
     else {
+      failed = true;
       out(
         `${file}: ${applied.ignored.length} ${applied.ignored.length === 1 ? 'setting loosens' : 'settings loosen'} ${policyFile}, which the app ignores:`,
       );

@@ -249,6 +249,7 @@ export function effectiveSettings({
   ignored: readonly IgnoredSetting[];
 }): EffectiveSetting[] {
   const limited = new Set(ignored.map((one) => one.field));
+  const batons = parseConfig({});
   const out: EffectiveSetting[] = [];
   const walk = (value: unknown, path: string[]): void => {
     if (isPlainObject(value) && Object.keys(value).length > 0) {
@@ -262,11 +263,20 @@ export function effectiveSettings({
         ? 'repository'
         : policy && has(policy.defaults, path)
           ? 'policy'
-          : 'default';
+          : // A default the limits changed (memory off, a lower budget) is the limit's.
+            batons.ok && oneLine(valueAt(batons.config, path) ?? null) !== oneLine(value ?? null)
+            ? 'policy limit'
+            : 'default';
     out.push({ field, value: oneLine(value ?? null), origin });
   };
   walk(config, []);
   return out;
+}
+
+function valueAt(raw: unknown, path: readonly string[]): unknown {
+  let here: unknown = raw;
+  for (const key of path) here = isPlainObject(here) ? here[key] : undefined;
+  return here;
 }
 
 /** Whether `raw` sets the setting at `path`, or a value above it that holds it whole. */
