@@ -44698,10 +44698,21 @@ var Schedule = external_exports.strictObject({
   /** The title of the issue each firing opens; the schedule's name unless given. */
   title: external_exports.string().trim().min(1).max(120).optional(),
   /** The build's type: `code`, `research` or `content`. */
-  type: BuildType.default("code")
+  type: BuildType.default("code"),
+  /**
+   * Improvement loops in place of one build (docs/improve.md), as `/improve N` asks:
+   * the brief or the issue run again is their focus.
+   */
+  improve: external_exports.strictObject({ loops: external_exports.number().int().min(1).max(MAX_IMPROVE_LOOPS) }).optional()
 }).superRefine((schedule, ctx) => {
   if (schedule.issue === void 0 === (schedule.brief === void 0))
     ctx.addIssue({ code: "custom", path: ["issue"], message: "name one of issue or brief" });
+  if (schedule.improve && schedule.type !== "code")
+    ctx.addIssue({
+      code: "custom",
+      path: ["improve"],
+      message: "improvement loops build code: leave type out"
+    });
   const problem = cronProblem(schedule.cron, schedule.timeZone);
   if (problem) ctx.addIssue({ code: "custom", path: ["cron"], message: problem });
 });
@@ -62440,6 +62451,8 @@ function findSeries(ctx) {
     const { loops } = ctx.config.improve;
     starts.push({ loops, by: labelled.by, at: labelled.at, commentId: null });
   }
+  const scheduled = improveScheduleAsk(ctx);
+  if (scheduled) starts.push({ ...scheduled, commentId: null });
   const first = starts.sort((a, b2) => compareTimes(a.at, b2.at))[0];
   if (!first) return null;
   const earlier = ctx.snapshot.runs.some((run2) => compareTimes(run2.createdAt, first.at) < 0);
@@ -62455,6 +62468,13 @@ function improveLabelAsk(ctx) {
   }
   const labelled = (ctx.snapshot.labelledBy ?? []).find((e) => e.label === label && e.at);
   return labelled?.at ? { by: labelled.login, at: labelled.at } : null;
+}
+function improveScheduleAsk(ctx) {
+  const ask = ctx.snapshot.ask;
+  if (ask?.how.way !== "schedule" || ask.what.kind !== "improve") return null;
+  const name = ask.how.schedule;
+  const schedule = ctx.config.schedules.find((one) => one.name === name);
+  return { loops: schedule?.improve?.loops ?? ctx.config.improve.loops, by: ask.by, at: ask.at };
 }
 function decideSeries(ctx, start) {
   const loop = currentLoop(ctx);
@@ -67025,7 +67045,7 @@ async function fireOne(ctx, {
     {
       asker,
       issue: { number: issue2.number, title },
-      what: { kind: "build", type: schedule.type },
+      what: schedule.improve ? { kind: "improve" } : { kind: "build", type: schedule.type },
       how: { way: "schedule", schedule: schedule.name },
       at: firing,
       link: changed.html_url,

@@ -136,7 +136,7 @@ async function fireOne(
     {
       asker,
       issue: { number: issue.number, title },
-      what: { kind: 'build', type: schedule.type },
+      what: schedule.improve ? { kind: 'improve' } : { kind: 'build', type: schedule.type },
       how: { way: 'schedule', schedule: schedule.name },
       at: firing,
       link: changed.html_url,
