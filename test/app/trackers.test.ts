@@ -186,6 +186,10 @@ describe('the tracker doors', () => {
       (await postDelivery(app, TRACKER_ROUTES.linear, linear.label(two, 'baton', rita))).body
         .status,
     ).toBe('refused');
+    // A person whose id names a property every object has is no more mapped than Eve.
+    const three = linear.issue('ENG', { title: 'By an id like a property' });
+    const odd = { id: 'constructor', name: 'Odd' };
+    await postDelivery(app, TRACKER_ROUTES.linear, linear.label(three, 'baton', odd));
 
     expect(mirrors()).toEqual([]);
     expect(plans()).toEqual([]);
@@ -195,6 +199,7 @@ describe('the tracker doors', () => {
         issueId: two.id,
         body: expect.stringContaining('@reader, whom you are mapped to, has no write access'),
       },
+      { issueId: three.id, body: expect.stringContaining('mapped to no GitHub account') },
     ]);
   });
 
