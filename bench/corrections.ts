@@ -28,8 +28,8 @@ import {
   correctFromCode,
   endBuild,
   learnPull,
-  settle,
 } from '../sim/scenario/play-memory.js';
+import { settle } from '../sim/scenario/settle.js';
 import type { Row } from './parts.js';
 
 /** The corrections a writer made in each of the two builds. */

@@ -38,6 +38,12 @@ describe("Baton's own CI workflow", () => {
     );
   });
 
+  it('lints its workflows with the current actionlint release, fetched through Go’s checksum database', () => {
+    expect(text).toMatch(
+      /^ +- run: go run github\.com\/rhysd\/actionlint\/cmd\/actionlint@v1\.7\.12$/m,
+    );
+  });
+
   it('tests on Node 24 with no package cache', () => {
     expect(text).toMatch(/^ +node-version: 24$/m);
     expect(text).toMatch(/^ +package-manager-cache: false$/m);

@@ -5,6 +5,7 @@ import type { Simulation } from '../e2e.js';
 import type { FakeGitHub } from '../github/fake-github.js';
 import type { SimPull } from '../github/records.js';
 import { type MachineLimit, machineLimit } from '../machine-time.js';
+import { settle } from './settle.js';
 
 /** How a maintainer plays a build: the issue, and what to do while it runs. */
 export interface PlayBuildOptions {
@@ -64,7 +65,8 @@ export async function playBuild(options: PlayBuildOptions): Promise<PlayedBuild>
     sim.comment({ issue, body });
     options.onComment?.(body, new Date());
   };
-  const wait = waitWatching({ sim, watch, limit: machineLimit(options.timeoutMs ?? 180_000) });
+  const limit = machineLimit(options.timeoutMs ?? 180_000);
+  const wait = waitWatching({ sim, watch, limit });
   await wait('the plan in the status comment', () =>
     sim.statusComment(issue)?.includes('Reply `/approve`'),
   );
@@ -90,8 +92,7 @@ export async function playBuild(options: PlayBuildOptions): Promise<PlayedBuild>
   await wait('the status comment to show the final pull request', () =>
     sim.statusComment(issue)?.includes(`**Final pull request:** [#${finalPull.number}]`),
   );
-  await sim.runner.idle();
-  await sim.server.idle();
+  await settle(sim, limit);
   watch.poll();
   return { issue, build, finalPull, statuses: watch.statuses };
 }

@@ -34,6 +34,7 @@ import {
 } from './builds/change-set-scenario.js';
 import { findFinalPull, waitWatching, watchStatus } from './play-build.js';
 import { createScriptedModel, type ScriptedModel } from './scripted-model.js';
+import { settle } from './settle.js';
 
 /** What a played change set left. */
 export interface PlayedChangeSet {
@@ -133,7 +134,8 @@ export async function playChangeSet({
   const [lib, client] = sim.peers as [FakeGitHub, FakeGitHub];
   const repos = { service: sim.gh, lib, client };
   const watch = watchStatus(sim.gh, watchers.onStatus, watchers.onNotice);
-  const wait = waitWatching({ sim, watch, limit: machineLimit(timeoutMs) });
+  const limit = machineLimit(timeoutMs);
+  const wait = waitWatching({ sim, watch, limit });
   const issue = sim.labelIssue(CHANGE_SET_ISSUE);
   const say = (body: string) => {
     sim.comment({ issue, body });
@@ -196,9 +198,7 @@ export async function playChangeSet({
         request.status === 201,
     )
     .map((request) => request.path.split('/')[3] ?? '');
-  await sim.runner.idle();
-  await Promise.all(sim.peerRunners.map((runner) => runner.idle()));
-  await sim.server.idle();
+  await settle(sim, limit);
   watch.poll();
   return {
     sim,

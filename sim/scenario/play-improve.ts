@@ -2,6 +2,7 @@ import type { Simulation } from '../e2e.js';
 import type { SimPull } from '../github/records.js';
 import { machineLimit } from '../machine-time.js';
 import { findFinalPull, watchStatus } from './play-build.js';
+import { settle } from './settle.js';
 
 /** How a maintainer plays an improvement series: the issue, the `/improve`, and what to watch. */
 export interface PlayImproveOptions {
@@ -60,8 +61,7 @@ export async function playImprove(options: PlayImproveOptions): Promise<PlayedSe
     limit,
   );
   await sim.waitForStatus(issue, `#${finalPull.number}`, limit);
-  await sim.runner.idle();
-  await sim.server.idle();
+  await settle(sim, limit);
   watch.poll();
   return { issue, build, finalPull, statuses: watch.statuses };
 }

@@ -7,6 +7,7 @@ import { CORRECTION, mergeAsWriter, reviewAsWriter } from './builds/memory-scena
 import type { PlayedBuild } from './play-build.js';
 import type { Scenario } from './scenario.js';
 import { createScriptedModel, type ScriptedModel } from './scripted-model.js';
+import { settle } from './settle.js';
 
 /**
  * The memory plays of the simulator (docs/memory.md), played by
@@ -53,12 +54,6 @@ export function workerPull(sim: Simulation, build: string, worker: string): SimP
   const pull = [...sim.gh.pulls.values()].find((one) => one.head === workerBranch(build, worker));
   if (!pull) throw new Error(`no pull request of ${worker} in ${build}`);
   return pull;
-}
-
-/** Everything the simulation does after a person's act: every session run, every delivery made. */
-export async function settle(sim: Simulation): Promise<void> {
-  await sim.runner.idle();
-  await sim.server.idle();
 }
 
 /**

@@ -19,6 +19,7 @@ import {
 } from '../../sim/scenario/builds/greeting-scenario.js';
 import { type PlayedBuild, playBuild } from '../../sim/scenario/play-build.js';
 import { createScriptedModel, type ScriptedModel } from '../../sim/scenario/scripted-model.js';
+import { settle } from '../../sim/scenario/settle.js';
 import {
   briefPath,
   integrationBranch,
@@ -103,8 +104,7 @@ async function playCycle(
     },
   });
   const status = await sim.waitForStatus(issue, 'form a cycle', 120_000);
-  await sim.runner.idle();
-  await sim.server.idle();
+  await settle(sim);
   expect(pair[0]).toBeGreaterThan(0);
   return { sim, status, issue };
 }

@@ -43,9 +43,9 @@ import {
   correctFromCode,
   endBuild,
   learnPull,
-  settle,
 } from '../../sim/scenario/play-memory.js';
 import { readSessionRequest } from '../../sim/scenario/read-request.js';
+import { settle } from '../../sim/scenario/settle.js';
 import { type Lesson, lessonPath, parseLesson } from '../../src/core/memory/lesson.js';
 import { playBuildsAtOnce } from '../support/builds-at-once.js';
 

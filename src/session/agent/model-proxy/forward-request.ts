@@ -60,17 +60,20 @@ export async function forward({
   signal: AbortSignal;
 }): Promise<ForwardEnd> {
   const headers = await upstream.auth(forwardedHeaders(req.headers, registry));
+  const url = upstreamUrl(upstream.baseUrl, route, req.url ?? '', kit);
   let answer: Response;
-  try {
-    answer = await fetchImpl(upstreamUrl(upstream.baseUrl, route, req.url ?? '', kit), {
-      method: 'POST',
-      headers,
-      body,
-      signal,
-    });
-  } catch (error) {
-    if (signal.aborted) return 'cut off';
-    throw error;
+  for (let resent = 0; ; resent++) {
+    try {
+      answer = await fetchImpl(url, { method: 'POST', headers, body, signal });
+      break;
+    } catch (error) {
+      if (signal.aborted) return 'cut off';
+      const dropped = droppedConnection(error);
+      if (!dropped || resent >= RESENDS) throw error;
+      log(
+        `model proxy: the provider's connection dropped before any answer (${dropped}); sending the request again`,
+      );
+    }
   }
   const client = { gone: res.destroyed };
   res.once('close', () => {
@@ -105,6 +108,26 @@ export async function forward({
   // What arrived was served, and is billed: it is metered even when the stream broke off.
   if (!reading) return 'free';
   return reading.end() ? 'metered' : 'unread';
+}
+
+/**
+ * How many times a request is sent again when the provider's connection
+ * dropped before any answer came: twice, as the providers' own SDKs do for a
+ * connection error. An idle kept-alive connection the provider closes just as
+ * a request goes out on it is reset, more often the busier the machine; the
+ * engine would otherwise be told the provider is down and may end its session.
+ */
+export const RESENDS = 2;
+
+/** The socket errors that drop a connection before an answer: reset, broken pipe, closed by the other side. */
+const DROPPED = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
+
+/** The code of a fetch's failure that dropped its connection before any answer, or null (a timeout, a refusal: not sent again). */
+function droppedConnection(error: unknown): string | null {
+  const cause =
+    error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined;
+  const code = typeof cause?.code === 'string' ? cause.code : null;
+  return code !== null && DROPPED.has(code) ? code : null;
 }
 
 /** Resolves when the response can take more, or the client has gone. */
