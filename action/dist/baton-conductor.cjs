@@ -56163,130 +56163,6 @@ function withReason(reason, work) {
   return current.run(reason, work);
 }
 
-// src/github/client/conditional-reads.ts
-var PAGES_KEPT = 500;
-var SHARE_MS = 6e4;
-function createConditionalReads({
-  now = Date.now,
-  limit = PAGES_KEPT
-} = {}) {
-  const pages = /* @__PURE__ */ new Map();
-  const listings = /* @__PURE__ */ new Map();
-  const keep = (url2, page) => {
-    pages.delete(url2);
-    pages.set(url2, page);
-    if (pages.size > limit) {
-      const oldest = pages.keys().next().value;
-      if (oldest !== void 0) pages.delete(oldest);
-    }
-  };
-  async function readPage(octokit, { url: url2, key }, pick2) {
-    const kept2 = pages.get(key);
-    try {
-      const answer = await octokit.request({
-        method: "GET",
-        url: url2,
-        ...kept2 ? { headers: { "if-none-match": kept2.etag } } : {}
-      });
-      const page = {
-        etag: String(answer.headers.etag ?? ""),
-        items: pick2(answer.data),
-        next: nextOf(answer.headers.link)
-      };
-      if (page.etag) keep(key, page);
-      else pages.delete(key);
-      return page;
-    } catch (error62) {
-      if (statusOf(error62) !== 304 || !kept2) throw error62;
-      keep(key, kept2);
-      return kept2;
-    }
-  }
-  async function readAll2(octokit, { first, scope, pages: most }, pick2) {
-    const items = [];
-    let read = 0;
-    for (let url2 = first; url2 && read < most; read++) {
-      const page = await readPage(octokit, { url: url2, key: `${scope} ${url2}` }, pick2);
-      items.push(...page.items);
-      url2 = page.next;
-    }
-    return items;
-  }
-  return {
-    paginate(octokit, { route: route2, params, pick: pick2, freshFrom, scope = "", pages: pages2 = Number.POSITIVE_INFINITY }) {
-      const url2 = octokit.request.endpoint(route2, params).url;
-      const first = `${scope} ${url2}`;
-      const shared = listings.get(first);
-      if (shared && freshFrom !== void 0 && shared.startedAt >= freshFrom) return shared.items;
-      const startedAt = now();
-      const listing = { startedAt, items: readAll2(octokit, { first: url2, scope, pages: pages2 }, pick2) };
-      listings.delete(first);
-      listings.set(first, listing);
-      listing.items.catch(() => {
-        if (listings.get(first) === listing) listings.delete(first);
-      });
-      for (const [key, old] of listings) {
-        if (old.startedAt >= startedAt - SHARE_MS) break;
-        listings.delete(key);
-      }
-      return listing.items;
-    },
-    clear() {
-      pages.clear();
-      listings.clear();
-    }
-  };
-}
-function nextOf(link2) {
-  if (typeof link2 !== "string") return null;
-  return /<([^>]+)>;\s*rel="next"/.exec(link2)?.[1] ?? null;
-}
-var conditionalReads = remembered(createConditionalReads());
-
-// src/github/observe/permissions.ts
-var TTL_MS = 6e4;
-var cache = remembered(/* @__PURE__ */ new Map());
-async function hasWriteAccess({ octokit, owner, repo }, login, {
-  now = Date.now(),
-  ttlMs = TTL_MS
-} = {}) {
-  const key = `${owner}/${repo}:${login.toLowerCase()}`;
-  const hit = cache.get(key);
-  if (hit && now - hit.at < ttlMs) return hit.allowed;
-  let allowed = false;
-  try {
-    const [permission] = await conditionalReads.paginate(octokit, {
-      route: "GET /repos/{owner}/{repo}/collaborators/{username}/permission",
-      params: { owner, repo, username: login },
-      pick: (data) => [String(data?.permission ?? "")]
-    });
-    allowed = permission === "admin" || permission === "write";
-  } catch (error62) {
-    if (statusOf(error62) !== 404) throw error62;
-  }
-  cache.set(key, { allowed, at: now });
-  return allowed;
-}
-
-// src/github/setup/setup-git.ts
-async function readFileAt(ctx, { ref, path: path2 }) {
-  try {
-    const { data } = await ctx.octokit.rest.repos.getContent({
-      owner: ctx.owner,
-      repo: ctx.repo,
-      path: path2,
-      ref
-    });
-    if (Array.isArray(data) || data.type !== "file" || !("encoding" in data))
-      return { kind: "other" };
-    if (data.encoding !== "base64") return { kind: "other" };
-    return { kind: "file", content: Buffer.from(data.content, "base64").toString("utf8") };
-  } catch (error62) {
-    if (statusOf(error62) === 404) return { kind: "absent" };
-    throw error62;
-  }
-}
-
 // src/core/plan/record-message.ts
 var RECORD_MAX_BYTES = 4096;
 function parseRecordMessage(message2, { header: header2, schema: schema2 }) {
@@ -56305,6 +56181,90 @@ function recordsOf(messages, parse7) {
     const record2 = parse7(message2);
     return record2 ? [record2] : [];
   });
+}
+
+// src/core/plan/validation.ts
+var VALIDATION_HEADER = "baton validation";
+var FailedCheck = external_exports.union([CriterionId, external_exports.literal("command")]);
+var Sha = external_exports.string().regex(/^[0-9a-f]{40}$/);
+var Seen = external_exports.enum(["passed", "failed", "expected-failure", "skipped", "todo", "missing"]);
+var CheckRecord = external_exports.strictObject({
+  criterion: CriterionId,
+  /** Null: no report could be had on the contract's commit. */
+  before: Seen.nullable(),
+  after: Seen,
+  verdict: external_exports.enum(["proven", "not-proven", "guard", "failing", "not-due"])
+});
+var ValidationRecord = external_exports.strictObject({
+  version: external_exports.literal(1),
+  /** The milestone validated: every worker of waves ≤ it was done. */
+  milestone: external_exports.number().int().min(1).max(99),
+  /** The workflow run of the validation session. */
+  run_id: external_exports.number().int().positive(),
+  /** The build branch head the contract's command ran on. */
+  head: Sha,
+  /**
+   * No check due failed: the command's exit status was 0 (the session's code ran it, the model
+   * cannot change it), or every check it failed on is a skipped worker's (src/core/plan/due-criteria.ts);
+   * and no check due is still marked to fail.
+   */
+  passed: external_exports.boolean(),
+  /** The command's exit status; null when it was killed at its time limit. */
+  exit_code: external_exports.number().int().nullable(),
+  /** Each failing check, with the fix worker appended for it (null: none could be). */
+  failed: external_exports.array(external_exports.strictObject({ check: FailedCheck, worker: WorkerId.nullable() })).max(50).default([]),
+  /** The commit the contract's checks were run on before any work: the one that brought `contract.json`. */
+  contract_commit: Sha.optional(),
+  /** Each check judged by the runner's reports; absent where the exit status alone decided (an older record, a runner Baton reads no report of). */
+  checks: external_exports.array(CheckRecord).max(500).optional(),
+  /**
+   * The commits of the build branch's first parents, from the head, that touched
+   * `contract.json` or `seal.json`, newest first (at most CONTRACT_COMMITS_MAX):
+   * the newest is the one the contract's tree was built from. Each must be the
+   * merge of a pull request whose head Baton's publish pushed for a worker
+   * given the contract; any other is a breach (src/core/verification/seal-binding.ts).
+   */
+  contract_commits: external_exports.array(Sha).max(20).optional(),
+  /**
+   * The run whose record's outcomes on the contract's commit (each check's
+   * `before`) this one reused rather than run the commit again: bound to its
+   * run as this record is, or the reuse is a breach.
+   */
+  before_from: external_exports.number().int().positive().optional()
+});
+function validationRefPrefix(build) {
+  return `refs/baton/${build}/validation/`;
+}
+function validationRef(build, milestone, head) {
+  return `${validationRefPrefix(build)}M${milestone}/${head}`;
+}
+function parseValidationMessage(message2) {
+  return parseRecordMessage(message2, { header: VALIDATION_HEADER, schema: ValidationRecord });
+}
+
+// src/core/records/adaptation.ts
+var ADAPTATION_HEADER = "baton adaptation";
+var AdaptationRecord = external_exports.strictObject({
+  version: external_exports.literal(1),
+  /** The merged worker whose completion named the workers to adapt. */
+  source: WorkerId,
+  /** The workflow run of the adapt session. */
+  run_id: external_exports.number().int().positive(),
+  /** The build branch head the session started from. */
+  base: external_exports.string().regex(/^[0-9a-f]{40}$/),
+  /** The commit with the revised briefs, pushed onto the build branch. */
+  head: external_exports.string().regex(/^[0-9a-f]{40}$/),
+  /** The workers whose briefs the commit changed. */
+  workers: external_exports.array(WorkerId).max(60)
+});
+function adaptationRefPrefix(build) {
+  return `refs/baton/${build}/adapt/`;
+}
+function parseAdaptationMessage(message2) {
+  return parseRecordMessage(message2, { header: ADAPTATION_HEADER, schema: AdaptationRecord });
+}
+function adaptationsOf(messages) {
+  return recordsOf(messages, parseAdaptationMessage);
 }
 
 // src/core/plan/plan-schema-problems.ts
@@ -57046,297 +57006,85 @@ function isControl(char) {
   return point < 32 || point === 127;
 }
 
-// src/core/snapshot/usage-ties.ts
-function dispatchedRunOf(run2, botLogin) {
-  const name = parseRunName(run2.display_title);
-  if (!name || run2.actor?.login !== botLogin) return null;
-  return {
-    id: run2.id,
-    build: name.build,
-    role: name.role,
-    worker: name.worker,
-    attempt: run2.run_attempt ?? 1,
-    createdAt: run2.created_at
-  };
-}
-var NAME = /^([^/]+)\/usage\/(\d+)-(\d+)$/;
-function runOfUsageRef(ref, runs) {
-  const named3 = NAME.exec(ref);
-  if (!named3) return { run: null, reason: "not named <build>/usage/<run>-<attempt>" };
-  const [, build, id, attempt] = named3;
-  const run2 = runs.get(Number(id));
-  if (!run2) return { run: null, reason: `no run ${id} Baton dispatched here` };
-  if (run2.build !== build) return { run: null, reason: `run ${id} is of build ${run2.build}` };
-  if (Number(attempt) < 1 || Number(attempt) > run2.attempt)
-    return { run: null, reason: `run ${id} has no attempt ${attempt}` };
-  return { run: run2, attempt: Number(attempt) };
-}
-function usageRecordProblem(record2, run2, attempt) {
-  if (!record2) return "its message is not a usage record";
-  if (record2.run_id !== run2.id || record2.attempt !== attempt)
-    return `it names run ${record2.run_id} attempt ${record2.attempt}`;
-  if (record2.role !== run2.role || record2.worker !== run2.worker)
-    return `it names a ${record2.role} session of ${record2.worker ?? "no worker"}, not the run's`;
-  return null;
-}
-function tieUsage(listed, runs) {
-  const counted = [];
-  const uncounted = [];
-  for (const { ref, message: message2 } of listed) {
-    const named3 = runOfUsageRef(ref, runs);
-    if (named3.run === null) {
-      uncounted.push({ ref, reason: named3.reason });
-      continue;
+// src/github/client/conditional-reads.ts
+var PAGES_KEPT = 500;
+var SHARE_MS = 6e4;
+function createConditionalReads({
+  now = Date.now,
+  limit = PAGES_KEPT
+} = {}) {
+  const pages = /* @__PURE__ */ new Map();
+  const listings = /* @__PURE__ */ new Map();
+  const keep = (url2, page) => {
+    pages.delete(url2);
+    pages.set(url2, page);
+    if (pages.size > limit) {
+      const oldest = pages.keys().next().value;
+      if (oldest !== void 0) pages.delete(oldest);
     }
-    const record2 = parseUsageMessage(message2);
-    const problem = usageRecordProblem(record2, named3.run, named3.attempt);
-    if (problem || !record2) uncounted.push({ ref, reason: problem ?? "unreadable" });
-    else counted.push({ ref, run: named3.run, record: record2 });
-  }
-  return { counted, uncounted };
-}
-function usageOf(build, listed, runs) {
-  const byId = new Map(
-    runs.filter((run2) => run2.byBaton !== false).map((run2) => [
-      run2.id,
-      {
-        id: run2.id,
-        build,
-        role: run2.role,
-        worker: run2.worker,
-        attempt: run2.attempt ?? 1,
-        createdAt: run2.createdAt
-      }
-    ])
-  );
-  const { counted, uncounted } = tieUsage(listed, byId);
-  return {
-    usage: counted.map((tie) => tie.record),
-    ...uncounted.length > 0 ? { uncountedUsage: uncounted } : {}
   };
-}
-
-// src/github/observe/read-runs.ts
-async function readRuns(ctx, { build, since, freshFrom }) {
-  try {
-    const from = Date.parse(`${since.slice(0, 10)}T00:00:00Z`);
-    const runs = await listWindow(ctx, { from, to: null, freshFrom });
-    const mine = [...new Map(runs.map((run2) => [run2.id, run2])).values()].flatMap(
-      (run2) => {
-        const name = parseRunName(run2.display_title);
-        if (!name || name.build !== build) return [];
-        return [{ ...runInfoOf(run2, name), byBaton: run2.actor?.login === ctx.botLogin }];
-      }
-    );
-    mine.sort((a, b2) => a.createdAt.localeCompare(b2.createdAt) || a.id - b2.id);
-    return { installed: true, runs: mine };
-  } catch (error62) {
-    if (statusOf(error62) === 404) return { installed: false };
-    throw error62;
+  async function readPage(octokit, { url: url2, key }, pick2) {
+    const kept2 = pages.get(key);
+    try {
+      const answer = await octokit.request({
+        method: "GET",
+        url: url2,
+        ...kept2 ? { headers: { "if-none-match": kept2.etag } } : {}
+      });
+      const page = {
+        etag: String(answer.headers.etag ?? ""),
+        items: pick2(answer.data),
+        next: nextOf(answer.headers.link)
+      };
+      if (page.etag) keep(key, page);
+      else pages.delete(key);
+      return page;
+    } catch (error62) {
+      if (statusOf(error62) !== 304 || !kept2) throw error62;
+      keep(key, kept2);
+      return kept2;
+    }
   }
-}
-function runInfoOf(run2, name) {
+  async function readAll2(octokit, { first, scope, pages: most }, pick2) {
+    const items = [];
+    let read = 0;
+    for (let url2 = first; url2 && read < most; read++) {
+      const page = await readPage(octokit, { url: url2, key: `${scope} ${url2}` }, pick2);
+      items.push(...page.items);
+      url2 = page.next;
+    }
+    return items;
+  }
   return {
-    id: run2.id,
-    role: name.role,
-    worker: name.worker,
-    trigger: name.trigger,
-    status: runStatus(run2.status),
-    conclusion: run2.conclusion ?? null,
-    createdAt: run2.created_at,
-    updatedAt: run2.updated_at,
-    ...run2.run_started_at ? { startedAt: run2.run_started_at } : {},
-    ...run2.run_attempt ? { attempt: run2.run_attempt } : {},
-    url: run2.html_url
-  };
-}
-async function readDispatchedRuns(ctx, since) {
-  let runs;
-  try {
-    runs = await listWindow(ctx, { from: Date.parse(since), to: null });
-  } catch (error62) {
-    if (statusOf(error62) === 404) return null;
-    throw error62;
-  }
-  const unique = [...new Map(runs.map((run2) => [run2.id, run2])).values()];
-  return unique.flatMap((run2) => dispatchedRunOf(run2, ctx.botLogin) ?? []);
-}
-function listedRuns(data) {
-  const runs = data?.workflow_runs ?? [];
-  return runs.map((run2) => ({
-    id: run2.id,
-    display_title: run2.display_title,
-    status: run2.status,
-    conclusion: run2.conclusion,
-    created_at: run2.created_at,
-    updated_at: run2.updated_at,
-    ...run2.run_started_at ? { run_started_at: run2.run_started_at } : {},
-    ...run2.run_attempt ? { run_attempt: run2.run_attempt } : {},
-    html_url: run2.html_url,
-    ...run2.actor ? { actor: { login: run2.actor.login } } : {}
-  }));
-}
-async function listWindow(ctx, first) {
-  const listed = [];
-  for (let windows = [first]; windows.length > 0; ) {
-    const lists = await Promise.all(windows.map((window2) => listOnce(ctx, window2)));
-    windows = windows.flatMap((window2, index) => {
-      const runs = lists[index] ?? [];
-      if (runs.length >= RUNS_SEARCH_MAX) return halvesOf(window2, runs);
-      listed.push(...runs);
-      return [];
-    });
-  }
-  return listed;
-}
-function listOnce(ctx, { from, to, freshFrom }) {
-  return conditionalReads.paginate(ctx.octokit, {
-    route: "GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs",
-    params: {
-      owner: ctx.owner,
-      repo: ctx.repo,
-      workflow_id: WORKFLOW_FILE,
-      event: "workflow_dispatch",
-      created: to === null ? `>=${isoSecond(from)}` : `${isoSecond(from)}..${isoSecond(to)}`,
-      per_page: 100
+    paginate(octokit, { route: route2, params, pick: pick2, freshFrom, scope = "", pages: pages2 = Number.POSITIVE_INFINITY }) {
+      const url2 = octokit.request.endpoint(route2, params).url;
+      const first = `${scope} ${url2}`;
+      const shared = listings.get(first);
+      if (shared && freshFrom !== void 0 && shared.startedAt >= freshFrom) return shared.items;
+      const startedAt = now();
+      const listing = { startedAt, items: readAll2(octokit, { first: url2, scope, pages: pages2 }, pick2) };
+      listings.delete(first);
+      listings.set(first, listing);
+      listing.items.catch(() => {
+        if (listings.get(first) === listing) listings.delete(first);
+      });
+      for (const [key, old] of listings) {
+        if (old.startedAt >= startedAt - SHARE_MS) break;
+        listings.delete(key);
+      }
+      return listing.items;
     },
-    pick: listedRuns,
-    ...freshFrom === void 0 ? {} : { freshFrom }
-  });
-}
-function halvesOf({ from, to }, runs) {
-  const end = to ?? Math.max(from, ...runs.map((run2) => Date.parse(run2.created_at)));
-  if (end - from < 2e3) {
-    throw new Error(
-      `more than ${RUNS_SEARCH_MAX} runs of ${WORKFLOW_FILE} were created within two seconds; GitHub cannot list them all`
-    );
-  }
-  const middle = from + Math.floor((end - from) / 2e3) * 1e3;
-  return [
-    { from, to: middle },
-    { from: middle + 1e3, to: to === null ? null : end }
-  ];
-}
-var RUNS_SEARCH_MAX = 1e3;
-function isoSecond(ms) {
-  return new Date(Math.floor(ms / 1e3) * 1e3).toISOString().replace(/\.\d{3}Z$/, "Z");
-}
-function runStatus(status2) {
-  if (status2 === "completed") return "completed";
-  if (status2 === "in_progress") return "in_progress";
-  return "queued";
-}
-
-// src/core/plan/validation.ts
-var VALIDATION_HEADER = "baton validation";
-var FailedCheck = external_exports.union([CriterionId, external_exports.literal("command")]);
-var Sha = external_exports.string().regex(/^[0-9a-f]{40}$/);
-var Seen = external_exports.enum(["passed", "failed", "expected-failure", "skipped", "todo", "missing"]);
-var CheckRecord = external_exports.strictObject({
-  criterion: CriterionId,
-  /** Null: no report could be had on the contract's commit. */
-  before: Seen.nullable(),
-  after: Seen,
-  verdict: external_exports.enum(["proven", "not-proven", "guard", "failing", "not-due"])
-});
-var ValidationRecord = external_exports.strictObject({
-  version: external_exports.literal(1),
-  /** The milestone validated: every worker of waves ≤ it was done. */
-  milestone: external_exports.number().int().min(1).max(99),
-  /** The workflow run of the validation session. */
-  run_id: external_exports.number().int().positive(),
-  /** The build branch head the contract's command ran on. */
-  head: Sha,
-  /**
-   * No check due failed: the command's exit status was 0 (the session's code ran it, the model
-   * cannot change it), or every check it failed on is a skipped worker's (src/core/plan/due-criteria.ts);
-   * and no check due is still marked to fail.
-   */
-  passed: external_exports.boolean(),
-  /** The command's exit status; null when it was killed at its time limit. */
-  exit_code: external_exports.number().int().nullable(),
-  /** Each failing check, with the fix worker appended for it (null: none could be). */
-  failed: external_exports.array(external_exports.strictObject({ check: FailedCheck, worker: WorkerId.nullable() })).max(50).default([]),
-  /** The commit the contract's checks were run on before any work: the one that brought `contract.json`. */
-  contract_commit: Sha.optional(),
-  /** Each check judged by the runner's reports; absent where the exit status alone decided (an older record, a runner Baton reads no report of). */
-  checks: external_exports.array(CheckRecord).max(500).optional(),
-  /**
-   * The commits of the build branch's first parents, from the head, that touched
-   * `contract.json` or `seal.json`, newest first (at most CONTRACT_COMMITS_MAX):
-   * the newest is the one the contract's tree was built from. Each must be the
-   * merge of a pull request whose head Baton's publish pushed for a worker
-   * given the contract; any other is a breach (src/core/verification/seal-binding.ts).
-   */
-  contract_commits: external_exports.array(Sha).max(20).optional(),
-  /**
-   * The run whose record's outcomes on the contract's commit (each check's
-   * `before`) this one reused rather than run the commit again: bound to its
-   * run as this record is, or the reuse is a breach.
-   */
-  before_from: external_exports.number().int().positive().optional()
-});
-function validationRefPrefix(build) {
-  return `refs/baton/${build}/validation/`;
-}
-function validationRef(build, milestone, head) {
-  return `${validationRefPrefix(build)}M${milestone}/${head}`;
-}
-function parseValidationMessage(message2) {
-  return parseRecordMessage(message2, { header: VALIDATION_HEADER, schema: ValidationRecord });
-}
-
-// src/core/records/adaptation.ts
-var ADAPTATION_HEADER = "baton adaptation";
-var AdaptationRecord = external_exports.strictObject({
-  version: external_exports.literal(1),
-  /** The merged worker whose completion named the workers to adapt. */
-  source: WorkerId,
-  /** The workflow run of the adapt session. */
-  run_id: external_exports.number().int().positive(),
-  /** The build branch head the session started from. */
-  base: external_exports.string().regex(/^[0-9a-f]{40}$/),
-  /** The commit with the revised briefs, pushed onto the build branch. */
-  head: external_exports.string().regex(/^[0-9a-f]{40}$/),
-  /** The workers whose briefs the commit changed. */
-  workers: external_exports.array(WorkerId).max(60)
-});
-function adaptationRefPrefix(build) {
-  return `refs/baton/${build}/adapt/`;
-}
-function parseAdaptationMessage(message2) {
-  return parseRecordMessage(message2, { header: ADAPTATION_HEADER, schema: AdaptationRecord });
-}
-function adaptationsOf(messages) {
-  return recordsOf(messages, parseAdaptationMessage);
-}
-
-// src/core/snapshot/validation-ties.ts
-function validationRecordProblem(build, { ref, record: record2 }, runs) {
-  if (!record2) return "its message is not a validation record";
-  const place = `${validationRefPrefix(build).slice("refs/baton/".length)}${milestoneSubject(record2.milestone)}/${record2.head}`;
-  if (ref !== place) return `it names M${record2.milestone} at ${record2.head}, not its ref's`;
-  const run2 = runs.find((candidate) => candidate.id === record2.run_id);
-  if (!run2 || run2.byBaton === false) return `no run ${record2.run_id} Baton dispatched here`;
-  if (run2.role !== "validate" || run2.worker !== milestoneSubject(record2.milestone) || run2.trigger !== `head-${record2.head}`) {
-    return `run ${run2.id} is not the validation of M${record2.milestone} at ${record2.head.slice(0, 7)}`;
-  }
-  return null;
-}
-function validationsOf(build, listed, runs) {
-  const validations = [];
-  const ignored = [];
-  for (const { ref, message: message2 } of listed) {
-    const record2 = parseValidationMessage(message2);
-    const problem = validationRecordProblem(build, { ref, record: record2 }, runs);
-    if (problem === null && record2) validations.push(record2);
-    else ignored.push({ ref, reason: problem ?? "unreadable" });
-  }
-  return {
-    ...validations.length > 0 ? { validations } : {},
-    ...ignored.length > 0 ? { ignoredValidations: ignored } : {}
+    clear() {
+      pages.clear();
+      listings.clear();
+    }
   };
 }
+function nextOf(link2) {
+  if (typeof link2 !== "string") return null;
+  return /<([^>]+)>;\s*rel="next"/.exec(link2)?.[1] ?? null;
+}
+var conditionalReads = remembered(createConditionalReads());
 
 // src/github/client/immutable-cache.ts
 var ImmutableCache = class {
@@ -57532,6 +57280,258 @@ async function graphqlNodes(ctx, ids) {
     if (statusOf(error62) !== null || data !== void 0) return [];
     throw error62;
   }
+}
+
+// src/github/observe/permissions.ts
+var TTL_MS = 6e4;
+var cache = remembered(/* @__PURE__ */ new Map());
+async function hasWriteAccess({ octokit, owner, repo }, login, {
+  now = Date.now(),
+  ttlMs = TTL_MS
+} = {}) {
+  const key = `${owner}/${repo}:${login.toLowerCase()}`;
+  const hit = cache.get(key);
+  if (hit && now - hit.at < ttlMs) return hit.allowed;
+  let allowed = false;
+  try {
+    const [permission] = await conditionalReads.paginate(octokit, {
+      route: "GET /repos/{owner}/{repo}/collaborators/{username}/permission",
+      params: { owner, repo, username: login },
+      pick: (data) => [String(data?.permission ?? "")]
+    });
+    allowed = permission === "admin" || permission === "write";
+  } catch (error62) {
+    if (statusOf(error62) !== 404) throw error62;
+  }
+  cache.set(key, { allowed, at: now });
+  return allowed;
+}
+
+// src/github/setup/setup-git.ts
+async function readFileAt(ctx, { ref, path: path2 }) {
+  try {
+    const { data } = await ctx.octokit.rest.repos.getContent({
+      owner: ctx.owner,
+      repo: ctx.repo,
+      path: path2,
+      ref
+    });
+    if (Array.isArray(data) || data.type !== "file" || !("encoding" in data))
+      return { kind: "other" };
+    if (data.encoding !== "base64") return { kind: "other" };
+    return { kind: "file", content: Buffer.from(data.content, "base64").toString("utf8") };
+  } catch (error62) {
+    if (statusOf(error62) === 404) return { kind: "absent" };
+    throw error62;
+  }
+}
+
+// src/core/snapshot/usage-ties.ts
+function dispatchedRunOf(run2, botLogin) {
+  const name = parseRunName(run2.display_title);
+  if (!name || run2.actor?.login !== botLogin) return null;
+  return {
+    id: run2.id,
+    build: name.build,
+    role: name.role,
+    worker: name.worker,
+    attempt: run2.run_attempt ?? 1,
+    createdAt: run2.created_at
+  };
+}
+var NAME = /^([^/]+)\/usage\/(\d+)-(\d+)$/;
+function runOfUsageRef(ref, runs) {
+  const named3 = NAME.exec(ref);
+  if (!named3) return { run: null, reason: "not named <build>/usage/<run>-<attempt>" };
+  const [, build, id, attempt] = named3;
+  const run2 = runs.get(Number(id));
+  if (!run2) return { run: null, reason: `no run ${id} Baton dispatched here` };
+  if (run2.build !== build) return { run: null, reason: `run ${id} is of build ${run2.build}` };
+  if (Number(attempt) < 1 || Number(attempt) > run2.attempt)
+    return { run: null, reason: `run ${id} has no attempt ${attempt}` };
+  return { run: run2, attempt: Number(attempt) };
+}
+function usageRecordProblem(record2, run2, attempt) {
+  if (!record2) return "its message is not a usage record";
+  if (record2.run_id !== run2.id || record2.attempt !== attempt)
+    return `it names run ${record2.run_id} attempt ${record2.attempt}`;
+  if (record2.role !== run2.role || record2.worker !== run2.worker)
+    return `it names a ${record2.role} session of ${record2.worker ?? "no worker"}, not the run's`;
+  return null;
+}
+function tieUsage(listed, runs) {
+  const counted = [];
+  const uncounted = [];
+  for (const { ref, message: message2 } of listed) {
+    const named3 = runOfUsageRef(ref, runs);
+    if (named3.run === null) {
+      uncounted.push({ ref, reason: named3.reason });
+      continue;
+    }
+    const record2 = parseUsageMessage(message2);
+    const problem = usageRecordProblem(record2, named3.run, named3.attempt);
+    if (problem || !record2) uncounted.push({ ref, reason: problem ?? "unreadable" });
+    else counted.push({ ref, run: named3.run, record: record2 });
+  }
+  return { counted, uncounted };
+}
+function usageOf(build, listed, runs) {
+  const byId = new Map(
+    runs.filter((run2) => run2.byBaton !== false).map((run2) => [
+      run2.id,
+      {
+        id: run2.id,
+        build,
+        role: run2.role,
+        worker: run2.worker,
+        attempt: run2.attempt ?? 1,
+        createdAt: run2.createdAt
+      }
+    ])
+  );
+  const { counted, uncounted } = tieUsage(listed, byId);
+  return {
+    usage: counted.map((tie) => tie.record),
+    ...uncounted.length > 0 ? { uncountedUsage: uncounted } : {}
+  };
+}
+
+// src/github/observe/read-runs.ts
+async function readRuns(ctx, { build, since, freshFrom }) {
+  try {
+    const from = Date.parse(`${since.slice(0, 10)}T00:00:00Z`);
+    const runs = await listWindow(ctx, { from, to: null, freshFrom });
+    const mine = [...new Map(runs.map((run2) => [run2.id, run2])).values()].flatMap(
+      (run2) => {
+        const name = parseRunName(run2.display_title);
+        if (!name || name.build !== build) return [];
+        return [{ ...runInfoOf(run2, name), byBaton: run2.actor?.login === ctx.botLogin }];
+      }
+    );
+    mine.sort((a, b2) => a.createdAt.localeCompare(b2.createdAt) || a.id - b2.id);
+    return { installed: true, runs: mine };
+  } catch (error62) {
+    if (statusOf(error62) === 404) return { installed: false };
+    throw error62;
+  }
+}
+function runInfoOf(run2, name) {
+  return {
+    id: run2.id,
+    role: name.role,
+    worker: name.worker,
+    trigger: name.trigger,
+    status: runStatus(run2.status),
+    conclusion: run2.conclusion ?? null,
+    createdAt: run2.created_at,
+    updatedAt: run2.updated_at,
+    ...run2.run_started_at ? { startedAt: run2.run_started_at } : {},
+    ...run2.run_attempt ? { attempt: run2.run_attempt } : {},
+    url: run2.html_url
+  };
+}
+async function readDispatchedRuns(ctx, since) {
+  let runs;
+  try {
+    runs = await listWindow(ctx, { from: Date.parse(since), to: null });
+  } catch (error62) {
+    if (statusOf(error62) === 404) return null;
+    throw error62;
+  }
+  const unique = [...new Map(runs.map((run2) => [run2.id, run2])).values()];
+  return unique.flatMap((run2) => dispatchedRunOf(run2, ctx.botLogin) ?? []);
+}
+function listedRuns(data) {
+  const runs = data?.workflow_runs ?? [];
+  return runs.map((run2) => ({
+    id: run2.id,
+    display_title: run2.display_title,
+    status: run2.status,
+    conclusion: run2.conclusion,
+    created_at: run2.created_at,
+    updated_at: run2.updated_at,
+    ...run2.run_started_at ? { run_started_at: run2.run_started_at } : {},
+    ...run2.run_attempt ? { run_attempt: run2.run_attempt } : {},
+    html_url: run2.html_url,
+    ...run2.actor ? { actor: { login: run2.actor.login } } : {}
+  }));
+}
+async function listWindow(ctx, first) {
+  const listed = [];
+  for (let windows = [first]; windows.length > 0; ) {
+    const lists = await Promise.all(windows.map((window2) => listOnce(ctx, window2)));
+    windows = windows.flatMap((window2, index) => {
+      const runs = lists[index] ?? [];
+      if (runs.length >= RUNS_SEARCH_MAX) return halvesOf(window2, runs);
+      listed.push(...runs);
+      return [];
+    });
+  }
+  return listed;
+}
+function listOnce(ctx, { from, to, freshFrom }) {
+  return conditionalReads.paginate(ctx.octokit, {
+    route: "GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs",
+    params: {
+      owner: ctx.owner,
+      repo: ctx.repo,
+      workflow_id: WORKFLOW_FILE,
+      event: "workflow_dispatch",
+      created: to === null ? `>=${isoSecond(from)}` : `${isoSecond(from)}..${isoSecond(to)}`,
+      per_page: 100
+    },
+    pick: listedRuns,
+    ...freshFrom === void 0 ? {} : { freshFrom }
+  });
+}
+function halvesOf({ from, to }, runs) {
+  const end = to ?? Math.max(from, ...runs.map((run2) => Date.parse(run2.created_at)));
+  if (end - from < 2e3) {
+    throw new Error(
+      `more than ${RUNS_SEARCH_MAX} runs of ${WORKFLOW_FILE} were created within two seconds; GitHub cannot list them all`
+    );
+  }
+  const middle = from + Math.floor((end - from) / 2e3) * 1e3;
+  return [
+    { from, to: middle },
+    { from: middle + 1e3, to: to === null ? null : end }
+  ];
+}
+var RUNS_SEARCH_MAX = 1e3;
+function isoSecond(ms) {
+  return new Date(Math.floor(ms / 1e3) * 1e3).toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+function runStatus(status2) {
+  if (status2 === "completed") return "completed";
+  if (status2 === "in_progress") return "in_progress";
+  return "queued";
+}
+
+// src/core/snapshot/validation-ties.ts
+function validationRecordProblem(build, { ref, record: record2 }, runs) {
+  if (!record2) return "its message is not a validation record";
+  const place = `${validationRefPrefix(build).slice("refs/baton/".length)}${milestoneSubject(record2.milestone)}/${record2.head}`;
+  if (ref !== place) return `it names M${record2.milestone} at ${record2.head}, not its ref's`;
+  const run2 = runs.find((candidate) => candidate.id === record2.run_id);
+  if (!run2 || run2.byBaton === false) return `no run ${record2.run_id} Baton dispatched here`;
+  if (run2.role !== "validate" || run2.worker !== milestoneSubject(record2.milestone) || run2.trigger !== `head-${record2.head}`) {
+    return `run ${run2.id} is not the validation of M${record2.milestone} at ${record2.head.slice(0, 7)}`;
+  }
+  return null;
+}
+function validationsOf(build, listed, runs) {
+  const validations = [];
+  const ignored = [];
+  for (const { ref, message: message2 } of listed) {
+    const record2 = parseValidationMessage(message2);
+    const problem = validationRecordProblem(build, { ref, record: record2 }, runs);
+    if (problem === null && record2) validations.push(record2);
+    else ignored.push({ ref, reason: problem ?? "unreadable" });
+  }
+  return {
+    ...validations.length > 0 ? { validations } : {},
+    ...ignored.length > 0 ? { ignoredValidations: ignored } : {}
+  };
 }
 
 // src/github/observe/build-query.ts
@@ -58177,6 +58177,7 @@ async function collectComments(ctx, { build, lists }) {
   const statuses = [];
   const notices2 = [];
   const notes2 = [];
+  const posted = [];
   const live = [];
   const parts = [];
   for (const { source, comments } of lists) {
@@ -58191,9 +58192,16 @@ async function collectComments(ctx, { build, lists }) {
         if (part?.build === build)
           parts.push({ part: part.part, commands: parseCommandLedger(body) });
         const notice = source.source.kind === "issue" ? findNotice(body) : null;
-        if (notice?.build === build) notices2.push(notice.key);
+        const where = { number: source.number, id: comment.id, at: comment.createdAt };
+        if (notice?.build === build) {
+          notices2.push(notice.key);
+          posted.push({ kind: "notice", key: notice.key, ...where });
+        }
         const note = findNote(body);
-        if (note !== null) notes2.push({ number: source.number, key: note });
+        if (note !== null) {
+          notes2.push({ number: source.number, key: note });
+          posted.push({ kind: "note", key: note, ...where });
+        }
         continue;
       }
       if (comment.isBot || isBatonComment(body) || !comment.accepted) continue;
@@ -58226,7 +58234,8 @@ async function collectComments(ctx, { build, lists }) {
       }
     } : {},
     notices: [...new Set(notices2)].sort(),
-    notes: notes2
+    notes: notes2,
+    posted
   };
 }
 function mergeLedger(ledgers, live) {
@@ -59118,6 +59127,7 @@ async function observeBuild(ctx, {
     ...comments.ledgerParts ? { ledgerParts: comments.ledgerParts } : {},
     notices: comments.notices,
     ...comments.notes.length > 0 ? { notes: comments.notes } : {},
+    ...comments.posted.length > 0 ? { posted: comments.posted } : {},
     labelledBy: await readLabelEvents(ctx, issueNode),
     ...usageOf(build, hidden.usage, runsRead.installed ? runsRead.runs : []),
     adaptations: adaptationsOf(hidden.adapt),
@@ -66971,8 +66981,17 @@ async function fireSchedules(ctx, { defaultBranch, now, start }) {
       )
     );
     fired.push(guarded.taken ? { schedule: schedule.name, result: "taken" } : guarded.value);
+    if (!guarded.taken) await pruneFirings(ctx, schedule.name, ref);
   }
   return fired;
+}
+var SLOT = /^\d{8}T\d{4}Z$/;
+async function pruneFirings(ctx, name, kept2) {
+  const refs = await listMatchingRefs(ctx, `baton-schedules/${name}/`).catch(() => []);
+  for (const { ref } of refs) {
+    if (ref === kept2 || !SLOT.test(ref.split("/").at(-1) ?? "")) continue;
+    await withReason("schedule", () => deleteRef(ctx, ref)).catch(() => void 0);
+  }
 }
 async function fireOne(ctx, {
   schedule,

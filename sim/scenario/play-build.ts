@@ -92,7 +92,7 @@ export async function playBuild(options: PlayBuildOptions): Promise<PlayedBuild>
   await wait('the status comment to show the final pull request', () =>
     sim.statusComment(issue)?.includes(`**Final pull request:** [#${finalPull.number}]`),
   );
-  await settle(sim, limit);
+  await settle(sim);
   watch.poll();
   return { issue, build, finalPull, statuses: watch.statuses };
 }

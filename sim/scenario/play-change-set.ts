@@ -198,7 +198,7 @@ export async function playChangeSet({
         request.status === 201,
     )
     .map((request) => request.path.split('/')[3] ?? '');
-  await settle(sim, limit);
+  await settle(sim);
   watch.poll();
   return {
     sim,

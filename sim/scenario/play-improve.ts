@@ -61,7 +61,7 @@ export async function playImprove(options: PlayImproveOptions): Promise<PlayedSe
     limit,
   );
   await sim.waitForStatus(issue, `#${finalPull.number}`, limit);
-  await settle(sim, limit);
+  await settle(sim);
   watch.poll();
   return { issue, build, finalPull, statuses: watch.statuses };
 }

@@ -100,6 +100,10 @@ describe('a schedule of .github/baton.yml', () => {
     ]);
     expect(opened()[0]?.body).toContain('Tidy the changelog.');
     expect(plans()).toHaveLength(4);
+    // Only the newest firing's guard is kept: an older slot can never be due again.
+    expect([...gh.git.refs.keys()].filter((ref) => ref.includes('baton-schedules'))).toEqual([
+      'refs/baton-schedules/upkeep/20261129T1700Z',
+    ]);
     const status = gh.comments.find(
       (comment) =>
         comment.user.login === gh.botLogin &&
@@ -149,7 +153,7 @@ describe('a schedule of .github/baton.yml', () => {
     expect(plans()).toHaveLength(1);
   });
 
-  it('costs one request a resync with nothing due, and a handful for a firing', async () => {
+  it('costs one request a resync with nothing due, and eight for a firing', async () => {
     commitBy('maintainer', { 'docs/upkeep.md': 'Tidy.\n', [CONFIG]: NIGHTLY });
     commitBy('admin', { [CONFIG]: `label: build\n${NIGHTLY}` });
     const [app] = apps;
@@ -187,6 +191,8 @@ describe('a schedule of .github/baton.yml', () => {
       // The brief.
       'GET /repos/{owner}/{repo}/contents/{path}',
       'POST /repos/{owner}/{repo}/issues',
+      // The schedule's older firings' refs, to prune (here, none).
+      'GET /repos/{owner}/{repo}/git/matching-refs/{ref}',
     ]);
     expect(asked).toHaveLength(1);
   });

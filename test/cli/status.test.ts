@@ -251,7 +251,11 @@ describe('baton audit', () => {
       new Set(['acme/service', 'acme/lib', 'acme/client']),
     );
     const kinds = new Set(events.map((event) => event.kind));
-    expect(kinds).toEqual(new Set(['ask', 'dispatch', 'command', 'merge']));
+    expect(kinds).toEqual(new Set(['ask', 'dispatch', 'command', 'merge', 'hold']));
+    // What Baton asked a person for, with the comment that asked.
+    for (const event of events.filter((one) => one.kind === 'hold')) {
+      expect(event.evidence[0]).toMatch(/\/issues\/\d+#issuecomment-\d+$/);
+    }
     for (const event of events.filter((one) => one.kind === 'dispatch')) {
       expect(event.evidence[0]).toMatch(/\/actions\/runs\/\d+$/);
     }

@@ -14,8 +14,21 @@ import { buildLedger } from '../snapshot/ledger.js';
 import { normalizeSnapshot } from '../snapshot/normalize-snapshot.js';
 import { approversOf, mergeEvidence, statusLinkOf } from '../verification/write-trailers.js';
 
-/** What kind of decision an event records. */
-export type AuditKind = 'ask' | 'dispatch' | 'command' | 'merge';
+/**
+ * What kind of decision an event records: a build asked for, a session dispatched, a
+ * command taken, a merge; and what Baton said on the issue: a worker held for a person, a
+ * stop for money, a failed attempt, a command or label refused, the final pull request.
+ */
+export type AuditKind =
+  | 'ask'
+  | 'dispatch'
+  | 'command'
+  | 'merge'
+  | 'hold'
+  | 'budget-stop'
+  | 'failure'
+  | 'refusal'
+  | 'final-pull';
 
 /** One decision that wrote or spent. */
 export interface AuditEvent {
@@ -150,6 +163,70 @@ export function buildEvents({
       ],
       costUsd: null,
     });
+  }
+  for (const event of postedEvents(snapshot, asker)) events.push({ ...base, ...event });
+  return events;
+}
+
+/** The notices whose key starts so: a stop for money. Every other notice asks a person for something. */
+const BUDGET_NOTICES = new Set([
+  'budget',
+  'daily-budget',
+  'installation-daily-budget',
+  'awaiting-budget',
+  'plan-budget',
+  'validation-budget',
+  'synthesis-budget',
+]);
+
+/** The notes that refuse someone: a command of a person without write access, a label, a comment's errors. */
+const REFUSAL_NOTES: { prefix: string; door: AuditEvent['door']; what: string }[] = [
+  { prefix: 'label-refused-', door: 'label', what: 'label refused: no write access' },
+  { prefix: 'refused-', door: 'command', what: 'commands refused: no write access' },
+  { prefix: 'reply-', door: 'command', what: 'commands not taken: the reply says why' },
+];
+
+/**
+ * What Baton said on the build's issue and pull requests, each an event: every notice (a
+ * worker held for a person, a stop for money, a failed attempt, the final pull request)
+ * and every note that refused someone. The key is Baton's own (`noticeKey`): it is what
+ * the event says, with the comment as its evidence.
+ */
+function postedEvents(
+  snapshot: BuildRead['snapshot'],
+  asker: string | null,
+): Omit<AuditEvent, 'repository' | 'build'>[] {
+  const repoUrl = snapshot.issue.url.replace(/\/issues\/\d+$/, '');
+  const events: Omit<AuditEvent, 'repository' | 'build'>[] = [];
+  for (const posted of snapshot.posted ?? []) {
+    const where = posted.number === snapshot.issue.number ? 'issues' : 'pull';
+    const evidence = [`${repoUrl}/${where}/${posted.number}#issuecomment-${posted.id}`];
+    const said = { at: posted.at, evidence, costUsd: null };
+    if (posted.kind === 'note') {
+      const refusal = REFUSAL_NOTES.find((one) => posted.key.startsWith(one.prefix));
+      if (!refusal) continue;
+      const who = refusal.prefix === 'reply-' ? null : posted.key.slice(refusal.prefix.length);
+      events.push({
+        ...said,
+        kind: 'refusal',
+        who,
+        door: refusal.door,
+        what: refusal.what,
+        why: null,
+      });
+      continue;
+    }
+    const [first = '', ...rest] = posted.key.split('/');
+    const kind: AuditKind =
+      first === 'final-pull'
+        ? 'final-pull'
+        : first === 'failed'
+          ? 'failure'
+          : BUDGET_NOTICES.has(first)
+            ? 'budget-stop'
+            : 'hold';
+    const why = first === 'needs-human' ? (rest[1] ?? null) : null;
+    events.push({ ...said, kind, who: asker, door: 'app', what: [first, ...rest].join(' '), why });
   }
   return events;
 }

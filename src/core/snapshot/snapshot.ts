@@ -94,6 +94,12 @@ export interface BuildSnapshot {
    */
   notes?: { number: number; key: string }[];
   /**
+   * Baton's notices on the issue and notes on the issue and worker pull requests, each with
+   * where and when it was posted: what the audit trail reads of the holds, budget stops,
+   * failures and refusals Baton said (docs/governance.md). Absent: none read.
+   */
+  posted?: PostedComment[];
+  /**
    * Who added which label to the issue, oldest first (REST logins), as far as GitHub lists:
    * only those with write access (anyone with triage permission may add a label).
    */
@@ -382,6 +388,18 @@ export interface PullInfo {
 export interface HeadPusher {
   login: string | null;
   person: boolean;
+}
+
+/** A notice or note of Baton's, where and when it was posted. */
+export interface PostedComment {
+  kind: 'notice' | 'note';
+  /** Its notice key (`failed/W1.2/1`) or note key (`refused-mallory`). */
+  key: string;
+  /** The issue or pull request it is on, and its id there. */
+  number: number;
+  id: number;
+  /** When it was posted (ISO 8601). */
+  at: string;
 }
 
 export interface CommandInfo {

@@ -148,6 +148,7 @@ export async function observeBuild(
     ...(comments.ledgerParts ? { ledgerParts: comments.ledgerParts } : {}),
     notices: comments.notices,
     ...(comments.notes.length > 0 ? { notes: comments.notes } : {}),
+    ...(comments.posted.length > 0 ? { posted: comments.posted } : {}),
     labelledBy: await readLabelEvents(ctx, issueNode),
     ...usageOf(build, hidden.usage, runsRead.installed ? runsRead.runs : []),
     adaptations: adaptationsOf(hidden.adapt),

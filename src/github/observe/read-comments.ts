@@ -1,6 +1,6 @@
 import { parseCommands } from '../../core/commands/parse-commands.js';
 import { isBatonComment } from '../../core/commands/render-replies.js';
-import type { BuildSnapshot, CommandInfo } from '../../core/snapshot/snapshot.js';
+import type { BuildSnapshot, CommandInfo, PostedComment } from '../../core/snapshot/snapshot.js';
 import { parseCommandLedger } from '../../core/status/command-ledger.js';
 import { findLedgerPart } from '../../core/status/ledger-archive.js';
 import { findStatusBuild } from '../../core/status/render-status.js';
@@ -32,6 +32,8 @@ export interface CommentsRead {
   notices: string[];
   /** The notes Baton's comments carry, where each is (`BuildSnapshot['notes']`). */
   notes: { number: number; key: string }[];
+  /** Those notices and notes with where and when each was posted (`BuildSnapshot['posted']`). */
+  posted: PostedComment[];
 }
 
 /** A comment as both the REST and the GraphQL adapters see it. */
@@ -171,6 +173,7 @@ export async function collectComments(
   const statuses: { id: number; body: string; createdAt: string; updatedAt: string }[] = [];
   const notices: string[] = [];
   const notes: { number: number; key: string }[] = [];
+  const posted: PostedComment[] = [];
   const live: CommandInfo[] = [];
   const parts: { part: number; commands: CommandInfo[] }[] = [];
   for (const { source, comments } of lists) {
@@ -185,9 +188,16 @@ export async function collectComments(
         if (part?.build === build)
           parts.push({ part: part.part, commands: parseCommandLedger(body) });
         const notice = source.source.kind === 'issue' ? findNotice(body) : null;
-        if (notice?.build === build) notices.push(notice.key);
+        const where = { number: source.number, id: comment.id, at: comment.createdAt };
+        if (notice?.build === build) {
+          notices.push(notice.key);
+          posted.push({ kind: 'notice', key: notice.key, ...where });
+        }
         const note = findNote(body);
-        if (note !== null) notes.push({ number: source.number, key: note });
+        if (note !== null) {
+          notes.push({ number: source.number, key: note });
+          posted.push({ kind: 'note', key: note, ...where });
+        }
         continue;
       }
       if (comment.isBot || isBatonComment(body) || !comment.accepted) continue;
@@ -223,6 +233,7 @@ export async function collectComments(
       : {}),
     notices: [...new Set(notices)].sort(),
     notes,
+    posted,
   };
 }
 

@@ -101,6 +101,45 @@ describe('the audit trail', () => {
     );
   });
 
+  it('names what Baton said on the issue and pull requests: holds, stops for money, failures, refusals, the final pull request', () => {
+    const posted = (
+      kind: 'notice' | 'note',
+      key: string,
+      id: number,
+      minutes: number,
+      number = 12,
+    ) => ({ kind, key, id, number, at: ago(minutes) });
+    const snapshot: BuildSnapshot = {
+      ...wholeBuild(),
+      posted: [
+        posted('notice', 'failed/W1.2/1', 901, 90),
+        posted('notice', 'needs-human/W2.1/workflow/0123456789ab', 902, 80),
+        posted('notice', 'daily-budget/2026-11-28', 903, 70),
+        posted('note', 'refused-mallory', 904, 60, 103),
+        posted('note', 'label-refused-eve', 905, 55),
+        posted('note', 'reply-950', 906, 50),
+        posted('note', 'base-conflict-abc', 907, 45),
+        posted('notice', 'final-pull/120', 908, 10),
+      ],
+    };
+    const events = auditTrail({ reads: [readOf({ snapshot })], access: { kind: 'all' } });
+    const said = events.filter((event) => /#issuecomment-90[1-8]$/.test(event.evidence[0] ?? ''));
+    expect(said.map((event) => [event.kind, event.who, event.door, event.what, event.why])).toEqual(
+      [
+        ['failure', 'alice', 'app', 'failed W1.2 1', null],
+        ['hold', 'alice', 'app', 'needs-human W2.1 workflow 0123456789ab', 'workflow'],
+        ['budget-stop', 'alice', 'app', 'daily-budget 2026-11-28', null],
+        ['refusal', 'mallory', 'command', 'commands refused: no write access', null],
+        ['refusal', 'eve', 'label', 'label refused: no write access', null],
+        ['refusal', null, 'command', 'commands not taken: the reply says why', null],
+        ['final-pull', 'alice', 'app', 'final-pull 120', null],
+      ],
+    );
+    // Each with the comment that said it, on the issue or the pull request it is on.
+    expect(said[3]?.evidence).toEqual(['https://github.com/acme/shop/pull/103#issuecomment-904']);
+    expect(said[0]?.evidence).toEqual(['https://github.com/acme/shop/issues/12#issuecomment-901']);
+  });
+
   it('keeps only what happened since the date asked', () => {
     const read = readOf({ snapshot: wholeBuild() });
     const events = auditTrail({ reads: [read], access: { kind: 'all' }, since: ago(30) });

@@ -11,14 +11,17 @@
  * its title the schedule's, its text the brief file's or the issue run
  * again's. A firing is guarded by the ref `refs/baton-schedules/<name>/<slot>`,
  * created before anything is written: a second replica, a resync and the
- * conductor's hourly run that find it created fire nothing.
+ * conductor's hourly run that find it created fire nothing. Once a firing
+ * went, the schedule's older slots' refs are deleted.
  */
 import { parse } from 'yaml';
 import { dueFiring, firingSlot, type Schedule, Schedules } from '../../../core/config/schedules.js';
 import { CONFIG_FILE } from '../../../core/vocabulary/ids.js';
+import { deleteRef } from '../../act/locks/refs.js';
 import { writeOnceByRef } from '../../act/locks/write-once.js';
 import { withReason } from '../../client/request-reason.js';
 import type { RepoContext } from '../../client/types.js';
+import { listMatchingRefs } from '../../observe/hidden-records.js';
 import { hasWriteAccess } from '../../observe/permissions.js';
 import { readFileAt } from '../../setup/setup-git.js';
 import type { BuildLog, ScheduleDeps } from '../queue/handler-deps.js';
@@ -75,8 +78,26 @@ export async function fireSchedules(
       ),
     );
     fired.push(guarded.taken ? { schedule: schedule.name, result: 'taken' } : guarded.value);
+    if (!guarded.taken) await pruneFirings(ctx, schedule.name, ref);
   }
   return fired;
+}
+
+/** A firing's guard ref's last part: its slot (`20261128T0500Z`), not a stop's (`stopped-<sha>`). */
+const SLOT = /^\d{8}T\d{4}Z$/;
+
+/**
+ * Deletes the guard refs of a schedule's older firings once a newer one fired: only the
+ * newest firing can be due (`dueFiring`), so an older slot's guard guards nothing, and a
+ * schedule that fires daily would otherwise leave a ref a day. A stop's ref stays (it says
+ * once per change that the schedule stopped). Best effort: a ref left is pruned next time.
+ */
+async function pruneFirings(ctx: RepoContext, name: string, kept: string): Promise<void> {
+  const refs = await listMatchingRefs(ctx, `baton-schedules/${name}/`).catch(() => []);
+  for (const { ref } of refs) {
+    if (ref === kept || !SLOT.test(ref.split('/').at(-1) ?? '')) continue;
+    await withReason('schedule', () => deleteRef(ctx, ref)).catch(() => undefined);
+  }
 }
 
 async function fireOne(
