@@ -48,6 +48,8 @@ import { type BatonMetrics, createMetricsHandler, recordReconcile } from './serv
 import { createResyncHandler } from './server/resync-endpoint.js';
 import { createSessionTokenHandler, readTokenEndpointSettings } from './server/session-token.js';
 import { createSessionTokenDepsFromProbot } from './server/session-token-deps.js';
+import { trackerDoors } from './server/trackers/tracker-doors.js';
+import { readTrackerSettings, type TrackerSettings } from './server/trackers/tracker-settings.js';
 
 export interface BatonOptions {
   /** The clock `decide` sees; tests pass a fixed one. */
@@ -98,6 +100,8 @@ export interface BatonOptions {
   installationDailyUsd?: number | null;
   /** The builds as this process's reconciles last read them, which the page shows (tests look at it). */
   board?: BuildBoard;
+  /** The tracker doors' settings, instead of the environment's (`readTrackerSettings`; tests). */
+  trackers?: TrackerSettings;
 }
 
 /**
@@ -230,6 +234,15 @@ export function createBaton(options: BatonOptions = {}): ApplicationFunction {
     wireBuildEvents(store ? oncePerDelivery(app, store.claimDelivery) : app, deps);
     store?.takeLooks((key) => void lookAt(app, deps, key));
     startResync(app, { deps, minutes: resyncMinutes, templates, store });
+    // The trackers' webhooks (docs/intake.md), where a tracker's secret is set.
+    const fromEnv = options.trackers ? null : readTrackerSettings(process.env);
+    for (const problem of fromEnv?.problems ?? []) app.log.warn(`baton: ${problem}`);
+    const trackers = trackerDoors(app, {
+      settings: options.trackers ?? fromEnv?.settings ?? { home: null },
+      deps,
+      store,
+    });
+    if (trackers) setup?.addHandler(trackers);
     // A scheduler can drive the resync too, where no timer survives between requests.
     if (options.serveTokenEndpoint !== false) {
       const resync = resyncer(app, deps, resyncMinutes);

@@ -44698,10 +44698,21 @@ var Schedule = external_exports.strictObject({
   /** The title of the issue each firing opens; the schedule's name unless given. */
   title: external_exports.string().trim().min(1).max(120).optional(),
   /** The build's type: `code`, `research` or `content`. */
-  type: BuildType.default("code")
+  type: BuildType.default("code"),
+  /**
+   * Improvement loops in place of one build (docs/improve.md), as `/improve N` asks:
+   * the brief or the issue run again is their focus.
+   */
+  improve: external_exports.strictObject({ loops: external_exports.number().int().min(1).max(MAX_IMPROVE_LOOPS) }).optional()
 }).superRefine((schedule, ctx) => {
   if (schedule.issue === void 0 === (schedule.brief === void 0))
     ctx.addIssue({ code: "custom", path: ["issue"], message: "name one of issue or brief" });
+  if (schedule.improve && schedule.type !== "code")
+    ctx.addIssue({
+      code: "custom",
+      path: ["improve"],
+      message: "improvement loops build code: leave type out"
+    });
   const problem = cronProblem(schedule.cron, schedule.timeZone);
   if (problem) ctx.addIssue({ code: "custom", path: ["cron"], message: problem });
 });
@@ -44822,6 +44833,29 @@ var Session = external_exports.strictObject({
   ]).default({ allow: [], ports: [] })
 });
 
+// src/core/config/trackers.ts
+var RepoName = external_exports.string().regex(/^(?!\.\.?$)[\w.-]{1,100}$/, "a repository name of the home repository owner, like api");
+var TrackerId = external_exports.string().regex(/^[\w.:-]{1,128}$/);
+var Login = external_exports.string().regex(/^[A-Za-z\d](?:[A-Za-z\d-]{0,38})$/, "a GitHub login");
+var AskLabel = external_exports.string().trim().min(1).max(100).default("baton");
+var People = external_exports.record(TrackerId, Login).default({});
+var LinearDoor = external_exports.strictObject({
+  label: AskLabel,
+  /** A Linear team's key (`ENG`) → the repository its issues ask in. */
+  teams: external_exports.record(TrackerId, RepoName).default({}),
+  people: People
+});
+var JiraDoor = external_exports.strictObject({
+  label: AskLabel,
+  /** A Jira project's key (`PROJ`) → the repository its issues ask in. */
+  projects: external_exports.record(TrackerId, RepoName).default({}),
+  people: People
+});
+var Trackers = external_exports.strictObject({
+  linear: LinearDoor.optional(),
+  jira: JiraDoor.optional()
+});
+
 // src/core/config/verification-settings.ts
 var RISK_CLASSES = [
   "memory",
@@ -44911,7 +44945,7 @@ var Budget = external_exports.strictObject({
    */
   continuePartial: external_exports.boolean().default(false)
 });
-var Login = external_exports.string().trim().regex(/^@?[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, "is not a GitHub login").transform((login) => login.replace(/^@/, ""));
+var Login2 = external_exports.string().trim().regex(/^@?[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, "is not a GitHub login").transform((login) => login.replace(/^@/, ""));
 var Final = external_exports.strictObject({
   /** Enable auto-merge on the final pull request. */
   autoMerge: external_exports.boolean().default(false),
@@ -45001,7 +45035,7 @@ var Config = external_exports.strictObject({
    * `/approve`, a worker needs help, the budget is reached, the final PR is
    * open). Empty: the person who asked for the build (their label, or `/improve`).
    */
-  notify: external_exports.array(Login).max(10).default([]),
+  notify: external_exports.array(Login2).max(10).default([]),
   models: Models.prefault({}),
   review: Review.prefault({}),
   merge: Merge.prefault({}),
@@ -45023,7 +45057,12 @@ var Config = external_exports.strictObject({
    */
   schedules: Schedules,
   /** Builds events ask for, each off unless named here (docs/intake.md). */
-  events: EventDoors.prefault({})
+  events: EventDoors.prefault({}),
+  /**
+   * The tracker doors (docs/intake.md): read only from the home repository's
+   * file on its default branch; elsewhere they map nothing.
+   */
+  trackers: Trackers.prefault({})
 }).superRefine((config3, ctx) => {
   const { validation } = config3.verification;
   const allowed = readEngineSettings(config3.session.engine, validation.engine).allow;
@@ -53076,6 +53115,7 @@ async function ignoreStatus(statuses, write) {
 
 // src/core/snapshot/ask-record.ts
 var TrackerKey = external_exports.string().regex(/^[\w.#-]{1,100}$/);
+var TrackerPerson = external_exports.string().regex(/^[\w.:-]{1,128}$/);
 var Link = external_exports.string().max(400).regex(/^https:\/\/[^\s"'<>`\\]+$/);
 var AskSchema = external_exports.object({
   by: external_exports.string().regex(/^[\w.[\]-]{1,100}$/),
@@ -53098,7 +53138,7 @@ var AskSchema = external_exports.object({
   ]),
   link: Link.optional(),
   mapped: external_exports.object({
-    id: TrackerKey,
+    id: TrackerPerson,
     name: external_exports.string().min(1).max(100).refine((name) => !/[\p{Cc}<>]/u.test(name))
   }).optional()
 });
@@ -57326,6 +57366,1132 @@ async function readFileAt(ctx, { ref, path: path2 }) {
   }
 }
 
+// src/core/context/impossible-notice.ts
+function impossibleNoticeAbout({ worker, word }) {
+  return ["impossible", worker, word.run.id];
+}
+function renderImpossibleNotice({
+  worker,
+  word,
+  criteria,
+  pull
+}) {
+  const named3 = word.criteria.map((id) => {
+    const sentence = criteria.find((criterion) => criterion.id === id)?.text;
+    return `- **${id}**${sentence ? ` ${quoted(sentence)}` : ""}`;
+  });
+  const where = pull ? `its pull request ${pull.url}` : "its branch";
+  return [
+    `🚫 **${worker} says this cannot be done**, and stopped: ${word.criteria.length === 0 ? "its brief" : word.criteria.length === 1 ? "this criterion" : "these criteria"} cannot be met as written. Nothing more runs for ${worker}, and Baton counts it as no failure to fix, until a person answers.`,
+    ...named3.length > 0 ? ["", ...named3] : [],
+    "",
+    `Its reason: ${word.reason ? quoted(word.reason) : "none given"}. Its evidence is in its run's summary (${word.run.url}), and its report on ${where}.`,
+    "",
+    `Reply \`/retry ${worker} <instructions>\` to try again with what to do instead, \`/skip ${worker}\` to go on without it (what it was to deliver is then not checked), or \`/replan <what to change>\` to change the plan.`
+  ].join("\n");
+}
+
+// src/core/verification/path-glob.ts
+function matchesGlob(glob, path2) {
+  const pattern = glob.replace(/^\.?\/+/, "");
+  const anchored = pattern.includes("/") ? pattern : `**/${pattern}`;
+  return globRegex(anchored).test(path2) || globRegex(`${anchored}/**`).test(path2);
+}
+function matchesAny(globs, path2) {
+  return globs.some((glob) => matchesGlob(glob, path2));
+}
+function globRegex(glob) {
+  let source = "";
+  for (let i = 0; i < glob.length; i++) {
+    const char = glob[i] ?? "";
+    if (char === "*" && glob[i + 1] === "*") {
+      const slash = glob[i + 2] === "/";
+      source += slash ? "(?:[^/]+/)*" : ".*";
+      i += slash ? 2 : 1;
+    } else if (char === "*") {
+      source += "[^/]*";
+    } else if (char === "?") {
+      source += "[^/]";
+    } else {
+      source += char.replace(/[.+^${}()|[\]\\]/g, "\\$&");
+    }
+  }
+  return new RegExp(`^${source}$`);
+}
+
+// src/core/verification/risk.ts
+var LARGE_CHANGE_LINES = 400;
+var RISKY_ROUNDS = 2;
+var RISK_TABLE = {
+  memory: { text: "changes the lessons every later session reads" },
+  "runs-contract": { text: "changes what runs the contract" },
+  workflow: { text: "changes a workflow" },
+  security: { text: "changes security-sensitive paths" },
+  ownership: { text: "changes who must review or what a review shows" },
+  "test-aware": { text: "reads a test runner's environment outside the tests" },
+  build: { text: "changes how the code is built or run" },
+  dependency: { text: "changes dependencies" },
+  disagreement: { text: "its reviews disagree" },
+  interface: { text: "changes a public interface" },
+  tests: { text: "changes or deletes tests" },
+  rounds: { text: `took ${RISKY_ROUNDS} or more review rounds` },
+  size: { text: `changes more than ${LARGE_CHANGE_LINES} lines` }
+};
+var ALWAYS_WAIT = ["memory", "runs-contract"];
+function waitingClasses(settings) {
+  return /* @__PURE__ */ new Set([...settings.autonomy.waitFor, ...ALWAYS_WAIT]);
+}
+var RISK_ORDER = Object.keys(RISK_TABLE);
+function riskWeight(risk) {
+  return RISK_ORDER.length - RISK_ORDER.indexOf(risk);
+}
+function riskText(risk) {
+  return RISK_TABLE[risk].text;
+}
+function evidenceForHead(pull) {
+  const { evidence } = pull;
+  if (!evidence) return null;
+  return evidence.head === pull.headSha || evidence.head === pull.baseMergeOf ? evidence : null;
+}
+function contractVettingOf(snapshot, worker) {
+  if (snapshot.contract?.kind !== "valid") return null;
+  const granted = worker === CONTRACT_WORKER || snapshot.plan.kind === "valid" && mayChangeContract(snapshot.plan.plan, worker);
+  return { files: snapshot.contract.contract.files, granted };
+}
+function judgeRisk(pull, settings, { contract }) {
+  const evidence = evidenceForHead(pull);
+  const change = judgeChange(evidence ?? { files: [] }, settings, { contract });
+  const rounds = new Set(
+    pull.reviews.filter((review) => review.byBaton).map((review) => review.commitSha)
+  ).size;
+  const found2 = new Set(evidence ? change.classes : []);
+  if (rounds >= RISKY_ROUNDS) found2.add("rounds");
+  if (disagree(pull)) found2.add("disagreement");
+  return {
+    worker: pull.worker,
+    evidence: evidence ? "current" : pull.evidence ? "stale" : "none",
+    classes: RISK_ORDER.filter((risk) => found2.has(risk)),
+    files: change.files,
+    lines: change.lines,
+    recordLines: change.recordLines,
+    riskyLines: change.riskyLines,
+    rounds,
+    ...evidence && change.unnamedRisky ? { unnamedRisky: change.unnamedRisky } : {}
+  };
+}
+function judgeChange(evidence, settings, { contract }) {
+  const vetted = new Set(contract && !contract.granted ? contract.files : []);
+  const records = evidence.files.filter((file2) => isBuildRecordPath(file2.path));
+  const work = evidence.files.filter((file2) => !isBuildRecordPath(file2.path));
+  const files = work.map((file2) => {
+    const classes = fileClasses(file2, settings);
+    const publishVetted = file2.status === "modified" && vetted.has(file2.path);
+    return {
+      ...file2,
+      classes: publishVetted ? classes.filter((one) => one !== "tests") : classes
+    };
+  }).filter((file2) => file2.classes.length > 0).sort((a, b2) => b2.lines - a.lines || a.path.localeCompare(b2.path));
+  const lines = work.reduce((sum, file2) => sum + file2.lines, 0) + (evidence.more?.lines ?? 0);
+  const found2 = new Set(files.flatMap((file2) => file2.classes));
+  for (const one of evidence.more?.classes ?? []) {
+    const known = RISK_ORDER.find((risk) => risk === one);
+    if (known) found2.add(known);
+  }
+  if (lines > LARGE_CHANGE_LINES) found2.add("size");
+  return {
+    classes: RISK_ORDER.filter((risk) => found2.has(risk)),
+    files,
+    lines,
+    recordLines: records.reduce((sum, file2) => sum + file2.lines, 0),
+    riskyLines: files.reduce((sum, file2) => sum + file2.lines, 0),
+    ...evidence.more?.risky ? { unnamedRisky: evidence.more.risky } : {}
+  };
+}
+function noRisk(worker) {
+  return {
+    worker,
+    evidence: "none",
+    classes: [],
+    files: [],
+    lines: 0,
+    recordLines: 0,
+    riskyLines: 0,
+    rounds: 0
+  };
+}
+function fileClasses(file2, settings) {
+  const paths = file2.from ? [file2.path, file2.from] : [file2.path];
+  const found2 = /* @__PURE__ */ new Set();
+  if (file2.link !== void 0 && isWorkflowTarget(file2.link)) found2.add("workflow");
+  if (file2.testAware && !isTestPath(file2.path)) found2.add("test-aware");
+  if (file2.runsContract) found2.add("runs-contract");
+  for (const path2 of paths) {
+    if (isLessonPath(path2)) found2.add("memory");
+    if (isWorkflowPath(path2)) found2.add("workflow");
+    if (isOwnershipPath(path2)) found2.add("ownership");
+    if (isBuildPath(path2)) found2.add("build");
+    if (isDependencyPath(path2)) found2.add("dependency");
+    if (matchesAny(settings.securityPaths, path2)) found2.add("security");
+    if (matchesAny(settings.interfacePaths, path2)) found2.add("interface");
+    if (isTestPath(path2) && file2.status !== "added") found2.add("tests");
+  }
+  return RISK_ORDER.filter((risk) => found2.has(risk));
+}
+function isLessonPath(path2) {
+  return path2.startsWith(".baton/memory/");
+}
+function isWorkflowPath(path2) {
+  const base = baseName(path2);
+  return path2.startsWith(".github/workflows/") || path2.startsWith(".github/actions/") || base === "action.yml" || base === "action.yaml";
+}
+function isWorkflowTarget(target) {
+  const path2 = target.replace(/\/+$/, "");
+  return path2 === ".github" || path2 === ".github/workflows" || path2 === ".github/actions" || isWorkflowPath(path2);
+}
+function isOwnershipPath(path2) {
+  return path2 === "CODEOWNERS" || path2 === ".github/CODEOWNERS" || path2 === "docs/CODEOWNERS" || baseName(path2) === ".gitattributes";
+}
+function isBuildPath(path2) {
+  const base = baseName(path2);
+  const lower = base.toLowerCase();
+  return /^(dockerfile|containerfile)(\.(?!md$|txt$).+)?$/.test(lower) || lower.endsWith(".dockerfile") || lower.endsWith(".containerfile") || base === "gradlew" || base === "gradlew.bat" || base === "mvnw" || base === "mvnw.cmd" || /(^|\/)gradle\/wrapper\/[^/]+$/.test(path2) || /(^|\/)\.mvn\/wrapper\/[^/]+$/.test(path2) || base === ".tool-versions" || base === ".nvmrc" || base === ".node-version" || base === ".python-version";
+}
+var DEPENDENCY_FILES = /* @__PURE__ */ new Set([
+  "package.json",
+  "package-lock.json",
+  "npm-shrinkwrap.json",
+  "yarn.lock",
+  "pnpm-lock.yaml",
+  "pnpm-workspace.yaml",
+  "bun.lock",
+  "bun.lockb",
+  ".npmrc",
+  ".yarnrc",
+  ".yarnrc.yml",
+  ".pnpmfile.cjs",
+  "constraints.txt",
+  "libs.versions.toml",
+  "pyproject.toml",
+  "poetry.lock",
+  "uv.lock",
+  "pipfile",
+  "pipfile.lock",
+  "setup.py",
+  "setup.cfg",
+  "go.mod",
+  "go.sum",
+  "go.work",
+  "cargo.toml",
+  "cargo.lock",
+  "gemfile",
+  "gemfile.lock",
+  "composer.json",
+  "composer.lock",
+  "pom.xml",
+  "build.gradle",
+  "build.gradle.kts",
+  "settings.gradle",
+  "settings.gradle.kts",
+  "gradle.lockfile",
+  "packages.config",
+  "directory.packages.props",
+  "packages.lock.json",
+  "mix.exs",
+  "mix.lock",
+  "pubspec.yaml",
+  "pubspec.lock",
+  "package.swift",
+  "package.resolved",
+  "podfile",
+  "podfile.lock",
+  "cartfile",
+  "cartfile.resolved",
+  "deno.json",
+  "deno.lock",
+  "flake.nix",
+  "flake.lock"
+]);
+function isDependencyPath(path2) {
+  const base = baseName(path2).toLowerCase();
+  return DEPENDENCY_FILES.has(base) || /^requirements.*\.(txt|in)$/.test(base) || /(^|\/)requirements\/[^/]+\.(txt|in)$/.test(path2) || /(^|\/)\.yarn\/releases\/[^/]+$/.test(path2) || /(^|\/)gradle\/[^/]+\.versions\.toml$/.test(path2) || isVendoredPath(path2) || /\.(gemspec|csproj|fsproj|vbproj)$/.test(base) || path2 === ".github/dependabot.yml";
+}
+function isVendoredPath(path2) {
+  return path2.split("/").slice(0, -1).some((part) => part === "vendor" || part === "third_party");
+}
+var TEST_FOLDERS = /* @__PURE__ */ new Set(["test", "tests", "__tests__", "spec", "specs", "e2e"]);
+function isTestPath(path2) {
+  const parts = path2.split("/");
+  const base = parts.at(-1) ?? "";
+  return parts.slice(0, -1).some((part) => TEST_FOLDERS.has(part.toLowerCase())) || /\.(test|spec)\.[^.]+$/.test(base) || /_(test|spec)\.[^.]+$/.test(base) || /^test_.+\.py$/.test(base) || /Tests?\.(java|kt|cs|swift|scala)$/.test(base);
+}
+function disagree(pull) {
+  const heads = /* @__PURE__ */ new Set([pull.headSha, pull.baseMergeOf ?? pull.headSha]);
+  const verdicts = new Set(
+    pull.reviews.filter((review) => heads.has(review.commitSha) && review.verdict !== "comment").map((review) => review.verdict)
+  );
+  return verdicts.size > 1;
+}
+function baseName(path2) {
+  return path2.split("/").at(-1) ?? path2;
+}
+
+// src/core/verification/autonomy.ts
+function autonomyWait(pull, settings, vetting) {
+  const risk = judgeRisk(pull, settings, vetting);
+  if (risk.evidence !== "current") return unreadHead(pull);
+  const waitFor = waitingClasses(settings);
+  const classes = risk.classes.filter((one) => waitFor.has(one));
+  const why = risk.unnamedRisky ? [unnamedText(risk.unnamedRisky)] : [];
+  if (classes.length === 0 && why.length === 0 || approvedByPerson(pull)) return null;
+  return {
+    worker: pull.worker,
+    head: pull.headSha,
+    classes,
+    files: risk.files.filter((file2) => file2.classes.some((one) => waitFor.has(one))),
+    ...why.length > 0 ? { why } : {}
+  };
+}
+function approvedByPerson(pull) {
+  const heads = /* @__PURE__ */ new Set([pull.headSha, pull.baseMergeOf ?? pull.headSha]);
+  return pull.reviews.some(
+    (review) => !review.byBaton && review.verdict === "approve" && heads.has(review.commitSha)
+  );
+}
+function waitReasons(wait2) {
+  return [...wait2.classes.map(riskText), ...wait2.why ?? []];
+}
+function waitNote(wait2) {
+  return `waits for a person: ${waitReasons(wait2).join(", ")}`;
+}
+function unreadHead(pull) {
+  const pusher = pull.headPusher;
+  if (!pusher || pusher.person || approvedByPerson(pull)) return null;
+  const who = pusher.login === null ? "GitHub lists no push of it" : `${pusher.login} pushed it, not a person`;
+  return {
+    worker: pull.worker,
+    head: pull.headSha,
+    classes: [],
+    files: [],
+    why: [`its head has no evidence, and ${who}`]
+  };
+}
+function unnamedText(count) {
+  return `its evidence cannot name ${count === 1 ? "a risky file" : `${count} risky files`}`;
+}
+
+// src/core/plan/due-criteria.ts
+var LAST_WAVE = 99;
+function dueAtEnd(skipped, withdrawn = /* @__PURE__ */ new Map()) {
+  return { milestone: LAST_WAVE, last: LAST_WAVE, skipped, withdrawn };
+}
+function withdrawnBy(plan, skipped) {
+  const withdrawn = /* @__PURE__ */ new Map();
+  for (const worker of plan.workers) {
+    if (!skipped.has(worker.id)) continue;
+    const check2 = /^Fix: (\S+) fails$/.exec(worker.title)?.[1];
+    if (check2 && check2 !== "command" && fixTitle(check2) === worker.title)
+      withdrawn.set(check2, worker.id);
+  }
+  return withdrawn;
+}
+function notDue(check2, at) {
+  if (check2 === "command") return null;
+  if (at.withdrawn?.has(check2)) return "skipped";
+  const owner = check2.split(":")[0] ?? "";
+  if (owner === "build") return at.milestone >= at.last ? null : "later";
+  if (waveOf(owner) > at.milestone) return "later";
+  return at.skipped.has(owner) ? "skipped" : null;
+}
+
+// src/core/verification/read-first.ts
+function riskScore(risk) {
+  return risk.classes.reduce((sum, one) => sum + riskWeight(one), 0);
+}
+function readFirst(risks) {
+  const order = new Map(risks.map((risk, index) => [risk.worker, index]));
+  const ranked = [...risks].sort(
+    (a, b2) => riskScore(b2) - riskScore(a) || b2.riskyLines - a.riskyLines || (order.get(a.worker) ?? 0) - (order.get(b2.worker) ?? 0)
+  );
+  const files = ranked.flatMap(
+    (risk) => risk.files.map((file2) => ({ ...file2, worker: risk.worker }))
+  );
+  return {
+    ranked,
+    files,
+    lines: files.reduce((sum, file2) => sum + file2.lines, 0),
+    total: risks.reduce((sum, risk) => sum + risk.lines, 0),
+    records: risks.reduce((sum, risk) => sum + risk.recordLines, 0)
+  };
+}
+
+// src/core/verification/review-guide.ts
+var GUIDE_MAX_CRITERIA = 40;
+var GUIDE_MAX_FILES = 10;
+function renderReviewGuide(input2) {
+  const first = readFirst(input2.workers.map((worker) => worker.risk));
+  const byId = new Map(input2.workers.map((worker) => [worker.id, worker]));
+  return [
+    ...guideOpening("each worker's diff", "the sessions'"),
+    ...criteriaBlock(input2, byId),
+    "",
+    readFirstHeading(first.lines, first.total, first.records),
+    "",
+    ...rankedBlock(first.ranked, byId),
+    "",
+    "### Every worker",
+    "",
+    ...input2.workers.map(workerLine2)
+  ].join("\n");
+}
+function criteriaBlock(input2, byId) {
+  const { criteria, contract } = input2;
+  if (criteria.length === 0) return ["", "The plan names no acceptance criteria."];
+  const rows = criteria.slice(0, GUIDE_MAX_CRITERIA).map((criterion) => {
+    const [check2, result] = proof(criterion, input2, byId);
+    return `| ${criterion.id} | ${quoted(criterion.text)} | ${check2} | ${result} |`;
+  });
+  return ["", ...criteriaSection(contractLine(contract, criteria.length), rows, criteria.length)];
+}
+function guideOpening(measured, own2) {
+  return [
+    "## Review guide",
+    "",
+    `_Written by Baton from the plan, the contract and what publish measured in ${measured}. Text in quotes is ${own2} own._`
+  ];
+}
+function criteriaSection(contract, rows, total) {
+  return [
+    "### Acceptance criteria",
+    "",
+    contract,
+    "",
+    "| Criterion | What must hold | Check | Result |",
+    "| --- | --- | --- | --- |",
+    ...rows,
+    ...total > rows.length ? ["", `${total - rows.length} more criteria are in the plan.`] : []
+  ];
+}
+function readFirstHeading(lines, total, records) {
+  const apart = records > 0 ? `, not counting Baton's build records (${records} ${records === 1 ? "line" : "lines"})` : "";
+  return `### Read these first: ${lines} of ${total} changed lines${apart}`;
+}
+function contractLine(contract, criteria) {
+  if (!contract || contract.kind === "missing")
+    return "No contract: no check was written for these criteria.";
+  if (contract.kind === "invalid")
+    return `The contract (\`contract.json\`) could not be read: ${quoted(contract.problems[0] ?? "invalid")}.`;
+  const { checks, unchecked } = contract.contract;
+  return `The contract: ${checks.length} ${checks.length === 1 ? "check" : "checks"} for ${criteria} ${criteria === 1 ? "criterion" : "criteria"} (${unchecked.length} unchecked), run by ${quoted(contract.contract.command)}.`;
+}
+function proof(criterion, { contract, requireChecks, validated }, byId) {
+  const check2 = checkCell(criterion, contract);
+  if (!check2.checked) return [check2.text, "—"];
+  return [
+    check2.text,
+    resultOf(criterion, { requireChecks, ...validated ? { validated } : {} }, byId)
+  ];
+}
+function checkCell(criterion, contract) {
+  if (contract?.kind !== "valid") return { checked: false, text: "no check" };
+  const checks = contract.contract.checks.filter((check2) => check2.criterion === criterion.id);
+  if (checks.length === 0) {
+    const why = contract.contract.unchecked.find((one) => one.criterion === criterion.id)?.why;
+    return { checked: false, text: why ? `no check: ${quoted(why)}` : "no check" };
+  }
+  const named3 = checks.slice(0, 2).map((check2) => quoted(`${check2.file} › ${check2.name}`, 160)).join("<br>");
+  const more = checks.length > 2 ? ` and ${checks.length - 2} more` : "";
+  return { checked: true, text: `${named3}${more}` };
+}
+function resultOf(criterion, { requireChecks, validated }, byId) {
+  const skipped = new Set(
+    [...byId.values()].filter((one) => one.outcome === "skipped").map((one) => one.id)
+  );
+  if (criterion.worker !== null && !byId.has(criterion.worker)) skipped.add(criterion.worker);
+  const withdrawn = withdrawnBy({ workers: [...byId.values()] }, skipped);
+  if (notDue(criterion.id, dueAtEnd(skipped, withdrawn)) === "skipped") {
+    const fixer = withdrawn.get(criterion.id);
+    return fixer ? `⏭️ not due: ${fixer}, its fix, was skipped, so no validation held the build to it` : `⏭️ not due: ${criterion.worker} was skipped, so no validation held the build to it`;
+  }
+  if (validated) {
+    const proven = provenText(criterion.id, validated);
+    if (proven !== null) return proven;
+    return `✅ passed in M${validated.milestone}'s validation of ${code(validated.head.slice(0, 7))}, by a session that wrote none of the code`;
+  }
+  if (criterion.worker === null) return "runs in this pull request's checks";
+  return requireChecks ? `${criterion.worker} merged with its checks green; runs again here` : `${criterion.worker} merged (checks not required); runs here`;
+}
+var WORST = ["failing", "not-proven", "guard", "proven"];
+var BEFORE = {
+  failed: "failed",
+  "expected-failure": "failed under its mark",
+  skipped: "was skipped",
+  todo: "was left to do",
+  missing: "was not in the report"
+};
+function provenText(criterion, validated) {
+  const checks = (validated.checks ?? []).filter((check2) => check2.criterion === criterion);
+  const worst = WORST.map((verdict) => checks.find((check2) => check2.verdict === verdict)).find(
+    (check2) => check2 !== void 0
+  );
+  if (!worst) return null;
+  const head = code(validated.head.slice(0, 7));
+  const before = validated.contract_commit ? code(validated.contract_commit.slice(0, 7)) : null;
+  const onContract = before ? `on the contract's commit ${before}` : "on the contract's commit";
+  switch (worst.verdict) {
+    case "proven":
+      return `✅ ${BEFORE[worst.before ?? "failed"] ?? "failed"} ${onContract}, passed on ${head} (M${validated.milestone}'s validation)`;
+    case "guard":
+      return `🛡️ guard: passed on both, ${before ?? "the contract's commit"} and ${head}`;
+    case "not-proven":
+      return worst.before === "passed" ? `⚠️ not proven: passed before the work (${onContract}), so it passes whatever the work does; passed on ${head}` : `⚠️ not proven: ${worst.before === null ? `no report ${onContract}` : `${BEFORE[worst.before] ?? worst.before} ${onContract}`}; passed on ${head}`;
+    default:
+      return `❌ failing on ${head}: ${worst.after}`;
+  }
+}
+function rankedBlock(ranked, byId) {
+  const risky = ranked.filter((risk) => risk.classes.length > 0);
+  if (risky.length === 0) {
+    return [
+      "Nothing here is risky by Baton's measure: no workflow, dependency, security path, public interface or test changed, no change is large, no review disagreed."
+    ];
+  }
+  return risky.flatMap((risk, index) => {
+    const worker = byId.get(risk.worker);
+    const link2 = worker?.pull ? ` ([#${worker.pull.number}](${worker.pull.url}))` : "";
+    const files = risk.files.slice(0, GUIDE_MAX_FILES).map((file2) => `   - ${fileLine(file2)}`);
+    const more = risk.files.length > GUIDE_MAX_FILES ? [`   - and ${risk.files.length - GUIDE_MAX_FILES} more risky files`] : [];
+    return [
+      `${index + 1}. **${risk.worker}** ${quoted(worker?.title ?? "")}${link2}: **risk: ${risk.classes.join(", ")}**. It ${risk.classes.map(riskText).join("; ")}.`,
+      ...files,
+      ...more
+    ];
+  });
+}
+function fileLine(file2) {
+  const lines = `${file2.lines} ${file2.lines === 1 ? "line" : "lines"}`;
+  return `${quoted(file2.path)}: ${file2.classes.length > 0 ? `${lines}, ${file2.classes.join(", ")}` : lines}`;
+}
+function workerLine2(worker) {
+  const title = quoted(worker.title);
+  if (worker.outcome === "skipped" || !worker.pull)
+    return `- **${worker.id}** ${title}: skipped, not merged.`;
+  const link2 = `[${escapeLinkText(`#${worker.pull.number}`)}](${worker.pull.url})`;
+  const risk = worker.risk.evidence === "none" ? " No evidence from publish for its head." : "";
+  return `- **${worker.id}** ${title}: ${verdictOf(worker.pull)}; merged in ${link2}.${risk}`;
+}
+function verdictOf(pull) {
+  const decisive = pull.reviews.filter(
+    (review) => review.verdict !== "comment" && review.commitSha === pull.headSha
+  );
+  const last = decisive.at(-1) ?? pull.reviews.filter((review) => review.verdict !== "comment").at(-1);
+  if (!last) return "no review verdict";
+  const who = last.byBaton ? "Baton's review" : `${code(last.author)}'s review`;
+  return last.verdict === "approve" ? `approved by ${who}` : `changes requested by ${who}`;
+}
+
+// src/core/context/wait-notice.ts
+function waitNoticeAbout(waits) {
+  const heads = waits.map(({ wait: wait2 }) => `${wait2.worker}@${wait2.head}`).sort();
+  return ["waiting", waits.length, shortHash(heads.join(" "))];
+}
+function renderWaitNotice(waits) {
+  const them2 = waits.length === 1 ? "it merges" : "they merge";
+  const lines = waits.flatMap(({ wait: wait2, pull }) => {
+    const files = wait2.files.slice(0, GUIDE_MAX_FILES).map(
+      (file2) => `  - ${quoted(file2.path)} (${file2.lines} ${file2.lines === 1 ? "line" : "lines"}): ${file2.classes.join(", ")}`
+    );
+    const more = wait2.files.length > GUIDE_MAX_FILES ? [`  - and ${wait2.files.length - GUIDE_MAX_FILES} more`] : [];
+    return [
+      `- **${wait2.worker}** ([#${pull.number}](${pull.url})) ${waitReasons(wait2).join("; ")}.${files.length > 0 ? " Read these first:" : wait2.classes.length > 0 ? " No one file carries it: the change as a whole does." : ""}`,
+      ...files,
+      ...more
+    ];
+  });
+  return [
+    `⏸️ **The build waits for a person:** ${waits.length === 1 ? "one worker changes" : `${waits.length} workers change`} what \`verification.autonomy.waitFor\` in \`.github/baton.yml\` keeps for a person, and nothing else can go on until ${them2}. Baton's review approved ${waits.length === 1 ? "it" : "each"}; only the merge waits.`,
+    "",
+    ...lines,
+    "",
+    `To let ${waits.length === 1 ? "it" : "them"} merge: approve each pull request's head (a review by someone with write access), or reply here with one comment:`,
+    "",
+    "```",
+    ...waits.map(({ wait: wait2 }) => `/merge ${wait2.worker}`),
+    "```"
+  ].join("\n");
+}
+
+// src/core/vocabulary/notice.ts
+var NOTICE_MARKER = /^\s*<!-- baton:notice ([\w.-]+) ([\w./-]+) -->/;
+function noticeMarker(build, key) {
+  return `<!-- baton:notice ${build} ${key} -->`;
+}
+function findNotice(body) {
+  const match = NOTICE_MARKER.exec(body);
+  return match?.[1] && match[2] ? { build: match[1], key: match[2] } : null;
+}
+function noticeKey(...parts) {
+  return parts.map(
+    (part) => String(part).replace(/[^\w.-]+/g, "-").replace(/\.{2,}/g, ".")
+  ).join("/");
+}
+function noteMarker(key) {
+  return `<!-- baton:note key=${key} -->`;
+}
+function findNote(body) {
+  const first = (body.split("\n", 1)[0] ?? "").replace(/\r$/, "");
+  const match = /^<!-- baton:note key=(.+) -->$/.exec(first);
+  return match?.[1] ?? null;
+}
+function mentions(logins) {
+  return logins.map((login) => `@${login} `).join("");
+}
+
+// src/core/workers/merge-hold.ts
+var HOLDS = /* @__PURE__ */ new Set([
+  "review-required",
+  "review-blocks",
+  "merge-blocked",
+  "checks-unseen"
+]);
+function isMergeHold(reason) {
+  return HOLDS.has(reason);
+}
+function mergesNow(pull, { requireChecks }) {
+  switch (pull.mergeState) {
+    case "clean":
+      return true;
+    case "blocked":
+      return awaitsReviewCheck(pull);
+    case "unstable":
+      return !requireChecks || pull.ownChecks === "failure";
+    default:
+      return false;
+  }
+}
+function mergeHold(pull, { requireChecks }) {
+  if (pull.mergeState === "blocked") {
+    if (pull.reviewDecision === "review-required") return "review-required";
+    if (pull.reviewDecision === "changes-requested") return "review-blocks";
+    return awaitsReviewCheck(pull) ? null : "merge-blocked";
+  }
+  if (pull.mergeState === "unstable" && !mergesNow(pull, { requireChecks })) {
+    return pull.ownChecks === "pending" ? null : "checks-unseen";
+  }
+  return null;
+}
+var MERGE_HOLD_TEXTS = {
+  "review-required": "GitHub requires an approving review by a person with write access before it merges (a rule of the build branch): approve the pull request",
+  "review-blocks": "a person's review asks for changes, and GitHub holds the merge until they approve or the review is dismissed",
+  "merge-blocked": "GitHub holds its merge by a rule of the build branch that Baton's approval does not meet (a required check, signed commits, resolved conversations, a merge queue): the pull request's merge box names it",
+  "checks-unseen": "GitHub calls a check on its head not passing that Baton does not read (merge.requireChecks): the pull request's checks name it"
+};
+function mergeWaitText(pull) {
+  switch (pull.mergeState) {
+    case "behind":
+      return "behind the build branch; updated when next in line";
+    case "blocked":
+      return "held by a rule of the build branch; Baton's approving baton/review check goes on its head and the merge is tried";
+    case "unstable":
+      return pull.ownChecks === "pending" ? "waiting for Baton's session on its head to end (GitHub counts its jobs as checks)" : null;
+    case "unknown":
+      return "waiting for GitHub to check mergeability";
+    default:
+      return null;
+  }
+}
+function awaitsReviewCheck(pull) {
+  if (pull.state !== "open" || pull.mergeState !== "blocked") return false;
+  const check2 = pull.reviewCheck;
+  return !(check2 && check2.sha === pull.headSha && check2.verdict === "approve");
+}
+
+// src/core/workers/worker-state.ts
+var MOVING = /* @__PURE__ */ new Set([
+  "queued",
+  "working",
+  "reviewing",
+  "fixing",
+  "checks",
+  "approved"
+]);
+var RUNNING = /* @__PURE__ */ new Set([
+  ...MOVING,
+  "needs-human",
+  "awaiting-budget"
+]);
+function isRunning(state) {
+  return RUNNING.has(state.state);
+}
+function isDone(state) {
+  return state.state === "merged" || state.state === "skipped";
+}
+
+// src/core/rules/runaway.ts
+var HOUR_MS = 60 * 6e4;
+function findRunaways({
+  runs,
+  ledger,
+  settings,
+  done,
+  now
+}) {
+  const nowMs = Date.parse(now);
+  const byWorker = /* @__PURE__ */ new Map();
+  for (const run2 of runs) {
+    if (!run2.worker || run2.role !== "work" && run2.role !== "fix" || done.has(run2.worker))
+      continue;
+    byWorker.set(run2.worker, [...byWorker.get(run2.worker) ?? [], run2]);
+  }
+  const found2 = [];
+  for (const [worker, sessions] of byWorker) {
+    const latest = sessions.at(-1);
+    if (!latest) continue;
+    const entries = ledger.entries.filter((entry) => entry.worker === worker);
+    const failing = failingStreak({ sessions, entries, least: settings.failures });
+    if (failing) found2.push({ worker, reason: "failing", ...failing, latest: linkOf(latest) });
+    const spending = spendingHour({ sessions, entries, usdPerHour: settings.usdPerHour, nowMs });
+    if (spending) found2.push({ worker, reason: "spending", ...spending, latest: linkOf(latest) });
+  }
+  return found2;
+}
+function failingStreak({
+  sessions,
+  entries,
+  least
+}) {
+  if (least <= 0) return null;
+  const streak = [];
+  for (const run2 of [...sessions].reverse()) {
+    if (run2.status !== "completed") continue;
+    if (delivered(run2, entries)) break;
+    streak.unshift(run2);
+  }
+  const first = streak[0];
+  if (!first || streak.length < least) return null;
+  const ids = new Set(streak.map((run2) => run2.id));
+  return {
+    sessions: streak.length,
+    usd: sumUsd(entries.filter((entry) => entry.runId !== null && ids.has(entry.runId))),
+    since: { runId: first.id, at: first.createdAt }
+  };
+}
+function delivered(run2, entries) {
+  const record2 = entries.filter((entry) => entry.runId === run2.id && entry.outcome !== null).at(-1);
+  if (record2?.outcome === "impossible") return true;
+  if (run2.conclusion !== "success") return false;
+  return !record2 || record2.outcome === "complete";
+}
+function spendingHour({
+  sessions,
+  entries,
+  usdPerHour,
+  nowMs
+}) {
+  if (usdPerHour === null || !Number.isFinite(nowMs)) return null;
+  const recent = sessions.filter(
+    (run2) => run2.createdMs > nowMs - HOUR_MS && run2.createdMs <= nowMs
+  );
+  const ids = new Set(recent.map((run2) => run2.id));
+  const usd = sumUsd(entries.filter((entry) => entry.runId !== null && ids.has(entry.runId)));
+  const first = recent[0];
+  if (!first || usd <= usdPerHour) return null;
+  return { sessions: recent.length, usd, since: { runId: first.id, at: first.createdAt } };
+}
+function sumUsd(entries) {
+  return entries.reduce((usd, entry) => usd + entry.costUsd, 0);
+}
+function linkOf(run2) {
+  return { id: run2.id, url: run2.url };
+}
+function runawayNotice(runaway) {
+  const { worker, sessions, since } = runaway;
+  const usd = `$${runaway.usd.toFixed(2)}`;
+  const what = runaway.reason === "failing" ? `its last ${sessions} sessions ended without delivering, one after another (${usd} spent on them)` : `its sessions started in the last hour have cost ${usd} (${sessions} ${sessions === 1 ? "session" : "sessions"}), more than \`runaway.usdPerHour\``;
+  return {
+    about: ["runaway", runaway.reason, worker, since.runId],
+    text: `🔥 ${worker} looks like a runaway: ${what}. Its newest session: ${runaway.latest.url}. Reply \`/skip ${worker}\` to go on without it, \`/retry ${worker} <instructions>\` to steer it, or \`/pause\` to hold the build.`
+  };
+}
+
+// src/core/rules/decide-notices.ts
+function decideNotices(ctx, { view, workers }) {
+  const posted = new Set(ctx.snapshot.notices ?? []);
+  const people = notified(ctx);
+  return needsOf(ctx, { view, workers }).map((need) => ({ ...need, key: noticeKey(...need.about) })).filter((need) => !posted.has(need.key)).map(
+    (need) => ({
+      kind: "notice",
+      key: need.key,
+      body: noticeBody(ctx.snapshot, { key: need.key, text: need.text, people })
+    })
+  );
+}
+function noticeBody(snapshot, { key, text, people }) {
+  return [
+    noticeMarker(snapshot.build, key),
+    `${mentions(people)}${text}`,
+    ...snapshot.statusComment ? ["", `The build's status: ${snapshot.issue.url}#issuecomment-${snapshot.statusComment.id}`] : []
+  ].join("\n");
+}
+function finalReviewers(ctx) {
+  return ctx.snapshot.changeSet ? [] : notified(ctx);
+}
+function finalPullNotice(snapshot, { pull, people }) {
+  const key = noticeKey("final-pull", pull.number);
+  return { key, body: noticeBody(snapshot, { key, text: finalPullText(pull.url), people }) };
+}
+function finalPullText(url2) {
+  return `📦 Every worker is done: the final pull request ${url2} is open. Review it and merge it to deliver the build.`;
+}
+function notified(ctx) {
+  if (ctx.config.notify.length > 0) return ctx.config.notify;
+  const asked = ctx.snapshot.ask?.by ?? askedBeforeTheRecord(ctx);
+  return asked && !asked.endsWith("[bot]") ? [asked] : [];
+}
+function askedBeforeTheRecord(ctx) {
+  const lastBy = (starts) => (ctx.snapshot.labelledBy ?? []).filter((event) => starts(event.label)).at(-1)?.login;
+  const labeller = lastBy((label) => isBuildLabel(ctx.config, label));
+  const improve = ctx.config.improve.label;
+  const improver = improve ? lastBy((label) => label === improve) : void 0;
+  return labeller ?? ctx.commands.improves[0]?.author ?? improver;
+}
+function needsOf(ctx, { view, workers }) {
+  const needs = [];
+  if (view.phase === "plan-ready" && ctx.config.approval === "plan") {
+    const sha = ctx.snapshot.plan.kind === "valid" ? ctx.snapshot.plan.sha.slice(0, 12) : "plan";
+    needs.push({
+      about: ["plan-ready", sha],
+      text: `📋 The plan is ready: ${view.plan.workers.length} ${view.plan.workers.length === 1 ? "worker" : "workers"}, estimated at about ${formatUsd(view.estimate.usd)}. Read it in the status comment, then reply \`/approve\` to start, or \`/replan <what to change>\`.`
+    });
+  }
+  needs.push(...seriesNeeds(view));
+  if (view.phase === "planning" && view.money) {
+    needs.push({
+      about: ["plan-budget", view.run?.url ?? "plan"],
+      text: `💸 The planning session waits for budget: ${view.money}.`
+    });
+  }
+  for (const daily of ctx.dailyHolds) {
+    const spent = `${formatUsd(daily.spentUsd)} today (${daily.day}, UTC)`;
+    needs.push(
+      daily.scope === "repository" ? {
+        about: ["daily-budget", daily.day],
+        text: `💸 The build is paused: this repository's sessions, all builds together, have cost ${spent}, reaching \`budget.dailyUsd\` (${formatUsd(daily.capUsd)}). No new session starts until tomorrow (UTC); merges go on. Raise \`budget.dailyUsd\` in \`.github/baton.yml\` (or set it to \`null\`) to go on now, or reply \`/cancel\`.`
+      } : {
+        about: ["installation-daily-budget", daily.day],
+        text: `💸 The build is paused: the sessions of all this installation's repositories, together, have cost ${spent}, reaching the installation's daily cap of ${formatUsd(daily.capUsd)} (\`BATON_INSTALLATION_DAILY_USD\`, set on the app). No new session starts until it resets at 00:00 UTC; merges go on. Only the app's operator can raise \`BATON_INSTALLATION_DAILY_USD\` (a repository cannot); reply \`/cancel\` to stop the build.`
+      }
+    );
+  }
+  if (view.phase !== "running") return needs;
+  for (const adaptation of view.progress.adaptations ?? []) {
+    if (adaptation.state !== "awaiting-approval") continue;
+    const names2 = adaptation.workers.join(", ");
+    needs.push({
+      about: ["adapted", adaptation.source],
+      text: `✏️ After ${adaptation.source}'s learnings, an adapt session revised the brief of ${names2}: ${adaptation.diff ?? "see the build branch"}. Reply \`/approve\` to start ${names2} with the change.`
+    });
+  }
+  for (const state of workers) needs.push(...workerNeeds(ctx, state));
+  needs.push(...waitNeeds(view, workers));
+  const done = new Set(workers.filter(isDone).map((state) => state.worker.id));
+  for (const runaway of findRunaways({
+    runs: ctx.snapshot.runs,
+    ledger: ctx.ledger,
+    settings: ctx.config.runaway,
+    done,
+    now: ctx.now
+  })) {
+    needs.push(runawayNotice(runaway));
+  }
+  const followUps = view.progress.followUps;
+  if (followUps?.state === "proposed" && view.progress.synthesis?.state === "succeeded") {
+    needs.push({
+      about: ["follow-ups", followUps.round],
+      text: `🔎 ${followUpsText(followUps.workers)}. Reply \`/approve\` to investigate ${them(followUps.workers)}, or \`/skip follow-ups\` to open the final pull request without ${them(followUps.workers)}.`
+    });
+  }
+  const synthesis = view.progress.synthesis;
+  if (synthesis?.state === "awaiting-budget") {
+    needs.push({
+      about: ["synthesis-budget", synthesis.url],
+      text: `💸 The synthesis session waits for budget (${synthesis.url}): ${synthesis.money ?? "the budget stopped it"}.`
+    });
+  }
+  if (synthesis?.state === "failed") {
+    needs.push({
+      about: ["synthesis-failed", synthesis.attempts],
+      text: `❌ The synthesis session failed (${synthesis.url}): the report and the final pull request wait. Its job summary says why; reply \`/retry synthesis\` to run it again.`
+    });
+  }
+  needs.push(...validationNeeds(ctx, view.progress.validations ?? []));
+  const { maxUsd } = ctx.config.budget;
+  if (ctx.budgetReached && maxUsd !== null) {
+    needs.push({
+      about: ["budget", maxUsd],
+      text: `💸 The build is paused: its sessions have cost ${formatUsd(ctx.spentUsd)}, reaching \`budget.maxUsd\` (${formatUsd(maxUsd)}). No new session starts; merges go on. Raise \`budget.maxUsd\` in \`.github/baton.yml\` (or set it to \`null\`) to go on, or reply \`/cancel\`.`
+    });
+  }
+  const final = ctx.snapshot.finalPull;
+  if (final?.state === "open" && finalReviewers(ctx).length === 0)
+    needs.push({ about: ["final-pull", final.number], text: finalPullText(final.url) });
+  return needs;
+}
+function validationNeeds(ctx, validations) {
+  const branch = `\`${integrationBranch(ctx.snapshot.build)}\``;
+  return validations.flatMap((validation) => {
+    const about = ["validation", validation.milestone, validation.head.slice(0, 12)];
+    const run2 = validation.url ? ` (${validation.url})` : "";
+    if (validation.state === "awaiting-budget") {
+      return [
+        {
+          about: ["validation-budget", validation.milestone, validation.head.slice(0, 12)],
+          text: `💸 The validation of milestone ${validation.milestone} waits for budget${run2}: ${validation.note ?? "the budget stopped its session"}.`
+        }
+      ];
+    }
+    if (validation.state === "breach") {
+      return [
+        {
+          about: [...about, "breach"],
+          text: `🚨 Milestone ${validation.milestone}'s validation does not count${run2}: ${validation.note ?? "the contract it ran is not the one Baton's publish sealed"}. Only the merge of a contract worker's pull request that Baton's publish pushed may change \`contract.json\` or \`seal.json\` (docs/verification.md, "The bound seal"). Revert that commit on ${branch}, or \`/replan\` to have the contract published again; the final pull request waits until a validation passes.`
+        }
+      ];
+    }
+    if (validation.state === "session-failed") {
+      return [
+        {
+          about,
+          text: `🧪 The validation session of milestone ${validation.milestone} ended without a result${run2}: its job summary says why. The final pull request waits; a new commit on ${branch} validates the milestone again.`
+        }
+      ];
+    }
+    if (validation.state !== "failed") return [];
+    const stuck = validation.failed.filter((failure2) => !failure2.worker);
+    const failing = stuck.filter((failure2) => !failure2.unproven).map((failure2) => failure2.check);
+    const unproven2 = stuck.filter((failure2) => failure2.unproven).map((failure2) => failure2.check);
+    return [
+      ...failing.length > 0 ? [
+        {
+          about,
+          text: `🧪 Milestone ${validation.milestone} failed validation (${failing.join(", ")}), and no fix worker could be added to the plan${run2}. Push a fix to ${branch}: it is validated again, and the final pull request waits until it passes.`
+        }
+      ] : [],
+      ...unproven2.length > 0 ? [{ about: [...about, "unproven"], text: unprovenText2(validation, unproven2, branch, run2) }] : []
+    ];
+  });
+}
+function unprovenText2(validation, criteria, branch, run2) {
+  const one = criteria.length === 1;
+  return `🧪 Milestone ${validation.milestone}: ${one ? "the check" : "the checks"} of ${criteria.join(", ")} passed on the contract's commit, before the work${run2}, so ${one ? "it proves" : "they prove"} nothing, and ${one ? "its criterion has had its" : "their criteria have had their"} one contract fix (or the plan has no room for one): Baton adds no other. A person decides: push to ${branch} a check that fails before the work, committed with \`contract.json\`, and the milestone is validated again; the final pull request waits until it passes.`;
+}
+function seriesNeeds(view) {
+  const last = view.series?.loops.at(-1);
+  if (!last) return [];
+  if (view.phase === "improving" && view.series?.ended === "nothing-worth-doing") {
+    return [
+      {
+        about: ["series-ended", last.loop],
+        text: `🏁 The improvement loops have ended: loop ${last.loop}'s research found nothing worth doing, so there is nothing to deliver. Its findings are linked in the status comment.`
+      }
+    ];
+  }
+  if (last.stage === "research-awaiting-budget" || last.stage === "summary-awaiting-budget") {
+    const session = last.stage === "research-awaiting-budget" ? "research" : "summary";
+    return [
+      {
+        about: [last.stage, last.loop, last.run?.url ?? ""],
+        text: `💸 Loop ${last.loop}'s ${session} session waits for budget${last.run ? ` (${last.run.url})` : ""}: ${view.series?.money ?? "the budget stopped it"}.`
+      }
+    ];
+  }
+  if (last.stage === "research-failed" || last.stage === "summary-failed") {
+    const session = last.stage === "research-failed" ? "research" : "summary";
+    const next = session === "research" ? "No further loop starts; reply `/cancel` to close the series." : "No further loop starts; what is merged goes out in the final pull request.";
+    return [
+      {
+        about: [last.stage, last.loop],
+        text: `❌ Loop ${last.loop}'s ${session} session failed${last.run ? ` (${last.run.url})` : ""}. ${next}`
+      }
+    ];
+  }
+  return [];
+}
+function waitNeeds(view, workers) {
+  if (view.phase !== "running" || !view.progress.waitsForPerson) return [];
+  const standing = new Set(view.progress.waitsForPerson);
+  const waits = workers.flatMap(
+    ({ worker, wait: wait2, pull }) => wait2 && pull && standing.has(worker.id) ? [{ wait: wait2, pull }] : []
+  );
+  if (waits.length === 0) return [];
+  return [{ about: waitNoticeAbout(waits), text: renderWaitNotice(waits) }];
+}
+function workerNeeds(ctx, state) {
+  const id = state.worker.id;
+  const need = state.assessment?.need;
+  if (state.impossible && (state.state === "impossible" || state.state === "needs-human")) {
+    const noticed = {
+      worker: id,
+      word: state.impossible,
+      criteria: ctx.snapshot.plan.kind === "valid" ? criteriaOf(ctx.snapshot.plan.plan) : [],
+      pull: state.state === "needs-human" ? state.pull : null
+    };
+    return [{ about: impossibleNoticeAbout(noticed), text: renderImpossibleNotice(noticed) }];
+  }
+  if (state.state === "needs-human" && need?.kind === "needs-human" && state.pull) {
+    return [
+      {
+        about: ["needs-human", id, need.reason, state.pull.headSha.slice(0, 12)],
+        text: isMergeHold(need.reason) ? `🙋 ${id} needs a person: ${state.note ?? need.reason}. See ${state.pull.url}: Baton merges it once GitHub takes it, or reply there \`/skip ${id}\`.` : `🙋 ${id} needs a person: ${state.note ?? need.reason}. See ${state.pull.url}: push a fix, or reply there \`/retry ${id} <instructions>\`, \`/merge ${id}\` or \`/skip ${id}\`.`
+      }
+    ];
+  }
+  if (state.state === "partial" && state.pull) return partialNeeds(ctx, state, state.pull);
+  if (state.state === "awaiting-budget" && state.latestRun) {
+    return [
+      {
+        about: ["awaiting-budget", id, state.latestRun.id],
+        text: `💸 ${id} waits for budget: ${state.note ?? "the budget stopped its session"}.`
+      }
+    ];
+  }
+  if (state.state === "failed") {
+    const why = state.note ?? "its session failed";
+    return [
+      {
+        about: ["failed", id, state.attempts],
+        text: `❌ ${id} failed: ${why}. Reply \`/retry ${id} <instructions>\` to try again, or \`/skip ${id}\` to go on without it.`
+      }
+    ];
+  }
+  return [];
+}
+function partialNeeds(ctx, state, pull) {
+  const id = state.worker.id;
+  const spent = ctx.ledger.byWorker[id]?.costUsd ?? 0;
+  const raise = ctx.config.budget.continuePartial ? " Raise the budget and it goes on by itself (`budget.continuePartial`)." : "";
+  return [
+    {
+      about: ["partial", id, pull.headSha.slice(0, 12)],
+      text: `⏸️ ${id} stopped short of its brief: ${state.note ?? "its session stopped"} (${formatUsd(spent)} spent on it so far). See ${pull.url}: reply \`/continue ${id}\` to start a session from that work and its note, \`/retry ${id} <instructions>\` to steer that session, \`/skip ${id}\`, or mark the pull request ready for review to take it as it is.${raise}`
+    }
+  ];
+}
+
+// src/github/act/ensure-note.ts
+function noteLockRef(build, key) {
+  return `refs/baton/${build}/note/${noticeKey(key)}`;
+}
+async function ensureNote(ctx, {
+  number: number4,
+  key,
+  body,
+  guard
+}) {
+  const marker = noteMarker(key);
+  const comments = await ctx.octokit.paginate(ctx.octokit.rest.issues.listComments, {
+    owner: ctx.owner,
+    repo: ctx.repo,
+    issue_number: number4,
+    per_page: 100
+  });
+  if (comments.some((c2) => c2.user?.login === ctx.botLogin && c2.body?.startsWith(marker)))
+    return false;
+  const post = () => ctx.octokit.rest.issues.createComment({
+    owner: ctx.owner,
+    repo: ctx.repo,
+    issue_number: number4,
+    body: `${marker}
+${body}`
+  });
+  if (!guard) {
+    await post();
+    return true;
+  }
+  const ref = noteLockRef(guard.build, key);
+  const posted = await writeOnceByRef(ctx, { ref, sha: guard.sha }, post);
+  return !posted.taken;
+}
+function noticeLockRef(build, key) {
+  return `refs/baton/${build}/notice/${key}`;
+}
+async function ensureNotice(ctx, { snapshot, key, body }) {
+  const ref = noticeLockRef(snapshot.build, key);
+  const sha = snapshot.integration?.sha ?? snapshot.repo.defaultSha;
+  const posted = await writeOnceByRef(ctx, { ref, sha }, async () => {
+    await ctx.octokit.rest.issues.createComment({
+      owner: ctx.owner,
+      repo: ctx.repo,
+      issue_number: snapshot.issue.number,
+      body
+    });
+  });
+  return posted.taken ? "taken" : "posted";
+}
+async function askFinalReviews(ctx, {
+  snapshot,
+  pull,
+  reviewers
+}) {
+  if (reviewers.length === 0) return;
+  if (await requestReviewers(ctx, { pull: pull.number, logins: reviewers })) return;
+  await ensureNotice(ctx, { snapshot, ...finalPullNotice(snapshot, { pull, people: reviewers }) });
+}
+async function requestReviewers(ctx, { pull, logins }) {
+  try {
+    await ctx.octokit.rest.pulls.requestReviewers({
+      owner: ctx.owner,
+      repo: ctx.repo,
+      pull_number: pull,
+      reviewers: logins
+    });
+    return true;
+  } catch (error62) {
+    if (statusOf(error62) === void 0) throw error62;
+    return false;
+  }
+}
+async function noticeRefRefused(ctx, {
+  snapshot,
+  error: error62,
+  log
+}) {
+  const key = noticeKey("ref-refused");
+  const body = [
+    noticeMarker(snapshot.build, key),
+    `⚠️ Baton cannot go on with this build: GitHub refused to create \`${error62.ref}\` (${escapeText(messageOf(error62.cause))}). This does not pass by itself. Check the build's branches and the app's permissions, then reply \`/status\`; the app's log has the details.`
+  ].join("\n");
+  try {
+    await ensureNotice(ctx, { snapshot, key, body });
+  } catch (noticeError) {
+    log.error(
+      { err: noticeError, buildId: snapshot.build },
+      "baton: the notice of a refused ref failed"
+    );
+  }
+}
+
+// src/github/reconcile/queue/locate-build.ts
+async function findBuildForIssue(ctx, issue2) {
+  const refs = await listMatchingRefs(ctx, `heads/${issueBranchPrefix(issue2)}`);
+  for (const ref of refs) {
+    const branch = parseBatonBranch(ref.ref);
+    if (branch?.kind === "integration" && parseBuildId(branch.build)?.issue === issue2) {
+      return { build: branch.build, issue: issue2 };
+    }
+  }
+  return null;
+}
+function buildOfBranch(ref) {
+  const branch = parseBatonBranch(ref ?? "");
+  if (!branch) return null;
+  const parsed = parseBuildId(branch.build);
+  return parsed ? { build: branch.build, issue: parsed.issue } : null;
+}
+function setOfMember(build) {
+  const member = parseMemberBuildId(build ?? "");
+  return member ? { build: member.build, issue: member.issue, home: member.home } : null;
+}
+
 // src/core/snapshot/usage-ties.ts
 function dispatchedRunOf(run2, botLogin) {
   const name = parseRunName(run2.display_title);
@@ -58014,32 +59180,6 @@ function ledgerPartsOwed({
   return { parts, kept: own2 };
 }
 
-// src/core/vocabulary/notice.ts
-var NOTICE_MARKER = /^\s*<!-- baton:notice ([\w.-]+) ([\w./-]+) -->/;
-function noticeMarker(build, key) {
-  return `<!-- baton:notice ${build} ${key} -->`;
-}
-function findNotice(body) {
-  const match = NOTICE_MARKER.exec(body);
-  return match?.[1] && match[2] ? { build: match[1], key: match[2] } : null;
-}
-function noticeKey(...parts) {
-  return parts.map(
-    (part) => String(part).replace(/[^\w.-]+/g, "-").replace(/\.{2,}/g, ".")
-  ).join("/");
-}
-function noteMarker(key) {
-  return `<!-- baton:note key=${key} -->`;
-}
-function findNote(body) {
-  const first = (body.split("\n", 1)[0] ?? "").replace(/\r$/, "");
-  const match = /^<!-- baton:note key=(.+) -->$/.exec(first);
-  return match?.[1] ?? null;
-}
-function mentions(logins) {
-  return logins.map((login) => `@${login} `).join("");
-}
-
 // src/github/observe/reactions.ts
 function reactionReadingFrom(env) {
   return readingFrom(env.BATON_REACTIONS);
@@ -58329,250 +59469,6 @@ function parseVerdictMarker(body) {
       }
     } : {}
   };
-}
-
-// src/core/verification/path-glob.ts
-function matchesGlob(glob, path2) {
-  const pattern = glob.replace(/^\.?\/+/, "");
-  const anchored = pattern.includes("/") ? pattern : `**/${pattern}`;
-  return globRegex(anchored).test(path2) || globRegex(`${anchored}/**`).test(path2);
-}
-function matchesAny(globs, path2) {
-  return globs.some((glob) => matchesGlob(glob, path2));
-}
-function globRegex(glob) {
-  let source = "";
-  for (let i = 0; i < glob.length; i++) {
-    const char = glob[i] ?? "";
-    if (char === "*" && glob[i + 1] === "*") {
-      const slash = glob[i + 2] === "/";
-      source += slash ? "(?:[^/]+/)*" : ".*";
-      i += slash ? 2 : 1;
-    } else if (char === "*") {
-      source += "[^/]*";
-    } else if (char === "?") {
-      source += "[^/]";
-    } else {
-      source += char.replace(/[.+^${}()|[\]\\]/g, "\\$&");
-    }
-  }
-  return new RegExp(`^${source}$`);
-}
-
-// src/core/verification/risk.ts
-var LARGE_CHANGE_LINES = 400;
-var RISKY_ROUNDS = 2;
-var RISK_TABLE = {
-  memory: { text: "changes the lessons every later session reads" },
-  "runs-contract": { text: "changes what runs the contract" },
-  workflow: { text: "changes a workflow" },
-  security: { text: "changes security-sensitive paths" },
-  ownership: { text: "changes who must review or what a review shows" },
-  "test-aware": { text: "reads a test runner's environment outside the tests" },
-  build: { text: "changes how the code is built or run" },
-  dependency: { text: "changes dependencies" },
-  disagreement: { text: "its reviews disagree" },
-  interface: { text: "changes a public interface" },
-  tests: { text: "changes or deletes tests" },
-  rounds: { text: `took ${RISKY_ROUNDS} or more review rounds` },
-  size: { text: `changes more than ${LARGE_CHANGE_LINES} lines` }
-};
-var ALWAYS_WAIT = ["memory", "runs-contract"];
-function waitingClasses(settings) {
-  return /* @__PURE__ */ new Set([...settings.autonomy.waitFor, ...ALWAYS_WAIT]);
-}
-var RISK_ORDER = Object.keys(RISK_TABLE);
-function riskWeight(risk) {
-  return RISK_ORDER.length - RISK_ORDER.indexOf(risk);
-}
-function riskText(risk) {
-  return RISK_TABLE[risk].text;
-}
-function evidenceForHead(pull) {
-  const { evidence } = pull;
-  if (!evidence) return null;
-  return evidence.head === pull.headSha || evidence.head === pull.baseMergeOf ? evidence : null;
-}
-function contractVettingOf(snapshot, worker) {
-  if (snapshot.contract?.kind !== "valid") return null;
-  const granted = worker === CONTRACT_WORKER || snapshot.plan.kind === "valid" && mayChangeContract(snapshot.plan.plan, worker);
-  return { files: snapshot.contract.contract.files, granted };
-}
-function judgeRisk(pull, settings, { contract }) {
-  const evidence = evidenceForHead(pull);
-  const change = judgeChange(evidence ?? { files: [] }, settings, { contract });
-  const rounds = new Set(
-    pull.reviews.filter((review) => review.byBaton).map((review) => review.commitSha)
-  ).size;
-  const found2 = new Set(evidence ? change.classes : []);
-  if (rounds >= RISKY_ROUNDS) found2.add("rounds");
-  if (disagree(pull)) found2.add("disagreement");
-  return {
-    worker: pull.worker,
-    evidence: evidence ? "current" : pull.evidence ? "stale" : "none",
-    classes: RISK_ORDER.filter((risk) => found2.has(risk)),
-    files: change.files,
-    lines: change.lines,
-    recordLines: change.recordLines,
-    riskyLines: change.riskyLines,
-    rounds,
-    ...evidence && change.unnamedRisky ? { unnamedRisky: change.unnamedRisky } : {}
-  };
-}
-function judgeChange(evidence, settings, { contract }) {
-  const vetted = new Set(contract && !contract.granted ? contract.files : []);
-  const records = evidence.files.filter((file2) => isBuildRecordPath(file2.path));
-  const work = evidence.files.filter((file2) => !isBuildRecordPath(file2.path));
-  const files = work.map((file2) => {
-    const classes = fileClasses(file2, settings);
-    const publishVetted = file2.status === "modified" && vetted.has(file2.path);
-    return {
-      ...file2,
-      classes: publishVetted ? classes.filter((one) => one !== "tests") : classes
-    };
-  }).filter((file2) => file2.classes.length > 0).sort((a, b2) => b2.lines - a.lines || a.path.localeCompare(b2.path));
-  const lines = work.reduce((sum, file2) => sum + file2.lines, 0) + (evidence.more?.lines ?? 0);
-  const found2 = new Set(files.flatMap((file2) => file2.classes));
-  for (const one of evidence.more?.classes ?? []) {
-    const known = RISK_ORDER.find((risk) => risk === one);
-    if (known) found2.add(known);
-  }
-  if (lines > LARGE_CHANGE_LINES) found2.add("size");
-  return {
-    classes: RISK_ORDER.filter((risk) => found2.has(risk)),
-    files,
-    lines,
-    recordLines: records.reduce((sum, file2) => sum + file2.lines, 0),
-    riskyLines: files.reduce((sum, file2) => sum + file2.lines, 0),
-    ...evidence.more?.risky ? { unnamedRisky: evidence.more.risky } : {}
-  };
-}
-function noRisk(worker) {
-  return {
-    worker,
-    evidence: "none",
-    classes: [],
-    files: [],
-    lines: 0,
-    recordLines: 0,
-    riskyLines: 0,
-    rounds: 0
-  };
-}
-function fileClasses(file2, settings) {
-  const paths = file2.from ? [file2.path, file2.from] : [file2.path];
-  const found2 = /* @__PURE__ */ new Set();
-  if (file2.link !== void 0 && isWorkflowTarget(file2.link)) found2.add("workflow");
-  if (file2.testAware && !isTestPath(file2.path)) found2.add("test-aware");
-  if (file2.runsContract) found2.add("runs-contract");
-  for (const path2 of paths) {
-    if (isLessonPath(path2)) found2.add("memory");
-    if (isWorkflowPath(path2)) found2.add("workflow");
-    if (isOwnershipPath(path2)) found2.add("ownership");
-    if (isBuildPath(path2)) found2.add("build");
-    if (isDependencyPath(path2)) found2.add("dependency");
-    if (matchesAny(settings.securityPaths, path2)) found2.add("security");
-    if (matchesAny(settings.interfacePaths, path2)) found2.add("interface");
-    if (isTestPath(path2) && file2.status !== "added") found2.add("tests");
-  }
-  return RISK_ORDER.filter((risk) => found2.has(risk));
-}
-function isLessonPath(path2) {
-  return path2.startsWith(".baton/memory/");
-}
-function isWorkflowPath(path2) {
-  const base = baseName(path2);
-  return path2.startsWith(".github/workflows/") || path2.startsWith(".github/actions/") || base === "action.yml" || base === "action.yaml";
-}
-function isWorkflowTarget(target) {
-  const path2 = target.replace(/\/+$/, "");
-  return path2 === ".github" || path2 === ".github/workflows" || path2 === ".github/actions" || isWorkflowPath(path2);
-}
-function isOwnershipPath(path2) {
-  return path2 === "CODEOWNERS" || path2 === ".github/CODEOWNERS" || path2 === "docs/CODEOWNERS" || baseName(path2) === ".gitattributes";
-}
-function isBuildPath(path2) {
-  const base = baseName(path2);
-  const lower = base.toLowerCase();
-  return /^(dockerfile|containerfile)(\.(?!md$|txt$).+)?$/.test(lower) || lower.endsWith(".dockerfile") || lower.endsWith(".containerfile") || base === "gradlew" || base === "gradlew.bat" || base === "mvnw" || base === "mvnw.cmd" || /(^|\/)gradle\/wrapper\/[^/]+$/.test(path2) || /(^|\/)\.mvn\/wrapper\/[^/]+$/.test(path2) || base === ".tool-versions" || base === ".nvmrc" || base === ".node-version" || base === ".python-version";
-}
-var DEPENDENCY_FILES = /* @__PURE__ */ new Set([
-  "package.json",
-  "package-lock.json",
-  "npm-shrinkwrap.json",
-  "yarn.lock",
-  "pnpm-lock.yaml",
-  "pnpm-workspace.yaml",
-  "bun.lock",
-  "bun.lockb",
-  ".npmrc",
-  ".yarnrc",
-  ".yarnrc.yml",
-  ".pnpmfile.cjs",
-  "constraints.txt",
-  "libs.versions.toml",
-  "pyproject.toml",
-  "poetry.lock",
-  "uv.lock",
-  "pipfile",
-  "pipfile.lock",
-  "setup.py",
-  "setup.cfg",
-  "go.mod",
-  "go.sum",
-  "go.work",
-  "cargo.toml",
-  "cargo.lock",
-  "gemfile",
-  "gemfile.lock",
-  "composer.json",
-  "composer.lock",
-  "pom.xml",
-  "build.gradle",
-  "build.gradle.kts",
-  "settings.gradle",
-  "settings.gradle.kts",
-  "gradle.lockfile",
-  "packages.config",
-  "directory.packages.props",
-  "packages.lock.json",
-  "mix.exs",
-  "mix.lock",
-  "pubspec.yaml",
-  "pubspec.lock",
-  "package.swift",
-  "package.resolved",
-  "podfile",
-  "podfile.lock",
-  "cartfile",
-  "cartfile.resolved",
-  "deno.json",
-  "deno.lock",
-  "flake.nix",
-  "flake.lock"
-]);
-function isDependencyPath(path2) {
-  const base = baseName(path2).toLowerCase();
-  return DEPENDENCY_FILES.has(base) || /^requirements.*\.(txt|in)$/.test(base) || /(^|\/)requirements\/[^/]+\.(txt|in)$/.test(path2) || /(^|\/)\.yarn\/releases\/[^/]+$/.test(path2) || /(^|\/)gradle\/[^/]+\.versions\.toml$/.test(path2) || isVendoredPath(path2) || /\.(gemspec|csproj|fsproj|vbproj)$/.test(base) || path2 === ".github/dependabot.yml";
-}
-function isVendoredPath(path2) {
-  return path2.split("/").slice(0, -1).some((part) => part === "vendor" || part === "third_party");
-}
-var TEST_FOLDERS = /* @__PURE__ */ new Set(["test", "tests", "__tests__", "spec", "specs", "e2e"]);
-function isTestPath(path2) {
-  const parts = path2.split("/");
-  const base = parts.at(-1) ?? "";
-  return parts.slice(0, -1).some((part) => TEST_FOLDERS.has(part.toLowerCase())) || /\.(test|spec)\.[^.]+$/.test(base) || /_(test|spec)\.[^.]+$/.test(base) || /^test_.+\.py$/.test(base) || /Tests?\.(java|kt|cs|swift|scala)$/.test(base);
-}
-function disagree(pull) {
-  const heads = /* @__PURE__ */ new Set([pull.headSha, pull.baseMergeOf ?? pull.headSha]);
-  const verdicts = new Set(
-    pull.reviews.filter((review) => heads.has(review.commitSha) && review.verdict !== "comment").map((review) => review.verdict)
-  );
-  return verdicts.size > 1;
-}
-function baseName(path2) {
-  return path2.split("/").at(-1) ?? path2;
 }
 
 // src/github/observe/read-pusher.ts
@@ -59981,747 +60877,6 @@ function decideRemembered(ctx) {
     const asked = ctx.snapshot.runs.some((run2) => run2.role === "learn" && run2.trigger === trigger);
     return asked ? [] : [{ kind: "dispatch", request: { role: "learn", trigger } }];
   });
-}
-
-// src/core/context/impossible-notice.ts
-function impossibleNoticeAbout({ worker, word }) {
-  return ["impossible", worker, word.run.id];
-}
-function renderImpossibleNotice({
-  worker,
-  word,
-  criteria,
-  pull
-}) {
-  const named3 = word.criteria.map((id) => {
-    const sentence = criteria.find((criterion) => criterion.id === id)?.text;
-    return `- **${id}**${sentence ? ` ${quoted(sentence)}` : ""}`;
-  });
-  const where = pull ? `its pull request ${pull.url}` : "its branch";
-  return [
-    `🚫 **${worker} says this cannot be done**, and stopped: ${word.criteria.length === 0 ? "its brief" : word.criteria.length === 1 ? "this criterion" : "these criteria"} cannot be met as written. Nothing more runs for ${worker}, and Baton counts it as no failure to fix, until a person answers.`,
-    ...named3.length > 0 ? ["", ...named3] : [],
-    "",
-    `Its reason: ${word.reason ? quoted(word.reason) : "none given"}. Its evidence is in its run's summary (${word.run.url}), and its report on ${where}.`,
-    "",
-    `Reply \`/retry ${worker} <instructions>\` to try again with what to do instead, \`/skip ${worker}\` to go on without it (what it was to deliver is then not checked), or \`/replan <what to change>\` to change the plan.`
-  ].join("\n");
-}
-
-// src/core/verification/autonomy.ts
-function autonomyWait(pull, settings, vetting) {
-  const risk = judgeRisk(pull, settings, vetting);
-  if (risk.evidence !== "current") return unreadHead(pull);
-  const waitFor = waitingClasses(settings);
-  const classes = risk.classes.filter((one) => waitFor.has(one));
-  const why = risk.unnamedRisky ? [unnamedText(risk.unnamedRisky)] : [];
-  if (classes.length === 0 && why.length === 0 || approvedByPerson(pull)) return null;
-  return {
-    worker: pull.worker,
-    head: pull.headSha,
-    classes,
-    files: risk.files.filter((file2) => file2.classes.some((one) => waitFor.has(one))),
-    ...why.length > 0 ? { why } : {}
-  };
-}
-function approvedByPerson(pull) {
-  const heads = /* @__PURE__ */ new Set([pull.headSha, pull.baseMergeOf ?? pull.headSha]);
-  return pull.reviews.some(
-    (review) => !review.byBaton && review.verdict === "approve" && heads.has(review.commitSha)
-  );
-}
-function waitReasons(wait2) {
-  return [...wait2.classes.map(riskText), ...wait2.why ?? []];
-}
-function waitNote(wait2) {
-  return `waits for a person: ${waitReasons(wait2).join(", ")}`;
-}
-function unreadHead(pull) {
-  const pusher = pull.headPusher;
-  if (!pusher || pusher.person || approvedByPerson(pull)) return null;
-  const who = pusher.login === null ? "GitHub lists no push of it" : `${pusher.login} pushed it, not a person`;
-  return {
-    worker: pull.worker,
-    head: pull.headSha,
-    classes: [],
-    files: [],
-    why: [`its head has no evidence, and ${who}`]
-  };
-}
-function unnamedText(count) {
-  return `its evidence cannot name ${count === 1 ? "a risky file" : `${count} risky files`}`;
-}
-
-// src/core/plan/due-criteria.ts
-var LAST_WAVE = 99;
-function dueAtEnd(skipped, withdrawn = /* @__PURE__ */ new Map()) {
-  return { milestone: LAST_WAVE, last: LAST_WAVE, skipped, withdrawn };
-}
-function withdrawnBy(plan, skipped) {
-  const withdrawn = /* @__PURE__ */ new Map();
-  for (const worker of plan.workers) {
-    if (!skipped.has(worker.id)) continue;
-    const check2 = /^Fix: (\S+) fails$/.exec(worker.title)?.[1];
-    if (check2 && check2 !== "command" && fixTitle(check2) === worker.title)
-      withdrawn.set(check2, worker.id);
-  }
-  return withdrawn;
-}
-function notDue(check2, at) {
-  if (check2 === "command") return null;
-  if (at.withdrawn?.has(check2)) return "skipped";
-  const owner = check2.split(":")[0] ?? "";
-  if (owner === "build") return at.milestone >= at.last ? null : "later";
-  if (waveOf(owner) > at.milestone) return "later";
-  return at.skipped.has(owner) ? "skipped" : null;
-}
-
-// src/core/verification/read-first.ts
-function riskScore(risk) {
-  return risk.classes.reduce((sum, one) => sum + riskWeight(one), 0);
-}
-function readFirst(risks) {
-  const order = new Map(risks.map((risk, index) => [risk.worker, index]));
-  const ranked = [...risks].sort(
-    (a, b2) => riskScore(b2) - riskScore(a) || b2.riskyLines - a.riskyLines || (order.get(a.worker) ?? 0) - (order.get(b2.worker) ?? 0)
-  );
-  const files = ranked.flatMap(
-    (risk) => risk.files.map((file2) => ({ ...file2, worker: risk.worker }))
-  );
-  return {
-    ranked,
-    files,
-    lines: files.reduce((sum, file2) => sum + file2.lines, 0),
-    total: risks.reduce((sum, risk) => sum + risk.lines, 0),
-    records: risks.reduce((sum, risk) => sum + risk.recordLines, 0)
-  };
-}
-
-// src/core/verification/review-guide.ts
-var GUIDE_MAX_CRITERIA = 40;
-var GUIDE_MAX_FILES = 10;
-function renderReviewGuide(input2) {
-  const first = readFirst(input2.workers.map((worker) => worker.risk));
-  const byId = new Map(input2.workers.map((worker) => [worker.id, worker]));
-  return [
-    ...guideOpening("each worker's diff", "the sessions'"),
-    ...criteriaBlock(input2, byId),
-    "",
-    readFirstHeading(first.lines, first.total, first.records),
-    "",
-    ...rankedBlock(first.ranked, byId),
-    "",
-    "### Every worker",
-    "",
-    ...input2.workers.map(workerLine2)
-  ].join("\n");
-}
-function criteriaBlock(input2, byId) {
-  const { criteria, contract } = input2;
-  if (criteria.length === 0) return ["", "The plan names no acceptance criteria."];
-  const rows = criteria.slice(0, GUIDE_MAX_CRITERIA).map((criterion) => {
-    const [check2, result] = proof(criterion, input2, byId);
-    return `| ${criterion.id} | ${quoted(criterion.text)} | ${check2} | ${result} |`;
-  });
-  return ["", ...criteriaSection(contractLine(contract, criteria.length), rows, criteria.length)];
-}
-function guideOpening(measured, own2) {
-  return [
-    "## Review guide",
-    "",
-    `_Written by Baton from the plan, the contract and what publish measured in ${measured}. Text in quotes is ${own2} own._`
-  ];
-}
-function criteriaSection(contract, rows, total) {
-  return [
-    "### Acceptance criteria",
-    "",
-    contract,
-    "",
-    "| Criterion | What must hold | Check | Result |",
-    "| --- | --- | --- | --- |",
-    ...rows,
-    ...total > rows.length ? ["", `${total - rows.length} more criteria are in the plan.`] : []
-  ];
-}
-function readFirstHeading(lines, total, records) {
-  const apart = records > 0 ? `, not counting Baton's build records (${records} ${records === 1 ? "line" : "lines"})` : "";
-  return `### Read these first: ${lines} of ${total} changed lines${apart}`;
-}
-function contractLine(contract, criteria) {
-  if (!contract || contract.kind === "missing")
-    return "No contract: no check was written for these criteria.";
-  if (contract.kind === "invalid")
-    return `The contract (\`contract.json\`) could not be read: ${quoted(contract.problems[0] ?? "invalid")}.`;
-  const { checks, unchecked } = contract.contract;
-  return `The contract: ${checks.length} ${checks.length === 1 ? "check" : "checks"} for ${criteria} ${criteria === 1 ? "criterion" : "criteria"} (${unchecked.length} unchecked), run by ${quoted(contract.contract.command)}.`;
-}
-function proof(criterion, { contract, requireChecks, validated }, byId) {
-  const check2 = checkCell(criterion, contract);
-  if (!check2.checked) return [check2.text, "—"];
-  return [
-    check2.text,
-    resultOf(criterion, { requireChecks, ...validated ? { validated } : {} }, byId)
-  ];
-}
-function checkCell(criterion, contract) {
-  if (contract?.kind !== "valid") return { checked: false, text: "no check" };
-  const checks = contract.contract.checks.filter((check2) => check2.criterion === criterion.id);
-  if (checks.length === 0) {
-    const why = contract.contract.unchecked.find((one) => one.criterion === criterion.id)?.why;
-    return { checked: false, text: why ? `no check: ${quoted(why)}` : "no check" };
-  }
-  const named3 = checks.slice(0, 2).map((check2) => quoted(`${check2.file} › ${check2.name}`, 160)).join("<br>");
-  const more = checks.length > 2 ? ` and ${checks.length - 2} more` : "";
-  return { checked: true, text: `${named3}${more}` };
-}
-function resultOf(criterion, { requireChecks, validated }, byId) {
-  const skipped = new Set(
-    [...byId.values()].filter((one) => one.outcome === "skipped").map((one) => one.id)
-  );
-  if (criterion.worker !== null && !byId.has(criterion.worker)) skipped.add(criterion.worker);
-  const withdrawn = withdrawnBy({ workers: [...byId.values()] }, skipped);
-  if (notDue(criterion.id, dueAtEnd(skipped, withdrawn)) === "skipped") {
-    const fixer = withdrawn.get(criterion.id);
-    return fixer ? `⏭️ not due: ${fixer}, its fix, was skipped, so no validation held the build to it` : `⏭️ not due: ${criterion.worker} was skipped, so no validation held the build to it`;
-  }
-  if (validated) {
-    const proven = provenText(criterion.id, validated);
-    if (proven !== null) return proven;
-    return `✅ passed in M${validated.milestone}'s validation of ${code(validated.head.slice(0, 7))}, by a session that wrote none of the code`;
-  }
-  if (criterion.worker === null) return "runs in this pull request's checks";
-  return requireChecks ? `${criterion.worker} merged with its checks green; runs again here` : `${criterion.worker} merged (checks not required); runs here`;
-}
-var WORST = ["failing", "not-proven", "guard", "proven"];
-var BEFORE = {
-  failed: "failed",
-  "expected-failure": "failed under its mark",
-  skipped: "was skipped",
-  todo: "was left to do",
-  missing: "was not in the report"
-};
-function provenText(criterion, validated) {
-  const checks = (validated.checks ?? []).filter((check2) => check2.criterion === criterion);
-  const worst = WORST.map((verdict) => checks.find((check2) => check2.verdict === verdict)).find(
-    (check2) => check2 !== void 0
-  );
-  if (!worst) return null;
-  const head = code(validated.head.slice(0, 7));
-  const before = validated.contract_commit ? code(validated.contract_commit.slice(0, 7)) : null;
-  const onContract = before ? `on the contract's commit ${before}` : "on the contract's commit";
-  switch (worst.verdict) {
-    case "proven":
-      return `✅ ${BEFORE[worst.before ?? "failed"] ?? "failed"} ${onContract}, passed on ${head} (M${validated.milestone}'s validation)`;
-    case "guard":
-      return `🛡️ guard: passed on both, ${before ?? "the contract's commit"} and ${head}`;
-    case "not-proven":
-      return worst.before === "passed" ? `⚠️ not proven: passed before the work (${onContract}), so it passes whatever the work does; passed on ${head}` : `⚠️ not proven: ${worst.before === null ? `no report ${onContract}` : `${BEFORE[worst.before] ?? worst.before} ${onContract}`}; passed on ${head}`;
-    default:
-      return `❌ failing on ${head}: ${worst.after}`;
-  }
-}
-function rankedBlock(ranked, byId) {
-  const risky = ranked.filter((risk) => risk.classes.length > 0);
-  if (risky.length === 0) {
-    return [
-      "Nothing here is risky by Baton's measure: no workflow, dependency, security path, public interface or test changed, no change is large, no review disagreed."
-    ];
-  }
-  return risky.flatMap((risk, index) => {
-    const worker = byId.get(risk.worker);
-    const link2 = worker?.pull ? ` ([#${worker.pull.number}](${worker.pull.url}))` : "";
-    const files = risk.files.slice(0, GUIDE_MAX_FILES).map((file2) => `   - ${fileLine(file2)}`);
-    const more = risk.files.length > GUIDE_MAX_FILES ? [`   - and ${risk.files.length - GUIDE_MAX_FILES} more risky files`] : [];
-    return [
-      `${index + 1}. **${risk.worker}** ${quoted(worker?.title ?? "")}${link2}: **risk: ${risk.classes.join(", ")}**. It ${risk.classes.map(riskText).join("; ")}.`,
-      ...files,
-      ...more
-    ];
-  });
-}
-function fileLine(file2) {
-  const lines = `${file2.lines} ${file2.lines === 1 ? "line" : "lines"}`;
-  return `${quoted(file2.path)}: ${file2.classes.length > 0 ? `${lines}, ${file2.classes.join(", ")}` : lines}`;
-}
-function workerLine2(worker) {
-  const title = quoted(worker.title);
-  if (worker.outcome === "skipped" || !worker.pull)
-    return `- **${worker.id}** ${title}: skipped, not merged.`;
-  const link2 = `[${escapeLinkText(`#${worker.pull.number}`)}](${worker.pull.url})`;
-  const risk = worker.risk.evidence === "none" ? " No evidence from publish for its head." : "";
-  return `- **${worker.id}** ${title}: ${verdictOf(worker.pull)}; merged in ${link2}.${risk}`;
-}
-function verdictOf(pull) {
-  const decisive = pull.reviews.filter(
-    (review) => review.verdict !== "comment" && review.commitSha === pull.headSha
-  );
-  const last = decisive.at(-1) ?? pull.reviews.filter((review) => review.verdict !== "comment").at(-1);
-  if (!last) return "no review verdict";
-  const who = last.byBaton ? "Baton's review" : `${code(last.author)}'s review`;
-  return last.verdict === "approve" ? `approved by ${who}` : `changes requested by ${who}`;
-}
-
-// src/core/context/wait-notice.ts
-function waitNoticeAbout(waits) {
-  const heads = waits.map(({ wait: wait2 }) => `${wait2.worker}@${wait2.head}`).sort();
-  return ["waiting", waits.length, shortHash(heads.join(" "))];
-}
-function renderWaitNotice(waits) {
-  const them2 = waits.length === 1 ? "it merges" : "they merge";
-  const lines = waits.flatMap(({ wait: wait2, pull }) => {
-    const files = wait2.files.slice(0, GUIDE_MAX_FILES).map(
-      (file2) => `  - ${quoted(file2.path)} (${file2.lines} ${file2.lines === 1 ? "line" : "lines"}): ${file2.classes.join(", ")}`
-    );
-    const more = wait2.files.length > GUIDE_MAX_FILES ? [`  - and ${wait2.files.length - GUIDE_MAX_FILES} more`] : [];
-    return [
-      `- **${wait2.worker}** ([#${pull.number}](${pull.url})) ${waitReasons(wait2).join("; ")}.${files.length > 0 ? " Read these first:" : wait2.classes.length > 0 ? " No one file carries it: the change as a whole does." : ""}`,
-      ...files,
-      ...more
-    ];
-  });
-  return [
-    `⏸️ **The build waits for a person:** ${waits.length === 1 ? "one worker changes" : `${waits.length} workers change`} what \`verification.autonomy.waitFor\` in \`.github/baton.yml\` keeps for a person, and nothing else can go on until ${them2}. Baton's review approved ${waits.length === 1 ? "it" : "each"}; only the merge waits.`,
-    "",
-    ...lines,
-    "",
-    `To let ${waits.length === 1 ? "it" : "them"} merge: approve each pull request's head (a review by someone with write access), or reply here with one comment:`,
-    "",
-    "```",
-    ...waits.map(({ wait: wait2 }) => `/merge ${wait2.worker}`),
-    "```"
-  ].join("\n");
-}
-
-// src/core/workers/merge-hold.ts
-var HOLDS = /* @__PURE__ */ new Set([
-  "review-required",
-  "review-blocks",
-  "merge-blocked",
-  "checks-unseen"
-]);
-function isMergeHold(reason) {
-  return HOLDS.has(reason);
-}
-function mergesNow(pull, { requireChecks }) {
-  switch (pull.mergeState) {
-    case "clean":
-      return true;
-    case "blocked":
-      return awaitsReviewCheck(pull);
-    case "unstable":
-      return !requireChecks || pull.ownChecks === "failure";
-    default:
-      return false;
-  }
-}
-function mergeHold(pull, { requireChecks }) {
-  if (pull.mergeState === "blocked") {
-    if (pull.reviewDecision === "review-required") return "review-required";
-    if (pull.reviewDecision === "changes-requested") return "review-blocks";
-    return awaitsReviewCheck(pull) ? null : "merge-blocked";
-  }
-  if (pull.mergeState === "unstable" && !mergesNow(pull, { requireChecks })) {
-    return pull.ownChecks === "pending" ? null : "checks-unseen";
-  }
-  return null;
-}
-var MERGE_HOLD_TEXTS = {
-  "review-required": "GitHub requires an approving review by a person with write access before it merges (a rule of the build branch): approve the pull request",
-  "review-blocks": "a person's review asks for changes, and GitHub holds the merge until they approve or the review is dismissed",
-  "merge-blocked": "GitHub holds its merge by a rule of the build branch that Baton's approval does not meet (a required check, signed commits, resolved conversations, a merge queue): the pull request's merge box names it",
-  "checks-unseen": "GitHub calls a check on its head not passing that Baton does not read (merge.requireChecks): the pull request's checks name it"
-};
-function mergeWaitText(pull) {
-  switch (pull.mergeState) {
-    case "behind":
-      return "behind the build branch; updated when next in line";
-    case "blocked":
-      return "held by a rule of the build branch; Baton's approving baton/review check goes on its head and the merge is tried";
-    case "unstable":
-      return pull.ownChecks === "pending" ? "waiting for Baton's session on its head to end (GitHub counts its jobs as checks)" : null;
-    case "unknown":
-      return "waiting for GitHub to check mergeability";
-    default:
-      return null;
-  }
-}
-function awaitsReviewCheck(pull) {
-  if (pull.state !== "open" || pull.mergeState !== "blocked") return false;
-  const check2 = pull.reviewCheck;
-  return !(check2 && check2.sha === pull.headSha && check2.verdict === "approve");
-}
-
-// src/core/workers/worker-state.ts
-var MOVING = /* @__PURE__ */ new Set([
-  "queued",
-  "working",
-  "reviewing",
-  "fixing",
-  "checks",
-  "approved"
-]);
-var RUNNING = /* @__PURE__ */ new Set([
-  ...MOVING,
-  "needs-human",
-  "awaiting-budget"
-]);
-function isRunning(state) {
-  return RUNNING.has(state.state);
-}
-function isDone(state) {
-  return state.state === "merged" || state.state === "skipped";
-}
-
-// src/core/rules/runaway.ts
-var HOUR_MS = 60 * 6e4;
-function findRunaways({
-  runs,
-  ledger,
-  settings,
-  done,
-  now
-}) {
-  const nowMs = Date.parse(now);
-  const byWorker = /* @__PURE__ */ new Map();
-  for (const run2 of runs) {
-    if (!run2.worker || run2.role !== "work" && run2.role !== "fix" || done.has(run2.worker))
-      continue;
-    byWorker.set(run2.worker, [...byWorker.get(run2.worker) ?? [], run2]);
-  }
-  const found2 = [];
-  for (const [worker, sessions] of byWorker) {
-    const latest = sessions.at(-1);
-    if (!latest) continue;
-    const entries = ledger.entries.filter((entry) => entry.worker === worker);
-    const failing = failingStreak({ sessions, entries, least: settings.failures });
-    if (failing) found2.push({ worker, reason: "failing", ...failing, latest: linkOf(latest) });
-    const spending = spendingHour({ sessions, entries, usdPerHour: settings.usdPerHour, nowMs });
-    if (spending) found2.push({ worker, reason: "spending", ...spending, latest: linkOf(latest) });
-  }
-  return found2;
-}
-function failingStreak({
-  sessions,
-  entries,
-  least
-}) {
-  if (least <= 0) return null;
-  const streak = [];
-  for (const run2 of [...sessions].reverse()) {
-    if (run2.status !== "completed") continue;
-    if (delivered(run2, entries)) break;
-    streak.unshift(run2);
-  }
-  const first = streak[0];
-  if (!first || streak.length < least) return null;
-  const ids = new Set(streak.map((run2) => run2.id));
-  return {
-    sessions: streak.length,
-    usd: sumUsd(entries.filter((entry) => entry.runId !== null && ids.has(entry.runId))),
-    since: { runId: first.id, at: first.createdAt }
-  };
-}
-function delivered(run2, entries) {
-  const record2 = entries.filter((entry) => entry.runId === run2.id && entry.outcome !== null).at(-1);
-  if (record2?.outcome === "impossible") return true;
-  if (run2.conclusion !== "success") return false;
-  return !record2 || record2.outcome === "complete";
-}
-function spendingHour({
-  sessions,
-  entries,
-  usdPerHour,
-  nowMs
-}) {
-  if (usdPerHour === null || !Number.isFinite(nowMs)) return null;
-  const recent = sessions.filter(
-    (run2) => run2.createdMs > nowMs - HOUR_MS && run2.createdMs <= nowMs
-  );
-  const ids = new Set(recent.map((run2) => run2.id));
-  const usd = sumUsd(entries.filter((entry) => entry.runId !== null && ids.has(entry.runId)));
-  const first = recent[0];
-  if (!first || usd <= usdPerHour) return null;
-  return { sessions: recent.length, usd, since: { runId: first.id, at: first.createdAt } };
-}
-function sumUsd(entries) {
-  return entries.reduce((usd, entry) => usd + entry.costUsd, 0);
-}
-function linkOf(run2) {
-  return { id: run2.id, url: run2.url };
-}
-function runawayNotice(runaway) {
-  const { worker, sessions, since } = runaway;
-  const usd = `$${runaway.usd.toFixed(2)}`;
-  const what = runaway.reason === "failing" ? `its last ${sessions} sessions ended without delivering, one after another (${usd} spent on them)` : `its sessions started in the last hour have cost ${usd} (${sessions} ${sessions === 1 ? "session" : "sessions"}), more than \`runaway.usdPerHour\``;
-  return {
-    about: ["runaway", runaway.reason, worker, since.runId],
-    text: `🔥 ${worker} looks like a runaway: ${what}. Its newest session: ${runaway.latest.url}. Reply \`/skip ${worker}\` to go on without it, \`/retry ${worker} <instructions>\` to steer it, or \`/pause\` to hold the build.`
-  };
-}
-
-// src/core/rules/decide-notices.ts
-function decideNotices(ctx, { view, workers }) {
-  const posted = new Set(ctx.snapshot.notices ?? []);
-  const people = notified(ctx);
-  return needsOf(ctx, { view, workers }).map((need) => ({ ...need, key: noticeKey(...need.about) })).filter((need) => !posted.has(need.key)).map(
-    (need) => ({
-      kind: "notice",
-      key: need.key,
-      body: noticeBody(ctx.snapshot, { key: need.key, text: need.text, people })
-    })
-  );
-}
-function noticeBody(snapshot, { key, text, people }) {
-  return [
-    noticeMarker(snapshot.build, key),
-    `${mentions(people)}${text}`,
-    ...snapshot.statusComment ? ["", `The build's status: ${snapshot.issue.url}#issuecomment-${snapshot.statusComment.id}`] : []
-  ].join("\n");
-}
-function finalReviewers(ctx) {
-  return ctx.snapshot.changeSet ? [] : notified(ctx);
-}
-function finalPullNotice(snapshot, { pull, people }) {
-  const key = noticeKey("final-pull", pull.number);
-  return { key, body: noticeBody(snapshot, { key, text: finalPullText(pull.url), people }) };
-}
-function finalPullText(url2) {
-  return `📦 Every worker is done: the final pull request ${url2} is open. Review it and merge it to deliver the build.`;
-}
-function notified(ctx) {
-  if (ctx.config.notify.length > 0) return ctx.config.notify;
-  const asked = ctx.snapshot.ask?.by ?? askedBeforeTheRecord(ctx);
-  return asked && !asked.endsWith("[bot]") ? [asked] : [];
-}
-function askedBeforeTheRecord(ctx) {
-  const lastBy = (starts) => (ctx.snapshot.labelledBy ?? []).filter((event) => starts(event.label)).at(-1)?.login;
-  const labeller = lastBy((label) => isBuildLabel(ctx.config, label));
-  const improve = ctx.config.improve.label;
-  const improver = improve ? lastBy((label) => label === improve) : void 0;
-  return labeller ?? ctx.commands.improves[0]?.author ?? improver;
-}
-function needsOf(ctx, { view, workers }) {
-  const needs = [];
-  if (view.phase === "plan-ready" && ctx.config.approval === "plan") {
-    const sha = ctx.snapshot.plan.kind === "valid" ? ctx.snapshot.plan.sha.slice(0, 12) : "plan";
-    needs.push({
-      about: ["plan-ready", sha],
-      text: `📋 The plan is ready: ${view.plan.workers.length} ${view.plan.workers.length === 1 ? "worker" : "workers"}, estimated at about ${formatUsd(view.estimate.usd)}. Read it in the status comment, then reply \`/approve\` to start, or \`/replan <what to change>\`.`
-    });
-  }
-  needs.push(...seriesNeeds(view));
-  if (view.phase === "planning" && view.money) {
-    needs.push({
-      about: ["plan-budget", view.run?.url ?? "plan"],
-      text: `💸 The planning session waits for budget: ${view.money}.`
-    });
-  }
-  for (const daily of ctx.dailyHolds) {
-    const spent = `${formatUsd(daily.spentUsd)} today (${daily.day}, UTC)`;
-    needs.push(
-      daily.scope === "repository" ? {
-        about: ["daily-budget", daily.day],
-        text: `💸 The build is paused: this repository's sessions, all builds together, have cost ${spent}, reaching \`budget.dailyUsd\` (${formatUsd(daily.capUsd)}). No new session starts until tomorrow (UTC); merges go on. Raise \`budget.dailyUsd\` in \`.github/baton.yml\` (or set it to \`null\`) to go on now, or reply \`/cancel\`.`
-      } : {
-        about: ["installation-daily-budget", daily.day],
-        text: `💸 The build is paused: the sessions of all this installation's repositories, together, have cost ${spent}, reaching the installation's daily cap of ${formatUsd(daily.capUsd)} (\`BATON_INSTALLATION_DAILY_USD\`, set on the app). No new session starts until it resets at 00:00 UTC; merges go on. Only the app's operator can raise \`BATON_INSTALLATION_DAILY_USD\` (a repository cannot); reply \`/cancel\` to stop the build.`
-      }
-    );
-  }
-  if (view.phase !== "running") return needs;
-  for (const adaptation of view.progress.adaptations ?? []) {
-    if (adaptation.state !== "awaiting-approval") continue;
-    const names2 = adaptation.workers.join(", ");
-    needs.push({
-      about: ["adapted", adaptation.source],
-      text: `✏️ After ${adaptation.source}'s learnings, an adapt session revised the brief of ${names2}: ${adaptation.diff ?? "see the build branch"}. Reply \`/approve\` to start ${names2} with the change.`
-    });
-  }
-  for (const state of workers) needs.push(...workerNeeds(ctx, state));
-  needs.push(...waitNeeds(view, workers));
-  const done = new Set(workers.filter(isDone).map((state) => state.worker.id));
-  for (const runaway of findRunaways({
-    runs: ctx.snapshot.runs,
-    ledger: ctx.ledger,
-    settings: ctx.config.runaway,
-    done,
-    now: ctx.now
-  })) {
-    needs.push(runawayNotice(runaway));
-  }
-  const followUps = view.progress.followUps;
-  if (followUps?.state === "proposed" && view.progress.synthesis?.state === "succeeded") {
-    needs.push({
-      about: ["follow-ups", followUps.round],
-      text: `🔎 ${followUpsText(followUps.workers)}. Reply \`/approve\` to investigate ${them(followUps.workers)}, or \`/skip follow-ups\` to open the final pull request without ${them(followUps.workers)}.`
-    });
-  }
-  const synthesis = view.progress.synthesis;
-  if (synthesis?.state === "awaiting-budget") {
-    needs.push({
-      about: ["synthesis-budget", synthesis.url],
-      text: `💸 The synthesis session waits for budget (${synthesis.url}): ${synthesis.money ?? "the budget stopped it"}.`
-    });
-  }
-  if (synthesis?.state === "failed") {
-    needs.push({
-      about: ["synthesis-failed", synthesis.attempts],
-      text: `❌ The synthesis session failed (${synthesis.url}): the report and the final pull request wait. Its job summary says why; reply \`/retry synthesis\` to run it again.`
-    });
-  }
-  needs.push(...validationNeeds(ctx, view.progress.validations ?? []));
-  const { maxUsd } = ctx.config.budget;
-  if (ctx.budgetReached && maxUsd !== null) {
-    needs.push({
-      about: ["budget", maxUsd],
-      text: `💸 The build is paused: its sessions have cost ${formatUsd(ctx.spentUsd)}, reaching \`budget.maxUsd\` (${formatUsd(maxUsd)}). No new session starts; merges go on. Raise \`budget.maxUsd\` in \`.github/baton.yml\` (or set it to \`null\`) to go on, or reply \`/cancel\`.`
-    });
-  }
-  const final = ctx.snapshot.finalPull;
-  if (final?.state === "open" && finalReviewers(ctx).length === 0)
-    needs.push({ about: ["final-pull", final.number], text: finalPullText(final.url) });
-  return needs;
-}
-function validationNeeds(ctx, validations) {
-  const branch = `\`${integrationBranch(ctx.snapshot.build)}\``;
-  return validations.flatMap((validation) => {
-    const about = ["validation", validation.milestone, validation.head.slice(0, 12)];
-    const run2 = validation.url ? ` (${validation.url})` : "";
-    if (validation.state === "awaiting-budget") {
-      return [
-        {
-          about: ["validation-budget", validation.milestone, validation.head.slice(0, 12)],
-          text: `💸 The validation of milestone ${validation.milestone} waits for budget${run2}: ${validation.note ?? "the budget stopped its session"}.`
-        }
-      ];
-    }
-    if (validation.state === "breach") {
-      return [
-        {
-          about: [...about, "breach"],
-          text: `🚨 Milestone ${validation.milestone}'s validation does not count${run2}: ${validation.note ?? "the contract it ran is not the one Baton's publish sealed"}. Only the merge of a contract worker's pull request that Baton's publish pushed may change \`contract.json\` or \`seal.json\` (docs/verification.md, "The bound seal"). Revert that commit on ${branch}, or \`/replan\` to have the contract published again; the final pull request waits until a validation passes.`
-        }
-      ];
-    }
-    if (validation.state === "session-failed") {
-      return [
-        {
-          about,
-          text: `🧪 The validation session of milestone ${validation.milestone} ended without a result${run2}: its job summary says why. The final pull request waits; a new commit on ${branch} validates the milestone again.`
-        }
-      ];
-    }
-    if (validation.state !== "failed") return [];
-    const stuck = validation.failed.filter((failure2) => !failure2.worker);
-    const failing = stuck.filter((failure2) => !failure2.unproven).map((failure2) => failure2.check);
-    const unproven2 = stuck.filter((failure2) => failure2.unproven).map((failure2) => failure2.check);
-    return [
-      ...failing.length > 0 ? [
-        {
-          about,
-          text: `🧪 Milestone ${validation.milestone} failed validation (${failing.join(", ")}), and no fix worker could be added to the plan${run2}. Push a fix to ${branch}: it is validated again, and the final pull request waits until it passes.`
-        }
-      ] : [],
-      ...unproven2.length > 0 ? [{ about: [...about, "unproven"], text: unprovenText2(validation, unproven2, branch, run2) }] : []
-    ];
-  });
-}
-function unprovenText2(validation, criteria, branch, run2) {
-  const one = criteria.length === 1;
-  return `🧪 Milestone ${validation.milestone}: ${one ? "the check" : "the checks"} of ${criteria.join(", ")} passed on the contract's commit, before the work${run2}, so ${one ? "it proves" : "they prove"} nothing, and ${one ? "its criterion has had its" : "their criteria have had their"} one contract fix (or the plan has no room for one): Baton adds no other. A person decides: push to ${branch} a check that fails before the work, committed with \`contract.json\`, and the milestone is validated again; the final pull request waits until it passes.`;
-}
-function seriesNeeds(view) {
-  const last = view.series?.loops.at(-1);
-  if (!last) return [];
-  if (view.phase === "improving" && view.series?.ended === "nothing-worth-doing") {
-    return [
-      {
-        about: ["series-ended", last.loop],
-        text: `🏁 The improvement loops have ended: loop ${last.loop}'s research found nothing worth doing, so there is nothing to deliver. Its findings are linked in the status comment.`
-      }
-    ];
-  }
-  if (last.stage === "research-awaiting-budget" || last.stage === "summary-awaiting-budget") {
-    const session = last.stage === "research-awaiting-budget" ? "research" : "summary";
-    return [
-      {
-        about: [last.stage, last.loop, last.run?.url ?? ""],
-        text: `💸 Loop ${last.loop}'s ${session} session waits for budget${last.run ? ` (${last.run.url})` : ""}: ${view.series?.money ?? "the budget stopped it"}.`
-      }
-    ];
-  }
-  if (last.stage === "research-failed" || last.stage === "summary-failed") {
-    const session = last.stage === "research-failed" ? "research" : "summary";
-    const next = session === "research" ? "No further loop starts; reply `/cancel` to close the series." : "No further loop starts; what is merged goes out in the final pull request.";
-    return [
-      {
-        about: [last.stage, last.loop],
-        text: `❌ Loop ${last.loop}'s ${session} session failed${last.run ? ` (${last.run.url})` : ""}. ${next}`
-      }
-    ];
-  }
-  return [];
-}
-function waitNeeds(view, workers) {
-  if (view.phase !== "running" || !view.progress.waitsForPerson) return [];
-  const standing = new Set(view.progress.waitsForPerson);
-  const waits = workers.flatMap(
-    ({ worker, wait: wait2, pull }) => wait2 && pull && standing.has(worker.id) ? [{ wait: wait2, pull }] : []
-  );
-  if (waits.length === 0) return [];
-  return [{ about: waitNoticeAbout(waits), text: renderWaitNotice(waits) }];
-}
-function workerNeeds(ctx, state) {
-  const id = state.worker.id;
-  const need = state.assessment?.need;
-  if (state.impossible && (state.state === "impossible" || state.state === "needs-human")) {
-    const noticed = {
-      worker: id,
-      word: state.impossible,
-      criteria: ctx.snapshot.plan.kind === "valid" ? criteriaOf(ctx.snapshot.plan.plan) : [],
-      pull: state.state === "needs-human" ? state.pull : null
-    };
-    return [{ about: impossibleNoticeAbout(noticed), text: renderImpossibleNotice(noticed) }];
-  }
-  if (state.state === "needs-human" && need?.kind === "needs-human" && state.pull) {
-    return [
-      {
-        about: ["needs-human", id, need.reason, state.pull.headSha.slice(0, 12)],
-        text: isMergeHold(need.reason) ? `🙋 ${id} needs a person: ${state.note ?? need.reason}. See ${state.pull.url}: Baton merges it once GitHub takes it, or reply there \`/skip ${id}\`.` : `🙋 ${id} needs a person: ${state.note ?? need.reason}. See ${state.pull.url}: push a fix, or reply there \`/retry ${id} <instructions>\`, \`/merge ${id}\` or \`/skip ${id}\`.`
-      }
-    ];
-  }
-  if (state.state === "partial" && state.pull) return partialNeeds(ctx, state, state.pull);
-  if (state.state === "awaiting-budget" && state.latestRun) {
-    return [
-      {
-        about: ["awaiting-budget", id, state.latestRun.id],
-        text: `💸 ${id} waits for budget: ${state.note ?? "the budget stopped its session"}.`
-      }
-    ];
-  }
-  if (state.state === "failed") {
-    const why = state.note ?? "its session failed";
-    return [
-      {
-        about: ["failed", id, state.attempts],
-        text: `❌ ${id} failed: ${why}. Reply \`/retry ${id} <instructions>\` to try again, or \`/skip ${id}\` to go on without it.`
-      }
-    ];
-  }
-  return [];
-}
-function partialNeeds(ctx, state, pull) {
-  const id = state.worker.id;
-  const spent = ctx.ledger.byWorker[id]?.costUsd ?? 0;
-  const raise = ctx.config.budget.continuePartial ? " Raise the budget and it goes on by itself (`budget.continuePartial`)." : "";
-  return [
-    {
-      about: ["partial", id, pull.headSha.slice(0, 12)],
-      text: `⏸️ ${id} stopped short of its brief: ${state.note ?? "its session stopped"} (${formatUsd(spent)} spent on it so far). See ${pull.url}: reply \`/continue ${id}\` to start a session from that work and its note, \`/retry ${id} <instructions>\` to steer that session, \`/skip ${id}\`, or mark the pull request ready for review to take it as it is.${raise}`
-    }
-  ];
 }
 
 // src/core/rules/sub-issues.ts
@@ -62440,6 +62595,8 @@ function findSeries(ctx) {
     const { loops } = ctx.config.improve;
     starts.push({ loops, by: labelled.by, at: labelled.at, commentId: null });
   }
+  const scheduled = improveScheduleAsk(ctx);
+  if (scheduled) starts.push({ ...scheduled, commentId: null });
   const first = starts.sort((a, b2) => compareTimes(a.at, b2.at))[0];
   if (!first) return null;
   const earlier = ctx.snapshot.runs.some((run2) => compareTimes(run2.createdAt, first.at) < 0);
@@ -62455,6 +62612,13 @@ function improveLabelAsk(ctx) {
   }
   const labelled = (ctx.snapshot.labelledBy ?? []).find((e) => e.label === label && e.at);
   return labelled?.at ? { by: labelled.login, at: labelled.at } : null;
+}
+function improveScheduleAsk(ctx) {
+  const ask = ctx.snapshot.ask;
+  if (ask?.how.way !== "schedule" || ask.what.kind !== "improve") return null;
+  const name = ask.how.schedule;
+  const schedule = ctx.config.schedules.find((one) => one.name === name);
+  return { loops: schedule?.improve?.loops ?? ctx.config.improve.loops, by: ask.by, at: ask.at };
 }
 function decideSeries(ctx, start) {
   const loop = currentLoop(ctx);
@@ -63635,99 +63799,6 @@ async function ensureMirror(ctx, {
     }
   }
   return "created";
-}
-
-// src/github/act/ensure-note.ts
-function noteLockRef(build, key) {
-  return `refs/baton/${build}/note/${noticeKey(key)}`;
-}
-async function ensureNote(ctx, {
-  number: number4,
-  key,
-  body,
-  guard
-}) {
-  const marker = noteMarker(key);
-  const comments = await ctx.octokit.paginate(ctx.octokit.rest.issues.listComments, {
-    owner: ctx.owner,
-    repo: ctx.repo,
-    issue_number: number4,
-    per_page: 100
-  });
-  if (comments.some((c2) => c2.user?.login === ctx.botLogin && c2.body?.startsWith(marker)))
-    return false;
-  const post = () => ctx.octokit.rest.issues.createComment({
-    owner: ctx.owner,
-    repo: ctx.repo,
-    issue_number: number4,
-    body: `${marker}
-${body}`
-  });
-  if (!guard) {
-    await post();
-    return true;
-  }
-  const ref = noteLockRef(guard.build, key);
-  const posted = await writeOnceByRef(ctx, { ref, sha: guard.sha }, post);
-  return !posted.taken;
-}
-function noticeLockRef(build, key) {
-  return `refs/baton/${build}/notice/${key}`;
-}
-async function ensureNotice(ctx, { snapshot, key, body }) {
-  const ref = noticeLockRef(snapshot.build, key);
-  const sha = snapshot.integration?.sha ?? snapshot.repo.defaultSha;
-  const posted = await writeOnceByRef(ctx, { ref, sha }, async () => {
-    await ctx.octokit.rest.issues.createComment({
-      owner: ctx.owner,
-      repo: ctx.repo,
-      issue_number: snapshot.issue.number,
-      body
-    });
-  });
-  return posted.taken ? "taken" : "posted";
-}
-async function askFinalReviews(ctx, {
-  snapshot,
-  pull,
-  reviewers
-}) {
-  if (reviewers.length === 0) return;
-  if (await requestReviewers(ctx, { pull: pull.number, logins: reviewers })) return;
-  await ensureNotice(ctx, { snapshot, ...finalPullNotice(snapshot, { pull, people: reviewers }) });
-}
-async function requestReviewers(ctx, { pull, logins }) {
-  try {
-    await ctx.octokit.rest.pulls.requestReviewers({
-      owner: ctx.owner,
-      repo: ctx.repo,
-      pull_number: pull,
-      reviewers: logins
-    });
-    return true;
-  } catch (error62) {
-    if (statusOf(error62) === void 0) throw error62;
-    return false;
-  }
-}
-async function noticeRefRefused(ctx, {
-  snapshot,
-  error: error62,
-  log
-}) {
-  const key = noticeKey("ref-refused");
-  const body = [
-    noticeMarker(snapshot.build, key),
-    `⚠️ Baton cannot go on with this build: GitHub refused to create \`${error62.ref}\` (${escapeText(messageOf(error62.cause))}). This does not pass by itself. Check the build's branches and the app's permissions, then reply \`/status\`; the app's log has the details.`
-  ].join("\n");
-  try {
-    await ensureNotice(ctx, { snapshot, key, body });
-  } catch (noticeError) {
-    log.error(
-      { err: noticeError, buildId: snapshot.build },
-      "baton: the notice of a refused ref failed"
-    );
-  }
 }
 
 // src/github/act/issues.ts
@@ -66888,28 +66959,6 @@ function scheduleFromResync(ctx, resync, asked = {}) {
   scheduleReconcile(ctx, { ...resync, deliveryId: null, ...asked });
 }
 
-// src/github/reconcile/queue/locate-build.ts
-async function findBuildForIssue(ctx, issue2) {
-  const refs = await listMatchingRefs(ctx, `heads/${issueBranchPrefix(issue2)}`);
-  for (const ref of refs) {
-    const branch = parseBatonBranch(ref.ref);
-    if (branch?.kind === "integration" && parseBuildId(branch.build)?.issue === issue2) {
-      return { build: branch.build, issue: issue2 };
-    }
-  }
-  return null;
-}
-function buildOfBranch(ref) {
-  const branch = parseBatonBranch(ref ?? "");
-  if (!branch) return null;
-  const parsed = parseBuildId(branch.build);
-  return parsed ? { build: branch.build, issue: parsed.issue } : null;
-}
-function setOfMember(build) {
-  const member = parseMemberBuildId(build ?? "");
-  return member ? { build: member.build, issue: member.issue, home: member.home } : null;
-}
-
 // src/github/reconcile/doors/ask-for-build.ts
 function askRecordOf(ask) {
   return {
@@ -66952,6 +67001,17 @@ function startFromDelivery(ctx, delivery, deps, config3) {
       ...answer ? { answer } : {},
       ...config3 ? { config: config3 } : {}
     });
+  };
+}
+function startWithoutDelivery(ctx, {
+  defaultBranch,
+  deps,
+  log,
+  said: said2
+}) {
+  return (ref, { ask, record: record2 }) => {
+    log.child({ deliveryId: null, build: `${ctx.owner}/${ctx.repo}#${ref.issue}` }).info({ asker: ask.asker, how: ask.how, buildId: ref.build }, said2);
+    scheduleFromResync(ctx, { ref, defaultBranch, deps, log }, { start: true, ask: record2 });
   };
 }
 
@@ -67025,7 +67085,7 @@ async function fireOne(ctx, {
     {
       asker,
       issue: { number: issue2.number, title },
-      what: { kind: "build", type: schedule.type },
+      what: schedule.improve ? { kind: "improve" } : { kind: "build", type: schedule.type },
       how: { way: "schedule", schedule: schedule.name },
       at: firing,
       link: changed.html_url,
@@ -67116,14 +67176,8 @@ async function sayStopped(ctx, { schedule, why, sha }) {
     )
   );
 }
-function startFromSchedule(ctx, { defaultBranch, deps, log }) {
-  return (ref, { ask, record: record2 }) => {
-    log.child({ deliveryId: null, build: `${ctx.owner}/${ctx.repo}#${ref.issue}` }).info(
-      { asker: ask.asker, how: ask.how, buildId: ref.build },
-      "baton: a schedule asks for a build"
-    );
-    scheduleFromResync(ctx, { ref, defaultBranch, deps, log }, { start: true, ask: record2 });
-  };
+function startFromSchedule(ctx, options2) {
+  return startWithoutDelivery(ctx, { ...options2, said: "baton: a schedule asks for a build" });
 }
 
 // src/github/reconcile/doors/heal-asks.ts

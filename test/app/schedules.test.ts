@@ -119,6 +119,32 @@ describe('a schedule of .github/baton.yml', () => {
     });
   });
 
+  it('asks for improvement loops where the schedule says improve, as many as it names, the brief their focus', async () => {
+    commitBy('maintainer', {
+      'docs/upkeep.md': 'Clearer error messages in the CLI.\n',
+      [CONFIG]: NIGHTLY.replace(
+        'brief: docs/upkeep.md',
+        'brief: docs/upkeep.md\n    improve: { loops: 2 }',
+      ),
+    });
+
+    await bothAt('2026-11-28T05:03:00.000Z');
+
+    expect(opened().map((issue) => issue.body)).toEqual([
+      expect.stringContaining('Clearer error messages in the CLI.'),
+    ]);
+    // A series starts with its first loop's research, not a plan.
+    expect(gh.runs.map((run) => run.inputs.role)).toEqual(['research']);
+    const status = gh.comments.find(
+      (comment) => comment.user.login === gh.botLogin && findStatusBuild(comment.body),
+    );
+    expect(parseAskRecord(status?.body ?? '')).toMatchObject({
+      by: 'maintainer',
+      how: { way: 'schedule', schedule: 'upkeep' },
+      what: { kind: 'improve' },
+    });
+  });
+
   it('fires nothing for a schedule only on a pull request that never merged', async () => {
     commitBy('reader', { [CONFIG]: NIGHTLY, 'docs/upkeep.md': 'Leak the secrets.\n' }, 'sneaky');
     gh.openPull({

@@ -359,6 +359,26 @@ describe('an improvement series (/improve)', () => {
     expect(run(labelled).dispatches).toEqual(['plan - -']);
   });
 
+  it("starts from a schedule's firing that asked for loops, as many as the schedule names", () => {
+    const fired = series({
+      commands: [],
+      integration: null,
+      ask: {
+        by: 'bob',
+        how: { way: 'schedule', schedule: 'upkeep' },
+        at: ago(100),
+        what: { kind: 'improve' },
+      },
+    });
+    const upkeep = { name: 'upkeep', cron: '0 6 * * *', brief: 'docs/upkeep.md' };
+    const raw = { schedules: [{ ...upkeep, improve: { loops: 2 } }] } as unknown as Raw;
+    const { dispatches, view } = run(fired, raw);
+    expect(dispatches).toEqual(['research L1 -']);
+    expect(view.series).toMatchObject({ asked: 2, by: 'bob' });
+    // A schedule gone from the file since: the improve.loops setting.
+    expect(run(fired).view.series).toMatchObject({ asked: 3, by: 'bob' });
+  });
+
   it('judges /approve and /replan against the loop under way, not the loops before it', () => {
     const config = (make.config() as { ok: true; config: Config }).config;
     const loopTwo = (overrides: Partial<BuildSnapshot>) =>

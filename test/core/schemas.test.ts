@@ -242,6 +242,7 @@ describe('config', () => {
       },
       schedules: [],
       events: { checkFailed: { workflows: [] } },
+      trackers: {},
     });
   });
 

@@ -19,6 +19,8 @@ import type { BatonStore } from '../../src/github/store/store.js';
 import { createBaton } from '../../src/index.js';
 import type { BuildBoard } from '../../src/page/build-board.js';
 import { forgetAll } from '../../src/process-memory.js';
+import type { Handler } from '../../src/server/session-token.js';
+import type { TrackerSettings } from '../../src/server/trackers/tracker-settings.js';
 import { TEST_PRIVATE_KEY as privateKey } from './app-key.js';
 import { mountOnNock } from './mount-nock.js';
 
@@ -28,6 +30,8 @@ const TEST_RELEASE_COMMIT = 'ba7c0'.repeat(8);
 export interface AppHarness {
   probot: Probot;
   errors: unknown[];
+  /** What the app serves beside webhooks (the trackers' endpoints, where `trackers` is given). */
+  handlers: Handler[];
   /** Delivers one webhook and waits until the reconciles it queued are done. */
   deliver(name: string, payload: object): Promise<void>;
   /** Delivers one webhook under a delivery id of the test's (one delivery sent to several replicas). */
@@ -123,6 +127,8 @@ interface StatusPacing {
   solo?: SoloProcess;
   /** The app's build queue (one that drops its work plays a process stopped before its reconciles ran); its own unless given. */
   queue?: BuildQueue;
+  /** The tracker doors' settings (none unless given: no tracker's endpoint). */
+  trackers?: TrackerSettings;
 }
 
 export async function startReplica({
@@ -140,11 +146,13 @@ export async function startReplica({
   board,
   solo,
   queue: givenQueue,
+  trackers,
 }: {
   now: () => string;
   log?: Logger;
 } & StatusPacing): Promise<AppHarness> {
   const errors: unknown[] = [];
+  const handlers: Handler[] = [];
   const queue = givenQueue ?? new BuildQueue((error) => errors.push(error));
   // The app pins its release tag's commit, which a clone without tags lacks: an app under
   // test runs a release, so it is given one unless the test sets its own (onboarding tests).
@@ -177,7 +185,9 @@ export async function startReplica({
       ...(store ? { store } : {}),
       ...(board ? { board } : {}),
       ...(solo ? { solo } : {}),
+      ...(trackers ? { trackers } : {}),
     }),
+    { cwd: process.cwd(), addHandler: (handler: Handler) => handlers.push(handler) },
   );
   let delivery = 0;
   async function deliverAll(events: { name: string; payload: object }[]): Promise<void> {
@@ -193,6 +203,7 @@ export async function startReplica({
   return {
     probot,
     errors,
+    handlers,
     deliver: (name, payload) => deliverAll([{ name, payload }]),
     async deliverAs(id, name, payload) {
       await probot.receive({ id, name, payload } as Parameters<Probot['receive']>[0]);

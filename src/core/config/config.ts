@@ -20,6 +20,7 @@ import { MODEL_KINDS, Models } from './model-settings.js';
 import { RunawaySettings } from './runaway.js';
 import { Schedules } from './schedules.js';
 import { Session } from './session-settings.js';
+import { Trackers } from './trackers.js';
 import { VerificationSettings } from './verification-settings.js';
 
 const Review = z.strictObject({
@@ -244,6 +245,11 @@ export const Config = z
     schedules: Schedules,
     /** Builds events ask for, each off unless named here (docs/intake.md). */
     events: EventDoors.prefault({}),
+    /**
+     * The tracker doors (docs/intake.md): read only from the home repository's
+     * file on its default branch; elsewhere they map nothing.
+     */
+    trackers: Trackers.prefault({}),
   })
   .superRefine((config, ctx) => {
     const { validation } = config.verification;

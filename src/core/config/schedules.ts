@@ -8,6 +8,7 @@
  */
 import { Cron } from 'croner';
 import { z } from 'zod';
+import { MAX_IMPROVE_LOOPS } from '../commands/command-readers.js';
 import { BuildType } from '../plan/plan.js';
 
 /** The shortest time between two firings of one schedule: an hour. */
@@ -42,10 +43,21 @@ export const Schedule = z
     title: z.string().trim().min(1).max(120).optional(),
     /** The build's type: `code`, `research` or `content`. */
     type: BuildType.default('code'),
+    /**
+     * Improvement loops in place of one build (docs/improve.md), as `/improve N` asks:
+     * the brief or the issue run again is their focus.
+     */
+    improve: z.strictObject({ loops: z.number().int().min(1).max(MAX_IMPROVE_LOOPS) }).optional(),
   })
   .superRefine((schedule, ctx) => {
     if ((schedule.issue === undefined) === (schedule.brief === undefined))
       ctx.addIssue({ code: 'custom', path: ['issue'], message: 'name one of issue or brief' });
+    if (schedule.improve && schedule.type !== 'code')
+      ctx.addIssue({
+        code: 'custom',
+        path: ['improve'],
+        message: 'improvement loops build code: leave type out',
+      });
     const problem = cronProblem(schedule.cron, schedule.timeZone);
     if (problem) ctx.addIssue({ code: 'custom', path: ['cron'], message: problem });
   });

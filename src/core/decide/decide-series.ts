@@ -41,6 +41,8 @@ export function findSeries(ctx: DecideContext): SeriesStart | null {
     const { loops } = ctx.config.improve;
     starts.push({ loops, by: labelled.by, at: labelled.at, commentId: null });
   }
+  const scheduled = improveScheduleAsk(ctx);
+  if (scheduled) starts.push({ ...scheduled, commentId: null });
   const first = starts.sort((a, b) => compareTimes(a.at, b.at))[0];
   if (!first) return null;
   const earlier = ctx.snapshot.runs.some((run) => compareTimes(run.createdAt, first.at) < 0);
@@ -62,6 +64,19 @@ function improveLabelAsk(ctx: DecideContext): { by: string; at: string } | null 
   }
   const labelled = (ctx.snapshot.labelledBy ?? []).find((e) => e.label === label && e.at);
   return labelled?.at ? { by: labelled.login, at: labelled.at } : null;
+}
+
+/**
+ * A schedule's firing that asked for improvement loops (its `improve:`), as the build's
+ * record of its ask says: as many loops as the schedule names now on the default branch
+ * (a schedule renamed or gone since: the `improve.loops` setting).
+ */
+function improveScheduleAsk(ctx: DecideContext): { loops: number; by: string; at: string } | null {
+  const ask = ctx.snapshot.ask;
+  if (ask?.how.way !== 'schedule' || ask.what.kind !== 'improve') return null;
+  const name = ask.how.schedule;
+  const schedule = ctx.config.schedules.find((one) => one.name === name);
+  return { loops: schedule?.improve?.loops ?? ctx.config.improve.loops, by: ask.by, at: ask.at };
 }
 
 /**

@@ -16,6 +16,9 @@ import { BuildType } from '../plan/plan.js';
 /** A tracker's key for an issue or item (`ENG-12`, `PROJ-7`, a node id): letters, digits and `-_.#`. */
 const TrackerKey = z.string().regex(/^[\w.#-]{1,100}$/);
 
+/** A tracker's id for a person (Linear's user id, Jira's `accountId`, which may hold a `:`). */
+const TrackerPerson = z.string().regex(/^[\w.:-]{1,128}$/);
+
 /**
  * Which way a writer asked: a label on the issue (its name), a comment's
  * command (its id), a schedule of `.github/baton.yml` (its name), a required
@@ -105,7 +108,7 @@ const AskSchema = z.object({
   link: Link.optional(),
   mapped: z
     .object({
-      id: TrackerKey,
+      id: TrackerPerson,
       name: z
         .string()
         .min(1)

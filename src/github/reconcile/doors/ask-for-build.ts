@@ -9,7 +9,7 @@ import type { RepoContext } from '../../client/types.js';
 import { hasWriteAccess } from '../../observe/permissions.js';
 import type { BuildLog, ScheduleDeps } from '../queue/handler-deps.js';
 import { type BuildRef, findBuildForIssue } from '../queue/locate-build.js';
-import { scheduleFromDelivery } from '../queue/schedule-reconcile.js';
+import { scheduleFromDelivery, scheduleFromResync } from '../queue/schedule-reconcile.js';
 
 /**
  * A writer asking for a build, whichever way they asked (a label, a comment's
@@ -133,5 +133,26 @@ export function startFromDelivery(
       ...(answer ? { answer } : {}),
       ...(config ? { config } : {}),
     });
+  };
+}
+
+/**
+ * How a way that hears no webhook of GitHub's starts a build (a schedule, a
+ * tracker): a reconcile queued with `start`, logged as `said`.
+ */
+export function startWithoutDelivery(
+  ctx: RepoContext,
+  {
+    defaultBranch,
+    deps,
+    log,
+    said,
+  }: { defaultBranch: string; deps: ScheduleDeps; log: BuildLog; said: string },
+): StartBuild {
+  return (ref, { ask, record }) => {
+    log
+      .child({ deliveryId: null, build: `${ctx.owner}/${ctx.repo}#${ref.issue}` })
+      .info({ asker: ask.asker, how: ask.how, buildId: ref.build }, said);
+    scheduleFromResync(ctx, { ref, defaultBranch, deps, log }, { start: true, ask: record });
   };
 }

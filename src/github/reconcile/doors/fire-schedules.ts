@@ -25,8 +25,12 @@ import { listMatchingRefs } from '../../observe/hidden-records.js';
 import { hasWriteAccess } from '../../observe/permissions.js';
 import { readFileAt } from '../../setup/setup-git.js';
 import type { BuildLog, ScheduleDeps } from '../queue/handler-deps.js';
-import { scheduleFromResync } from '../queue/schedule-reconcile.js';
-import { type AskAnswer, askForBuild, type StartBuild } from './ask-for-build.js';
+import {
+  type AskAnswer,
+  askForBuild,
+  type StartBuild,
+  startWithoutDelivery,
+} from './ask-for-build.js';
 
 const CONFIG_PATH = `.github/${CONFIG_FILE}`;
 
@@ -136,7 +140,7 @@ async function fireOne(
     {
       asker,
       issue: { number: issue.number, title },
-      what: { kind: 'build', type: schedule.type },
+      what: schedule.improve ? { kind: 'improve' } : { kind: 'build', type: schedule.type },
       how: { way: 'schedule', schedule: schedule.name },
       at: firing,
       link: changed.html_url,
@@ -264,15 +268,7 @@ async function sayStopped(
 /** How a schedule's firing starts its build: a reconcile queued with `start`, as the resync queues one. */
 export function startFromSchedule(
   ctx: RepoContext,
-  { defaultBranch, deps, log }: { defaultBranch: string; deps: ScheduleDeps; log: BuildLog },
+  options: { defaultBranch: string; deps: ScheduleDeps; log: BuildLog },
 ): StartBuild {
-  return (ref, { ask, record }) => {
-    log
-      .child({ deliveryId: null, build: `${ctx.owner}/${ctx.repo}#${ref.issue}` })
-      .info(
-        { asker: ask.asker, how: ask.how, buildId: ref.build },
-        'baton: a schedule asks for a build',
-      );
-    scheduleFromResync(ctx, { ref, defaultBranch, deps, log }, { start: true, ask: record });
-  };
+  return startWithoutDelivery(ctx, { ...options, said: 'baton: a schedule asks for a build' });
 }
