@@ -12,7 +12,7 @@ import { PROVIDER_TRAITS, type ProviderTraits } from '../sessions/providers.js';
 import { findNearest } from '../vocabulary/nearest.js';
 import { findModelPrice, LISTED_MODEL_IDS } from '../vocabulary/pricing.js';
 import { PROVIDERS } from '../vocabulary/provider-names.js';
-import type { AppliedPolicy } from './applied-policy.js';
+import type { AppliedPolicy } from './config-problems.js';
 import { type ConfigProblem, problemsOf, withoutBrokenSections } from './config-problems.js';
 import { EventDoors } from './event-doors.js';
 import { MemorySettings } from './memory-settings.js';

@@ -10,8 +10,8 @@
 import { z } from 'zod';
 import { Engine, readEngineSettings } from '../sessions/engines.js';
 import type { PolicySource } from '../vocabulary/trailers.js';
-import type { AppliedPolicy, IgnoredSetting } from './applied-policy.js';
 import { type Config, type ParsedConfig, parseConfig } from './config.js';
+import type { AppliedPolicy, IgnoredSetting } from './config-problems.js';
 import { renderConfigPath } from './config-problems.js';
 import { MODEL_KINDS } from './model-settings.js';
 import { RiskClass } from './verification-settings.js';

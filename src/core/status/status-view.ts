@@ -1,6 +1,5 @@
-import type { IgnoredSetting } from '../config/applied-policy.js';
 import type { Config } from '../config/config.js';
-import type { ConfigProblem } from '../config/config-problems.js';
+import type { ConfigProblem, IgnoredSetting } from '../config/config-problems.js';
 import type { RepeatRate } from '../memory/repeat-rate.js';
 import type { Plan } from '../plan/plan.js';
 import type { SessionRole } from '../sessions/session.js';
