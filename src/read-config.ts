@@ -2,8 +2,10 @@ import type { ProbotOctokit } from 'probot';
 import { LineCounter, parseDocument } from 'yaml';
 import { type ParsedConfig, parseConfig } from './core/config/config.js';
 import type { ConfigProblem } from './core/config/config-problems.js';
+import { applyPolicy, deepMerge, isPlainObject, POLICY_FILE } from './core/config/org-policy.js';
 import { CONFIG_FILE } from './core/vocabulary/ids.js';
 import { remembered } from './process-memory.js';
+import { clearPolicies, readPolicy } from './read-policy.js';
 
 /** Where a repository keeps its Baton settings (on the default branch). */
 export const CONFIG_PATH = `.github/${CONFIG_FILE}`;
@@ -26,13 +28,23 @@ export async function loadConfig(
   return (await readConfig(octokit, { owner, repo })).config;
 }
 
+/** The repository's settings as read, before any policy: the merged YAML, or what makes it no config. */
+type RepoRead = { raw: unknown } | { broken: ParsedConfig };
+
 /** `loadConfig`, and whether the repository's own file alone made it (no `_extends`, no org fallback). */
 async function readConfig(
   octokit: ProbotOctokit,
-  { owner, repo }: RepoRef,
+  where: RepoRef,
 ): Promise<{ config: ParsedConfig; ownFileOnly: boolean }> {
-  let merged: unknown;
-  let ownFileOnly = false;
+  const { read, ownFileOnly } = await readRepoFile(octokit, where);
+  return { config: await underPolicy(octokit, where, read), ownFileOnly };
+}
+
+/** `.github/baton.yml` as Probot's `context.config` reads it, merged, not yet checked. */
+async function readRepoFile(
+  octokit: ProbotOctokit,
+  { owner, repo }: RepoRef,
+): Promise<{ read: RepoRead; ownFileOnly: boolean }> {
   try {
     const { config, files } = await octokit.config.get({
       owner,
@@ -41,54 +53,79 @@ async function readConfig(
       defaults: (configs: Record<string, unknown>[]) =>
         configs.reduce<Record<string, unknown>>((acc, next) => deepMerge(acc, next), {}),
     });
-    merged = config;
-    ownFileOnly =
+    const ownFileOnly =
       files.length > 0 && files.every((file) => file.owner === owner && file.repo === repo);
+    return { read: { raw: config }, ownFileOnly };
   } catch (error) {
     const problem = yamlProblem(error);
     if (!problem) throw error;
-    return { config: { ok: false, problems: [problem] }, ownFileOnly: false };
+    return { read: { broken: { ok: false, problems: [problem] } }, ownFileOnly: false };
   }
-  const parsed = parseConfig(merged);
-  if (parsed.ok) return { config: parsed, ownFileOnly };
-  const lines = await findFieldLines(octokit, { owner, repo }, parsed.problems);
-  return { config: { ok: false, problems: lines }, ownFileOnly };
+}
+
+/**
+ * The repository's settings under its organisation's policy (`baton-policy.yml`
+ * of the owner's `.github` repository, read every ten minutes, `readPolicy`):
+ * its file over the policy's defaults, every setting that loosens a limit
+ * ignored (`applyPolicy`). A policy that is not one makes this no config: the
+ * build says why and starts nothing, never running under looser limits.
+ */
+async function underPolicy(
+  octokit: ProbotOctokit,
+  where: RepoRef,
+  read: RepoRead,
+): Promise<ParsedConfig> {
+  if ('broken' in read) return read.broken;
+  const policy = await readPolicy(octokit, where.owner);
+  if (!policy.ok) {
+    const file = `${policy.source}: ${POLICY_FILE} at ${policy.commit.slice(0, 7)}`;
+    return {
+      ok: false,
+      problems: policy.problems.map((message) => ({ field: '(policy)', message, file })),
+    };
+  }
+  const { config } = applyPolicy(read.raw, policy.policy);
+  if (config.ok) return config;
+  return { ok: false, problems: await findFieldLines(octokit, where, config.problems) };
 }
 
 const CONFIG_TTL_MS = 10 * 60_000;
 const configs = remembered(
-  new Map<string, { at: number; read: Promise<{ config: ParsedConfig; ownFileOnly: boolean }> }>(),
+  new Map<string, { at: number; read: Promise<{ read: RepoRead; ownFileOnly: boolean }> }>(),
 );
 
 /**
- * The config as of a default-branch head: read once per head. One that came
- * from the repository's own file alone is that head's for good; one with an
- * `_extends` base or the organisation's `.github` fallback is read again after
- * ten minutes (those live in another repository and change on their own).
- * A cache, not state: losing it costs a read.
+ * The config as of a default-branch head: the repository's file read once per
+ * head. One that came from the repository's own file alone is that head's for
+ * good; one with an `_extends` base or the organisation's `.github` fallback
+ * is read again after ten minutes (those live in another repository and
+ * change on their own). The organisation's policy over it is read every ten
+ * minutes (`readPolicy`). A cache, not state: losing it costs a read.
  */
 export async function loadConfigAt(
   ctx: RepoRef & { octokit: ProbotOctokit },
   defaultSha: string,
   now = Date.now(),
 ): Promise<ParsedConfig> {
+  const where = { owner: ctx.owner, repo: ctx.repo };
   const key = `${ctx.owner}/${ctx.repo}@${defaultSha}`;
   const hit = configs.get(key);
   if (hit) {
-    const { config, ownFileOnly } = await hit.read;
-    if (ownFileOnly || now - hit.at < CONFIG_TTL_MS) return config;
+    const { read, ownFileOnly } = await hit.read;
+    if (ownFileOnly || now - hit.at < CONFIG_TTL_MS) return underPolicy(ctx.octokit, where, read);
   }
-  const read = readConfig(ctx.octokit, ctx);
+  const read = readRepoFile(ctx.octokit, where);
   configs.set(key, { at: now, read });
   // A failed read is not remembered.
   read.catch(() => configs.delete(key));
   if (configs.size > 500) configs.delete(configs.keys().next().value ?? key);
-  return (await read).config;
+  return underPolicy(ctx.octokit, where, (await read).read);
 }
 
-/** Forgets every cached config; tests start from a clean slate. */
+/** Forgets every cached config and policy; tests start from a clean slate. */
 export function clearConfigCache(): void {
   configs.clear();
+  clearPolicies();
 }
 
 function yamlProblem(error: unknown): ConfigProblem | null {
@@ -193,20 +230,4 @@ function lineOfPath(
     if (node?.range) return lineCounter.linePos(node.range[0]).line;
   }
   return undefined;
-}
-
-function deepMerge(
-  base: Record<string, unknown>,
-  override: Record<string, unknown>,
-): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(override)) {
-    const current = out[key];
-    out[key] = isPlainObject(current) && isPlainObject(value) ? deepMerge(current, value) : value;
-  }
-  return out;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -213,8 +213,9 @@ export class FakeGitHub extends GitHubState {
         return json(401, { message: refused, documentation_url: 'https://docs.github.com/rest' });
     }
     // GitHub shows a private repository a token was not minted for as it shows one that does not
-    // exist; a public one it shows any token, to read as anyone reads it.
-    if (this.outOfScope(request)) {
+    // exist; a public one it shows any token, to read as anyone reads it. An installation's token
+    // sees no private repository the app is not installed on.
+    if (this.outOfScope(request) || (!this.installed && request.path.startsWith('/repos/'))) {
       if (this.visibility !== 'public')
         return json(404, {
           message: 'Not Found',

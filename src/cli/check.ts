@@ -6,10 +6,12 @@ import { findListCircle } from '../core/config/change-set-lists.js';
 import { parseConfig } from '../core/config/config.js';
 import { parsePackageRepository } from '../github/setup/source-ref.js';
 import { CONFIG_PATH, checkConfigText } from '../read-config.js';
+import { checkUnderPolicy } from './check-policy.js';
 import { type CliOptions, cliOutput } from './io.js';
 
 const USAGE = `usage: baton check [FILE]
        baton check [--repo owner/name] FILE [--repo owner/name] FILE …
+       baton check --policy POLICY [--effective] [FILE …]
 
 Checks a Baton config offline, as the app would read it: valid YAML, every key
 a Baton setting (with the nearest one when a key is misspelt), every value
@@ -17,8 +19,12 @@ allowed. FILE defaults to ${CONFIG_PATH} in the current folder. An _extends
 base is not followed (it lives in another repository). With several files
 (each repository's), it also finds change-set lists that come back round
 (acme/a lists acme/b, which lists acme/a). --repo names the repository of the
-FILE after it; without it, the file's checkout's origin does. Exit 0 when
-all is valid, 1 when not, 2 when a file cannot be read.`;
+FILE after it; without it, the file's checkout's origin does. --policy
+checks each FILE under an organisation's baton-policy.yml (the checkout of its
+.github repository): a setting that loosens one of its limits is a problem;
+--effective prints every setting in effect and where it came from (the
+repository's file, the policy and its commit, a limit, Baton's default).
+Exit 0 when all is valid, 1 when not, 2 when a file cannot be read.`;
 
 /** One file to check, and the repository it is the configuration of, where known. */
 interface Target {
@@ -39,6 +45,24 @@ export async function main(
   if (argv.some((arg) => arg === '-h' || arg === '--help')) {
     out(USAGE);
     return 0;
+  }
+  const policyAt = argv.indexOf('--policy');
+  const effective = argv.includes('--effective');
+  const policyFile = policyAt >= 0 ? argv[policyAt + 1] : undefined;
+  if (policyAt >= 0 && (!policyFile || policyFile.startsWith('-'))) {
+    err(`baton check: --policy names the organisation's baton-policy.yml\n\n${USAGE}`);
+    return 2;
+  }
+  if (effective && !policyFile) {
+    err(`baton check: --effective needs --policy\n\n${USAGE}`);
+    return 2;
+  }
+  if (policyFile) {
+    const rest = argv.filter(
+      (arg, i) => arg !== '--effective' && i !== policyAt && i !== policyAt + 1,
+    );
+    const cwd = options.cwd ?? process.cwd();
+    return checkUnderPolicy({ policyFile, files: parseTargets(rest), effective, cwd, out, err });
   }
   const targets = parseTargets(argv);
   if (typeof targets === 'string') {

@@ -278,3 +278,63 @@ describe('the baton command', () => {
     expect(result.stdout.startsWith(usage)).toBe(true);
   });
 });
+
+describe('baton check --policy', () => {
+  const POLICY = 'defaults:\n  budget:\n    maxUsd: 20\nlimits:\n  maxUsd: 30\n  memory: false\n';
+
+  async function policyRepo(): Promise<string> {
+    await mkdir(join(dir, 'org'), { recursive: true });
+    await writeFile(join(dir, 'org', 'baton-policy.yml'), POLICY);
+    const git = (...args: string[]) =>
+      execFileSync('git', args, { cwd: join(dir, 'org'), encoding: 'utf8' }).trim();
+    git('init', '-q');
+    git('-c', 'user.name=a', '-c', 'user.email=a@b', 'commit', '-qm', 'policy', '--allow-empty');
+    git('add', 'baton-policy.yml');
+    git('-c', 'user.name=a', '-c', 'user.email=a@b', 'commit', '-qm', 'policy');
+    return git('rev-parse', 'HEAD');
+  }
+
+  it('refuses a setting that loosens a limit, and names the limit', async () => {
+    await policyRepo();
+    await config('budget:\n  maxUsd: 500\n');
+    const { code, out } = await check(['--policy', 'org/baton-policy.yml']);
+    expect(code).toBe(1);
+    expect(out).toBe(
+      '.github/baton.yml: 1 setting loosens org/baton-policy.yml, which the app ignores:\n  budget.maxUsd: 500: at most 30 US dollars a build',
+    );
+  });
+
+  it('passes a repository within the policy', async () => {
+    await policyRepo();
+    await config('budget:\n  maxUsd: 10\n');
+    expect(await check(['--policy', 'org/baton-policy.yml'])).toMatchObject({
+      code: 0,
+      out: '.github/baton.yml: within org/baton-policy.yml',
+    });
+  });
+
+  it('prints every setting in effect and where it came from', async () => {
+    const commit = await policyRepo();
+    await config('budget:\n  dailyUsd: 5\n');
+    const { code, out } = await check(['--policy', 'org/baton-policy.yml', '--effective']);
+    expect(code).toBe(0);
+    const lines = out.split('\n');
+    expect(lines).toContain(
+      `  budget.maxUsd: 20  # org/baton-policy.yml at ${commit.slice(0, 12)}`,
+    );
+    expect(lines).toContain('  budget.dailyUsd: 5  # .github/baton.yml');
+    expect(lines).toContain('  label: orchestrate  # default');
+    expect(lines).toContain(
+      `  memory.enabled: false  # org/baton-policy.yml at ${commit.slice(0, 12)} (limit)`,
+    );
+  });
+
+  it('finds a policy that is no policy', async () => {
+    await mkdir(join(dir, 'org'), { recursive: true });
+    await writeFile(join(dir, 'org', 'baton-policy.yml'), 'limits:\n  maxUsd: lots\n');
+    await config('budget:\n  maxUsd: 10\n');
+    const { code, out } = await check(['--policy', 'org/baton-policy.yml']);
+    expect(code).toBe(1);
+    expect(out).toContain('limits.maxUsd');
+  });
+});

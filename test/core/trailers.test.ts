@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mergeTrailers } from '../../src/core/verification/write-trailers.js';
+import { buildTrailers, mergeTrailers } from '../../src/core/verification/write-trailers.js';
 import { trailerLines, withTrailers } from '../../src/core/vocabulary/trailers.js';
 import { makeCommand, makeConfig, makePull, makeReview, makeSnapshot, sha } from './factories.js';
 
@@ -97,5 +97,19 @@ describe("a merge's trailers", () => {
       'Baton-Evidence: risk none (evidence none)',
       `Baton-Policy: acme/shop@${sha('d1')}`,
     ]);
+  });
+});
+
+describe('Baton-Policy under an organisation’s policy', () => {
+  it('names the policy’s repository and the commit of its baton-policy.yml, not the repository’s', () => {
+    const policy = { source: 'acme/.github', commit: sha('e7') };
+    const snapshot = makeSnapshot({ policy });
+    expect(buildTrailers(snapshot).policy).toEqual(policy);
+    expect(trailerLines(buildTrailers(snapshot)).at(-1)).toBe(
+      `Baton-Policy: acme/.github@${sha('e7')}`,
+    );
+    expect(buildTrailers(makeSnapshot()).policy?.source).toBe(
+      `${snapshot.repo.owner}/${snapshot.repo.name}`,
+    );
   });
 });

@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod';
 import { renderDidYouMean } from '../vocabulary/nearest.js';
+import type { PolicySource } from '../vocabulary/trailers.js';
 
 /** One thing wrong with a config file, by the path of its field as a person writes it. */
 export interface ConfigProblem {
@@ -17,6 +18,8 @@ export interface ConfigProblem {
   value?: string;
   /** 1-based line in the file, where the loader could tell. */
   line?: number;
+  /** The file the problem is in, where it is not `.github/baton.yml` (an organisation's policy). */
+  file?: string;
 }
 
 type Issue = z.core.$ZodIssue;
@@ -229,4 +232,25 @@ export function withoutBrokenSections(raw: unknown, issues: readonly Issue[]): o
   }
   const sound = Object.fromEntries(Object.entries(raw).filter(([key]) => !broken.has(key)));
   return Object.keys(sound).length > 0 ? sound : null;
+}
+
+/** A repository's setting the policy ignored: where, what it said, and the limit it loosened. */
+export interface IgnoredSetting {
+  /** The setting's path as a person writes it (`budget.maxUsd`). */
+  field: string;
+  /** What the repository's file said, in one line. */
+  value: string;
+  /** The limit, in words. */
+  limit: string;
+}
+
+/** What applying a policy adds to a repository's config. */
+export interface AppliedPolicy {
+  /** The organisation's `.github` repository and the commit its `baton-policy.yml` was read at. */
+  source: PolicySource;
+  ignored: IgnoredSetting[];
+  /** What one asker's builds may spend in a UTC day across the installation, where the policy sets it. */
+  perAskerDailyUsd: number | null;
+  /** A build asked through a door other than the label waits for `/approve`, whatever `approval` says. */
+  otherDoorsWait: boolean;
 }

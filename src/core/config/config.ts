@@ -12,6 +12,7 @@ import { PROVIDER_TRAITS, type ProviderTraits } from '../sessions/providers.js';
 import { findNearest } from '../vocabulary/nearest.js';
 import { findModelPrice, LISTED_MODEL_IDS } from '../vocabulary/pricing.js';
 import { PROVIDERS } from '../vocabulary/provider-names.js';
+import type { AppliedPolicy } from './config-problems.js';
 import { type ConfigProblem, problemsOf, withoutBrokenSections } from './config-problems.js';
 import { EventDoors } from './event-doors.js';
 import { MemorySettings } from './memory-settings.js';
@@ -299,7 +300,14 @@ function knownModelIds(): string[] {
   return [...new Set(ids)];
 }
 
-export type ParsedConfig = { ok: true; config: Config } | { ok: false; problems: ConfigProblem[] };
+export type ParsedConfig =
+  | {
+      ok: true;
+      config: Config;
+      /** The organisation's policy the config is under (org-policy.ts); absent: none applies. */
+      policy?: AppliedPolicy;
+    }
+  | { ok: false; problems: ConfigProblem[] };
 
 export function defaultConfig(): Config {
   return Config.parse({});

@@ -133,12 +133,14 @@ export function makeContext({
     repoCapUsd: config.budget.dailyUsd,
     repoUsage: truth.repoUsage,
     installationUsage: truth.installationUsage,
+    askerUsage: truth.askerUsage,
     now,
   });
   const daily = dailyHolds.length > 0;
   const roomUsd = roomOf([
     maxUsd === null ? null : maxUsd - spentUsd - elsewhere,
     dayLeft(config.budget.dailyUsd, truth.repoUsage, now),
+    truth.askerUsage ? dayLeft(truth.askerUsage.capUsd, truth.askerUsage.records, now) : null,
   ]);
   // 6. The close that cancels the build, if it is closed and one does; else a close ignored.
   const cancelledByClose = cancellingClose(truth, config);

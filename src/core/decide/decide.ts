@@ -33,7 +33,7 @@ export interface DecideInput {
 export function decide({ snapshot, config, now }: DecideInput): Action[] {
   const { build } = snapshot;
   if (!config.ok) {
-    const file = `.github/${CONFIG_FILE}`;
+    const file = config.problems[0]?.file ?? `.github/${CONFIG_FILE}`;
     return [status({ phase: 'config-invalid', build, file, problems: config.problems }, snapshot)];
   }
   if (!snapshot.workflowInstalled) {
@@ -50,12 +50,18 @@ export function decide({ snapshot, config, now }: DecideInput): Action[] {
   const { actions, view } = decidePhase(ctx);
   const open = config.config.session.network === 'open';
   const { ignoredClose } = ctx;
+  const policy = config.policy;
+  const policyIgnored =
+    policy && policy.ignored.length > 0
+      ? { source: policy.source.source, ignored: policy.ignored }
+      : null;
   return [
     ...uniqueActions(frameSessions(ctx, actions)),
     status(
       {
         ...view,
         ...(open ? { networkOpen: true } : {}),
+        ...(policyIgnored ? { policyIgnored } : {}),
         ...(ignoredClose ? { ignoredClose } : {}),
       },
       snapshot,

@@ -202,9 +202,11 @@ function progressItems({
       worker: null,
       since: `${hold.day}T00:00:00Z`,
       text:
-        hold.scope === 'repository'
-          ? `The repository's sessions reached budget.dailyUsd ($${hold.capUsd}) today: new sessions wait for tomorrow (UTC), or raise it.`
-          : `The installation's sessions reached BATON_INSTALLATION_DAILY_USD ($${hold.capUsd}) today: only the app's operator can raise it.`,
+        hold.scope === 'asker'
+          ? `The builds ${hold.asker ?? 'its asker'} asked for reached the policy's limits.perAskerDailyUsd ($${hold.capUsd}) today: new sessions wait for tomorrow (UTC).`
+          : hold.scope === 'repository'
+            ? `The repository's sessions reached budget.dailyUsd ($${hold.capUsd}) today: new sessions wait for tomorrow (UTC), or raise it.`
+            : `The installation's sessions reached BATON_INSTALLATION_DAILY_USD ($${hold.capUsd}) today: only the app's operator can raise it.`,
       command: null,
       where: hold.scope === 'repository' ? configFile : issue,
     });

@@ -9,6 +9,7 @@ import { formatUsd } from '../status/progress-format.js';
 import { followUpsText, them } from '../status/render-progress.js';
 import type { StatusView, ValidationView } from '../status/status-view.js';
 import { integrationBranch } from '../vocabulary/ids.js';
+import { escapeText } from '../vocabulary/markdown.js';
 import { mentions, noticeKey, noticeMarker } from '../vocabulary/notice.js';
 import { isMergeHold } from '../workers/merge-hold.js';
 import { isDone, type WorkerState } from '../workers/worker-state.js';
@@ -135,15 +136,20 @@ function needsOf(
   for (const daily of ctx.dailyHolds) {
     const spent = `${formatUsd(daily.spentUsd)} today (${daily.day}, UTC)`;
     needs.push(
-      daily.scope === 'repository'
+      daily.scope === 'asker'
         ? {
-            about: ['daily-budget', daily.day],
-            text: `💸 The build is paused: this repository's sessions, all builds together, have cost ${spent}, reaching \`budget.dailyUsd\` (${formatUsd(daily.capUsd)}). No new session starts until tomorrow (UTC); merges go on. Raise \`budget.dailyUsd\` in \`.github/baton.yml\` (or set it to \`null\`) to go on now, or reply \`/cancel\`.`,
+            about: ['asker-daily-budget', daily.day],
+            text: `💸 The build is paused: the builds ${escapeText(daily.asker ?? 'its asker')} asked for, across this installation's repositories, have cost ${spent}, reaching the organisation policy's daily cap per asker of ${formatUsd(daily.capUsd)} (\`limits.perAskerDailyUsd\` of \`baton-policy.yml\`). No new session starts until it resets at 00:00 UTC; merges go on. Only the organisation's policy can raise it; reply \`/cancel\` to stop the build.`,
           }
-        : {
-            about: ['installation-daily-budget', daily.day],
-            text: `💸 The build is paused: the sessions of all this installation's repositories, together, have cost ${spent}, reaching the installation's daily cap of ${formatUsd(daily.capUsd)} (\`BATON_INSTALLATION_DAILY_USD\`, set on the app). No new session starts until it resets at 00:00 UTC; merges go on. Only the app's operator can raise \`BATON_INSTALLATION_DAILY_USD\` (a repository cannot); reply \`/cancel\` to stop the build.`,
-          },
+        : daily.scope === 'repository'
+          ? {
+              about: ['daily-budget', daily.day],
+              text: `💸 The build is paused: this repository's sessions, all builds together, have cost ${spent}, reaching \`budget.dailyUsd\` (${formatUsd(daily.capUsd)}). No new session starts until tomorrow (UTC); merges go on. Raise \`budget.dailyUsd\` in \`.github/baton.yml\` (or set it to \`null\`) to go on now, or reply \`/cancel\`.`,
+            }
+          : {
+              about: ['installation-daily-budget', daily.day],
+              text: `💸 The build is paused: the sessions of all this installation's repositories, together, have cost ${spent}, reaching the installation's daily cap of ${formatUsd(daily.capUsd)} (\`BATON_INSTALLATION_DAILY_USD\`, set on the app). No new session starts until it resets at 00:00 UTC; merges go on. Only the app's operator can raise \`BATON_INSTALLATION_DAILY_USD\` (a repository cannot); reply \`/cancel\` to stop the build.`,
+            },
     );
   }
   if (view.phase !== 'running') return needs;

@@ -10,6 +10,7 @@
  */
 import { z } from 'zod';
 import type { AskedBuild } from '../config/build-labels.js';
+import type { ParsedConfig } from '../config/config.js';
 import { BuildType } from '../plan/plan.js';
 
 /** A tracker's key for an issue or item (`ENG-12`, `PROJ-7`, a node id): letters, digits and `-_.#`. */
@@ -157,4 +158,35 @@ export function withAskLine(status: string, record: AskRecord | null | undefined
   const end = status.indexOf('\n');
   const line = renderAskRecord(record);
   return end < 0 ? `${status}\n${line}` : `${status.slice(0, end)}\n${line}${status.slice(end)}`;
+}
+
+/**
+ * The config a build runs under, given who asked and which way: where the
+ * policy lets only the label start a build without `/approve`, a build asked
+ * through another door waits for one, and the status names `approval: none`
+ * as ignored for it.
+ */
+export function configForAsk(
+  parsed: ParsedConfig,
+  ask: AskRecord | null | undefined,
+): ParsedConfig {
+  if (!parsed.ok || !parsed.policy?.otherDoorsWait || parsed.config.approval !== 'none')
+    return parsed;
+  if (!ask || ask.how.way === 'label') return parsed;
+  const door = doorOf(ask.how);
+  return {
+    ok: true,
+    config: { ...parsed.config, approval: 'plan' },
+    policy: {
+      ...parsed.policy,
+      ignored: [
+        ...parsed.policy.ignored,
+        {
+          field: 'approval',
+          value: 'none',
+          limit: `a build asked through the ${door} door waits for /approve`,
+        },
+      ],
+    },
+  };
 }

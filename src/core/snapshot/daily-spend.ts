@@ -70,7 +70,9 @@ export function spentOnDay(records: readonly DatedUsage[], now: string): number 
  * set on the app), with what was spent that UTC day.
  */
 export interface DailyCapHold {
-  scope: 'repository' | 'installation';
+  scope: 'repository' | 'installation' | 'asker';
+  /** The person whose builds' spend a cap per asker holds (`scope: 'asker'`). */
+  asker?: string;
   capUsd: number;
   spentUsd: number;
   /** The UTC day, `YYYY-MM-DD`. */
@@ -79,19 +81,23 @@ export interface DailyCapHold {
 
 /**
  * The day's caps that are set and reached: the repository's across its builds
- * (`budget.dailyUsd`, `repoCapUsd`), and the installation's across its
- * repositories (set on the app; a repository cannot set it). A cap of 0 is no
- * cap, as in the config.
+ * (`budget.dailyUsd`, `repoCapUsd`), the installation's across its
+ * repositories (set on the app; a repository cannot set it), and the asker's
+ * across every build they asked for in the installation (an organisation's
+ * policy). A cap of 0 is no cap, as in the config.
  */
 export function dailyCapsReached({
   repoCapUsd,
   repoUsage = [],
   installationUsage,
+  askerUsage,
   now,
 }: {
   repoCapUsd: number | null;
   repoUsage?: readonly DatedUsage[] | undefined;
   installationUsage?: { capUsd: number; records: readonly DatedUsage[] } | undefined;
+  /** The organisation policy's cap per asker, and the day's records of the builds the asker asked for. */
+  askerUsage?: { asker: string; capUsd: number; records: readonly DatedUsage[] } | undefined;
   now: string;
 }): DailyCapHold[] {
   const holds: DailyCapHold[] = [];
@@ -105,6 +111,17 @@ export function dailyCapsReached({
     const spent = spentOnDay(installationUsage.records, now);
     if (spent >= installationUsage.capUsd)
       holds.push({ scope: 'installation', capUsd: installationUsage.capUsd, spentUsd: spent, day });
+  }
+  if (askerUsage && askerUsage.capUsd > 0) {
+    const spent = spentOnDay(askerUsage.records, now);
+    if (spent >= askerUsage.capUsd)
+      holds.push({
+        scope: 'asker',
+        asker: askerUsage.asker,
+        capUsd: askerUsage.capUsd,
+        spentUsd: spent,
+        day,
+      });
   }
   return holds;
 }

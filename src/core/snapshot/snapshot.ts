@@ -17,6 +17,7 @@ import type { Evidence } from '../sessions/evidence.js';
 import type { MessageRef } from '../sessions/messages.js';
 import type { SessionRole, SessionTrigger } from '../sessions/session.js';
 import type { ReviewLessons } from '../sessions/verdict-marker.js';
+import type { PolicySource } from '../vocabulary/trailers.js';
 import type { AskRecord } from './ask-record.js';
 import type { DatedUsage } from './daily-spend.js';
 import type { UncountedUsage } from './usage-ties.js';
@@ -128,6 +129,17 @@ export interface BuildSnapshot {
    * record of every repository of the installation, dated, for the day's spend.
    */
   installationUsage?: { capUsd: number; records: DatedUsage[] };
+  /**
+   * With an organisation's policy that sets a daily cap per asker: that cap, the
+   * build's asker, and every usage record of the installation's builds that
+   * person asked for, dated, for their day's spend.
+   */
+  askerUsage?: { asker: string; capUsd: number; records: DatedUsage[] };
+  /**
+   * The organisation's policy the build runs under (its `.github` repository and
+   * the commit its `baton-policy.yml` was read at); absent: the repository's own settings.
+   */
+  policy?: PolicySource;
   /**
    * The messages to workers' sessions the app recorded and no session has taken
    * yet (`refs/baton/<build>/message/<worker>/<comment>`, src/core/sessions/messages.ts).

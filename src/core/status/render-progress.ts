@@ -140,6 +140,8 @@ function progressLine({ totals }: BuildProgress): string {
 /** A daily cap reached, as the status says it (past the plan, and while it holds the first plan). */
 export function dailyCapLine(hold: DailyCapHold): string {
   const spent = `${formatUsd(hold.spentUsd)} today (${hold.day}, UTC)`;
+  if (hold.scope === 'asker')
+    return `💸 **Paused, the asker's daily budget reached:** the builds ${escapeText(hold.asker ?? 'its asker')} asked for have cost ${spent} of the organisation policy's \`limits.perAskerDailyUsd\` ${formatUsd(hold.capUsd)}. No new sessions start until it resets at 00:00 UTC; merges go on.`;
   return hold.scope === 'repository'
     ? `💸 **Paused, daily budget reached:** this repository's sessions have cost ${spent} of \`budget.dailyUsd\` ${formatUsd(hold.capUsd)}. No new sessions start until tomorrow (UTC); merges go on.`
     : `💸 **Paused, the installation's daily budget reached:** the sessions of all this installation's repositories have cost ${spent} of the app's \`BATON_INSTALLATION_DAILY_USD\` ${formatUsd(hold.capUsd)}. No new sessions start until it resets at 00:00 UTC; merges go on.`;

@@ -53,6 +53,17 @@ export function findStatusShows(body: string): string | null {
 export const NETWORK_OPEN =
   "🌐 The model's commands may reach any host: `session.network: open` in `.github/baton.yml` turns the egress allowlist off.";
 
+/** The settings of `.github/baton.yml` the organisation's policy ignored, each with the limit it loosened. */
+function renderPolicyIgnored({
+  source,
+  ignored,
+}: NonNullable<StatusView['policyIgnored']>): string {
+  return [
+    `🏛️ The organisation's policy (${code(`${source}: baton-policy.yml`)}) ignores what these settings of ${code('.github/baton.yml')} say:`,
+    ...ignored.map((one) => `- ${code(`${one.field}: ${one.value}`)}: ${escapeText(one.limit)}`),
+  ].join('\n');
+}
+
 /** Why a closed issue's build goes on: whoever closed it does not steer it. */
 export function renderIgnoredClose({ by, at }: IgnoredClose): string {
   const who = by
@@ -100,6 +111,7 @@ export function renderStatus(
   const series = [
     ...(view.series ? [renderSeries(view.series)] : []),
     ...(view.networkOpen ? [NETWORK_OPEN] : []),
+    ...(view.policyIgnored ? [renderPolicyIgnored(view.policyIgnored)] : []),
     ...(view.ignoredClose ? [renderIgnoredClose(view.ignoredClose)] : []),
   ]
     .map((part) => `\n\n${part}`)

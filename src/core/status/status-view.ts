@@ -1,5 +1,5 @@
 import type { Config } from '../config/config.js';
-import type { ConfigProblem } from '../config/config-problems.js';
+import type { ConfigProblem, IgnoredSetting } from '../config/config-problems.js';
 import type { RepeatRate } from '../memory/repeat-rate.js';
 import type { Plan } from '../plan/plan.js';
 import type { SessionRole } from '../sessions/session.js';
@@ -32,6 +32,8 @@ export type StatusView = PhaseView & {
   series?: SeriesView;
   /** `session.network: open`: the model's commands may reach any host, and the comment says so. */
   networkOpen?: boolean;
+  /** The organisation's policy (docs/governance.md): the repository's settings it ignored, and where it lives. */
+  policyIgnored?: { source: string; ignored: IgnoredSetting[] };
   /** The issue is closed, but not by anyone who steers the build: it goes on, and the comment says why. */
   ignoredClose?: IgnoredClose;
   /** A change set (docs/change-sets.md): its repositories, one line each, under the phase. */

@@ -14,11 +14,13 @@ import type { PolicySource, WriteTrailers } from '../vocabulary/trailers.js';
 import { contractVettingOf, judgeRisk } from './risk.js';
 
 /**
- * The policy in force for a build: its repository, and the default branch's
- * commit its `.github/baton.yml` was read at. An organisation's policy, once
- * read, is handed in instead (`policy` of `buildTrailers`).
+ * The policy in force for a build: the organisation's policy where one
+ * applies (its `.github` repository and the commit of its `baton-policy.yml`),
+ * else its repository and the default branch's commit its `.github/baton.yml`
+ * was read at.
  */
 export function repositoryPolicy(snapshot: BuildSnapshot): PolicySource {
+  if (snapshot.policy) return snapshot.policy;
   return {
     source: `${snapshot.repo.owner}/${snapshot.repo.name}`,
     commit: snapshot.repo.defaultSha,

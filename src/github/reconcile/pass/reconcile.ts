@@ -5,6 +5,7 @@ import { type CommandAnswer, commandAnswers } from '../../../core/decide/check-c
 import { decide } from '../../../core/decide/decide.js';
 import type { BuildRead } from '../../../core/overview/build-read.js';
 import type { AskRecord } from '../../../core/snapshot/ask-record.js';
+import { configForAsk } from '../../../core/snapshot/ask-record.js';
 import type { BuildSnapshot } from '../../../core/snapshot/snapshot.js';
 import { loadConfigAt } from '../../../read-config.js';
 import { type ActLog, type ActOutcome, act } from '../../act/act.js';
@@ -18,7 +19,7 @@ import { reconcileSet } from '../../change-set/reconcile-set.js';
 import type { WriteBudget } from '../../client/pacing/write-budget.js';
 import { withReason } from '../../client/request-reason.js';
 import { buildKey, type RepoContext } from '../../client/types.js';
-import { readDaySpend } from '../../observe/day-spend.js';
+import { readAskerUsage, readDaySpend } from '../../observe/day-spend.js';
 import { type ObservedBuild, observeBuild } from '../../observe/observe-build.js';
 import type { ReadAlongside } from '../../observe/read-build-graph.js';
 import { readSubIssues } from '../../observe/read-sub-issues.js';
@@ -156,7 +157,11 @@ export async function reconcile(
   // A process that shares no store says so when it sees another process's dispatches.
   ctx.solo?.sawRuns({ build, runs: observed.snapshot.runs, log });
   const asked = request.start && request.ask ? askedFor(observed, request.ask) : observed;
-  const config = request.config ?? (await loadConfigAt(ctx, observed.snapshot.repo.defaultSha));
+  // An organisation's policy may hold a build another door asked for until a person approves (`configForAsk`).
+  const config = configForAsk(
+    request.config ?? (await loadConfigAt(ctx, observed.snapshot.repo.defaultSha)),
+    asked.snapshot.ask,
+  );
   // A change set's build (docs/change-sets.md) reads and acts across its repositories.
   if (config.ok && isSetBuild({ snapshot: asked.snapshot, config: config.config, home })) {
     return reconcileSet(ctx, { request, observed: asked, config, freshFrom, alongside });
@@ -277,6 +282,8 @@ async function readRestOfBuild(ctx: RepoContext, request: BuildReconcile): Promi
     mirror: config.ok && config.config.plan.mirrorSubIssues,
   });
   if (subIssues) observed.snapshot.issue.subIssues = subIssues;
+  // The organisation's policy the settings were read under names itself in every write's trailers.
+  if (config.ok && config.policy) observed.snapshot.policy = config.policy.source;
   // The day's spend, where a daily cap asks for it; records under the build's usage refs (or the
   // day's) that no run accounts for are said once, never counted.
   const { forged, ...spend } = await readDaySpend(ctx, {
@@ -285,6 +292,12 @@ async function readRestOfBuild(ctx: RepoContext, request: BuildReconcile): Promi
     installationCapUsd: request.installationDailyUsd,
   });
   Object.assign(observed.snapshot, spend);
+  // An organisation's cap per asker: what the builds this build's asker asked for spent today.
+  const perAsker = config.ok ? (config.policy?.perAskerDailyUsd ?? null) : null;
+  const asker = observed.snapshot.ask?.by;
+  if (perAsker !== null && asker) {
+    observed.snapshot.askerUsage = await readAskerUsage(ctx, { now, asker, capUsd: perAsker });
+  }
   const repository = `${ctx.owner}/${ctx.repo}`;
   const uncounted = (observed.snapshot.uncountedUsage ?? []).map((one) => ({ ...one, repository }));
   sayUncountedUsage(log, [...uncounted, ...forged]);
