@@ -3369,7 +3369,7 @@ var require_secure_json_parse = __commonJS({
       }
       return obj;
     }
-    function parse7(text, reviver, options2) {
+    function parse8(text, reviver, options2) {
       const { stackTraceLimit } = Error;
       Error.stackTraceLimit = 0;
       try {
@@ -3391,9 +3391,9 @@ var require_secure_json_parse = __commonJS({
       }
       return result;
     }
-    module2.exports = parse7;
-    module2.exports.default = parse7;
-    module2.exports.parse = parse7;
+    module2.exports = parse8;
+    module2.exports.default = parse8;
+    module2.exports.parse = parse8;
     module2.exports.safeParse = safeParse3;
     module2.exports.scan = filter;
   }
@@ -8125,7 +8125,7 @@ var require_dist = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.format = format;
-    exports2.parse = parse7;
+    exports2.parse = parse8;
     var TEXT_REGEXP = /^[\u0009\u0020-\u007e\u0080-\u00ff]*$/;
     var TOKEN_REGEXP = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
     var QUOTE_REGEXP = /[\\"]/g;
@@ -8152,7 +8152,7 @@ var require_dist = __commonJS({
       }
       return result;
     }
-    function parse7(header2, options2) {
+    function parse8(header2, options2) {
       const stopChar = options2?.comma === true ? COMMA : 65536;
       const len = header2.length;
       let index = skipOWS(header2, options2?.start ?? 0, len);
@@ -19783,7 +19783,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse7(src, reviver, options2) {
+    function parse8(src, reviver, options2) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -19824,7 +19824,7 @@ var require_public_api = __commonJS({
         return value.toString(options2);
       return new Document.Document(value, _replacer, options2).toString(options2);
     }
-    exports2.parse = parse7;
+    exports2.parse = parse8;
     exports2.parseAllDocuments = parseAllDocuments;
     exports2.parseDocument = parseDocument2;
     exports2.stringify = stringify;
@@ -25065,18 +25065,18 @@ var validateAsync = async (schema2, value, _ctx) => {
   return result.issues.length === 0;
 };
 var _encode = (_Err) => {
-  const parse7 = _parse(_Err);
+  const parse8 = _parse(_Err);
   const fn = (schema2, value, _ctx, _params) => {
     const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-    return parse7(schema2, value, ctx, finalizeParams(fn, _params));
+    return parse8(schema2, value, ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
 var encode = /* @__PURE__ */ _encode($ZodRealError);
 var _decode = (_Err) => {
-  const parse7 = _parse(_Err);
+  const parse8 = _parse(_Err);
   const fn = (schema2, value, _ctx, _params) => {
-    return parse7(schema2, value, _ctx, finalizeParams(fn, _params));
+    return parse8(schema2, value, _ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
@@ -26571,7 +26571,7 @@ function capSize(inst, size) {
   if (!caps.length)
     return;
   const cap = Math.min(...caps.map((c2) => c2[0]));
-  const parse7 = inst._zod.parse;
+  const parse8 = inst._zod.parse;
   inst._zod.parse = (payload, ctx) => {
     const n = size(payload.value);
     if (n > cap && !ctx?.skipChecks && ctx?.direction !== "backward") {
@@ -26585,7 +26585,7 @@ function capSize(inst, size) {
         }
       }
     }
-    return parse7(payload, ctx);
+    return parse8(payload, ctx);
   };
 }
 var arraySize = (input2) => Array.isArray(input2) ? input2.length : -1;
@@ -53116,6 +53116,9 @@ async function ignoreStatus(statuses, write) {
 // src/core/snapshot/ask-record.ts
 var TrackerKey = external_exports.string().regex(/^[\w.#-]{1,100}$/);
 var TrackerPerson = external_exports.string().regex(/^[\w.:-]{1,128}$/);
+function doorOf(how) {
+  return how.way === "command" ? "improve" : how.way;
+}
 var Link = external_exports.string().max(400).regex(/^https:\/\/[^\s"'<>`\\]+$/);
 var AskSchema = external_exports.object({
   by: external_exports.string().regex(/^[\w.[\]-]{1,100}$/),
@@ -53169,6 +53172,27 @@ function withAskLine(status2, record2) {
   return end < 0 ? `${status2}
 ${line}` : `${status2.slice(0, end)}
 ${line}${status2.slice(end)}`;
+}
+function configForAsk(parsed, ask) {
+  if (!parsed.ok || !parsed.policy?.otherDoorsWait || parsed.config.approval !== "none")
+    return parsed;
+  if (!ask || ask.how.way === "label") return parsed;
+  const door = doorOf(ask.how);
+  return {
+    ok: true,
+    config: { ...parsed.config, approval: "plan" },
+    policy: {
+      ...parsed.policy,
+      ignored: [
+        ...parsed.policy.ignored,
+        {
+          field: "approval",
+          value: "none",
+          limit: `a build asked through the ${door} door waits for /approve`
+        }
+      ]
+    }
+  };
 }
 
 // src/core/vocabulary/short-hash.ts
@@ -54453,6 +54477,8 @@ function progressLine({ totals }) {
 }
 function dailyCapLine(hold) {
   const spent = `${formatUsd(hold.spentUsd)} today (${hold.day}, UTC)`;
+  if (hold.scope === "asker")
+    return `💸 **Paused, the asker's daily budget reached:** the builds ${escapeText(hold.asker ?? "its asker")} asked for have cost ${spent} of the organisation policy's \`limits.perAskerDailyUsd\` ${formatUsd(hold.capUsd)}. No new sessions start until it resets at 00:00 UTC; merges go on.`;
   return hold.scope === "repository" ? `💸 **Paused, daily budget reached:** this repository's sessions have cost ${spent} of \`budget.dailyUsd\` ${formatUsd(hold.capUsd)}. No new sessions start until tomorrow (UTC); merges go on.` : `💸 **Paused, the installation's daily budget reached:** the sessions of all this installation's repositories have cost ${spent} of the app's \`BATON_INSTALLATION_DAILY_USD\` ${formatUsd(hold.capUsd)}. No new sessions start until it resets at 00:00 UTC; merges go on.`;
 }
 function notices(progress, set4 = false) {
@@ -54636,6 +54662,15 @@ function findStatusShows(body) {
   return STATUS_MARKER.exec(body)?.[2] ?? null;
 }
 var NETWORK_OPEN = "🌐 The model's commands may reach any host: `session.network: open` in `.github/baton.yml` turns the egress allowlist off.";
+function renderPolicyIgnored({
+  source,
+  ignored
+}) {
+  return [
+    `🏛️ The organisation's policy (${code(`${source}: baton-policy.yml`)}) ignores what these settings of ${code(".github/baton.yml")} say:`,
+    ...ignored.map((one) => `- ${code(`${one.field}: ${one.value}`)}: ${escapeText(one.limit)}`)
+  ].join("\n");
+}
 function renderIgnoredClose({ by, at }) {
   const who = by ? `by ${escapeText(by)}${at ? ` (${formatTime(at)})` : ""}, who cannot steer this build (write, maintain or admin permission steers)` : "and GitHub does not show by whom";
   return `🔓 The issue was closed ${who}, so the build goes on. A writer's \`/cancel\`, or a writer closing the issue, stops it.`;
@@ -54660,6 +54695,7 @@ function renderStatus(view, { maxChars = STATUS_MAX_CHARS } = {}) {
   const series = [
     ...view.series ? [renderSeries(view.series)] : [],
     ...view.networkOpen ? [NETWORK_OPEN] : [],
+    ...view.policyIgnored ? [renderPolicyIgnored(view.policyIgnored)] : [],
     ...view.ignoredClose ? [renderIgnoredClose(view.ignoredClose)] : []
   ].map((part) => `
 
@@ -56014,7 +56050,7 @@ function onLimit(kind) {
 }
 
 // src/github/reconcile/doors/fire-schedules.ts
-var import_yaml5 = __toESM(require_dist2(), 1);
+var import_yaml6 = __toESM(require_dist2(), 1);
 
 // src/core/sessions/messages.ts
 function messageRefPrefix(build, worker) {
@@ -56216,9 +56252,9 @@ function parseRecordMessage(message2, { header: header2, schema: schema2 }) {
     return null;
   }
 }
-function recordsOf(messages, parse7) {
+function recordsOf(messages, parse8) {
   return messages.flatMap((message2) => {
-    const record2 = parse7(message2);
+    const record2 = parse8(message2);
     return record2 ? [record2] : [];
   });
 }
@@ -58173,7 +58209,10 @@ function needsOf(ctx, { view, workers }) {
   for (const daily of ctx.dailyHolds) {
     const spent = `${formatUsd(daily.spentUsd)} today (${daily.day}, UTC)`;
     needs.push(
-      daily.scope === "repository" ? {
+      daily.scope === "asker" ? {
+        about: ["asker-daily-budget", daily.day],
+        text: `💸 The build is paused: the builds ${escapeText(daily.asker ?? "its asker")} asked for, across this installation's repositories, have cost ${spent}, reaching the organisation policy's daily cap per asker of ${formatUsd(daily.capUsd)} (\`limits.perAskerDailyUsd\` of \`baton-policy.yml\`). No new session starts until it resets at 00:00 UTC; merges go on. Only the organisation's policy can raise it; reply \`/cancel\` to stop the build.`
+      } : daily.scope === "repository" ? {
         about: ["daily-budget", daily.day],
         text: `💸 The build is paused: this repository's sessions, all builds together, have cost ${spent}, reaching \`budget.dailyUsd\` (${formatUsd(daily.capUsd)}). No new session starts until tomorrow (UTC); merges go on. Raise \`budget.dailyUsd\` in \`.github/baton.yml\` (or set it to \`null\`) to go on now, or reply \`/cancel\`.`
       } : {
@@ -60470,6 +60509,7 @@ function dailyCapsReached({
   repoCapUsd,
   repoUsage = [],
   installationUsage,
+  askerUsage,
   now
 }) {
   const holds = [];
@@ -60483,6 +60523,17 @@ function dailyCapsReached({
     const spent = spentOnDay(installationUsage.records, now);
     if (spent >= installationUsage.capUsd)
       holds.push({ scope: "installation", capUsd: installationUsage.capUsd, spentUsd: spent, day });
+  }
+  if (askerUsage && askerUsage.capUsd > 0) {
+    const spent = spentOnDay(askerUsage.records, now);
+    if (spent >= askerUsage.capUsd)
+      holds.push({
+        scope: "asker",
+        asker: askerUsage.asker,
+        capUsd: askerUsage.capUsd,
+        spentUsd: spent,
+        day
+      });
   }
   return holds;
 }
@@ -60625,15 +60676,15 @@ function add(ledger, spend) {
   });
 }
 function addLegacy(ledger, snapshot, records) {
-  const has = (role, worker) => records.some((record2) => record2.role === role && record2.worker === worker);
+  const has2 = (role, worker) => records.some((record2) => record2.role === role && record2.worker === worker);
   for (const worker of Object.keys(snapshot.completions).sort(compareWorkerIds)) {
     const read = snapshot.completions[worker];
-    if (read?.kind !== "valid" || has(workRoleOf(worker), worker)) continue;
+    if (read?.kind !== "valid" || has2(workRoleOf(worker), worker)) continue;
     add(ledger, { role: workRoleOf(worker), worker, ...spendOf(read.completion.usage) });
   }
   const reviews = /* @__PURE__ */ new Map();
   for (const pull of snapshot.pulls) {
-    if (has("review", pull.worker)) continue;
+    if (has2("review", pull.worker)) continue;
     for (const review of pull.reviews) {
       if (review.byBaton && review.costUsd)
         reviews.set(review.id, { worker: pull.worker, costUsd: review.costUsd });
@@ -60788,12 +60839,14 @@ function makeContext({
     repoCapUsd: config3.budget.dailyUsd,
     repoUsage: truth.repoUsage,
     installationUsage: truth.installationUsage,
+    askerUsage: truth.askerUsage,
     now
   });
   const daily = dailyHolds.length > 0;
   const roomUsd = roomOf([
     maxUsd === null ? null : maxUsd - spentUsd - elsewhere,
-    dayLeft(config3.budget.dailyUsd, truth.repoUsage, now)
+    dayLeft(config3.budget.dailyUsd, truth.repoUsage, now),
+    truth.askerUsage ? dayLeft(truth.askerUsage.capUsd, truth.askerUsage.records, now) : null
   ]);
   const cancelledByClose = cancellingClose(truth, config3);
   const ignoredClose = ignoredCloseOf(truth, cancelledByClose);
@@ -61736,6 +61789,7 @@ function isUnstarted(ctx, state) {
 
 // src/core/verification/write-trailers.ts
 function repositoryPolicy(snapshot) {
+  if (snapshot.policy) return snapshot.policy;
   return {
     source: `${snapshot.repo.owner}/${snapshot.repo.name}`,
     commit: snapshot.repo.defaultSha
@@ -62796,7 +62850,7 @@ function seriesView({
 function decide({ snapshot, config: config3, now }) {
   const { build } = snapshot;
   if (!config3.ok) {
-    const file2 = `.github/${CONFIG_FILE}`;
+    const file2 = config3.problems[0]?.file ?? `.github/${CONFIG_FILE}`;
     return [status({ phase: "config-invalid", build, file: file2, problems: config3.problems }, snapshot)];
   }
   if (!snapshot.workflowInstalled) {
@@ -62813,12 +62867,15 @@ function decide({ snapshot, config: config3, now }) {
   const { actions, view } = decidePhase(ctx);
   const open2 = config3.config.session.network === "open";
   const { ignoredClose } = ctx;
+  const policy = config3.policy;
+  const policyIgnored = policy && policy.ignored.length > 0 ? { source: policy.source.source, ignored: policy.ignored } : null;
   return [
     ...uniqueActions(frameSessions(ctx, actions)),
     status(
       {
         ...view,
         ...open2 ? { networkOpen: true } : {},
+        ...policyIgnored ? { policyIgnored } : {},
         ...ignoredClose ? { ignoredClose } : {}
       },
       snapshot
@@ -63379,14 +63436,256 @@ function workerProblem(id, applies, workers) {
 }
 
 // src/read-config.ts
+var import_yaml4 = __toESM(require_dist2(), 1);
+
+// src/core/config/org-policy.ts
+var POLICY_FILE = "baton-policy.yml";
+var Limits = external_exports.strictObject({
+  /** The only engines a session may run on. */
+  engines: external_exports.array(Engine).min(1).optional(),
+  /** The only model ids a session may run on. */
+  models: external_exports.array(external_exports.string().trim().min(1).max(100)).min(1).max(50).optional(),
+  /** Risk classes that always wait for a person: every repository's `verification.autonomy.waitFor` holds them. */
+  waitFor: external_exports.array(RiskClass).optional(),
+  /** The most `budget.maxUsd` a build may set (a build with no cap gets this one). */
+  maxUsd: external_exports.number().positive().optional(),
+  /** What one asker's builds may spend in a UTC day, across every repository of the installation. */
+  perAskerDailyUsd: external_exports.number().positive().optional(),
+  /**
+   * `false`: only a writer's label may start a build without `/approve` (with
+   * `approval: none`); a build asked through any other door (a schedule, a red
+   * default branch, a tracker, a pull request's label, `/improve`) waits for one.
+   */
+  otherDoorsApprove: external_exports.boolean().optional(),
+  /** `false`: no session reads lessons (`memory.enabled` is off everywhere). */
+  memory: external_exports.boolean().optional()
+});
+var OrgPolicy = external_exports.strictObject({
+  defaults: external_exports.record(external_exports.string(), external_exports.unknown()).default({}),
+  limits: Limits.prefault({})
+});
+function checkPolicy(raw) {
+  const parsed = OrgPolicy.safeParse(raw ?? {});
+  if (!parsed.success) {
+    return {
+      policy: null,
+      problems: parsed.error.issues.map(
+        (issue2) => `${renderConfigPath(issue2.path) || "the file"} ${issue2.message}`
+      )
+    };
+  }
+  const base = parseConfig(parsed.data.defaults);
+  if (!base.ok) {
+    return {
+      policy: null,
+      problems: base.problems.map((problem) => `defaults.${problem.field} ${problem.message}`)
+    };
+  }
+  const own2 = enforceLimits(base.config, parsed.data.limits, null);
+  const broken = own2.ignored.filter(
+    (one) => one.field.startsWith("models.") || one.field === "verification.validation.model" || has(parsed.data.defaults, one.field.split("."))
+  );
+  return {
+    policy: broken.length === 0 ? parsed.data : null,
+    problems: broken.map(
+      (one) => `defaults.${one.field} (${one.value}) breaks the policy's own limit: ${one.limit}`
+    )
+  };
+}
+function applyPolicy(repoRaw, read) {
+  if (!read) return { config: parseConfig(repoRaw), applied: null };
+  const { policy, source } = read;
+  const merged = parseConfig(deepMerge(policy.defaults, isPlainObject4(repoRaw) ? repoRaw : {}));
+  if (!merged.ok) return { config: merged, applied: null };
+  const base = parseConfig(policy.defaults);
+  const fallback = enforceLimits(
+    base.ok ? base.config : parseConfigOk({}),
+    policy.limits,
+    null
+  ).config;
+  const { config: config3, ignored } = enforceLimits(merged.config, policy.limits, fallback);
+  const named3 = ignored.filter((one) => has(repoRaw, one.field.split(".")));
+  const applied = {
+    source,
+    ignored: named3,
+    perAskerDailyUsd: policy.limits.perAskerDailyUsd ?? null,
+    otherDoorsWait: policy.limits.otherDoorsApprove === false
+  };
+  return { config: { ok: true, config: config3, policy: applied }, applied };
+}
+function parseConfigOk(raw) {
+  const parsed = parseConfig(raw);
+  if (!parsed.ok) throw new Error("Baton’s defaults do not parse");
+  return parsed.config;
+}
+function enforceLimits(config3, limits, fallback) {
+  const out = structuredClone(config3);
+  const ignored = [];
+  const note = (field, value, limit) => {
+    ignored.push({ field, value: oneLine(value), limit });
+  };
+  if (limits.engines) {
+    const allowed = limits.engines;
+    const named3 = readEngineSettings(out.session.engine).allow;
+    if (named3.some((engine) => !allowed.includes(engine))) {
+      note("session.engine", out.session.engine, `engines allowed: ${allowed.join(", ")}`);
+      out.session.engine = fallback ? fallback.session.engine : allowed[0] ?? "baton";
+    }
+    const validator = out.verification.validation.engine;
+    if (validator && !allowed.includes(validator)) {
+      note("verification.validation.engine", validator, `engines allowed: ${allowed.join(", ")}`);
+      const instead = fallback?.verification.validation.engine;
+      if (instead) out.verification.validation.engine = instead;
+      else delete out.verification.validation.engine;
+    }
+  }
+  if (limits.models) {
+    const allowed = limits.models;
+    const limit = `models allowed: ${allowed.join(", ")}`;
+    for (const kind of MODEL_KINDS) {
+      if (!allowed.includes(out.models[kind])) {
+        note(`models.${kind}`, out.models[kind], limit);
+        if (fallback) out.models[kind] = fallback.models[kind];
+      }
+      if (!allowed.includes(out.models.openai[kind]) && fallback) {
+        if (allowed.includes(fallback.models.openai[kind])) {
+          if (out.models.openai[kind] !== fallback.models.openai[kind])
+            note(`models.openai.${kind}`, out.models.openai[kind], limit);
+          out.models.openai[kind] = fallback.models.openai[kind];
+        }
+      }
+    }
+    const validator = out.verification.validation.model;
+    if (validator && !allowed.includes(validator)) {
+      note("verification.validation.model", validator, limit);
+      const instead = fallback?.verification.validation.model;
+      if (instead) out.verification.validation.model = instead;
+      else delete out.verification.validation.model;
+    }
+  }
+  if (limits.waitFor) {
+    const waitFor = out.verification.autonomy.waitFor;
+    const missing = limits.waitFor.filter((risk) => !waitFor.includes(risk));
+    if (missing.length > 0) {
+      note(
+        "verification.autonomy.waitFor",
+        waitFor,
+        `always wait for a person: ${limits.waitFor.join(", ")}`
+      );
+      out.verification.autonomy.waitFor = [...waitFor, ...missing];
+    }
+  }
+  if (limits.maxUsd !== void 0) {
+    const { maxUsd } = out.budget;
+    if (maxUsd === null || maxUsd > limits.maxUsd) {
+      note("budget.maxUsd", maxUsd, `at most ${limits.maxUsd} US dollars a build`);
+      const instead = fallback?.budget.maxUsd;
+      out.budget.maxUsd = instead !== void 0 && instead !== null && instead <= limits.maxUsd ? instead : limits.maxUsd;
+    }
+  }
+  if (limits.memory === false && out.memory.enabled) {
+    note("memory.enabled", true, "memory is off");
+    out.memory.enabled = false;
+  }
+  return { config: out, ignored };
+}
+function oneLine(value) {
+  if (value === null) return "null";
+  if (typeof value === "string") return value;
+  return JSON.stringify(value);
+}
+function has(raw, path2) {
+  let here = raw;
+  for (const key of path2) {
+    if (!isPlainObject4(here)) return here !== void 0 && here !== raw;
+    if (!(key in here)) return false;
+    here = here[key];
+  }
+  return true;
+}
+function deepMerge(base, override) {
+  const out = { ...base };
+  for (const [key, value] of Object.entries(override)) {
+    const current2 = out[key];
+    out[key] = isPlainObject4(current2) && isPlainObject4(value) ? deepMerge(current2, value) : value;
+  }
+  return out;
+}
+function isPlainObject4(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+// src/read-policy.ts
 var import_yaml3 = __toESM(require_dist2(), 1);
+var POLICY_REPO = ".github";
+async function readPolicyNow(octokit, owner) {
+  const where = { owner, repo: POLICY_REPO };
+  let commit;
+  try {
+    const listed = await octokit.request("GET /repos/{owner}/{repo}/commits", {
+      ...where,
+      path: POLICY_FILE,
+      per_page: 1
+    });
+    commit = listed.data[0]?.sha;
+  } catch (error62) {
+    if (statusOf2(error62) === 404 || statusOf2(error62) === 409) return { ok: true, policy: null };
+    throw error62;
+  }
+  if (!commit) return { ok: true, policy: null };
+  let text;
+  try {
+    const file2 = await octokit.request("GET /repos/{owner}/{repo}/contents/{path}", {
+      ...where,
+      path: POLICY_FILE,
+      ref: commit,
+      mediaType: { format: "raw" }
+    });
+    text = String(file2.data);
+  } catch (error62) {
+    if (statusOf2(error62) === 404) return { ok: true, policy: null };
+    throw error62;
+  }
+  const source = `${owner}/${POLICY_REPO}`;
+  let raw;
+  try {
+    raw = (0, import_yaml3.parse)(text);
+  } catch (error62) {
+    const said2 = error62 instanceof Error ? error62.message.split("\n")[0] ?? "" : "";
+    return { ok: false, source, commit, problems: [`is not valid YAML: ${said2}`] };
+  }
+  const { policy, problems } = checkPolicy(raw);
+  if (!policy) return { ok: false, source, commit, problems };
+  return { ok: true, policy: { source: { source, commit }, policy } };
+}
+var POLICY_TTL_MS = 10 * 6e4;
+var policies = remembered(/* @__PURE__ */ new Map());
+function readPolicy(octokit, owner, now = Date.now()) {
+  const key = owner.toLowerCase();
+  const hit = policies.get(key);
+  if (hit && now - hit.at >= 0 && now - hit.at < POLICY_TTL_MS) return hit.read;
+  const read = readPolicyNow(octokit, owner);
+  policies.set(key, { at: now, read });
+  read.catch(() => {
+    if (policies.get(key)?.read === read) policies.delete(key);
+  });
+  return read;
+}
+function statusOf2(error62) {
+  const status2 = error62?.status;
+  return typeof status2 === "number" ? status2 : void 0;
+}
+
+// src/read-config.ts
 var CONFIG_PATH = `.github/${CONFIG_FILE}`;
 async function loadConfig(octokit, { owner, repo }) {
   return (await readConfig(octokit, { owner, repo })).config;
 }
-async function readConfig(octokit, { owner, repo }) {
-  let merged;
-  let ownFileOnly = false;
+async function readConfig(octokit, where) {
+  const { read, ownFileOnly } = await readRepoFile(octokit, where);
+  return { config: await underPolicy(octokit, where, read), ownFileOnly };
+}
+async function readRepoFile(octokit, { owner, repo }) {
   try {
     const { config: config3, files } = await octokit.config.get({
       owner,
@@ -63394,34 +63693,45 @@ async function readConfig(octokit, { owner, repo }) {
       path: CONFIG_PATH,
       defaults: (configs2) => configs2.reduce((acc, next) => deepMerge(acc, next), {})
     });
-    merged = config3;
-    ownFileOnly = files.length > 0 && files.every((file2) => file2.owner === owner && file2.repo === repo);
+    const ownFileOnly = files.length > 0 && files.every((file2) => file2.owner === owner && file2.repo === repo);
+    return { read: { raw: config3 }, ownFileOnly };
   } catch (error62) {
     const problem = yamlProblem(error62);
     if (!problem) throw error62;
-    return { config: { ok: false, problems: [problem] }, ownFileOnly: false };
+    return { read: { broken: { ok: false, problems: [problem] } }, ownFileOnly: false };
   }
-  const parsed = parseConfig(merged);
-  if (parsed.ok) return { config: parsed, ownFileOnly };
-  const lines = await findFieldLines(octokit, { owner, repo }, parsed.problems);
-  return { config: { ok: false, problems: lines }, ownFileOnly };
+}
+async function underPolicy(octokit, where, read) {
+  if ("broken" in read) return read.broken;
+  const policy = await readPolicy(octokit, where.owner);
+  if (!policy.ok) {
+    const file2 = `${policy.source}: ${POLICY_FILE} at ${policy.commit.slice(0, 7)}`;
+    return {
+      ok: false,
+      problems: policy.problems.map((message2) => ({ field: "(policy)", message: message2, file: file2 }))
+    };
+  }
+  const { config: config3 } = applyPolicy(read.raw, policy.policy);
+  if (config3.ok) return config3;
+  return { ok: false, problems: await findFieldLines(octokit, where, config3.problems) };
 }
 var CONFIG_TTL_MS = 10 * 6e4;
 var configs = remembered(
   /* @__PURE__ */ new Map()
 );
 async function loadConfigAt(ctx, defaultSha, now = Date.now()) {
+  const where = { owner: ctx.owner, repo: ctx.repo };
   const key = `${ctx.owner}/${ctx.repo}@${defaultSha}`;
   const hit = configs.get(key);
   if (hit) {
-    const { config: config3, ownFileOnly } = await hit.read;
-    if (ownFileOnly || now - hit.at < CONFIG_TTL_MS) return config3;
+    const { read: read2, ownFileOnly } = await hit.read;
+    if (ownFileOnly || now - hit.at < CONFIG_TTL_MS) return underPolicy(ctx.octokit, where, read2);
   }
-  const read = readConfig(ctx.octokit, ctx);
+  const read = readRepoFile(ctx.octokit, where);
   configs.set(key, { at: now, read });
   read.catch(() => configs.delete(key));
   if (configs.size > 500) configs.delete(configs.keys().next().value ?? key);
-  return (await read).config;
+  return underPolicy(ctx.octokit, where, (await read).read);
 }
 function yamlProblem(error62) {
   if (!(error62 instanceof Error) || !error62.message.includes("invalid YAML")) return null;
@@ -63455,8 +63765,8 @@ async function findFieldLines(octokit, { owner, repo }, problems) {
   return withLines(text, problems);
 }
 function withLines(text, problems) {
-  const lineCounter = new import_yaml3.LineCounter();
-  const doc = (0, import_yaml3.parseDocument)(text, { lineCounter });
+  const lineCounter = new import_yaml4.LineCounter();
+  const doc = (0, import_yaml4.parseDocument)(text, { lineCounter });
   return problems.map((problem) => {
     const path2 = problem.path ?? (problem.field === "(file)" ? [] : problem.field.split("."));
     const line = lineOfPath(doc, path2, lineCounter);
@@ -63469,17 +63779,6 @@ function lineOfPath(doc, path2, lineCounter) {
     if (node2?.range) return lineCounter.linePos(node2.range[0]).line;
   }
   return void 0;
-}
-function deepMerge(base, override) {
-  const out = { ...base };
-  for (const [key, value] of Object.entries(override)) {
-    const current2 = out[key];
-    out[key] = isPlainObject4(current2) && isPlainObject4(value) ? deepMerge(current2, value) : value;
-  }
-  return out;
-}
-function isPlainObject4(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 // src/core/status/status-view.ts
@@ -65519,6 +65818,59 @@ async function readAll(ctx, now) {
   }
   return all;
 }
+async function readAskerUsage(ctx, { now, asker, capUsd }) {
+  const day = await readInstallationUsage(ctx, now);
+  const builds = /* @__PURE__ */ new Map();
+  for (const record2 of day.records) {
+    const key = `${record2.repository}#${record2.ref.split("/")[0] ?? ""}`;
+    builds.set(key, [...builds.get(key) ?? [], record2]);
+  }
+  const records = [];
+  for (const [key, usage] of builds) {
+    const by = await askerOf(ctx, key);
+    if (by !== null && by.toLowerCase() === asker.toLowerCase()) records.push(...usage);
+  }
+  return { asker, capUsd, records };
+}
+var askers = remembered(/* @__PURE__ */ new Map());
+function askerOf(ctx, key) {
+  const hit = askers.get(key);
+  if (hit) return hit;
+  const read = readAsker(ctx, key);
+  askers.set(key, read);
+  read.then(
+    (by) => {
+      if (by === null) askers.delete(key);
+    },
+    () => askers.delete(key)
+  );
+  if (askers.size > 5e3) askers.delete(askers.keys().next().value ?? key);
+  return read;
+}
+async function readAsker(ctx, key) {
+  const [repository = "", build = ""] = key.split("#");
+  const [owner = "", repo = ""] = repository.split("/");
+  const issue2 = parseBuildId(build)?.issue;
+  if (!issue2) return null;
+  try {
+    const comments = await ctx.octokit.paginate(
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/comments",
+      {
+        owner,
+        repo,
+        issue_number: issue2,
+        per_page: 100
+      }
+    );
+    const status2 = comments.find(
+      (comment) => comment.user?.login === ctx.botLogin && findStatusBuild(comment.body ?? "") === build
+    );
+    return status2 ? parseAskRecord(status2.body ?? "")?.by ?? null : null;
+  } catch (error62) {
+    if (statusOf(error62) === 404 || statusOf(error62) === 410) return null;
+    throw error62;
+  }
+}
 
 // src/github/change-set/act-set.ts
 async function actSet(ctx, { links, build, log }) {
@@ -65696,7 +66048,7 @@ async function commitOnBranch(ctx, {
 }
 
 // src/github/change-set/listed-facts.ts
-var import_yaml4 = __toESM(require_dist2(), 1);
+var import_yaml5 = __toESM(require_dist2(), 1);
 async function listedFacts(ctx, { name, listed }) {
   if (!listed)
     return {
@@ -65732,7 +66084,7 @@ async function ownConfig(ctx) {
   }
   if (text === null) return parseConfig({});
   try {
-    return parseConfig((0, import_yaml4.parse)(text));
+    return parseConfig((0, import_yaml5.parse)(text));
   } catch {
     return { ok: false, problems: [{ field: "(file)", message: "is not valid YAML" }] };
   }
@@ -66397,7 +66749,10 @@ async function reconcile(ctx, request2) {
   }
   ctx.solo?.sawRuns({ build, runs: observed.snapshot.runs, log });
   const asked = request2.start && request2.ask ? askedFor(observed, request2.ask) : observed;
-  const config3 = request2.config ?? await loadConfigAt(ctx, observed.snapshot.repo.defaultSha);
+  const config3 = configForAsk(
+    request2.config ?? await loadConfigAt(ctx, observed.snapshot.repo.defaultSha),
+    asked.snapshot.ask
+  );
   if (config3.ok && isSetBuild({ snapshot: asked.snapshot, config: config3.config, home })) {
     return reconcileSet(ctx, { request: request2, observed: asked, config: config3, freshFrom, alongside });
   }
@@ -66480,12 +66835,18 @@ async function readRestOfBuild(ctx, request2) {
     mirror: config3.ok && config3.config.plan.mirrorSubIssues
   });
   if (subIssues) observed.snapshot.issue.subIssues = subIssues;
+  if (config3.ok && config3.policy) observed.snapshot.policy = config3.policy.source;
   const { forged, ...spend } = await readDaySpend(ctx, {
     now,
     repoCap: config3.ok && config3.config.budget.dailyUsd !== null,
     installationCapUsd: request2.installationDailyUsd
   });
   Object.assign(observed.snapshot, spend);
+  const perAsker = config3.ok ? config3.policy?.perAskerDailyUsd ?? null : null;
+  const asker = observed.snapshot.ask?.by;
+  if (perAsker !== null && asker) {
+    observed.snapshot.askerUsage = await readAskerUsage(ctx, { now, asker, capUsd: perAsker });
+  }
   const repository = `${ctx.owner}/${ctx.repo}`;
   const uncounted = (observed.snapshot.uncountedUsage ?? []).map((one) => ({ ...one, repository }));
   sayUncountedUsage(log, [...uncounted, ...forged]);
@@ -67103,7 +67464,7 @@ function schedulesOf(text) {
 function rawSchedules(text) {
   if (text === null) return null;
   try {
-    const doc = (0, import_yaml5.parse)(text);
+    const doc = (0, import_yaml6.parse)(text);
     return Array.isArray(doc?.schedules) ? doc.schedules : null;
   } catch {
     return null;
