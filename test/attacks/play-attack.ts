@@ -15,8 +15,11 @@ import { join } from 'node:path';
 import { reply, toolUse } from '../../sim/fake-anthropic.js';
 import { defaultConfig } from '../../src/core/config/config.js';
 import { contractPath } from '../../src/core/plan/contract.js';
+import type { ValidationRecord } from '../../src/core/plan/validation.js';
 import { parseEvidenceMarker } from '../../src/core/sessions/evidence.js';
+import type { PullInfo } from '../../src/core/snapshot/snapshot.js';
 import { autonomyWait } from '../../src/core/verification/autonomy.js';
+import { sealBreach } from '../../src/core/verification/seal-binding.js';
 import { completionPath, integrationBranch, workerBranch } from '../../src/core/vocabulary/ids.js';
 import { PUBLISH_EXIT, runPublish } from '../../src/session/publish/run-publish.js';
 import { makePull } from '../core/factories.js';
@@ -129,6 +132,8 @@ interface World {
   fixture: Fixture;
   /** The build branch's head: the contract's merge. */
   head: string;
+  /** The contract's pull request as the app reads it once merged: its merge, and publish's evidence for its head. */
+  contractPull: PullInfo;
 }
 
 const worlds = new Map<string, Promise<World>>();
@@ -160,7 +165,8 @@ async function makeWorld(project: Project): Promise<World> {
     if ('refused' in answer) {
       throw new Error(`the contract of ${project.name} was refused: ${answer.refused.join('; ')}`);
     }
-    return { fixture, head: squashMerge(fixture, CONTRACT_WORKER, fixture.base) };
+    const contractPull = mergePull(fixture, github, CONTRACT_WORKER, fixture.base);
+    return { fixture, head: contractPull.mergeSha ?? '', contractPull };
   } finally {
     await github.close();
   }
@@ -174,6 +180,7 @@ export async function playAttack(attack: Attack): Promise<Played> {
   const answers: PublishAnswer[] = [];
   try {
     let head = world.head;
+    const contractPulls = [world.contractPull];
     if (attack.contract) {
       const { command, files = {} } = attack.contract;
       const answer = await publishSession(fixture, github, {
@@ -187,7 +194,9 @@ export async function playAttack(attack: Attack): Promise<Played> {
       });
       answers.push(answer);
       if ('refused' in answer) return ended(answers, null);
-      head = squashMerge(fixture, CONTRACT_WORKER, head);
+      const merged = mergePull(fixture, github, CONTRACT_WORKER, head);
+      contractPulls.push(merged);
+      head = merged.mergeSha ?? '';
     }
     if (attack.worker || !attack.push) {
       const answer = await publishSession(fixture, github, {
@@ -202,7 +211,7 @@ export async function playAttack(attack: Attack): Promise<Played> {
       head = squashMerge(fixture, WORKER, head);
     }
     if (attack.push) pushTo(fixture, head, attack);
-    return ended(answers, await validate(fixture, attack.project));
+    return ended(answers, await validate(fixture, attack.project, contractPulls));
   } finally {
     await github.close();
     fixture.cleanup();
@@ -339,6 +348,24 @@ function waitsOf(body: string, worker: string, contractFiles: string[]): string[
   return wait ? [...wait.classes, ...(wait.why ?? [])] : [];
 }
 
+/**
+ * The app's squash merge of the pull request the session's publish just
+ * opened, as the app then reads it: merged, with the evidence its body carries.
+ */
+function mergePull(fixture: Fixture, github: FakeGitHub, worker: string, onto: string): PullInfo {
+  const opened = github.api.find((call) => call.method === 'POST' && call.path === PULLS);
+  const evidence = parseEvidenceMarker((opened?.body as { body?: string } | undefined)?.body ?? '');
+  const mergeSha = squashMerge(fixture, worker, onto);
+  const headSha = fixture.git(['rev-parse', 'FETCH_HEAD']);
+  return makePull({
+    worker,
+    state: 'merged',
+    headSha,
+    mergeSha,
+    ...(evidence ? { evidence } : {}),
+  });
+}
+
 /** The app's squash merge of `worker`'s pull request: its head's tree, one commit on `onto`. */
 function squashMerge(fixture: Fixture, worker: string, onto: string): string {
   fixture.git(['fetch', '--quiet', fixture.remoteDir, `refs/heads/${workerBranch(BUILD, worker)}`]);
@@ -361,7 +388,11 @@ const NAMED = reply(
 );
 
 /** Milestone 1's validation of the build branch, on a fresh checkout after the job's setup. */
-async function validate(fixture: Fixture, project: Project): Promise<Played['validation']> {
+async function validate(
+  fixture: Fixture,
+  project: Project,
+  contractPulls: PullInfo[],
+): Promise<Played['validation']> {
   const checkout = join(fixture.root, 'checkout');
   execFileSync(
     'git',
@@ -384,7 +415,7 @@ async function validate(fixture: Fixture, project: Project): Promise<Played['val
       routes: { [`GET /repos/${REPOSITORY}/git/matching-refs/baton/${BUILD}/validation/M1`]: [] },
       replies: [NAMED],
     });
-    return judged(result.validation, result.reason);
+    return judged(result.validation, result.reason, contractPulls);
   } finally {
     for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name];
     Object.assign(process.env, saved);
@@ -395,12 +426,18 @@ async function validate(fixture: Fixture, project: Project): Promise<Played['val
 type Validation = Awaited<ReturnType<typeof runSession>>['result']['validation'];
 
 /**
- * What the validation says of the criterion. Proven: every check of it was
- * proven by the runner's reports and the milestone passed; or, where no report
- * judged the checks, the milestone passed on the exit status, as the guide
- * then shows the criterion passed.
+ * What the validation says of the criterion, as the app counts it. Proven:
+ * every check of it was proven by the runner's reports and the milestone
+ * passed; or, where no report judged the checks, the milestone passed on the
+ * exit status, as the guide then shows the criterion passed. A record whose
+ * contract's commits are not the merges of the contract's pull requests that
+ * publish judged does not count (`sealBreach`, as the app's snapshot reads it).
  */
-function judged(validation: Validation, reason: string | null): Played['validation'] {
+function judged(
+  validation: Validation,
+  reason: string | null,
+  contractPulls: PullInfo[],
+): Played['validation'] {
   if (!validation) {
     return {
       proven: false,
@@ -417,13 +454,18 @@ function judged(validation: Validation, reason: string | null): Played['validati
     checks === null
       ? `exit ${validation.exit_code}, no report (${validation.report ?? 'none'})`
       : checks.map((check) => check.verdict).join(', ') || 'no check';
+  const breach = sealBreach({ contract_commits: validation.contract_commits } as ValidationRecord, {
+    validations: [],
+    pulls: contractPulls,
+  });
   const proven =
+    breach === null &&
     passed &&
     (checks === null || (checks.length > 0 && checks.every((check) => check.verdict === 'proven')));
   return {
     proven,
     passed,
-    verdict,
+    verdict: breach === null ? verdict : `${verdict}; does not count: ${breach}`,
     failures: validation.failures.map((failure) => failure.check),
     tail: validation.tail.slice(-1500),
   };
