@@ -74,7 +74,10 @@ async function api(
 /** The call's body, or the step fails saying what GitHub answered. */
 function expect(answer: Answer, ok: number[], what: string): unknown {
   if (ok.includes(answer.status)) return answer.body;
-  const message = (answer.body as { message?: string } | null)?.message ?? String(answer.body);
+  const said = answer.body as { message?: string; errors?: { message?: string }[] } | null;
+  // A 422's reasons are in its errors ("body is too long (maximum is 65536 characters)").
+  const reasons = (said?.errors ?? []).flatMap((error) => (error.message ? [error.message] : []));
+  const message = [said?.message ?? String(answer.body), ...reasons].join(': ');
   return fail(`${what}: GitHub answered ${answer.status} ${message}`);
 }
 

@@ -6,7 +6,8 @@
  * above it), opened by the changesets' one-line summaries (`changesetSummaries`,
  * read before `changeset version` removes them), `pointReadme` moves the README's clone to the new tag (and drops its
  * notes of what waits for the release), and
- * `releaseNotes` reads a version's section back for its GitHub release.
+ * `releaseNotes` reads a version's section back for its GitHub release or the
+ * release pull request, within the body GitHub takes there.
  * Pure; scripts/release-version.ts and the workflow's last step call them.
  */
 
@@ -66,14 +67,48 @@ export function cutRelease(
   return `${changelog.slice(0, start)}${UNRELEASED}\n\n## [${version}] — ${date}\n\n${short}${section}\n\n${next < 0 ? '' : body.slice(next)}`;
 }
 
-/** A version's section of CHANGELOG.md, without its heading: the GitHub release's notes. */
-export function releaseNotes(changelog: string, version: string): string {
+/**
+ * The most characters (code points) GitHub takes in a body: a pull request's
+ * 65,536, as an issue's (sim/github/body-limit.ts), and a release's 125,000;
+ * over it, GitHub answers 422 "body is too long".
+ */
+export const BODY_LIMITS = { 'pull-request': 65_536, release: 125_000 } as const;
+export type NotesFor = keyof typeof BODY_LIMITS;
+
+/**
+ * A version's section of CHANGELOG.md, without its heading: the GitHub
+ * release's notes, or the release pull request's body. Where the section is
+ * longer than GitHub takes there, it ends at the last whole line that fits,
+ * and a last line says the rest is in CHANGELOG.md.
+ */
+export function releaseNotes(
+  changelog: string,
+  version: string,
+  target: NotesFor = 'release',
+): string {
   const heading = new RegExp(`^## \\[${version.replaceAll('.', '\\.')}\\][^\\n]*\\n`, 'm');
   const found = heading.exec(changelog);
   if (!found) throw new Error(`CHANGELOG.md has no section for ${version}`);
   const rest = changelog.slice(found.index + found[0].length);
   const next = rest.search(/^## \[/m);
-  return `${(next < 0 ? rest : rest.slice(0, next)).trim()}\n`;
+  const notes = `${(next < 0 ? rest : rest.slice(0, next)).trim()}\n`;
+  return fitNotes(notes, version, BODY_LIMITS[target]);
+}
+
+/** `notes`, or as many of its whole lines as fit in `limit` code points with the line naming the rest. */
+function fitNotes(notes: string, version: string, limit: number): string {
+  if (Array.from(notes).length <= limit) return notes;
+  const more = `\n…and more: the whole of ${version}'s notes are in CHANGELOG.md, its section [${version}].\n`;
+  const room = limit - Array.from(more).length;
+  const kept: string[] = [];
+  let used = 0;
+  for (const line of notes.split('\n')) {
+    const size = Array.from(line).length + 1;
+    if (used + size > room) break;
+    kept.push(line);
+    used += size;
+  }
+  return `${kept.join('\n').trimEnd()}\n${more}`;
 }
 
 /**

@@ -6,7 +6,8 @@
 // package-lock.json's version, and rebuilds the action's bundles, so the
 // release pull request carries all of it and its merge commit is what the tag
 // names. `release-version.ts notes VERSION` prints that version's section
-// instead; `--no-bundle` leaves the bundles (its test runs it on a copy
+// instead, cut to what GitHub takes in a release's body (`--pull-request`: in
+// a pull request's); `--no-bundle` leaves the bundles (its test runs it on a copy
 // without sources).
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -22,7 +23,8 @@ const [command, asked] = process.argv.slice(2);
 const CHANGESET = fileURLToPath(new URL('../node_modules/.bin/changeset', import.meta.url));
 
 if (command === 'notes') {
-  process.stdout.write(releaseNotes(readFileSync(at('CHANGELOG.md'), 'utf8'), asked ?? ''));
+  const target = process.argv.includes('--pull-request') ? 'pull-request' : 'release';
+  process.stdout.write(releaseNotes(readFileSync(at('CHANGELOG.md'), 'utf8'), asked ?? '', target));
 } else {
   const summaries = changesetSummaries(
     readdirSync(at('.changeset'))

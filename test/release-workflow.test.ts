@@ -22,7 +22,13 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { z } from 'zod';
-import { cutRelease, pointReadme, releaseNotes } from '../scripts/release-notes.js';
+import {
+  BODY_LIMITS,
+  cutRelease,
+  type NotesFor,
+  pointReadme,
+  releaseNotes,
+} from '../scripts/release-notes.js';
 import { REPO_ROOT, tsxArgs } from '../sim/actions/run-step.js';
 import { CURRENT_PINS } from './support/action-pins.js';
 import { gitIn } from './support/packed-package.js';
@@ -298,6 +304,25 @@ describe('the release’s text', () => {
     expect(() => cutRelease(changelog, '0.2.0', '2026-12-02')).toThrow(/already/);
     expect(releaseNotes(cut, '0.3.0')).toBe('### Added\n\n- A.\n');
     expect(() => releaseNotes(cut, '9.9.9')).toThrow(/no section for 9\.9\.9/);
+  });
+
+  it('fits the notes in the body GitHub takes, at a whole line, the rest named as in CHANGELOG.md', () => {
+    const line = (n: number) => `- ${String(n).padStart(5, '0')} ${'é'.repeat(90)}`;
+    const long = Array.from({ length: 2_000 }, (_, n) => line(n)).join('\n');
+    const big = `# Changelog\n\n## [Unreleased]\n\n## [0.3.0] — 2026-12-01\n\n${long}\n`;
+    const chars = (text: string) => Array.from(text).length;
+    for (const [target, limit] of Object.entries(BODY_LIMITS) as [NotesFor, number][]) {
+      const notes = releaseNotes(big, '0.3.0', target);
+      expect(chars(notes)).toBeLessThanOrEqual(limit);
+      // Not a line cut in the middle: the notes are the section's first lines, whole.
+      const [kept, rest] = notes.split('\n\n…and more: ');
+      expect(long.startsWith(`${kept}\n`)).toBe(true);
+      expect(chars(kept ?? '')).toBeGreaterThan(limit - 200);
+      expect(rest).toBe("the whole of 0.3.0's notes are in CHANGELOG.md, its section [0.3.0].\n");
+    }
+    expect(releaseNotes(big, '0.3.0', 'release').length).toBeGreaterThan(
+      releaseNotes(big, '0.3.0', 'pull-request').length,
+    );
   });
 
   it('moves the README’s clone, and says when there is none', () => {

@@ -7,7 +7,7 @@ function request(gh: FakeGitHub, method: string, path: string, body: unknown) {
   return gh.handle({ method, path, query: new URLSearchParams(), body, headers: {} });
 }
 
-describe('the simulator refuses bodies over 65,536 characters, as GitHub does', () => {
+describe('the simulator refuses bodies over 65,536 characters (a release’s over 125,000), as GitHub does', () => {
   const setup = () => {
     const gh = new FakeGitHub();
     const issue = gh.openIssue({ title: 'Add search' });
@@ -53,6 +53,27 @@ describe('the simulator refuses bodies over 65,536 characters, as GitHub does', 
     const edit = request(gh, 'PATCH', `${repo}/pulls/${number}`, { body: long });
     expect(edit.status).toBe(422);
     expect(gh.pulls.get(number)?.body).toBe('short');
+  });
+
+  it('refuses a release body over 125,000 characters, as GitHub answers it', () => {
+    const { gh } = setup();
+    const release = (body: string) =>
+      request(gh, 'POST', `${repo}/releases`, { tag_name: 'v1.0.0', name: 'v1.0.0', body });
+    const answer = release('x'.repeat(125_001));
+    expect(answer.status).toBe(422);
+    expect(answer.body).toMatchObject({
+      message: 'Validation Failed',
+      errors: [
+        {
+          resource: 'Release',
+          code: 'custom',
+          field: 'body',
+          message: 'body is too long (maximum is 125000 characters)',
+        },
+      ],
+    });
+    expect(gh.releases).toHaveLength(0);
+    expect(release(long).status).toBe(201);
   });
 
   it('counts characters, not UTF-16 units: 65,536 emoji fit', () => {
