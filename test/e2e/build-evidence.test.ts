@@ -160,6 +160,13 @@ async function play(started: Simulation[], mode: SimulationMode): Promise<Played
   scriptCi(sim, red);
   const released = new Set<string>();
   const played = await playGreetingAtOnce(sim, ({ issue, build, say }) => {
+    // A turn the scenario does not play fails that session: the build cannot come out as
+    // scripted, so the play ends now, not at its limit, with what the validations found.
+    if (scripted.problems.length > 0) {
+      throw new Error(
+        `the scripted model met what the scenario does not play: ${scripted.problems.join('; ')}\nThe validations: ${validationRecords(sim, build).join('\n')}`,
+      );
+    }
     const status = sim.statusComment(issue) ?? '';
     // The refused attempt: the maintainer starts the next session, once.
     if (!released.has('retry') && status.includes('`/retry W1.2`')) {
@@ -182,6 +189,17 @@ async function play(started: Simulation[], mode: SimulationMode): Promise<Played
     }
   });
   return { sim, model, played, firsts, red, appProgram };
+}
+
+/** The build's validation records, as their commits' messages say them, by milestone. */
+function validationRecords(sim: Simulation, build: string): string[] {
+  return [...sim.gh.git.refs.keys()]
+    .filter((ref) => ref.startsWith(validationRefPrefix(build)))
+    .map((ref) => {
+      const commit = sim.gh.git.objects.get(sim.gh.git.refs.get(ref) ?? '');
+      return commit?.type === 'commit' ? commit.message : '';
+    })
+    .sort();
 }
 
 const builds = playBuildsAtOnce((started) => ({
@@ -361,12 +379,8 @@ describe.each([
       expect(model.sessions.filter((s) => s.role === 'validate')).toMatchObject([
         { worker: null, submitted: { failures: [{ check: 'W2.1:1' }] } },
       ]);
-      const records = [...sim.gh.git.refs.keys()]
-        .filter((ref) => ref.startsWith(validationRefPrefix(played.build)))
-        .map((ref) => {
-          const commit = sim.gh.git.objects.get(sim.gh.git.refs.get(ref) ?? '');
-          return parseValidationMessage(commit?.type === 'commit' ? commit.message : '');
-        })
+      const records = validationRecords(sim, played.build)
+        .map(parseValidationMessage)
         .sort((a, b) => (a?.milestone ?? 0) - (b?.milestone ?? 0));
       expect(
         records
