@@ -19,6 +19,7 @@ import { oncePerDelivery } from './github/reconcile/doors/once-per-delivery.js';
 import { resyncAll, scheduleResync } from './github/reconcile/doors/resync.js';
 import { wireBuildEvents } from './github/reconcile/doors/wire-events.js';
 import { LastReads } from './github/reconcile/pass/last-reads.js';
+import type { ActedBuild } from './github/reconcile/pass/reconcile.js';
 import type { HandlerDeps } from './github/reconcile/queue/handler-deps.js';
 import { KnownBuilds } from './github/reconcile/queue/known-builds.js';
 import { findLookTarget } from './github/reconcile/queue/look-target.js';
@@ -50,6 +51,7 @@ import { createSessionTokenHandler, readTokenEndpointSettings } from './server/s
 import { createSessionTokenDepsFromProbot } from './server/session-token-deps.js';
 import { trackerDoors } from './server/trackers/tracker-doors.js';
 import { readTrackerSettings, type TrackerSettings } from './server/trackers/tracker-settings.js';
+import type { Telemetry } from './telemetry/telemetry.js';
 
 export interface BatonOptions {
   /** The clock `decide` sees; tests pass a fixed one. */
@@ -68,6 +70,8 @@ export interface BatonOptions {
   stopping?: () => boolean;
   /** Serve `GET /metrics` and count into these (`src/main.ts` passes them). */
   metrics?: BatonMetrics;
+  /** Export each reconcile's writes and each build's end as traces (`createTelemetry`; none: nothing). */
+  telemetry?: Telemetry;
   /**
    * Least seconds between two edits of one build's status comment (a later
    * change waits, then is edited); default `BATON_STATUS_EDIT_SECONDS` or 5, 0 for at once.
@@ -188,7 +192,7 @@ export function createBaton(options: BatonOptions = {}): ApplicationFunction {
         ? installationDailyUsdFrom(process.env)
         : options.installationDailyUsd;
     const resyncMinutes = options.resyncMinutes ?? Number(process.env.BATON_RESYNC_MINUTES ?? 10);
-    const store = options.store;
+    const { store, telemetry } = options;
     const deps: HandlerDeps = {
       queue,
       now: options.now ?? (() => new Date().toISOString()),
@@ -213,6 +217,7 @@ export function createBaton(options: BatonOptions = {}): ApplicationFunction {
       ...(options.writeBudget ? { writeBudget: options.writeBudget } : {}),
       ...(installationDailyUsd ? { installationDailyUsd } : {}),
       onRead: (read) => board.note(read),
+      ...(telemetry ? { onActed: (acted: ActedBuild) => telemetry.acted(acted) } : {}),
       ...(metrics
         ? {
             onReconciled: (key: string, outcomes: ActOutcome[]) =>

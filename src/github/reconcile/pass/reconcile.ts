@@ -59,6 +59,8 @@ export interface ReconcileRequest {
   lastReads?: LastReads;
   /** Hears each build read whole, with the status it renders (the page's board). */
   onRead?: (read: BuildRead) => void;
+  /** Hears each build's pass once it is done: the build as read, and what the pass did (traces). */
+  onActed?: (acted: ActedBuild) => void;
   /**
    * The installation's daily cap in US dollars (`BATON_INSTALLATION_DAILY_USD`, set on
    * the app): when set, the reconcile reads what every repository of the installation
@@ -67,6 +69,12 @@ export interface ReconcileRequest {
   installationDailyUsd?: number | null;
   /** The settings the event's handler read for this reconcile (as Probot's `context.config`): not read again. */
   config?: ParsedConfig;
+}
+
+/** One build's pass, done: the build as its last read saw it, and the outcome of each action. */
+export interface ActedBuild {
+  read: BuildRead;
+  outcomes: ActOutcome[];
 }
 
 /**
@@ -355,14 +363,16 @@ function noteRead(
 ): void {
   const view = render.length === 1 && render[0]?.kind === 'render-status' ? render[0].view : null;
   const clean = view && !all.some(standsForNothing);
-  request.onRead?.({
+  const read: BuildRead = {
     repository: `${ctx.owner}/${ctx.repo}`,
     installationId: ctx.installationId ?? null,
     snapshot: seen,
     config: request.config.ok ? request.config.config : null,
     view,
     readAt: request.now,
-  });
+  };
+  request.onRead?.(read);
+  request.onActed?.({ read, outcomes: all });
   request.lastReads?.note(
     key,
     clean

@@ -13,6 +13,7 @@ import type { SetupPullHook } from '../../setup/onboarding.js';
 import type { LookSchedule } from '../../store/look-schedule.js';
 import type { BatonStore } from '../../store/store.js';
 import type { LastReads } from '../pass/last-reads.js';
+import type { ActedBuild } from '../pass/reconcile.js';
 import type { KnownBuilds } from './known-builds.js';
 import type { RecentReconciles } from './recent-reconciles.js';
 
@@ -99,6 +100,8 @@ export interface ReconcileDeps {
   installationDailyUsd?: number | null;
   /** Hears each build a reconcile read whole, as its status rendered it (the page's board, src/page/). */
   onRead?: (read: BuildRead) => void;
+  /** Hears each build's pass once it is done, with what it did (the traces, src/telemetry/). */
+  onActed?: (acted: ActedBuild) => void;
   /**
    * This process shares no store with other processes of the app, which may run all the same
    * (`SoloProcess`: how it dispatches beside them, and says it sees them); none: whatever

@@ -168,6 +168,7 @@ async function reconcileQueued(queued: Queued, hold: BuildHold): Promise<void> {
         ...(budget ? { writeBudget: budget } : {}),
         ...(deps.lastReads ? { lastReads: deps.lastReads } : {}),
         ...(deps.onRead ? { onRead: deps.onRead } : {}),
+        ...(deps.onActed ? { onActed: deps.onActed } : {}),
         ...(deps.installationDailyUsd ? { installationDailyUsd: deps.installationDailyUsd } : {}),
       },
     ),
