@@ -4,7 +4,9 @@ import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { type FakeReply, type Respond, reply, text, toolUse } from '../../sim/fake-anthropic.js';
 import { contractPath } from '../../src/core/plan/contract.js';
+import type { CodingEngine } from '../../src/core/sessions/engines.js';
 import { completionPath, planPath, workerFindingsPath } from '../../src/core/vocabulary/ids.js';
+import { ENGINE_KITS } from '../../src/session/agent/engines/engine-registry.js';
 import { findProgram, SYSTEM_PATH } from '../../src/session/programs.js';
 import { PUBLISH_EXIT } from '../../src/session/publish/run-publish.js';
 import type { SessionResult } from '../../src/session/result.js';
@@ -437,13 +439,13 @@ describe.skipIf(NOT_ROOT)(`the same, confined (${NOT_ROOT_REASON})`, () => {
     180_000,
   );
 
-  it(
-    'never run by an engine (Claude Code’s own git and shell), nor by its install',
-    async () => {
+  it.each(Object.keys(ENGINE_KITS) as CodingEngine[])(
+    'never run by %s (its own git and shell), nor by its install',
+    async (engine) => {
       const marker = await markerFile();
       const testPath = process.env.PATH;
       const run = await engineSession({
-        engine: 'claude-code',
+        engine,
         user: USER,
         commands: ['git status --short; npm --version'],
         // Tests that pass: the engine hands in once.
