@@ -2,60 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { Action } from '../../src/core/context/action.js';
 import { buildLedger } from '../../src/core/snapshot/ledger.js';
 import { normalizeSnapshot } from '../../src/core/snapshot/normalize-snapshot.js';
-import type { ActOutcome } from '../../src/github/act/act.js';
-import type { ActedBuild } from '../../src/github/reconcile/pass/reconcile.js';
 import { buildSpans, rootSpanIdOf, traceIdOf } from '../../src/telemetry/build-spans.js';
-import {
-  ago,
-  BUILD,
-  deliveredSnapshot,
-  makeConfig,
-  makeRun,
-  makeUsageRecord,
-  NOW,
-  planRun,
-} from '../core/factories.js';
+import { ago, BUILD, NOW } from '../core/factories.js';
+import { actedBuild, OPEN_FINAL } from '../support/acted-build.js';
 
-const config = makeConfig();
-
-/** The delivered build asked for by alice's `/improve`: plan and W1.1 recorded, W2.1's run failed with no record. */
-function actedBuild(outcomes: ActOutcome[]): ActedBuild {
-  const snapshot = deliveredSnapshot({
-    ask: {
-      by: 'alice',
-      how: { way: 'command', comment: 5 },
-      at: ago(300),
-      what: { kind: 'build', type: 'code' },
-    },
-    runs: [
-      planRun(),
-      makeRun({ id: 7011, worker: 'W1.1' }),
-      makeRun({ id: 7021, worker: 'W2.1', conclusion: 'failure' }),
-    ],
-    usage: [
-      makeUsageRecord({ run_id: 7000, cost: 0.5 }),
-      makeUsageRecord({ run_id: 7011, role: 'work', worker: 'W1.1', cost: 1.25, seconds: 90 }),
-    ],
-  });
-  return {
-    read: {
-      repository: 'Acme/Shop',
-      installationId: 1,
-      snapshot,
-      config: config.ok ? config.config : null,
-      view: null,
-      readAt: NOW,
-    },
-    outcomes,
-  };
-}
-
-const OPEN_FINAL: Action = {
-  kind: 'open-final-pull',
-  title: 'Add login',
-  body: 'Closes #12',
-  reviewers: [],
-};
 const NOTICE: Action = { kind: 'notice', key: 'final', body: 'The build is ready for review' };
 
 describe('buildSpans', () => {

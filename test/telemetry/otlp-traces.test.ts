@@ -12,7 +12,10 @@ import { buildLedger } from '../../src/core/snapshot/ledger.js';
 import { normalizeSnapshot } from '../../src/core/snapshot/normalize-snapshot.js';
 import { integrationBranch } from '../../src/core/vocabulary/ids.js';
 import { BuildBoard } from '../../src/page/build-board.js';
+import { traceIdOf } from '../../src/telemetry/build-spans.js';
 import { createTelemetry } from '../../src/telemetry/telemetry.js';
+import { BUILD as FACTORY_BUILD } from '../core/factories.js';
+import { actedBuild, OPEN_FINAL } from '../support/acted-build.js';
 import { startApp, startReplica } from '../support/app-harness.js';
 import { BUILD, DIAMOND, installedRepo, statusBody, tickingClock } from '../support/builds.js';
 import { driveBuild, makeScript } from '../support/scripted-sessions.js';
@@ -45,12 +48,14 @@ interface Received {
 }
 
 /** An OTLP/HTTP receiver on 127.0.0.1 that keeps what it is sent, stopped when the test ends. */
-async function startReceiver(): Promise<{ url: string; received: Received[] }> {
+async function startReceiver(): Promise<{ url: string; received: Received[]; bodies: Buffer[] }> {
   const received: Received[] = [];
+  const bodies: Buffer[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
+      bodies.push(Buffer.concat(chunks));
       received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end('{}');
@@ -58,7 +63,7 @@ async function startReceiver(): Promise<{ url: string; received: Received[] }> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, received };
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, received, bodies };
 }
 
 function plainOf(value: OtlpValue | undefined): string | number | boolean | undefined {
@@ -205,5 +210,24 @@ describe('traces over OTLP', () => {
     const sent = receiver.received.map((one) => one.body).join('\n');
     for (const forbidden of [secret, issueText, briefText, reportText, 'Closes #1'])
       expect(sent).not.toContain(forbidden);
+  });
+
+  it('sends http/protobuf unless told, the trace id in its bytes', async () => {
+    const receiver = await startReceiver();
+    vi.stubEnv('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', `${receiver.url}/v1/traces`);
+    const telemetry = await createTelemetry(process.env, {
+      log: { warn: (message) => expect.fail(message) },
+    });
+    const opened = { number: 200, url: 'https://github.com/acme/shop/pull/200' };
+    telemetry.acted(actedBuild([{ action: OPEN_FINAL, result: 'done', opened }]));
+    await telemetry.shutdown();
+
+    expect(receiver.received.map((one) => one.headers['content-type'])).toEqual([
+      'application/x-protobuf',
+    ]);
+    const body = receiver.bodies[0] ?? Buffer.alloc(0);
+    expect(body.includes(Buffer.from(traceIdOf('acme/shop', FACTORY_BUILD), 'hex'))).toBe(true);
+    expect(body.includes(Buffer.from(`invoke_workflow ${FACTORY_BUILD}`))).toBe(true);
+    expect(body.includes(Buffer.from('Closes #12'))).toBe(false);
   });
 });
