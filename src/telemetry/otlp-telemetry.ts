@@ -6,7 +6,15 @@
  * does. A build's ids are its own (`traceIdOf`, `rootSpanIdOf`): the root is
  * made with them, and a reconcile's writes hang under it from any process.
  */
-import { type Context, ROOT_CONTEXT, SpanStatusCode, TraceFlags, trace } from '@opentelemetry/api';
+import {
+  type Context,
+  DiagLogLevel,
+  diag,
+  ROOT_CONTEXT,
+  SpanStatusCode,
+  TraceFlags,
+  trace,
+} from '@opentelemetry/api';
 import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as ProtobufExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import {
@@ -26,6 +34,13 @@ import { buildSpans, type SpanPlan } from './build-spans.js';
 import type { OtlpOptions, Telemetry } from './telemetry-seam.js';
 
 export function createOtlpTelemetry({ protocol, serviceName, log }: OtlpOptions): Telemetry {
+  // The SDK tells a failed export (a collector down, a refusal) through its diagnostics: said as warnings.
+  const said = (...args: unknown[]) => log.warn(`baton: traces: ${args.map(String).join(' ')}`);
+  const quiet = () => {};
+  diag.setLogger(
+    { error: said, warn: said, info: quiet, debug: quiet, verbose: quiet },
+    { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true },
+  );
   const ids = new DerivedIds();
   const exporter = protocol === 'http/json' ? new JsonExporter() : new ProtobufExporter();
   const provider = new TracerProvider({

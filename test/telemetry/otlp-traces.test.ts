@@ -48,7 +48,9 @@ interface Received {
 }
 
 /** An OTLP/HTTP receiver on 127.0.0.1 that keeps what it is sent, stopped when the test ends. */
-async function startReceiver(): Promise<{ url: string; received: Received[]; bodies: Buffer[] }> {
+async function startReceiver(
+  status = 200,
+): Promise<{ url: string; received: Received[]; bodies: Buffer[] }> {
   const received: Received[] = [];
   const bodies: Buffer[] = [];
   const server = createServer((req, res) => {
@@ -57,8 +59,12 @@ async function startReceiver(): Promise<{ url: string; received: Received[]; bod
     req.on('end', () => {
       bodies.push(Buffer.concat(chunks));
       received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end('{}');
+      // An empty answer in the request's own encoding, as a collector gives.
+      const json = req.headers['content-type'] === 'application/json';
+      res.writeHead(status, {
+        'content-type': json ? 'application/json' : 'application/x-protobuf',
+      });
+      res.end(json ? '{}' : '');
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -229,5 +235,18 @@ describe('traces over OTLP', () => {
     expect(body.includes(Buffer.from(traceIdOf('acme/shop', FACTORY_BUILD), 'hex'))).toBe(true);
     expect(body.includes(Buffer.from(`invoke_workflow ${FACTORY_BUILD}`))).toBe(true);
     expect(body.includes(Buffer.from('Closes #12'))).toBe(false);
+  });
+
+  it('says a collector that refuses the spans, and goes on', async () => {
+    const receiver = await startReceiver(400);
+    vi.stubEnv('OTEL_EXPORTER_OTLP_ENDPOINT', receiver.url);
+    const warn = vi.fn();
+    const telemetry = await createTelemetry(process.env, { log: { warn } });
+    const opened = { number: 200, url: 'https://github.com/acme/shop/pull/200' };
+    telemetry.acted(actedBuild([{ action: OPEN_FINAL, result: 'done', opened }]));
+    await telemetry.shutdown();
+
+    expect(receiver.received).toHaveLength(1);
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('Bad Request'));
   });
 });
