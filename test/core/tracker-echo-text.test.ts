@@ -4,7 +4,7 @@ import {
   echoStage,
   plannedEcho,
   trackerEchoText,
-} from '../../src/core/status/tracker-echo-text.js';
+} from '../../src/core/trackers/tracker-echo-text.js';
 import { makeRunningView, makeTotals, makeWorkerRow } from './factories.js';
 
 const build = {

@@ -10,7 +10,7 @@
  * id. A refusal throws a `TrackerRefusal`: 401 without valid credentials, 404
  * for an issue the account cannot see, 429 with `Retry-After` (seconds).
  */
-import type { DoneMove } from '../../core/status/tracker-echo-text.js';
+import type { DoneMove } from '../../core/trackers/tracker-echo-text.js';
 import { retryOf, type TrackerApi, TrackerRefusal } from './tracker-api.js';
 
 /** The most pages of an issue's comments read looking for Baton's (a hundred each). */

@@ -10,7 +10,7 @@
  * unknown issue: `Entity not found`), `RATELIMITED` with the time its bucket
  * refills (`X-RateLimit-Requests-Reset`, ms), or 429 with `Retry-After`.
  */
-import type { DoneMove } from '../../core/status/tracker-echo-text.js';
+import type { DoneMove } from '../../core/trackers/tracker-echo-text.js';
 import { retryOf, type TrackerApi, TrackerRefusal } from './tracker-api.js';
 
 /** Linear's GraphQL endpoint. */

@@ -5,7 +5,7 @@
  * refusal is a `TrackerRefusal`, with when to ask again where the tracker
  * says (`Retry-After`, a rate limit's reset).
  */
-import type { DoneMove } from '../../core/status/tracker-echo-text.js';
+import type { DoneMove } from '../../core/trackers/tracker-echo-text.js';
 
 /** `keep`: the comment is made or edited to the text; `ensure`: made where missing, else left as it is. */
 export type CommentMode = 'keep' | 'ensure';

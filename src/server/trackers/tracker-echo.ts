@@ -12,7 +12,11 @@
  */
 import type { Tracker } from '../../core/config/trackers.js';
 import type { BuildRead } from '../../core/overview/build-read.js';
-import { type DoneMove, echoStage, trackerEchoText } from '../../core/status/tracker-echo-text.js';
+import {
+  type DoneMove,
+  echoStage,
+  trackerEchoText,
+} from '../../core/trackers/tracker-echo-text.js';
 import { BoundedMap } from '../../github/client/bounded-map.js';
 import { remembered } from '../../process-memory.js';
 import { oneAtATime, type TrackerApi, TrackerRefusal } from './tracker-api.js';

@@ -14,7 +14,7 @@
 import { parse } from 'yaml';
 import { mapTrackerAsk, type Tracker, Trackers } from '../../../core/config/trackers.js';
 import type { MappedPerson } from '../../../core/snapshot/ask-record.js';
-import { plannedEcho } from '../../../core/status/tracker-echo-text.js';
+import { plannedEcho } from '../../../core/trackers/tracker-echo-text.js';
 import { CONFIG_FILE } from '../../../core/vocabulary/ids.js';
 import { escapeText, quoteMaterial } from '../../../core/vocabulary/markdown.js';
 import { writeOnceByRef } from '../../act/locks/write-once.js';

@@ -6,7 +6,7 @@
  * note, no name; only fixed words, numbers, the repository's name and GitHub's
  * addresses. Its first line is the marker Baton finds its comment by.
  */
-import type { BuildProgress, StatusView } from './status-view.js';
+import type { BuildProgress, StatusView } from '../status/status-view.js';
 
 /** Where a person follows the build: its issue on GitHub. */
 export interface EchoBuild {
