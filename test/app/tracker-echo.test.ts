@@ -101,6 +101,20 @@ describe("a tracker's issue kept current through its build", () => {
     };
   }
 
+  /** A build asked from `tracker`, approved, played and its final pull request merged by a person. */
+  async function playToDelivered(tracker: 'linear' | 'jira', asked?: () => void) {
+    const { issue, script } = await askFrom(tracker);
+    asked?.();
+    await driveBuild({ gh, apps: [app], script });
+    gh.addComment({ issue, body: '/approve', user: 'maintainer' });
+    await driveBuild({ gh, apps: [app], script });
+    const final = [...gh.pulls.values()].find((pull) => pull.base === gh.defaultBranch);
+    expect(final).toBeDefined();
+    if (final) mergeByHand(gh, final, clock);
+    await driveBuild({ gh, apps: [app], script });
+    return { issue, script, final };
+  }
+
   /** A reconcile of the build, asked by a writer's `/status`. */
   async function lookAgain(issue: number, script: ReturnType<typeof makeScript>) {
     gh.addComment({ issue, body: '/status', user: 'maintainer' });
@@ -114,14 +128,7 @@ describe("a tracker's issue kept current through its build", () => {
   it.each(['linear', 'jira'] as const)(
     'a build asked from %s: one comment edited through plan, final pull request and delivery, the issue moved to done once',
     async (tracker) => {
-      const { issue, script } = await askFrom(tracker);
-      await driveBuild({ gh, apps: [app], script });
-      gh.addComment({ issue, body: '/approve', user: 'maintainer' });
-      await driveBuild({ gh, apps: [app], script });
-      const final = [...gh.pulls.values()].find((pull) => pull.base === gh.defaultBranch);
-      expect(final).toBeDefined();
-      if (final) mergeByHand(gh, final, clock);
-      await driveBuild({ gh, apps: [app], script });
+      const { issue, script, final } = await playToDelivered(tracker);
       // A later reconcile, and one after a restart's cold cache, write nothing more.
       await lookAgain(issue, script);
       forgetAll();
@@ -169,6 +176,32 @@ describe("a tracker's issue kept current through its build", () => {
       expect(sent(tracker)).not.toContain('evil.example');
     },
   );
+
+  it('a Jira workflow with no way to done: the comment says the issue was not moved, and why', async () => {
+    const { jira } = trackers;
+    jira.workflow = jira.workflow.filter((status) => status.category !== 'done');
+    await playToDelivered('jira');
+
+    expect(app.errors).toEqual([]);
+    expect(jira.writes.map((write) => write.kind)).not.toContain('transitioned');
+    expect(jira.comments.map((one) => one.text)).toEqual([
+      expect.stringMatching(
+        /Delivered: .*\nNot moved to done: Jira offers no transition to a status of the Done category/s,
+      ),
+    ]);
+  });
+
+  it('a Linear issue a person cancelled is left cancelled when the build is delivered', async () => {
+    const { linear } = trackers;
+    await playToDelivered('linear', () => {
+      for (const tracked of linear.issues.values()) tracked.state = 'state-canceled';
+    });
+
+    expect(linear.writes.map((write) => write.kind)).not.toContain('issueUpdate');
+    expect(linear.comments.map((one) => one.body)).toEqual([
+      expect.stringMatching(/Delivered: .*\n\nLeft cancelled in Linear\.$/s),
+    ]);
+  });
 
   it("a tracker's rate limit fails no reconcile, is waited out, and the next reconcile after it catches up", async () => {
     const { linear } = trackers;
