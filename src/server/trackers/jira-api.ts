@@ -11,7 +11,7 @@
  * for an issue the account cannot see, 429 with `Retry-After` (seconds).
  */
 import type { DoneMove } from '../../core/trackers/tracker-echo-text.js';
-import { retryOf, type TrackerApi, TrackerRefusal } from './tracker-api.js';
+import { retryOf, TRACKER_CALL_MS, type TrackerApi, TrackerRefusal } from './tracker-api.js';
 
 /** The most pages of an issue's comments read looking for Baton's (a hundred each). */
 const COMMENT_PAGES = 5;
@@ -126,6 +126,7 @@ export async function jiraCall(
       ...(body ? { 'content-type': 'application/json' } : {}),
     },
     ...(body ? { body: JSON.stringify(body) } : {}),
+    signal: AbortSignal.timeout(TRACKER_CALL_MS),
   });
   if (!response.ok)
     throw new TrackerRefusal(`Jira refused ${method} (${response.status})`, {

@@ -11,7 +11,7 @@
  * refills (`X-RateLimit-Requests-Reset`, ms), or 429 with `Retry-After`.
  */
 import type { DoneMove } from '../../core/trackers/tracker-echo-text.js';
-import { retryOf, type TrackerApi, TrackerRefusal } from './tracker-api.js';
+import { retryOf, TRACKER_CALL_MS, type TrackerApi, TrackerRefusal } from './tracker-api.js';
 
 /** Linear's GraphQL endpoint. */
 export const LINEAR_API = 'https://api.linear.app/graphql';
@@ -134,6 +134,7 @@ export async function linearCall(
     method: 'POST',
     headers: { authorization: apiKey, 'content-type': 'application/json' },
     body: JSON.stringify({ query, variables }),
+    signal: AbortSignal.timeout(TRACKER_CALL_MS),
   });
   const answer = (await response.json().catch(() => ({}))) as {
     data?: unknown;

@@ -46,6 +46,9 @@ export class TrackerRefusal extends Error {
   }
 }
 
+/** How long one call to a tracker may take before it is given up (and tried at the next reconcile). */
+export const TRACKER_CALL_MS = 15_000;
+
 /** The longest wait a tracker's answer may ask for: an hour. */
 const LONGEST_WAIT_MS = 3_600_000;
 
