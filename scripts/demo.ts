@@ -52,6 +52,7 @@ import {
   transcriptPath,
 } from './demo-args.js';
 import { runDoctorDemo } from './demo-doctor.js';
+import { heartbeatLine, startHeartbeat } from './demo-heartbeat.js';
 import { runPageDemo } from './demo-page.js';
 
 /**
@@ -259,6 +260,21 @@ async function main(): Promise<number> {
     onComment: (body) => show(entries, { kind: 'comment', body, seconds: seconds() }),
     onAct: (body) => show(entries, { kind: 'act', body, seconds: seconds() }),
   };
+  // The status comment is quiet for minutes while sessions run: say what runs meanwhile.
+  const stopHeartbeat = startHeartbeat({
+    quietFor: () => Date.now() - lastShown,
+    line: () =>
+      heartbeatLine(
+        [sim, ...simulations]
+          .flatMap((one) => (one ? [one.gh, ...one.peers] : []))
+          .flatMap((gh) => gh.runs),
+        seconds(),
+      ),
+    print: (text) => {
+      lastShown = Date.now();
+      console.log(text);
+    },
+  });
   try {
     let model: ScriptedModel;
     let played: Pick<PlayedBuild, 'finalPull'>;
@@ -300,13 +316,18 @@ async function main(): Promise<number> {
     console.error(failureLines({ error, diagnostics: DIAGNOSTICS }));
     return 1;
   } finally {
+    stopHeartbeat();
     await sim?.stop();
     for (const one of simulations) if (one !== sim) await one.stop();
   }
 }
 
+/** When the demo last printed a line of the build: the heartbeat speaks only after a silence. */
+let lastShown = Date.now();
+
 function show(entries: Entry[], entry: Entry): void {
   entries.push(entry);
+  lastShown = Date.now();
   const at = `${new Date().toLocaleTimeString('en-GB')} · +${entry.seconds.toFixed(1)} s`;
   if (entry.kind === 'comment') {
     console.log(`\n>>> ${at} · maintainer comments: ${entry.body}`);

@@ -37,6 +37,7 @@ export const TIERS = {
     'test/config-schema.test.ts',
     'test/templates.test.ts',
     'test/ci-workflow.test.ts',
+    'test/demo-heartbeat.test.ts',
   ],
   processes: [
     'test/session',

@@ -34,6 +34,12 @@ export interface PlayBuildOptions {
   whileRunning?: (look: { issue: number; build: string; say: (body: string) => void }) => void;
   /** The whole build's time limit, in the machine's time (sim/machine-time.ts); default 3 minutes. */
   timeoutMs?: number;
+  /**
+   * The scripted model's problems (turns its scenario does not play), read at each look: one
+   * fails its session, so the build cannot come out as scripted, and the play ends at once
+   * naming it rather than at its limit.
+   */
+  problems?: readonly string[];
 }
 
 /** What the build left: the issue, the build id, the final PR, and every version of the status comment. */
@@ -66,7 +72,14 @@ export async function playBuild(options: PlayBuildOptions): Promise<PlayedBuild>
     options.onComment?.(body, new Date());
   };
   const limit = machineLimit(options.timeoutMs ?? 180_000);
-  const wait = waitWatching({ sim, watch, limit });
+  const watched = waitWatching({ sim, watch, limit });
+  const wait: typeof watched = (what, check) =>
+    watched(what, () => {
+      const [problem] = options.problems ?? [];
+      if (problem !== undefined)
+        throw new Error(`the scripted model met what its scenario does not play: ${problem}`);
+      return check();
+    });
   await wait('the plan in the status comment', () =>
     sim.statusComment(issue)?.includes('Reply `/approve`'),
   );

@@ -102,7 +102,9 @@ describe('the page kept current', () => {
       expect(again.status).toBe(304);
       expect(again.body).toBe('');
     }
-    expect(world.server.requests.slice(before)).toEqual([]);
+    expect(
+      world.server.requests.slice(before).map((asked) => `${asked.method} ${asked.path}`),
+    ).toEqual([]);
     // A build the reconciles read again, changed: the next poll gets the new view.
     page.board.note(docsBuild());
     const unchanged = await request(page, '/?q=chore', {

@@ -75,6 +75,7 @@ export async function playGreeting(sim: Simulation, model: ScriptedModel): Promi
     issue: GREETING_ISSUE,
     retries: 1,
     timeoutMs: WHOLE_BUILD_LIMIT_MS,
+    problems: model.problems,
   });
   return { sim, model, build };
 }

@@ -89,8 +89,8 @@ export function buildDetailOf({
   const { snapshot, view } = read;
   const visible = new Set(row.workers.map((worker) => worker.id));
   const lanes = mergedLanes([
-    lanesOf({ read, row, ledger, visible }),
-    ...members.map((member) => lanesOf({ ...member, visible })),
+    lanesOf({ read, row, ledger, visible, unplanned: 'left out' }),
+    ...members.map((member) => lanesOf({ ...member, visible, unplanned: 'build' })),
   ]);
   const bars = lanes.flatMap((lane) => lane.sessions);
   const from = bars.map((bar) => bar.startedAt).sort()[0];
@@ -159,21 +159,31 @@ function mergedLanes(groups: readonly TimelineLane[][]): TimelineLane[] {
   return [...lanes.values()];
 }
 
+/**
+ * A build's sessions by lane. A session of a worker the row does not show is
+ * left out of the set's own build (a worker of a repository the viewer may not
+ * read); a member's, which the viewer may read whole, goes to its build's own
+ * lane (a worker only its plan holds, as a fix its validation added), so every
+ * session the set's spend counts is in a row.
+ */
 function lanesOf({
   read,
   row,
   ledger,
   visible,
+  unplanned,
 }: {
   read: BuildRead;
   row: BuildRow;
   ledger: Ledger;
   visible: ReadonlySet<string>;
+  unplanned: 'left out' | 'build';
 }): TimelineLane[] {
   const plan = read.snapshot.plan.kind === 'valid' ? read.snapshot.plan.plan : null;
   const lanes = new Map<string, TimelineLane>();
   for (const run of read.snapshot.runs) {
-    if (run.worker && !visible.has(run.worker) && !/^L\d+$/.test(run.worker)) continue;
+    const hidden = run.worker && !visible.has(run.worker) && !/^L\d+$/.test(run.worker);
+    if (hidden && unplanned === 'left out') continue;
     const lane = run.worker && visible.has(run.worker) ? run.worker : 'build';
     const repository =
       row.workers.find((worker) => worker.id === lane)?.repository ?? row.repository;

@@ -153,6 +153,50 @@ describe('overviewOf: a change set shows only the repositories the viewer may re
   });
 });
 
+describe('a change set’s detail: every session it spent on is in a row', () => {
+  /** acme/lib's member with a session of a worker the set's plan does not hold (its validation's fix). */
+  const lib = member(LIB, 'W1.1', 4, ago(120));
+  const fixRun = make.run({ id: 8100, worker: 'W3.9', createdAt: ago(110), updatedAt: ago(100) });
+  const withFix: BuildRead = {
+    ...lib,
+    snapshot: {
+      ...lib.snapshot,
+      runs: [...lib.snapshot.runs, fixRun],
+      usage: [
+        ...(lib.snapshot.usage ?? []),
+        make.usageRecord({ run_id: 8100, role: 'work', worker: 'W3.9', cost: 0.5 }),
+      ],
+    },
+  };
+  const sessions = (access: Access) => {
+    const detail = buildDetailFor({
+      reads: [home, withFix, member(HOME, 'W2.2', 2, ago(60))],
+      access,
+      key: `${HOME}/${SET_BUILD}`,
+      now: NOW,
+    });
+    const bars = detail?.lanes.flatMap((lane) => lane.sessions) ?? [];
+    return { detail, bars, usd: bars.reduce((sum, bar) => sum + (bar.costUsd ?? 0), 0) };
+  };
+
+  it('draws a member’s session of a worker the set’s plan does not hold in its repository’s lane', () => {
+    const { detail, bars, usd } = sessions(maintainer);
+    expect(bars.map((bar) => bar.runId).sort()).toEqual([7000, 8002, 8004, 8100]);
+    expect(
+      detail?.lanes.find((lane) => lane.lane === LIB)?.sessions.map((bar) => bar.runId),
+    ).toEqual([8100]);
+    expect(usd).toBe(detail?.row.spentUsd);
+    expect(usd).toBe(7.5);
+  });
+
+  it('still shows nothing of a member the viewer may not read', () => {
+    const { detail, bars, usd } = sessions(carol);
+    expect(bars.map((bar) => bar.runId).sort()).toEqual([7000, 8002]);
+    expect(usd).toBe(detail?.row.spentUsd);
+    expect(JSON.stringify(detail)).not.toContain(LIB);
+  });
+});
+
 describe('a change set’s phase', () => {
   const withLines = (states: SetRepositoryLine['state'][]): BuildRead => ({
     ...home,

@@ -83,7 +83,9 @@ const TOOL_MAINS = /[\\/]node_modules[\\/](?:vitest[\\/]vitest\.mjs|npm[\\/]bin[
   }
 
   function guardAssert(target, assert, ownMatcher) {
-    const COMPARE = ['ok', 'equal', 'notEqual', 'strictEqual', 'notStrictEqual', 'deepEqual', 'notDeepEqual', 'deepStrictEqual', 'notDeepStrictEqual', 'partialDeepStrictEqual', 'match', 'doesNotMatch'];
+    // Not match and doesNotMatch: they take a string primitive alone, which carries no matcher, and
+    // Node 20's match tells itself from doesNotMatch by being assert.match: a wrapper there inverts it.
+    const COMPARE = ['ok', 'equal', 'notEqual', 'strictEqual', 'notStrictEqual', 'deepEqual', 'notDeepEqual', 'deepStrictEqual', 'notDeepStrictEqual', 'partialDeepStrictEqual'];
     for (const name of COMPARE) {
       const original = target[name];
       if (typeof original !== 'function') continue;
