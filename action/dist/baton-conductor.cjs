@@ -67212,6 +67212,11 @@ async function reconcileQueued(queued, hold) {
   await budget?.sync();
   const look = timedLook(ctx, { ...request2, deliveryId: request2.deliveryId, start: starting });
   const now = deps.now();
+  let read;
+  const onRead = deps.onRead || deps.afterRead ? (one) => {
+    deps.onRead?.(one);
+    read = one;
+  } : void 0;
   const outcomes = await withReason(
     "reconcile-read",
     () => reconcile(
@@ -67233,7 +67238,7 @@ async function reconcileQueued(queued, hold) {
         ...deps.statusPacer || budget ? { statusEditWait: queued.statusEditWait(now) } : {},
         ...budget ? { writeBudget: budget } : {},
         ...deps.lastReads ? { lastReads: deps.lastReads } : {},
-        ...deps.onRead ? { onRead: deps.onRead } : {},
+        ...onRead ? { onRead } : {},
         ...deps.installationDailyUsd ? { installationDailyUsd: deps.installationDailyUsd } : {}
       }
     )
@@ -67245,6 +67250,7 @@ async function reconcileQueued(queued, hold) {
     throw error62;
   });
   afterReconcile(queued, { outcomes, starting, readAt, look, held: hold.held?.() ?? true });
+  if (read && deps.afterRead) await deps.afterRead(read);
 }
 function keepAsk(deps, key, ask) {
   deps.asks ??= /* @__PURE__ */ new Map();
