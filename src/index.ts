@@ -50,6 +50,7 @@ import { createResyncHandler } from './server/resync-endpoint.js';
 import { createSessionTokenHandler, readTokenEndpointSettings } from './server/session-token.js';
 import { createSessionTokenDepsFromProbot } from './server/session-token-deps.js';
 import { trackerDoors } from './server/trackers/tracker-doors.js';
+import { trackerEcho } from './server/trackers/tracker-echo.js';
 import { readTrackerSettings, type TrackerSettings } from './server/trackers/tracker-settings.js';
 import type { Telemetry } from './telemetry/telemetry.js';
 
@@ -193,9 +194,17 @@ export function createBaton(options: BatonOptions = {}): ApplicationFunction {
         : options.installationDailyUsd;
     const resyncMinutes = options.resyncMinutes ?? Number(process.env.BATON_RESYNC_MINUTES ?? 10);
     const { store, telemetry } = options;
+    // The trackers' doors (docs/intake.md), where a tracker's secret is set, and their issues kept current.
+    const fromEnv = options.trackers ? null : readTrackerSettings(process.env);
+    for (const problem of fromEnv?.problems ?? []) app.log.warn(`baton: ${problem}`);
+    const trackerSettings = options.trackers ?? fromEnv?.settings ?? { home: null };
+    const now = options.now ?? (() => new Date().toISOString());
+    const echo = trackerSettings.home
+      ? trackerEcho({ settings: trackerSettings, now, log: app.log })
+      : null;
     const deps: HandlerDeps = {
       queue,
-      now: options.now ?? (() => new Date().toISOString()),
+      now,
       botLogin: appBotLogin(app, 'baton'),
       answers: new Map(),
       recent: options.recentReconciles ?? createRecentReconciles(),
@@ -218,6 +227,7 @@ export function createBaton(options: BatonOptions = {}): ApplicationFunction {
       ...(installationDailyUsd ? { installationDailyUsd } : {}),
       onRead: (read) => board.note(read),
       ...(telemetry ? { onActed: (acted: ActedBuild) => telemetry.acted(acted) } : {}),
+      ...(echo ? { afterRead: echo } : {}),
       ...(metrics
         ? {
             onReconciled: (key: string, outcomes: ActOutcome[]) =>
@@ -239,11 +249,8 @@ export function createBaton(options: BatonOptions = {}): ApplicationFunction {
     wireBuildEvents(store ? oncePerDelivery(app, store.claimDelivery) : app, deps);
     store?.takeLooks((key) => void lookAt(app, deps, key));
     startResync(app, { deps, minutes: resyncMinutes, templates, store });
-    // The trackers' webhooks (docs/intake.md), where a tracker's secret is set.
-    const fromEnv = options.trackers ? null : readTrackerSettings(process.env);
-    for (const problem of fromEnv?.problems ?? []) app.log.warn(`baton: ${problem}`);
     const trackers = trackerDoors(app, {
-      settings: options.trackers ?? fromEnv?.settings ?? { home: null },
+      settings: trackerSettings,
       deps,
       store,
     });

@@ -44703,7 +44703,12 @@ var Schedule = external_exports.strictObject({
    * Improvement loops in place of one build (docs/improve.md), as `/improve N` asks:
    * the brief or the issue run again is their focus.
    */
-  improve: external_exports.strictObject({ loops: external_exports.number().int().min(1).max(MAX_IMPROVE_LOOPS) }).optional()
+  improve: external_exports.strictObject({ loops: external_exports.number().int().min(1).max(MAX_IMPROVE_LOOPS) }).optional(),
+  /**
+   * What each firing's build may spend, in US dollars: its budget in place of
+   * `budget.maxUsd` where lower (a schedule spends no more than any build may).
+   */
+  maxUsd: external_exports.number().positive().max(1e6).optional()
 }).superRefine((schedule, ctx) => {
   if (schedule.issue === void 0 === (schedule.brief === void 0))
     ctx.addIssue({ code: "custom", path: ["issue"], message: "name one of issue or brief" });
@@ -57402,6 +57407,23 @@ async function readFileAt(ctx, { ref, path: path2 }) {
   }
 }
 
+// src/core/context/ask-budget.ts
+function withAskBudget(config3, ask) {
+  const repository = { config: config3, source: { kind: "repository" } };
+  if (ask?.how.way !== "schedule") return repository;
+  const name = ask.how.schedule;
+  const own2 = config3.schedules.find((schedule) => schedule.name === name)?.maxUsd;
+  const { maxUsd } = config3.budget;
+  if (own2 === void 0 || maxUsd !== null && maxUsd <= own2) return repository;
+  return {
+    config: { ...config3, budget: { ...config3.budget, maxUsd: own2 } },
+    source: { kind: "schedule", schedule: name }
+  };
+}
+function budgetSetting(source) {
+  return source.kind === "schedule" ? `\`maxUsd\` of the schedule \`${source.schedule}\`` : "`budget.maxUsd`";
+}
+
 // src/core/context/impossible-notice.ts
 function impossibleNoticeAbout({ worker, word }) {
   return ["impossible", worker, word.run.id];
@@ -58267,7 +58289,7 @@ function needsOf(ctx, { view, workers }) {
   if (ctx.budgetReached && maxUsd !== null) {
     needs.push({
       about: ["budget", maxUsd],
-      text: `💸 The build is paused: its sessions have cost ${formatUsd(ctx.spentUsd)}, reaching \`budget.maxUsd\` (${formatUsd(maxUsd)}). No new session starts; merges go on. Raise \`budget.maxUsd\` in \`.github/baton.yml\` (or set it to \`null\`) to go on, or reply \`/cancel\`.`
+      text: `💸 The build is paused: its sessions have cost ${formatUsd(ctx.spentUsd)}, reaching ${budgetSetting(ctx.budgetSource)} (${formatUsd(maxUsd)}). No new session starts; merges go on. Raise ${budgetSetting(ctx.budgetSource)} in \`.github/baton.yml\`${ctx.budgetSource.kind === "repository" ? " (or set it to `null`)" : ""} to go on, or reply \`/cancel\`.`
     });
   }
   const final = ctx.snapshot.finalPull;
@@ -60813,9 +60835,10 @@ function pendingRetry(commands, runs, latest) {
 // src/core/context/decide-context.ts
 function makeContext({
   snapshot,
-  config: config3,
+  config: repository,
   now
 }) {
+  const { config: config3, source: budgetSource } = withAskBudget(repository, snapshot.ask);
   const normal = normalizeSnapshot(snapshot);
   const nowMs = timeOf(now);
   const allowed = readEngineSettings(config3.session.engine).allow;
@@ -60866,6 +60889,7 @@ function makeContext({
     synthesis,
     spentUsd,
     budgetReached,
+    budgetSource,
     dailyHolds,
     roomUsd,
     canDispatchSessions: !budgetReached && !daily,
@@ -62927,8 +62951,8 @@ function frameSessions(ctx, actions) {
 function setBudgetLeft(ctx) {
   const { maxUsd } = ctx.config.budget;
   const member = ctx.snapshot.changeSet;
-  if (!member || maxUsd === null) return null;
-  const left = maxUsd - ctx.spentUsd - member.spentElsewhereUsd;
+  if (!member && ctx.budgetSource.kind === "repository" || maxUsd === null) return null;
+  const left = maxUsd - ctx.spentUsd - (member?.spentElsewhereUsd ?? 0);
   return Math.max(0, Math.floor(Math.round(left * 1e6) / 1e4) / 100);
 }
 function status(view, { ask }) {
@@ -67188,6 +67212,11 @@ async function reconcileQueued(queued, hold) {
   await budget?.sync();
   const look = timedLook(ctx, { ...request2, deliveryId: request2.deliveryId, start: starting });
   const now = deps.now();
+  let read;
+  const onRead = deps.onRead || deps.afterRead ? (one) => {
+    deps.onRead?.(one);
+    read = one;
+  } : void 0;
   const outcomes = await withReason(
     "reconcile-read",
     () => reconcile(
@@ -67209,7 +67238,7 @@ async function reconcileQueued(queued, hold) {
         ...deps.statusPacer || budget ? { statusEditWait: queued.statusEditWait(now) } : {},
         ...budget ? { writeBudget: budget } : {},
         ...deps.lastReads ? { lastReads: deps.lastReads } : {},
-        ...deps.onRead ? { onRead: deps.onRead } : {},
+        ...onRead ? { onRead } : {},
         ...deps.installationDailyUsd ? { installationDailyUsd: deps.installationDailyUsd } : {}
       }
     )
@@ -67221,6 +67250,7 @@ async function reconcileQueued(queued, hold) {
     throw error62;
   });
   afterReconcile(queued, { outcomes, starting, readAt, look, held: hold.held?.() ?? true });
+  if (read && deps.afterRead) await deps.afterRead(read);
 }
 function keepAsk(deps, key, ask) {
   deps.asks ??= /* @__PURE__ */ new Map();

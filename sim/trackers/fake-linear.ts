@@ -7,13 +7,18 @@
  * (`data`, with its team and labels), the `actor` who changed it and, on an
  * update, the changed fields' old values in `updatedFrom`. Its GraphQL API
  * takes an API key as the `Authorization` header (refused without it:
- * `AUTHENTICATION_ERROR`), and here answers `commentCreate` on a known issue
- * (an unknown one: `Entity not found`).
+ * `AUTHENTICATION_ERROR`); here it answers `issue(id)` (by id or key) with its
+ * state, its team's workflow states and its comments (a hundred a page, each
+ * with its `user`), `viewer`, `commentCreate`, `commentUpdate` (only the key's
+ * own comment) and `issueUpdate` to a state of the issue's team; an unknown
+ * issue or comment: `Entity not found`. Its rate limit answers `RATELIMITED`
+ * with `X-RateLimit-Requests-Reset`, the time its bucket has room (ms).
  */
 import {
   deliveryId,
   hmacHex,
   type SignedDelivery,
+  type TrackerRefusing,
   type TrackerRequest,
   type TrackerResponse,
 } from './tracker-request.js';
@@ -30,11 +35,54 @@ export interface LinearIssue {
   description: string;
   team: string;
   labels: { id: string; name: string }[];
+  /** Its workflow state's id. */
+  state: string;
 }
 
 export interface LinearComment {
+  id: string;
   issueId: string;
   body: string;
+  /** Who wrote it: Baton's API key's user (`viewer`), or a person. */
+  userId: string;
+}
+
+/** A team's workflow state; its `type` is one of Linear's (`completed` is done). */
+export interface LinearState {
+  id: string;
+  name: string;
+  type: 'triage' | 'backlog' | 'unstarted' | 'started' | 'completed' | 'canceled';
+}
+
+/** What Baton's key wrote, in order. */
+export type LinearWrite =
+  | { kind: 'commentCreate' | 'commentUpdate'; issueId: string; body: string }
+  | { kind: 'issueUpdate'; issueId: string; stateId: string };
+
+const DEFAULT_STATES: LinearState[] = [
+  { id: 'state-backlog', name: 'Backlog', type: 'backlog' },
+  { id: 'state-todo', name: 'Todo', type: 'unstarted' },
+  { id: 'state-started', name: 'In Progress', type: 'started' },
+  { id: 'state-done', name: 'Done', type: 'completed' },
+  { id: 'state-canceled', name: 'Canceled', type: 'canceled' },
+];
+
+function ok(data: object): TrackerResponse {
+  return { status: 200, body: { data } };
+}
+
+function notFound(entity: string): TrackerResponse {
+  return {
+    status: 200,
+    body: {
+      data: null,
+      errors: [{ message: `Entity not found: ${entity}`, extensions: { code: 'INVALID_INPUT' } }],
+    },
+  };
+}
+
+function forbidden(what: string): object {
+  return { message: `You can only update your own ${what}`, extensions: { code: 'FORBIDDEN' } };
 }
 
 export class FakeLinear {
@@ -44,6 +92,14 @@ export class FakeLinear {
   readonly issues = new Map<string, LinearIssue>();
   readonly comments: LinearComment[] = [];
   readonly log: TrackerRequest[] = [];
+  /** What Baton's key wrote through the API. */
+  readonly writes: LinearWrite[] = [];
+  /** The user Baton's API key is. */
+  readonly viewer: LinearUser = { id: 'user-baton', name: 'Baton' };
+  /** Workflow states by team key, where not Linear's defaults. */
+  readonly teamStates = new Map<string, LinearState[]>();
+  /** A refusal the next API calls get. */
+  refusing: TrackerRefusing | null = null;
   #labels = new Map<string, string>();
   #count = 0;
 
@@ -66,6 +122,7 @@ export class FakeLinear {
       description,
       team,
       labels: [],
+      state: 'state-todo',
     };
     this.issues.set(issue.id, issue);
     return issue;
@@ -127,6 +184,8 @@ export class FakeLinear {
     this.log.push(request);
     if (request.method !== 'POST' || request.path !== '/graphql')
       return { status: 404, body: { errors: [{ message: 'Not found' }] } };
+    const refused = this.#refusal();
+    if (refused) return refused;
     if (request.headers.authorization !== this.apiKey)
       return {
         status: 401,
@@ -139,26 +198,105 @@ export class FakeLinear {
           ],
         },
       };
-    const { query, variables } = (request.body ?? {}) as {
+    const { query = '', variables = {} } = (request.body ?? {}) as {
       query?: string;
-      variables?: { input?: { issueId?: string; body?: string } };
+      variables?: Record<string, unknown>;
     };
-    if (!query?.includes('commentCreate'))
-      return { status: 400, body: { errors: [{ message: 'Unsupported by the simulator' }] } };
-    const input = variables?.input;
-    const issue = [...this.issues.values()].find(
-      (one) => one.id === input?.issueId || one.identifier === input?.issueId,
-    );
-    if (!issue || typeof input?.body !== 'string')
+    const input = (variables.input ?? {}) as { issueId?: string; body?: string; stateId?: string };
+    if (query.includes('commentCreate')) {
+      const issue = this.#find(input.issueId);
+      if (!issue || typeof input.body !== 'string') return notFound('Issue');
+      this.comment(issue, this.viewer, input.body);
+      this.writes.push({ kind: 'commentCreate', issueId: issue.id, body: input.body });
+      return ok({ commentCreate: { success: true } });
+    }
+    if (query.includes('commentUpdate')) {
+      const comment = this.comments.find((one) => one.id === variables.id);
+      if (!comment || typeof input.body !== 'string') return notFound('Comment');
+      if (comment.userId !== this.viewer.id)
+        return { status: 200, body: { data: null, errors: [forbidden('comment')] } };
+      comment.body = input.body;
+      this.writes.push({ kind: 'commentUpdate', issueId: comment.issueId, body: input.body });
+      return ok({ commentUpdate: { success: true } });
+    }
+    if (query.includes('issueUpdate')) {
+      const issue = this.#find(variables.id as string | undefined);
+      const state = this.states(issue?.team ?? '').find((one) => one.id === input.stateId);
+      if (!issue || !state) return notFound(issue ? 'WorkflowState' : 'Issue');
+      issue.state = state.id;
+      this.writes.push({ kind: 'issueUpdate', issueId: issue.id, stateId: state.id });
+      return ok({ issueUpdate: { success: true } });
+    }
+    const issue = this.#find(variables.id as string | undefined);
+    if (!query.includes('issue(id: $id)') || !issue) return notFound('Issue');
+    const all = this.comments.filter((one) => one.issueId === issue.id);
+    const from = typeof variables.after === 'string' ? Number(variables.after) : 0;
+    const page = all.slice(from, from + 100);
+    const states = this.states(issue.team);
+    return ok({
+      viewer: { id: this.viewer.id },
+      issue: {
+        id: issue.id,
+        state: { type: states.find((one) => one.id === issue.state)?.type ?? 'unstarted' },
+        team: { states: { nodes: states.map(({ id, type, name }) => ({ id, type, name })) } },
+        comments: {
+          nodes: page.map((one) => ({ id: one.id, body: one.body, user: { id: one.userId } })),
+          pageInfo: {
+            hasNextPage: from + page.length < all.length,
+            endCursor: String(from + page.length),
+          },
+        },
+      },
+    });
+  }
+
+  /** A comment by `user` on `issue` (a person's, or Baton's through the API). */
+  comment(issue: LinearIssue, user: LinearUser, body: string): LinearComment {
+    const comment = {
+      id: `comment-${this.comments.length + 1}`,
+      issueId: issue.id,
+      body,
+      userId: user.id,
+    };
+    this.comments.push(comment);
+    return comment;
+  }
+
+  /** The workflow states of `team`: Linear's defaults, one of each type, unless a test set others. */
+  states(team: string): LinearState[] {
+    return this.teamStates.get(team) ?? DEFAULT_STATES;
+  }
+
+  #find(id: string | undefined): LinearIssue | undefined {
+    return [...this.issues.values()].find((one) => one.id === id || one.identifier === id);
+  }
+
+  /** The refusal the test asked for, once per call while it lasts. */
+  #refusal(): TrackerResponse | null {
+    const refusing = this.refusing;
+    if (!refusing || refusing.times <= 0) return null;
+    refusing.times -= 1;
+    if (refusing.kind === 'unauthenticated')
       return {
-        status: 200,
+        status: 401,
         body: {
-          data: null,
-          errors: [{ message: 'Entity not found: Issue', extensions: { code: 'INVALID_INPUT' } }],
+          errors: [
+            {
+              message: 'Authentication required, not authenticated',
+              extensions: { code: 'AUTHENTICATION_ERROR' },
+            },
+          ],
         },
       };
-    this.comments.push({ issueId: issue.id, body: input.body });
-    return { status: 200, body: { data: { commentCreate: { success: true } } } };
+    // Linear's rate limit: the RATELIMITED error, with when its bucket has room again (ms since the epoch).
+    return {
+      status: 400,
+      body: { errors: [{ message: 'Rate limit exceeded', extensions: { code: 'RATELIMITED' } }] },
+      headers: {
+        'x-ratelimit-requests-remaining': '0',
+        'x-ratelimit-requests-reset': String(this.now() + (refusing.waitMs ?? 60_000)),
+      },
+    };
   }
 
   #labelId(name: string): string {

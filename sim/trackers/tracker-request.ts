@@ -4,6 +4,8 @@ import { createHmac, randomUUID } from 'node:crypto';
 export interface TrackerRequest {
   method: string;
   path: string;
+  /** The query string, with its `?` (empty where none). */
+  query?: string;
   headers: Record<string, string>;
   body: unknown;
 }
@@ -11,7 +13,19 @@ export interface TrackerRequest {
 export interface TrackerResponse {
   status: number;
   body: unknown;
+  /** Headers besides `content-type` (a rate limit's `Retry-After`). */
+  headers?: Record<string, string>;
 }
+
+/**
+ * A refusal a simulated tracker's API is told to give the next `times` calls:
+ * bad credentials (401), or its rate limit with a wait of `waitMs`.
+ */
+export type TrackerRefusing = {
+  kind: 'unauthenticated' | 'rate-limited';
+  times: number;
+  waitMs?: number;
+};
 
 /** A webhook delivery as the tracker sends it: its headers and its raw body. */
 export interface SignedDelivery {

@@ -65,7 +65,7 @@ Variables (the Baton workflow sets them):
   BATON_ROLE, BATON_BUILD, BATON_ISSUE, BATON_WORKER, BATON_PR, BATON_TRIGGER,
   BATON_ENGINE      the dispatch inputs role, build, issue, worker, pr, trigger, engine
                     (role doctor: \`baton doctor\`'s session, build doctor-<nonce>)
-  BATON_SET_BUDGET_USD the dispatch input budget: a change set's session spends no more
+  BATON_SET_BUDGET_USD the dispatch input budget: what a change set's or a schedule's build has left
   BATON_OUT         the folder the agent job leaves for the publish job
   BATON_APP_URL     the repository variable BATON_APP_URL (publish)
   ANTHROPIC_API_KEY the repository secret ANTHROPIC_API_KEY (agent; only its model proxy holds it)

@@ -95,10 +95,12 @@ describe('the tracker doors', () => {
       link: 'https://linear.app/acme/issue/ENG-1/add-a-health-check',
       mapped: { id: 'user-alice', name: 'Alice' },
     });
-    expect(linear.comments).toEqual([
+    expect(linear.comments).toMatchObject([
       {
         issueId: issue.id,
-        body: expect.stringContaining(`Baton opened octo-org/widgets#${mirror?.number}`),
+        body: expect.stringContaining(
+          `Baton build: octo-org/widgets#${mirror?.number}\n\nPlanning: Baton asked for a build on GitHub as @maintainer`,
+        ),
       },
     ]);
   });
@@ -120,8 +122,8 @@ describe('the tracker doors', () => {
       link: 'https://acme.atlassian.net/browse/PROJ-1',
       mapped: { id: '5b10:alice', name: 'Alice' },
     });
-    expect(jira.comments).toEqual([
-      { key: 'PROJ-1', text: expect.stringContaining('Baton opened') },
+    expect(jira.comments).toMatchObject([
+      { key: 'PROJ-1', text: expect.stringContaining('Baton build: octo-org/widgets#1') },
     ]);
     // Another label than the door's asks for nothing.
     const other = jira.issue('PROJ', { summary: 'Other' });
@@ -193,7 +195,7 @@ describe('the tracker doors', () => {
 
     expect(mirrors()).toEqual([]);
     expect(plans()).toEqual([]);
-    expect(linear.comments).toEqual([
+    expect(linear.comments).toMatchObject([
       { issueId: one.id, body: expect.stringContaining('mapped to no GitHub account') },
       {
         issueId: two.id,

@@ -123,6 +123,58 @@ describe('decide: notices, when a person is needed and only then', () => {
     expect(noticeKeys(notices(snapshot, config))).toEqual(expected);
   });
 
+  describe("a schedule's own budget", () => {
+    const fired = (cost: number) =>
+      make.snapshot({
+        plan: oneWorker,
+        runs: [planRun()],
+        usage: [usage(cost)],
+        ask: {
+          by: 'bob',
+          how: { way: 'schedule', schedule: 'upkeep' },
+          at: ago(100),
+          what: { kind: 'build', type: 'code' },
+        },
+      });
+    const upkeep = { name: 'upkeep', cron: '0 6 * * *', brief: 'docs/upkeep.md' };
+    const settings = (maxUsd: number | undefined) => ({
+      ...running,
+      budget: { maxUsd: 10 },
+      schedules: [{ ...upkeep, ...(maxUsd === undefined ? {} : { maxUsd }) }],
+    });
+    const dispatched = (snapshot: BuildSnapshot, config: object) =>
+      decide({ snapshot, config: make.config(config as Partial<Config>), now: NOW }).flatMap(
+        (action) => (action.kind === 'dispatch' ? [action.request] : []),
+      );
+
+    it('pauses a build it fired at its maxUsd, naming the schedule', () => {
+      const [notice, ...more] = notices(fired(4), settings(3));
+      expect(more).toEqual([]);
+      const body = notice?.kind === 'notice' ? notice.body : '';
+      expect(findNotice(body)?.key).toBe('budget/3');
+      expect(body).toContain('reaching `maxUsd` of the schedule `upkeep` ($3.00)');
+      expect(dispatched(fired(4), settings(3))).toEqual([]);
+    });
+
+    it('tells each session it dispatches what the schedule’s budget has left', () => {
+      expect(notices(fired(1), settings(3))).toEqual([]);
+      expect(dispatched(fired(1), settings(3))).toMatchObject([
+        { worker: 'W1.1', setBudgetUsd: 2 },
+      ]);
+    });
+
+    it('is the repository’s budget where that is lower, or the schedule names none', () => {
+      expect(noticeKeys(notices(fired(12), settings(50)))).toEqual(['budget/10']);
+      expect(noticeKeys(notices(fired(4), settings(undefined)))).toEqual([]);
+      expect(dispatched(fired(1), settings(undefined))[0]?.setBudgetUsd).toBeUndefined();
+    });
+
+    it('counts for the schedule’s builds alone', () => {
+      const { ask: _ask, ...labelled } = fired(4);
+      expect(noticeKeys(notices(labelled, settings(3)))).toEqual([]);
+    });
+  });
+
   it.each<[string, BuildSnapshot, object]>([
     ['the plan', make.snapshot(), {}],
     ['the final pull request', delivered({ finalPull }), running],

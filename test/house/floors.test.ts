@@ -33,8 +33,9 @@ const FLOORS: readonly (readonly string[])[] = [
   ['src/core/rules/'],
   ['src/core/decide/'],
   ['src/core/change-set/'],
-  // The overview of builds reads decide's; setup and doctor stand beside the rest.
-  ['src/core/overview/', 'src/core/setup/', 'src/core/doctor/'],
+  // The overview of builds reads decide's; setup and doctor stand beside the rest, and what
+  // Baton says on a tracker's issue of the status it renders.
+  ['src/core/overview/', 'src/core/setup/', 'src/core/doctor/', 'src/core/trackers/'],
   // The audit trail reads the overview's builds, for the reader they are read for.
   ['src/core/audit/'],
   // Over the core, two columns that never meet (`APART`): the app's (left), the

@@ -48,8 +48,19 @@ function serve(base: string, handle: (request: TrackerRequest) => TrackerRespons
         Object.entries(this.req.headers).map(([key, value]) => [key.toLowerCase(), String(value)]),
       );
       const parsed = typeof body === 'string' && body ? JSON.parse(body) : body;
-      const answer = handle({ method, path: new URL(uri, base).pathname, headers, body: parsed });
-      return [answer.status, JSON.stringify(answer.body), { 'content-type': 'application/json' }];
+      const url = new URL(uri, base);
+      const answer = handle({
+        method,
+        path: url.pathname,
+        query: url.search,
+        headers,
+        body: parsed,
+      });
+      return [
+        answer.status,
+        answer.body === undefined ? '' : JSON.stringify(answer.body),
+        { 'content-type': 'application/json', ...answer.headers },
+      ];
     });
 }
 

@@ -48,6 +48,11 @@ export const Schedule = z
      * the brief or the issue run again is their focus.
      */
     improve: z.strictObject({ loops: z.number().int().min(1).max(MAX_IMPROVE_LOOPS) }).optional(),
+    /**
+     * What each firing's build may spend, in US dollars: its budget in place of
+     * `budget.maxUsd` where lower (a schedule spends no more than any build may).
+     */
+    maxUsd: z.number().positive().max(1_000_000).optional(),
   })
   .superRefine((schedule, ctx) => {
     if ((schedule.issue === undefined) === (schedule.brief === undefined))

@@ -5,6 +5,7 @@
  * day's caps. The rules return `RuleAction`s (`action.ts`): the sessions they
  * ask for are framed once, at the end of `decide`.
  */
+
 import type { Config } from '../config/config.js';
 import type { UsageRecord } from '../records/usage.js';
 import { type EngineSettings, engineFor, readEngineSettings } from '../sessions/engines.js';
@@ -21,6 +22,7 @@ import type { IgnoredClose, RepoLinks, StatusView } from '../status/status-view.
 import type { Engine } from '../vocabulary/engine-names.js';
 import { integrationBranch } from '../vocabulary/ids.js';
 import type { RuleAction } from './action.js';
+import { type BudgetSource, withAskBudget } from './ask-budget.js';
 import { type JudgedRun, judgeRuns } from './runs.js';
 import { type SynthesisState, synthesisState } from './synthesis-state.js';
 
@@ -39,6 +41,7 @@ export interface DecidedSnapshot extends Omit<NormalSnapshot, 'runs'> {
 export interface DecideContext {
   /** The snapshot in canonical order, without repeats, its runs judged. */
   snapshot: DecidedSnapshot;
+  /** The settings, the budget as the build's ask sets it (`withAskBudget`). */
   config: Config;
   now: string;
   commands: CommandState;
@@ -51,6 +54,8 @@ export interface DecideContext {
   /** What the build's sessions have cost so far, in US dollars (`ledger.total.costUsd`). */
   spentUsd: number;
   budgetReached: boolean;
+  /** Where `config.budget.maxUsd` came from: the repository's, or the schedule that fired the build. */
+  budgetSource: BudgetSource;
   /**
    * The daily caps reached today (UTC): the repository's (`budget.dailyUsd`) and
    * the installation's (`BATON_INSTALLATION_DAILY_USD`). Any one: no session starts.
@@ -95,13 +100,15 @@ export interface DecideContext {
 /** Works out, once, what every rule of `decide` reads. */
 export function makeContext({
   snapshot,
-  config,
+  config: repository,
   now,
 }: {
   snapshot: BuildSnapshot;
   config: Config;
   now: string;
 }): DecideContext {
+  // 0. The build's budget as its ask sets it: a schedule's own, where lower.
+  const { config, source: budgetSource } = withAskBudget(repository, snapshot.ask);
   // 1. The truth in one canonical order, without repeats, its times and now's parsed.
   const normal = normalizeSnapshot(snapshot);
   const nowMs = timeOf(now);
@@ -163,6 +170,7 @@ export function makeContext({
     synthesis,
     spentUsd,
     budgetReached,
+    budgetSource,
     dailyHolds,
     roomUsd,
     canDispatchSessions: !budgetReached && !daily,

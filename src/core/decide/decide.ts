@@ -141,8 +141,9 @@ function frameSessions(ctx: DecideContext, actions: RuleAction[]): Action[] {
 function setBudgetLeft(ctx: DecideContext): number | null {
   const { maxUsd } = ctx.config.budget;
   const member = ctx.snapshot.changeSet;
-  if (!member || maxUsd === null) return null;
-  const left = maxUsd - ctx.spentUsd - member.spentElsewhereUsd;
+  // The session reads the repository's budget: a change set's and a schedule's it learns here.
+  if ((!member && ctx.budgetSource.kind === 'repository') || maxUsd === null) return null;
+  const left = maxUsd - ctx.spentUsd - (member?.spentElsewhereUsd ?? 0);
   return Math.max(0, Math.floor(Math.round(left * 1e6) / 1e4) / 100);
 }
 

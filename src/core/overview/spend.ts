@@ -1,3 +1,4 @@
+import { withAskBudget } from '../context/ask-budget.js';
 import { spentOnDay, utcDay } from '../snapshot/daily-spend.js';
 import {
   emptyTally,
@@ -166,7 +167,8 @@ function capsOf(sources: readonly SpendSource[], now: string): CapView[] {
         spentUsd: spentOnDay(installation.records, now),
       });
     }
-    const maxUsd = config?.budget.maxUsd ?? null;
+    // A build a schedule fired has that schedule's budget where lower.
+    const maxUsd = config ? withAskBudget(config, snapshot.ask).config.budget.maxUsd : null;
     // A change set has one budget, its set build's: its members' carry the same cap and count toward it.
     if (maxUsd !== null && row.phase === 'running' && (!set || set.key === row.key)) {
       const spentUsd = set

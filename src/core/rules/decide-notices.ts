@@ -1,5 +1,6 @@
 import { isBuildLabel } from '../config/build-labels.js';
 import type { Action } from '../context/action.js';
+import { budgetSetting } from '../context/ask-budget.js';
 import type { DecideContext } from '../context/decide-context.js';
 import { impossibleNoticeAbout, renderImpossibleNotice } from '../context/impossible-notice.js';
 import { renderWaitNotice, waitNoticeAbout } from '../context/wait-notice.js';
@@ -199,7 +200,7 @@ function needsOf(
   if (ctx.budgetReached && maxUsd !== null) {
     needs.push({
       about: ['budget', maxUsd],
-      text: `💸 The build is paused: its sessions have cost ${formatUsd(ctx.spentUsd)}, reaching \`budget.maxUsd\` (${formatUsd(maxUsd)}). No new session starts; merges go on. Raise \`budget.maxUsd\` in \`.github/baton.yml\` (or set it to \`null\`) to go on, or reply \`/cancel\`.`,
+      text: `💸 The build is paused: its sessions have cost ${formatUsd(ctx.spentUsd)}, reaching ${budgetSetting(ctx.budgetSource)} (${formatUsd(maxUsd)}). No new session starts; merges go on. Raise ${budgetSetting(ctx.budgetSource)} in \`.github/baton.yml\`${ctx.budgetSource.kind === 'repository' ? ' (or set it to `null`)' : ''} to go on, or reply \`/cancel\`.`,
     });
   }
   const final = ctx.snapshot.finalPull;

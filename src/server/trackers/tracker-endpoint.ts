@@ -35,13 +35,15 @@ export interface TrackerEndpointDeps {
   claim: (id: string) => Promise<boolean>;
   /** The app's clock, in ms. */
   now: () => number;
-  /** The door: what a verified tracker's issue asks; `say` answers on that issue. */
+  /** The door: what a verified tracker's issue asks; `say` answers on that issue (`marker`: as Baton's one comment). */
   door: (
     issue: TrackerDelivery['issue'],
-    say: (text: string) => Promise<void>,
+    say: (text: string, marker?: string) => Promise<void>,
   ) => Promise<TrackerAnswer>;
   /** Answers on a tracker's issue, where its credentials are set (`replierFor`). */
-  reply: (tracker: Tracker) => ((replyTo: string, text: string) => Promise<void>) | null;
+  reply: (
+    tracker: Tracker,
+  ) => ((replyTo: string, text: string, marker?: string) => Promise<void>) | null;
   log: {
     info: (bindings: object, message: string) => void;
     warn: (bindings: object, message: string) => void;
@@ -104,13 +106,15 @@ export async function receive(
       : readJiraDelivery(body, deps.settings.jira?.site ?? '');
   if (!delivery) return void send(res, 202, { status: 'no issue asks' });
   const replier = deps.reply(tracker);
-  const say = async (text: string) => {
+  const say = async (text: string, marker?: string) => {
     if (!replier) return;
-    await replier(delivery.replyTo, text).catch((err: unknown) =>
-      deps.log.warn(
-        { err, tracker, key: delivery.issue.key },
-        'baton: could not answer in the tracker',
-      ),
+    // Baton's one comment is found by the issue's key, as the build's echo finds it.
+    await replier(marker ? delivery.issue.key : delivery.replyTo, text, marker).catch(
+      (err: unknown) =>
+        deps.log.warn(
+          { err, tracker, key: delivery.issue.key },
+          'baton: could not answer in the tracker',
+        ),
     );
   };
   const answer = await deps.door(delivery.issue, say);

@@ -1,79 +1,45 @@
 /**
- * How Baton answers on a tracker's issue: one comment, through the tracker's
- * documented API with plain fetch. Linear: the GraphQL mutation
- * `commentCreate` at https://api.linear.app/graphql, the API key as the
- * `Authorization` header. Jira Cloud: `POST /rest/api/3/issue/{key}/comment`
- * with a document (ADF) body, basic auth of an account's email and API token.
+ * How Baton answers on a tracker's issue, through the tracker's documented
+ * API with plain fetch (`linearApi`, `jiraApi`): a new comment for why nothing
+ * started; under a marker, the one comment its build's echo keeps current
+ * (src/server/trackers/tracker-echo.ts), made only where it is missing.
  */
+import type { Tracker } from '../../core/config/trackers.js';
+import { jiraApi } from './jira-api.js';
+import { linearApi } from './linear-api.js';
+import { oneAtATime, type TrackerApi } from './tracker-api.js';
 import type { TrackerSettings } from './tracker-settings.js';
 
-/** Linear's GraphQL endpoint. */
-export const LINEAR_API = 'https://api.linear.app/graphql';
+export { LINEAR_API } from './linear-api.js';
 
-const COMMENT_CREATE =
-  'mutation BatonComment($input: CommentCreateInput!) { commentCreate(input: $input) { success } }';
-
-/** Comments `text` on Linear's issue `issueId`; throws where Linear refuses. */
-export async function commentOnLinear(
-  { apiKey }: { apiKey: string },
-  issueId: string,
-  text: string,
+/** A tracker's API with the credentials set for it; null where none are. */
+export function trackerApiFor(
+  settings: TrackerSettings,
+  tracker: Tracker,
   fetcher: typeof fetch = fetch,
-): Promise<void> {
-  const response = await fetcher(LINEAR_API, {
-    method: 'POST',
-    headers: { authorization: apiKey, 'content-type': 'application/json' },
-    body: JSON.stringify({ query: COMMENT_CREATE, variables: { input: { issueId, body: text } } }),
-  });
-  const answer = (await response.json().catch(() => ({}))) as {
-    data?: { commentCreate?: { success?: boolean } };
-    errors?: { message?: string }[];
-  };
-  if (!response.ok || answer.errors?.length || !answer.data?.commentCreate?.success)
-    throw new Error(
-      `Linear refused the comment (${response.status}): ${answer.errors?.[0]?.message ?? 'no success'}`,
-    );
+): TrackerApi | null {
+  const { linear, jira } = settings;
+  if (tracker === 'linear' && linear?.apiKey) return linearApi(linear.apiKey, fetcher);
+  if (tracker === 'jira' && jira?.email && jira.apiToken)
+    return jiraApi({ site: jira.site, email: jira.email, apiToken: jira.apiToken }, fetcher);
+  return null;
 }
 
-/** Comments `text` on Jira's issue `key`; throws where Jira refuses. */
-export async function commentOnJira(
-  { site, email, apiToken }: { site: string; email: string; apiToken: string },
-  key: string,
-  text: string,
-  fetcher: typeof fetch = fetch,
-): Promise<void> {
-  const response = await fetcher(`${site}/rest/api/3/issue/${encodeURIComponent(key)}/comment`, {
-    method: 'POST',
-    headers: {
-      authorization: `Basic ${Buffer.from(`${email}:${apiToken}`).toString('base64')}`,
-      'content-type': 'application/json',
-      accept: 'application/json',
-    },
-    body: JSON.stringify({
-      body: {
-        type: 'doc',
-        version: 1,
-        content: [{ type: 'paragraph', content: [{ type: 'text', text }] }],
-      },
-    }),
-  });
-  if (response.status !== 201) throw new Error(`Jira refused the comment (${response.status})`);
-}
-
-/** The answer on a tracker's issue, where its credentials are set; null where Baton cannot answer there. */
+/**
+ * The answer on a tracker's issue, where its credentials are set; null where
+ * Baton cannot answer there. With `marker`, the text is Baton's one comment
+ * on the issue (`replyTo` its key), made only where none carries the marker.
+ */
 export function replierFor(
   settings: TrackerSettings,
-  tracker: 'linear' | 'jira',
+  tracker: Tracker,
   fetcher: typeof fetch = fetch,
-): ((replyTo: string, text: string) => Promise<void>) | null {
-  const { linear, jira } = settings;
-  if (tracker === 'linear' && linear?.apiKey) {
-    const apiKey = linear.apiKey;
-    return (id, text) => commentOnLinear({ apiKey }, id, text, fetcher);
-  }
-  if (tracker === 'jira' && jira?.email && jira.apiToken) {
-    const credentials = { site: jira.site, email: jira.email, apiToken: jira.apiToken };
-    return (key, text) => commentOnJira(credentials, key, text, fetcher);
-  }
-  return null;
+): ((replyTo: string, text: string, marker?: string) => Promise<void>) | null {
+  const api = trackerApiFor(settings, tracker, fetcher);
+  if (!api) return null;
+  return async (replyTo, text, marker) => {
+    const lines = text.split('\n');
+    if (!marker) return api.say(replyTo, lines);
+    await oneAtATime(`${tracker}:${replyTo}`, () => api.comment(replyTo, marker, lines, 'ensure'));
+  };
 }

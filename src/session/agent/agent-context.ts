@@ -178,7 +178,7 @@ export async function openContext({
     env.BATON_SET_BUDGET_USD === undefined ? null : Number(env.BATON_SET_BUDGET_USD);
   if (setLeftUsd !== null)
     log(
-      `the change set's budget had ${formatUsd(setLeftUsd)} left when this session was dispatched; it spends no more`,
+      `the build's budget (a change set's, or the schedule's that fired it) had ${formatUsd(setLeftUsd)} left when this session was dispatched; it spends no more`,
     );
   const limits = resolveLimits({
     config,

@@ -14,6 +14,7 @@
 import { parse } from 'yaml';
 import { mapTrackerAsk, type Tracker, Trackers } from '../../../core/config/trackers.js';
 import type { MappedPerson } from '../../../core/snapshot/ask-record.js';
+import { plannedEcho } from '../../../core/trackers/tracker-echo-text.js';
 import { CONFIG_FILE } from '../../../core/vocabulary/ids.js';
 import { escapeText, quoteMaterial } from '../../../core/vocabulary/markdown.js';
 import { writeOnceByRef } from '../../act/locks/write-once.js';
@@ -57,8 +58,8 @@ export type TrackerAnswer =
 export interface TrackerDoorDeps {
   /** The home repository, as the app's installation on it, and its default branch. */
   home: { ctx: RepoContext; defaultBranch: string };
-  /** Says `text` on the tracker's issue (a comment there). */
-  say: (text: string) => Promise<void>;
+  /** Says `text` on the tracker's issue (a comment there; with `marker`, Baton's one comment for the build). */
+  say: (text: string, marker?: string) => Promise<void>;
   now: () => string;
   /** How a build is started in a repository (`startFromTracker`). */
   start: (ctx: RepoContext, defaultBranch: string) => StartBuild;
@@ -126,9 +127,9 @@ export async function onTrackerIssue(
   );
   if (guarded.taken) return { result: 'taken' };
   const { number, url, answer } = guarded.value;
-  await deps.say(
-    `Baton opened ${repository}#${number} (${url}) and asked for a build there as @${mapping.login}. Its plan waits there for a writer's /approve.`,
-  );
+  // The first text of the comment the build's echo keeps current (src/server/trackers/tracker-echo.ts).
+  const lines = plannedEcho({ repository, issue: number, url, asker: mapping.login });
+  await deps.say(lines.join('\n'), lines[0]);
   return { result: 'started', repo: repository, issue: number, answer };
 }
 

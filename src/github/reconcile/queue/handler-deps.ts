@@ -103,6 +103,11 @@ export interface ReconcileDeps {
   /** Hears each build's pass once it is done, with what it did (the traces, src/telemetry/). */
   onActed?: (acted: ActedBuild) => void;
   /**
+   * Hears each build a reconcile read whole, once the reconcile is done, and is awaited
+   * (a tracker's issue kept current, src/server/trackers/tracker-echo.ts); it never throws.
+   */
+  afterRead?: (read: BuildRead) => Promise<void>;
+  /**
    * This process shares no store with other processes of the app, which may run all the same
    * (`SoloProcess`: how it dispatches beside them, and says it sees them); none: whatever
    * reconciles a build holds it alone (Redis's lease, the conductor's concurrency group).

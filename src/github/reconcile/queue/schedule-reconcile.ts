@@ -1,5 +1,6 @@
 import type { ParsedConfig } from '../../../core/config/config.js';
 import type { CommandAnswer } from '../../../core/decide/check-commands.js';
+import type { BuildRead } from '../../../core/overview/build-read.js';
 import type { AskRecord } from '../../../core/snapshot/ask-record.js';
 import type { ActOutcome } from '../../act/act.js';
 import type { StatusEditWait } from '../../act/status-pacer.js';
@@ -146,6 +147,15 @@ async function reconcileQueued(queued: Queued, hold: BuildHold): Promise<void> {
   await budget?.sync();
   const look = timedLook(ctx, { ...request, deliveryId: request.deliveryId, start: starting });
   const now = deps.now();
+  // The build as the reconcile read it, for what follows it (`afterRead`).
+  let read: BuildRead | undefined;
+  const onRead =
+    deps.onRead || deps.afterRead
+      ? (one: BuildRead) => {
+          deps.onRead?.(one);
+          read = one;
+        }
+      : undefined;
   // What a reconcile reads is its read of the build; act tags each write by its action.
   const outcomes = await withReason('reconcile-read', () =>
     reconcile(
@@ -167,7 +177,7 @@ async function reconcileQueued(queued: Queued, hold: BuildHold): Promise<void> {
         ...(deps.statusPacer || budget ? { statusEditWait: queued.statusEditWait(now) } : {}),
         ...(budget ? { writeBudget: budget } : {}),
         ...(deps.lastReads ? { lastReads: deps.lastReads } : {}),
-        ...(deps.onRead ? { onRead: deps.onRead } : {}),
+        ...(onRead ? { onRead } : {}),
         ...(deps.onActed ? { onActed: deps.onActed } : {}),
         ...(deps.installationDailyUsd ? { installationDailyUsd: deps.installationDailyUsd } : {}),
       },
@@ -182,6 +192,7 @@ async function reconcileQueued(queued: Queued, hold: BuildHold): Promise<void> {
     throw error;
   });
   afterReconcile(queued, { outcomes, starting, readAt, look, held: hold.held?.() ?? true });
+  if (read && deps.afterRead) await deps.afterRead(read);
 }
 
 /**
