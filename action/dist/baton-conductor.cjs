@@ -68992,6 +68992,7 @@ async function mintConductorToken({
 
 // src/conductor/route.ts
 var RESYNC_GROUP = "baton-conductor-resync";
+var CHECK_FAILED_GROUP = "baton-conductor-check-failed";
 function buildGroup(issue2, home) {
   return home ? `baton-conductor-${issue2}.${home.replace("/", ".")}` : `baton-conductor-${issue2}`;
 }
@@ -69027,7 +69028,8 @@ async function routeEvent({ name, payload }, reads2) {
       const run2 = payload.workflow_run;
       if (isFromFork(run2.head_repository, repository)) return none("a fork's run");
       const ref = buildOfHints({ runName: run2.display_title, branches: [run2.head_branch] });
-      return ref ? build(ref, `a run of build ${ref.build}`) : none("no build run");
+      if (ref) return build(ref, `a run of build ${ref.build}`);
+      return routeRedDefault(run2, repository, reads2);
     }
     case "check_suite": {
       const suite = payload.check_suite;
@@ -69050,6 +69052,15 @@ async function routeEvent({ name, payload }, reads2) {
     default:
       return none(`the conductor does not handle ${name}`);
   }
+}
+async function routeRedDefault(run2, repository, reads2) {
+  const red = run2.conclusion === "failure" && run2.event === "push" && run2.head_branch === repository.default_branch;
+  if (!red) return { group: null, reason: "no build run" };
+  const config3 = await reads2.config();
+  return config3?.events.checkFailed.workflows.includes(run2.name ?? "") ? { group: CHECK_FAILED_GROUP, reason: `${run2.name} failed on the default branch` } : {
+    group: null,
+    reason: "a red default branch, of a workflow events.checkFailed does not name"
+  };
 }
 async function routeIssue(payload, reads2) {
   const issue2 = payload.issue;

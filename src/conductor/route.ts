@@ -22,6 +22,12 @@ export type Route = { group: string; reason: string } | { group: null; reason: s
 export const RESYNC_GROUP = 'baton-conductor-resync';
 
 /**
+ * The group of a red default branch's runs (docs/intake.md, "A red default
+ * branch"): one at a time, so several failed runs of one head ask once.
+ */
+export const CHECK_FAILED_GROUP = 'baton-conductor-check-failed';
+
+/**
  * The group of one build's reconciles, by its issue: the same for every event
  * of the build. A change set's member build (docs/change-sets.md) is grouped
  * by its set, whose issue is in another repository.
@@ -88,13 +94,17 @@ export async function routeEvent(
     }
     case 'workflow_run': {
       const run = payload.workflow_run as {
+        name?: string | null;
         display_title?: string;
+        event?: string;
+        conclusion?: string | null;
         head_branch?: string | null;
         head_repository?: { id: number } | null;
       };
       if (isFromFork(run.head_repository, repository)) return none("a fork's run");
       const ref = buildOfHints({ runName: run.display_title, branches: [run.head_branch] });
-      return ref ? build(ref, `a run of build ${ref.build}`) : none('no build run');
+      if (ref) return build(ref, `a run of build ${ref.build}`);
+      return routeRedDefault(run, repository, reads);
     }
     case 'check_suite': {
       const suite = payload.check_suite as { head_branch?: string | null };
@@ -119,6 +129,35 @@ export async function routeEvent(
     default:
       return none(`the conductor does not handle ${name}`);
   }
+}
+
+/**
+ * A run of no build: a failed run of a workflow `events.checkFailed` names,
+ * pushed to the default branch, asks for a fix build (the reconcile job's
+ * check-failed door decides the rest: the head, the asker, once per head).
+ */
+async function routeRedDefault(
+  run: {
+    name?: string | null;
+    event?: string;
+    conclusion?: string | null;
+    head_branch?: string | null;
+  },
+  repository: Repository,
+  reads: RouteReads,
+): Promise<Route> {
+  const red =
+    run.conclusion === 'failure' &&
+    run.event === 'push' &&
+    run.head_branch === repository.default_branch;
+  if (!red) return { group: null, reason: 'no build run' };
+  const config = await reads.config();
+  return config?.events.checkFailed.workflows.includes(run.name ?? '')
+    ? { group: CHECK_FAILED_GROUP, reason: `${run.name} failed on the default branch` }
+    : {
+        group: null,
+        reason: 'a red default branch, of a workflow events.checkFailed does not name',
+      };
 }
 
 async function routeIssue(payload: Payload, reads: RouteReads): Promise<Route> {

@@ -162,6 +162,35 @@ describe('the conduct job', () => {
     expect(gh.log.slice(before).some((entry) => entry.route === 'POST /graphql')).toBe(true);
   });
 
+  it("asks for one fix build from a named workflow's red run on the default branch, however often it comes", async () => {
+    gh.git.commitOn(
+      gh.defaultBranch,
+      { '.github/baton.yml': 'events:\n  checkFailed:\n    workflows: [CI]\n' },
+      'Name CI',
+    );
+    const head = gh.git.commitOn(gh.defaultBranch, { 'src/a.ts': 'x\n' }, 'A push');
+    const at = gh.now();
+    const red = {
+      ...{ id: gh.nextId(), workflow: 'ci.yml', displayTitle: 'CI', event: 'push' },
+      ...{ headBranch: gh.defaultBranch, headSha: head, status: 'completed' as const },
+      ...{ conclusion: 'failure', createdAt: at, updatedAt: at, runAttempt: 1, inputs: {} },
+      ...{ actor: 'maintainer', triggeringActor: 'maintainer' },
+    };
+    gh.runs.push(red);
+    gh.events.run('completed', red);
+    const [event] = gh.outbox.splice(0);
+    if (!event) throw new Error('no workflow_run event');
+    for (let again = 0; again < 2; again++) expect((await run(event)).code).toBe(0);
+
+    const fixes = [...gh.issues.values()].filter((issue) =>
+      issue.body.startsWith('<!-- baton:check-failed'),
+    );
+    expect(fixes.map((issue) => issue.title)).toEqual([
+      `Fix main: CI failed at ${head.slice(0, 7)}`,
+    ]);
+    expect(gh.runs.filter((one) => one.inputs.role === 'plan')).toHaveLength(1);
+  });
+
   it('fires a schedule due on the hourly run, once however often the run comes', async () => {
     const sha = gh.git.commitOn(
       gh.defaultBranch,

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { RESYNC_GROUP, type RouteReads, routeEvent } from '../../src/conductor/route.js';
+import {
+  CHECK_FAILED_GROUP,
+  RESYNC_GROUP,
+  type RouteReads,
+  routeEvent,
+} from '../../src/conductor/route.js';
 import { defaultConfig } from '../../src/core/config/config.js';
 
 const REPOSITORY = { id: 1, full_name: 'octo-org/widgets', default_branch: 'main' };
@@ -158,6 +163,35 @@ describe('the conductor route', () => {
     ],
   ])('routes %s', async (_, name, payload, group) => {
     expect(await route(name, payload)).toBe(group);
+  });
+
+  it('routes a red default branch to one group, where events.checkFailed names the workflow', async () => {
+    const named = { ...defaultConfig(), events: { checkFailed: { workflows: ['CI'] } } };
+    const red = (overrides: Record<string, unknown> = {}) => ({
+      action: 'completed',
+      workflow_run: {
+        name: 'CI',
+        display_title: 'Add search',
+        event: 'push',
+        conclusion: 'failure',
+        head_branch: 'main',
+        head_repository: OWN,
+        ...overrides,
+      },
+    });
+    const naming = reads({ config: async () => named });
+    expect(await route('workflow_run', red(), naming)).toBe(CHECK_FAILED_GROUP);
+    for (const other of [
+      { conclusion: 'success' },
+      { event: 'pull_request' },
+      { head_branch: 'feature' },
+      { name: 'Release' },
+      { head_repository: { id: 99 } },
+    ]) {
+      expect(await route('workflow_run', red(other), naming)).toBeNull();
+    }
+    // Off by default: no workflow named.
+    expect(await route('workflow_run', red())).toBeNull();
   });
 
   it('reads the build label from the repository’s config', async () => {
