@@ -50,7 +50,7 @@ const loadOtlp: LoadOtlp = () => import('./otlp-telemetry.js');
 
 /**
  * The app's telemetry from its environment: the no-op unless an OTLP endpoint
- * is set (nothing loaded, nothing sent); else the SDK's exporter, which reads
+ * is set and `OTEL_SDK_DISABLED` is not `true` (nothing loaded, nothing sent); else the SDK's exporter, which reads
  * the endpoint and `OTEL_EXPORTER_OTLP_HEADERS` from the process's environment
  * itself. A protocol Baton does not export with is said, and nothing is exported.
  */
@@ -58,7 +58,9 @@ export async function createTelemetry(
   env: Env,
   { log, load = loadOtlp }: { log: { warn: (message: string) => void }; load?: LoadOtlp },
 ): Promise<Telemetry> {
-  if (!findTracesEndpoint(env)) return NO_TELEMETRY;
+  // OTEL_SDK_DISABLED=true turns the SDK off whatever else is set, as the specification says.
+  if (!findTracesEndpoint(env) || env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true')
+    return NO_TELEMETRY;
   const protocol = tracesProtocolOf(env);
   if (typeof protocol !== 'string') {
     log.warn(`baton: ${protocol.problem}`);

@@ -63,9 +63,18 @@ function loader() {
 }
 
 describe('telemetry', () => {
-  it('is the no-op, with nothing loaded, when no endpoint is set', async () => {
+  it('is the no-op, with nothing loaded, when no endpoint is set or the SDK is disabled', async () => {
     const load = loader();
-    for (const env of [{}, { OTEL_EXPORTER_OTLP_ENDPOINT: ' ' }, { OTEL_SERVICE_NAME: 'baton' }]) {
+    const disabled = {
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318',
+      OTEL_SDK_DISABLED: 'TRUE',
+    };
+    for (const env of [
+      {},
+      { OTEL_EXPORTER_OTLP_ENDPOINT: ' ' },
+      { OTEL_SERVICE_NAME: 'baton' },
+      disabled,
+    ]) {
       expect(await createTelemetry(env, { log, load })).toBe(NO_TELEMETRY);
     }
     expect(load).not.toHaveBeenCalled();
