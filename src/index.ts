@@ -1,6 +1,6 @@
 import { Octokit } from '@octokit/core';
 import type { ApplicationFunction, ApplicationFunctionOptions, Probot } from 'probot';
-import type { ActOutcome } from './github/act/act.js';
+import type { ActedBuild, ActOutcome } from './github/act/act.js';
 import { HeldStatusEdits } from './github/act/held-status-edit.js';
 import {
   createStatusPacer,
@@ -19,7 +19,6 @@ import { oncePerDelivery } from './github/reconcile/doors/once-per-delivery.js';
 import { resyncAll, scheduleResync } from './github/reconcile/doors/resync.js';
 import { wireBuildEvents } from './github/reconcile/doors/wire-events.js';
 import { LastReads } from './github/reconcile/pass/last-reads.js';
-import type { ActedBuild } from './github/reconcile/pass/reconcile.js';
 import type { HandlerDeps } from './github/reconcile/queue/handler-deps.js';
 import { KnownBuilds } from './github/reconcile/queue/known-builds.js';
 import { findLookTarget } from './github/reconcile/queue/look-target.js';

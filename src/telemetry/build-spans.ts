@@ -16,8 +16,7 @@ import { providerOf } from '../core/sessions/engines.js';
 import { doorOf } from '../core/snapshot/ask-record.js';
 import { buildLedger, type LedgerEntry } from '../core/snapshot/ledger.js';
 import { normalizeSnapshot } from '../core/snapshot/normalize-snapshot.js';
-import type { ActOutcome } from '../github/act/act.js';
-import type { ActedBuild } from '../github/reconcile/pass/reconcile.js';
+import type { ActedBuild, ActOutcome } from '../github/act/act.js';
 
 export type SpanValue = string | number | boolean;
 

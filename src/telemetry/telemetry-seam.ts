@@ -3,7 +3,7 @@
  * `createOtlpTelemetry`), apart from both, so the module that holds the SDK
  * is loaded only by the dynamic import of `telemetry.ts`.
  */
-import type { ActedBuild } from '../github/reconcile/pass/reconcile.js';
+import type { ActedBuild } from '../github/act/act.js';
 
 export interface Telemetry {
   /** Hears one build's reconcile once it is done: its writes become spans of the build's trace. */

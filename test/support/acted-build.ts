@@ -4,8 +4,7 @@
  * with usage records, W2.1's run failed with none.
  */
 import type { Action } from '../../src/core/context/action.js';
-import type { ActOutcome } from '../../src/github/act/act.js';
-import type { ActedBuild } from '../../src/github/reconcile/pass/reconcile.js';
+import type { ActedBuild, ActOutcome } from '../../src/github/act/act.js';
 import {
   ago,
   deliveredSnapshot,

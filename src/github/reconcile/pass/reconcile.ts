@@ -8,7 +8,7 @@ import type { AskRecord } from '../../../core/snapshot/ask-record.js';
 import { configForAsk } from '../../../core/snapshot/ask-record.js';
 import type { BuildSnapshot } from '../../../core/snapshot/snapshot.js';
 import { loadConfigAt } from '../../../read-config.js';
-import { type ActLog, type ActOutcome, act } from '../../act/act.js';
+import { type ActedBuild, type ActLog, type ActOutcome, act } from '../../act/act.js';
 import { lookAfter, standsForNothing } from '../../act/next-look.js';
 import { lastingRefusal, noticeRefusedRead } from '../../act/refused-read.js';
 import { removeDuplicateStatusComments } from '../../act/status-comment.js';
@@ -69,12 +69,6 @@ export interface ReconcileRequest {
   installationDailyUsd?: number | null;
   /** The settings the event's handler read for this reconcile (as Probot's `context.config`): not read again. */
   config?: ParsedConfig;
-}
-
-/** One build's pass, done: the build as its last read saw it, and the outcome of each action. */
-export interface ActedBuild {
-  read: BuildRead;
-  outcomes: ActOutcome[];
 }
 
 /**

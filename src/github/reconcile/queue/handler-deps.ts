@@ -2,7 +2,7 @@ import type { ParsedConfig } from '../../../core/config/config.js';
 import type { CommandAnswer } from '../../../core/decide/check-commands.js';
 import type { BuildRead } from '../../../core/overview/build-read.js';
 import type { AskRecord } from '../../../core/snapshot/ask-record.js';
-import type { ActLog, ActOutcome } from '../../act/act.js';
+import type { ActedBuild, ActLog, ActOutcome } from '../../act/act.js';
 import type { HeldStatusEdits } from '../../act/held-status-edit.js';
 import type { StatusPacer } from '../../act/status-pacer.js';
 import type { BuildQueue } from '../../client/build-queue.js';
@@ -13,7 +13,6 @@ import type { SetupPullHook } from '../../setup/onboarding.js';
 import type { LookSchedule } from '../../store/look-schedule.js';
 import type { BatonStore } from '../../store/store.js';
 import type { LastReads } from '../pass/last-reads.js';
-import type { ActedBuild } from '../pass/reconcile.js';
 import type { KnownBuilds } from './known-builds.js';
 import type { RecentReconciles } from './recent-reconciles.js';
 
