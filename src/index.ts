@@ -1,6 +1,6 @@
 import { Octokit } from '@octokit/core';
 import type { ApplicationFunction, ApplicationFunctionOptions, Probot } from 'probot';
-import type { ActOutcome } from './github/act/act.js';
+import type { ActedBuild, ActOutcome } from './github/act/act.js';
 import { HeldStatusEdits } from './github/act/held-status-edit.js';
 import {
   createStatusPacer,
@@ -51,6 +51,7 @@ import { createSessionTokenDepsFromProbot } from './server/session-token-deps.js
 import { trackerDoors } from './server/trackers/tracker-doors.js';
 import { trackerEcho } from './server/trackers/tracker-echo.js';
 import { readTrackerSettings, type TrackerSettings } from './server/trackers/tracker-settings.js';
+import type { Telemetry } from './telemetry/telemetry.js';
 
 export interface BatonOptions {
   /** The clock `decide` sees; tests pass a fixed one. */
@@ -69,6 +70,8 @@ export interface BatonOptions {
   stopping?: () => boolean;
   /** Serve `GET /metrics` and count into these (`src/main.ts` passes them). */
   metrics?: BatonMetrics;
+  /** Export each reconcile's writes and each build's end as traces (`createTelemetry`; none: nothing). */
+  telemetry?: Telemetry;
   /**
    * Least seconds between two edits of one build's status comment (a later
    * change waits, then is edited); default `BATON_STATUS_EDIT_SECONDS` or 5, 0 for at once.
@@ -189,7 +192,7 @@ export function createBaton(options: BatonOptions = {}): ApplicationFunction {
         ? installationDailyUsdFrom(process.env)
         : options.installationDailyUsd;
     const resyncMinutes = options.resyncMinutes ?? Number(process.env.BATON_RESYNC_MINUTES ?? 10);
-    const store = options.store;
+    const { store, telemetry } = options;
     // The trackers' doors (docs/intake.md), where a tracker's secret is set, and their issues kept current.
     const fromEnv = options.trackers ? null : readTrackerSettings(process.env);
     for (const problem of fromEnv?.problems ?? []) app.log.warn(`baton: ${problem}`);
@@ -222,6 +225,7 @@ export function createBaton(options: BatonOptions = {}): ApplicationFunction {
       ...(options.writeBudget ? { writeBudget: options.writeBudget } : {}),
       ...(installationDailyUsd ? { installationDailyUsd } : {}),
       onRead: (read) => board.note(read),
+      ...(telemetry ? { onActed: (acted: ActedBuild) => telemetry.acted(acted) } : {}),
       ...(echo ? { afterRead: echo } : {}),
       ...(metrics
         ? {

@@ -13,6 +13,7 @@ import { createMetrics, requestMetrics } from './server/metrics.js';
 import { shutDown, shutdownGraceMs } from './server/shutdown.js';
 import { readStartEnv } from './server/start-env.js';
 import { startWebhookProxy } from './server/webhook-proxy.js';
+import { createTelemetry } from './telemetry/telemetry.js';
 
 /**
  * `npm start`: Probot's runner with Baton's Octokit (bounded rate-limit
@@ -32,6 +33,11 @@ const log = await createLog(start.env);
 warnSourceDrift(start.env, log);
 // What replicas share: Redis when REDIS_URL is set, else this process alone (docs/deploy.md).
 const store = createStoreFromEnv(start.env, log);
+// Traces where an OTLP endpoint is set (docs/governance.md, "Traces"); else nothing is loaded.
+// The SDK's exporter reads its settings from the process's environment, so `.env`'s go there too.
+for (const [name, value] of Object.entries(start.env))
+  if (name.startsWith('OTEL_')) process.env[name] = value;
+const telemetry = await createTelemetry(start.env, { log });
 // Probot is not handed REDIS_URL: its throttle's Redis limiter would space every GraphQL query a
 // second apart across replicas; the store paces each kind of request by GitHub's own rule.
 const { REDIS_URL: _shared, ...probotEnv } = start.env;
@@ -43,6 +49,7 @@ const server = await run(
     stopping: () => stopping,
     metrics,
     store,
+    telemetry,
   }),
   { Octokit: batonOctokitWith(store.pacing).plugin(requestMetrics(metrics)), log, env: probotEnv },
 );
@@ -77,7 +84,10 @@ process.once('SIGTERM', () => {
       proxy?.stop();
       return server.stop();
     },
-    idle: () => (loaded?.queue.idle() ?? Promise.resolve()).then(() => store.close()),
+    idle: () =>
+      (loaded?.queue.idle() ?? Promise.resolve()).then(async () => {
+        await Promise.all([store.close(), telemetry.shutdown()]);
+      }),
     graceMs: shutdownGraceMs(process.env),
     log: {
       info: (message) => (log ? log.info(message) : console.info(message)),

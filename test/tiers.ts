@@ -27,6 +27,7 @@ const RULES_AND_APP = [
   'test/cli',
   'test/doctor',
   'test/sim',
+  'test/telemetry',
 ] as const;
 
 export const TIERS = {
@@ -60,6 +61,7 @@ export const TIERS = {
     'test/github/source-ref.test.ts',
     'test/github/store-from-env.test.ts',
     'test/github/write-trailers.test.ts',
+    'test/telemetry/otlp-traces.test.ts',
   ],
   builds: ['test/e2e'],
 } as const satisfies Record<string, readonly string[]>;

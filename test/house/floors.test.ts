@@ -51,8 +51,8 @@ const FLOORS: readonly (readonly string[])[] = [
   ['src/github/reconcile/pass/', 'src/session/session-action.ts'],
   ['src/github/reconcile/queue/'],
   ['src/github/reconcile/doors/'],
-  // The app's server, its page, the commands of a person's machine, the conductor's steps, its wiring.
-  ['src/server/'],
+  // The app's server and its traces, its page, the commands of a person's machine, the conductor's steps, its wiring.
+  ['src/server/', 'src/telemetry/'],
   ['src/page/'],
   ['src/cli/'],
   ['src/doctor/', 'src/conductor/'],

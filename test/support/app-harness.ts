@@ -21,6 +21,7 @@ import type { BuildBoard } from '../../src/page/build-board.js';
 import { forgetAll } from '../../src/process-memory.js';
 import type { Handler } from '../../src/server/session-token.js';
 import type { TrackerSettings } from '../../src/server/trackers/tracker-settings.js';
+import type { Telemetry } from '../../src/telemetry/telemetry.js';
 import { TEST_PRIVATE_KEY as privateKey } from './app-key.js';
 import { mountOnNock } from './mount-nock.js';
 
@@ -129,6 +130,8 @@ interface StatusPacing {
   queue?: BuildQueue;
   /** The tracker doors' settings (none unless given: no tracker's endpoint). */
   trackers?: TrackerSettings;
+  /** The app's traces (`createTelemetry`); none unless given. */
+  telemetry?: Telemetry;
 }
 
 export async function startReplica({
@@ -147,6 +150,7 @@ export async function startReplica({
   solo,
   queue: givenQueue,
   trackers,
+  telemetry,
 }: {
   now: () => string;
   log?: Logger;
@@ -186,6 +190,7 @@ export async function startReplica({
       ...(board ? { board } : {}),
       ...(solo ? { solo } : {}),
       ...(trackers ? { trackers } : {}),
+      ...(telemetry ? { telemetry } : {}),
     }),
     { cwd: process.cwd(), addHandler: (handler: Handler) => handlers.push(handler) },
   );

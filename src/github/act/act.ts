@@ -1,5 +1,6 @@
 import type { Config } from '../../core/config/config.js';
 import type { Action } from '../../core/context/action.js';
+import type { BuildRead } from '../../core/overview/build-read.js';
 import { isWorkRole } from '../../core/sessions/session.js';
 import { normalizeSnapshot } from '../../core/snapshot/normalize-snapshot.js';
 import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
@@ -74,6 +75,12 @@ export interface ActOutcome {
    * (the client sends the writes that make something only once, `ONE_SHOT_ROUTES`).
    */
   transient?: boolean;
+}
+
+/** One build's pass, done: the build as its last read saw it, and the outcome of each action. */
+export interface ActedBuild {
+  read: BuildRead;
+  outcomes: ActOutcome[];
 }
 
 /**

@@ -12,7 +12,7 @@ import type { CommandAnswer } from '../../core/decide/check-commands.js';
 import { decide } from '../../core/decide/decide.js';
 import type { BuildRead } from '../../core/overview/build-read.js';
 import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
-import { type ActLog, type ActOutcome, act } from '../act/act.js';
+import { type ActedBuild, type ActLog, type ActOutcome, act } from '../act/act.js';
 import { nextLook, standsForNothing } from '../act/next-look.js';
 import { removeDuplicateStatusComments } from '../act/status-comment.js';
 import type { StatusEditWait } from '../act/status-pacer.js';
@@ -43,6 +43,8 @@ export interface SetRequest {
   lastReads?: MemberReads;
   /** Hears each build a reconcile read whole, as its status rendered it (the page's board, src/page/). */
   onRead?: (read: BuildRead) => void;
+  /** Hears each member's pass once it is done, with what it did (the traces, src/telemetry/). */
+  onActed?: (acted: ActedBuild) => void;
 }
 
 /**
@@ -111,14 +113,14 @@ export async function reconcileSet(
   );
   // Each member as `decide` renders it alone, once: what its last read notes and the page shows.
   const decided =
-    request.lastReads || request.onRead
+    request.lastReads || request.onRead || request.onActed
       ? done.builds.map((build) =>
           build.config ? decide({ snapshot: build.snapshot, config: build.config, now }) : null,
         )
       : [];
   if (request.lastReads)
     noteMembers({ done, decided, reads: request.lastReads, runsSince: observed.runsSince });
-  if (request.onRead) showBuilds({ ctx, done, decided, request, config });
+  if (request.onRead || request.onActed) showBuilds({ ctx, done, decided, request, config });
   return [...done.outcomes, ...(soonest ? [soonest] : [])];
 }
 
@@ -180,6 +182,13 @@ async function setPasses(ctx: RepoContext, request: SetPassRequest): Promise<Set
       snapshot: build.snapshot,
       actions: build.actions,
       outcomes: last.outcomes.filter((outcome) => build.actions.includes(outcome.action)),
+      acted: passes.flatMap((pass) => {
+        const same = pass.decision.builds.find(
+          (one) =>
+            one.repository === build.repository && one.snapshot.build === build.snapshot.build,
+        );
+        return same ? pass.outcomes.filter((outcome) => same.actions.includes(outcome.action)) : [];
+      }),
       ...(build.config ? { config: build.config } : {}),
     })),
   };
@@ -193,7 +202,10 @@ interface SetReconciled {
     repository: string;
     snapshot: BuildSnapshot;
     actions: Action[];
+    /** What its actions of the last pass came to. */
     outcomes: ActOutcome[];
+    /** What its actions of every pass came to (the traces'). */
+    acted: ActOutcome[];
     config?: ParsedConfig;
   }[];
 }
@@ -258,7 +270,7 @@ function showBuilds({
         : rendered?.kind === 'render-status'
           ? rendered.view
           : null;
-    request.onRead?.({
+    const read: BuildRead = {
       repository: build.repository,
       installationId: ctx.installationId ?? null,
       snapshot: build.snapshot,
@@ -266,7 +278,9 @@ function showBuilds({
       config: configOf(index === 0 ? config : build.config),
       view,
       readAt: request.now,
-    });
+    };
+    request.onRead?.(read);
+    request.onActed?.({ read, outcomes: build.acted });
   }
 }
 

@@ -8,7 +8,7 @@ import type { AskRecord } from '../../../core/snapshot/ask-record.js';
 import { configForAsk } from '../../../core/snapshot/ask-record.js';
 import type { BuildSnapshot } from '../../../core/snapshot/snapshot.js';
 import { loadConfigAt } from '../../../read-config.js';
-import { type ActLog, type ActOutcome, act } from '../../act/act.js';
+import { type ActedBuild, type ActLog, type ActOutcome, act } from '../../act/act.js';
 import { lookAfter, standsForNothing } from '../../act/next-look.js';
 import { lastingRefusal, noticeRefusedRead } from '../../act/refused-read.js';
 import { removeDuplicateStatusComments } from '../../act/status-comment.js';
@@ -59,6 +59,8 @@ export interface ReconcileRequest {
   lastReads?: LastReads;
   /** Hears each build read whole, with the status it renders (the page's board). */
   onRead?: (read: BuildRead) => void;
+  /** Hears each build's pass once it is done: the build as read, and what the pass did (traces). */
+  onActed?: (acted: ActedBuild) => void;
   /**
    * The installation's daily cap in US dollars (`BATON_INSTALLATION_DAILY_USD`, set on
    * the app): when set, the reconcile reads what every repository of the installation
@@ -355,14 +357,16 @@ function noteRead(
 ): void {
   const view = render.length === 1 && render[0]?.kind === 'render-status' ? render[0].view : null;
   const clean = view && !all.some(standsForNothing);
-  request.onRead?.({
+  const read: BuildRead = {
     repository: `${ctx.owner}/${ctx.repo}`,
     installationId: ctx.installationId ?? null,
     snapshot: seen,
     config: request.config.ok ? request.config.config : null,
     view,
     readAt: request.now,
-  });
+  };
+  request.onRead?.(read);
+  request.onActed?.({ read, outcomes: all });
   request.lastReads?.note(
     key,
     clean

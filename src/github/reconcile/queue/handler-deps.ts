@@ -2,7 +2,7 @@ import type { ParsedConfig } from '../../../core/config/config.js';
 import type { CommandAnswer } from '../../../core/decide/check-commands.js';
 import type { BuildRead } from '../../../core/overview/build-read.js';
 import type { AskRecord } from '../../../core/snapshot/ask-record.js';
-import type { ActLog, ActOutcome } from '../../act/act.js';
+import type { ActedBuild, ActLog, ActOutcome } from '../../act/act.js';
 import type { HeldStatusEdits } from '../../act/held-status-edit.js';
 import type { StatusPacer } from '../../act/status-pacer.js';
 import type { BuildQueue } from '../../client/build-queue.js';
@@ -99,6 +99,8 @@ export interface ReconcileDeps {
   installationDailyUsd?: number | null;
   /** Hears each build a reconcile read whole, as its status rendered it (the page's board, src/page/). */
   onRead?: (read: BuildRead) => void;
+  /** Hears each build's pass once it is done, with what it did (the traces, src/telemetry/). */
+  onActed?: (acted: ActedBuild) => void;
   /**
    * Hears each build a reconcile read whole, once the reconcile is done, and is awaited
    * (a tracker's issue kept current, src/server/trackers/tracker-echo.ts); it never throws.

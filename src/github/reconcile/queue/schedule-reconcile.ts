@@ -178,6 +178,7 @@ async function reconcileQueued(queued: Queued, hold: BuildHold): Promise<void> {
         ...(budget ? { writeBudget: budget } : {}),
         ...(deps.lastReads ? { lastReads: deps.lastReads } : {}),
         ...(onRead ? { onRead } : {}),
+        ...(deps.onActed ? { onActed: deps.onActed } : {}),
         ...(deps.installationDailyUsd ? { installationDailyUsd: deps.installationDailyUsd } : {}),
       },
     ),

@@ -1,0 +1,25 @@
+/**
+ * What the app and the exporting telemetry agree on (`createTelemetry`,
+ * `createOtlpTelemetry`), apart from both, so the module that holds the SDK
+ * is loaded only by the dynamic import of `telemetry.ts`.
+ */
+import type { ActedBuild } from '../github/act/act.js';
+
+export interface Telemetry {
+  /** Hears one build's reconcile once it is done: its writes become spans of the build's trace. */
+  acted(acted: ActedBuild): void;
+  /** Sends what is still held and stops; the app calls it as it shuts down. */
+  shutdown(): Promise<void>;
+}
+
+/** The OTLP protocols the app exports with, as the SDK names them. */
+export const OTLP_PROTOCOLS = ['http/protobuf', 'http/json'] as const;
+export type OtlpProtocol = (typeof OTLP_PROTOCOLS)[number];
+
+/** What the OTLP telemetry is made with, once its module is loaded. */
+export interface OtlpOptions {
+  protocol: OtlpProtocol;
+  /** `service.name` of the resource: `OTEL_SERVICE_NAME`, else `baton`. */
+  serviceName: string;
+  log: { warn: (message: string) => void };
+}
