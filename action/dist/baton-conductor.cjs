@@ -66432,12 +66432,12 @@ async function reconcileSet(ctx, {
     (first, look) => first && (first.retryInMs ?? 0) <= (look.retryInMs ?? 0) ? first : look,
     null
   );
-  const decided2 = request2.lastReads || request2.onRead ? done.builds.map(
+  const decided2 = request2.lastReads || request2.onRead || request2.onActed ? done.builds.map(
     (build) => build.config ? decide({ snapshot: build.snapshot, config: build.config, now }) : null
   ) : [];
   if (request2.lastReads)
     noteMembers({ done, decided: decided2, reads: request2.lastReads, runsSince: observed.runsSince });
-  if (request2.onRead) showBuilds({ ctx, done, decided: decided2, request: request2, config: config3 });
+  if (request2.onRead || request2.onActed) showBuilds({ ctx, done, decided: decided2, request: request2, config: config3 });
   return [...done.outcomes, ...soonest3 ? [soonest3] : []];
 }
 async function setPasses(ctx, request2) {
@@ -66486,6 +66486,12 @@ async function setPasses(ctx, request2) {
       snapshot: build.snapshot,
       actions: build.actions,
       outcomes: last.outcomes.filter((outcome) => build.actions.includes(outcome.action)),
+      acted: passes.flatMap((pass) => {
+        const same = pass.decision.builds.find(
+          (one) => one.repository === build.repository && one.snapshot.build === build.snapshot.build
+        );
+        return same ? pass.outcomes.filter((outcome) => same.actions.includes(outcome.action)) : [];
+      }),
       ...build.config ? { config: build.config } : {}
     }))
   };
@@ -66519,7 +66525,7 @@ function showBuilds({
     const rendered = build.actions.findLast((action) => action.kind === "render-status");
     const alone3 = index > 0 ? decided2[index]?.at(-1) : void 0;
     const view = alone3?.kind === "render-status" ? alone3.view : rendered?.kind === "render-status" ? rendered.view : null;
-    request2.onRead?.({
+    const read = {
       repository: build.repository,
       installationId: ctx.installationId ?? null,
       snapshot: build.snapshot,
@@ -66527,7 +66533,9 @@ function showBuilds({
       config: configOf2(index === 0 ? config3 : build.config),
       view,
       readAt: request2.now
-    });
+    };
+    request2.onRead?.(read);
+    request2.onActed?.({ read, outcomes: build.acted });
   }
 }
 function configOf2(parsed) {
@@ -66906,14 +66914,16 @@ function noteRead(request2, {
 }) {
   const view = render.length === 1 && render[0]?.kind === "render-status" ? render[0].view : null;
   const clean = view && !all.some(standsForNothing);
-  request2.onRead?.({
+  const read = {
     repository: `${ctx.owner}/${ctx.repo}`,
     installationId: ctx.installationId ?? null,
     snapshot: seen,
     config: request2.config.ok ? request2.config.config : null,
     view,
     readAt: request2.now
-  });
+  };
+  request2.onRead?.(read);
+  request2.onActed?.({ read, outcomes: all });
   request2.lastReads?.note(
     key,
     clean ? {
@@ -67239,6 +67249,7 @@ async function reconcileQueued(queued, hold) {
         ...budget ? { writeBudget: budget } : {},
         ...deps.lastReads ? { lastReads: deps.lastReads } : {},
         ...onRead ? { onRead } : {},
+        ...deps.onActed ? { onActed: deps.onActed } : {},
         ...deps.installationDailyUsd ? { installationDailyUsd: deps.installationDailyUsd } : {}
       }
     )
