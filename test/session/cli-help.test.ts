@@ -47,7 +47,7 @@ describe('baton CLI help and version', () => {
     expect(stdout).not.toContain('Every setting comes from');
     const prose = stdout.replace(/\s+/g, ' ');
     expect(prose).toContain(
-      '`baton doctor`, `baton setup` and `baton status` run where the app was registered',
+      '`baton doctor`, `baton setup`, `baton status` and `baton audit` run where the app was registered',
     );
     expect(prose).toContain('`baton check` anywhere, offline');
     expect(stdout).toContain('npx @baton-dev/baton');
