@@ -8,26 +8,17 @@ import { startAppEachTest } from '../support/app-tests.js';
 import { mergeByHand } from '../support/builds.js';
 import { driveBuild, makeScript } from '../support/scripted-sessions.js';
 import {
+  ALICE as alice,
+  ALICE_JIRA as aliceJira,
   postDelivery,
   serveTrackers,
   type Trackers,
+  trackerMapping,
   trackerSettings,
   trackerSims,
 } from '../support/trackers.js';
 
-const alice = { id: 'user-alice', name: 'Alice' };
-const aliceJira = { accountId: '5b10:alice', displayName: 'Alice' };
-
-const MAPPING = [
-  'trackers:',
-  '  linear:',
-  '    teams: { ENG: widgets }',
-  '    people: { user-alice: maintainer }',
-  '  jira:',
-  '    projects: { PROJ: widgets }',
-  "    people: { '5b10:alice': maintainer }",
-  '',
-].join('\n');
+const MAPPING = trackerMapping();
 
 /** What a tracker's issue says to steer whoever reads it back: none of it may reach a tracker write. */
 const PLANTED = 'PLANTED-7f3a';

@@ -7,30 +7,20 @@ import { TRACKER_ROUTES } from '../../src/server/trackers/tracker-endpoint.js';
 import type { AppHarness } from '../support/app-harness.js';
 import { startAppEachTest } from '../support/app-tests.js';
 import {
+  ALICE as alice,
+  ALICE_JIRA as aliceJira,
   postDelivery,
   serveTrackers,
   type Trackers,
+  trackerMapping,
   trackerSettings,
   trackerSims,
 } from '../support/trackers.js';
 
-const alice = { id: 'user-alice', name: 'Alice' };
 const rita = { id: 'user-rita', name: 'Rita Reader' };
 const eve = { id: 'user-eve', name: 'Eve' };
-const aliceJira = { accountId: '5b10:alice', displayName: 'Alice' };
 
-/** The home repository's mapping: its own repository for team ENG and project PROJ. */
-const MAPPING = [
-  'trackers:',
-  '  linear:',
-  '    teams: { ENG: widgets }',
-  '    people: { user-alice: maintainer, user-rita: reader }',
-  '  jira:',
-  '    label: ai',
-  '    projects: { PROJ: widgets }',
-  "    people: { '5b10:alice': maintainer }",
-  '',
-].join('\n');
+const MAPPING = trackerMapping({ linearPeople: 'user-rita: reader', jiraLabel: 'ai' });
 
 describe('the tracker doors', () => {
   let gh: FakeGitHub;

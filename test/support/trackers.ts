@@ -102,3 +102,32 @@ function request(
     if (!served) reject(new Error(`no handler serves ${path}`));
   });
 }
+
+/** Alice as Linear and Jira name her: the home's mapping maps her to the maintainer. */
+export const ALICE = { id: 'user-alice', name: 'Alice' };
+export const ALICE_JIRA = { accountId: '5b10:alice', displayName: 'Alice' };
+
+/**
+ * The home repository's mapping: its own repository for team ENG and project
+ * PROJ, Alice its maintainer on both; `linearPeople` maps more Linear users, and
+ * `jiraLabel` is the Jira label that asks where it is not the default.
+ */
+export function trackerMapping({
+  linearPeople = '',
+  jiraLabel,
+}: {
+  linearPeople?: string;
+  jiraLabel?: string;
+} = {}): string {
+  return [
+    'trackers:',
+    '  linear:',
+    '    teams: { ENG: widgets }',
+    `    people: { user-alice: maintainer${linearPeople ? `, ${linearPeople}` : ''} }`,
+    '  jira:',
+    ...(jiraLabel ? [`    label: ${jiraLabel}`] : []),
+    '    projects: { PROJ: widgets }',
+    "    people: { '5b10:alice': maintainer }",
+    '',
+  ].join('\n');
+}
