@@ -78,7 +78,13 @@ export function runStep({
   timeoutMs: number;
   cancelled: () => boolean;
 }): Promise<StepOutcome> {
-  const [file = process.execPath, ...args] = command;
+  const [file = process.execPath, ...given] = command;
+  // A CPU profile of each Node step, where a developer asks (docs/development.md).
+  const profiles = process.env.BATON_SIM_CPU_PROF;
+  const args =
+    profiles && file === process.execPath
+      ? ['--cpu-prof', `--cpu-prof-dir=${profiles}`, ...given]
+      : given;
   const startedAt = Date.now();
   return new Promise((resolve) => {
     const child = spawn(file, args, {

@@ -2,6 +2,7 @@ import { execFile, spawn } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { programPath, SYSTEM_PATH } from '../../programs.js';
+import { readBlobs } from '../../publish/cat-file-batch.js';
 
 const run = promisify(execFile);
 
@@ -109,48 +110,60 @@ export async function git(options: GitOptions, args: readonly string[]): Promise
 
 /** Runs git with `input` on stdin when given; answers its stdout as is. */
 export async function gitRaw(
-  { root, env, extraEnv }: GitOptions,
+  options: GitOptions,
   args: readonly string[],
   input?: string,
 ): Promise<string> {
-  const fullEnv = { ...safeGitEnv(env, root), ...extraEnv };
+  if (input !== undefined) return (await gitBytes(options, args, input)).toString('utf8');
+  const { root, env, extraEnv } = options;
   try {
-    if (input === undefined) {
-      const { stdout } = await run(programPath('git'), [...SAFE_CONFIG, ...args], {
-        cwd: root,
-        env: fullEnv,
-        maxBuffer: 64 * 1024 * 1024,
-      });
-      return stdout;
-    }
-    return await runWithInput([...SAFE_CONFIG, ...args], { cwd: root, env: fullEnv }, input);
+    const { stdout } = await run(programPath('git'), [...SAFE_CONFIG, ...args], {
+      cwd: root,
+      env: { ...safeGitEnv(env, root), ...extraEnv },
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    return stdout;
   } catch (error) {
-    const stderr = (error as { stderr?: string }).stderr ?? String(error);
-    throw new GitError(args, stderr, { cause: error });
+    throw new GitError(args, (error as { stderr?: string }).stderr ?? String(error), {
+      cause: error,
+    });
   }
 }
 
-function runWithInput(
-  args: string[],
-  options: { cwd: string; env: Record<string, string> },
+/** Runs git with `input` on stdin; answers its stdout as bytes (a blob need not be text). */
+export function gitBytes(
+  { root, env, extraEnv }: GitOptions,
+  args: readonly string[],
   input: string,
-): Promise<string> {
+): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const child = spawn(programPath('git'), args, { ...options, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
+    const child = spawn(programPath('git'), [...SAFE_CONFIG, ...args], {
+      cwd: root,
+      env: { ...safeGitEnv(env, root), ...extraEnv },
+      stdio: ['pipe', 'pipe', 'pipe'],
     });
+    const stdout: Buffer[] = [];
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
       stderr += chunk;
     });
-    child.on('error', reject);
+    child.on('error', (error) => reject(new GitError(args, String(error), { cause: error })));
     child.on('close', (code) =>
-      code === 0 ? resolve(stdout) : reject(Object.assign(new Error(stderr), { stderr })),
+      code === 0 ? resolve(Buffer.concat(stdout)) : reject(new GitError(args, stderr)),
     );
+    // A git that exits before reading all of its input says so itself.
+    child.stdin.on('error', () => {});
     child.stdin.end(input);
   });
+}
+
+/** Each named blob of the repository (an id or `<rev>:<path>`), read by one git: null where absent. */
+export function readBlobsIn(
+  options: GitOptions,
+  names: readonly string[],
+): Promise<(Buffer | null)[]> {
+  return readBlobs((input) => gitBytes(options, ['cat-file', '--batch'], input), names);
 }
 
 /** Whether git succeeds: for questions git answers with its exit code. */

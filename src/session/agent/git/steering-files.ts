@@ -2,7 +2,7 @@ import { appendFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { CONFIG_FILE, STYLE_GUIDE_PATH, skillPath } from '../../../core/vocabulary/ids.js';
-import { type GitOptions, git, gitRaw, gitSucceeds } from './git.js';
+import { type GitOptions, git, gitRaw, gitSucceeds, readBlobsIn } from './git.js';
 
 /** Every file that steers a session: its settings and the skills of each role. */
 export const STEERING_FILES = [
@@ -71,9 +71,13 @@ export async function readSteeringFile(
   if (source.kind === 'checkout') {
     return readFile(path.join(options.root, file), 'utf8').catch(() => null);
   }
-  const spec = `${source.ref}:${file}`;
-  if (!(await gitSucceeds(options, ['cat-file', '-e', spec]))) return null;
-  return `${await git(options, ['show', spec])}\n`;
+  const [blob] = await readBlobsIn(options, [`${source.ref}:${file}`]);
+  return blob ? steeringText(blob) : null;
+}
+
+/** A steering file's text as the session is given it: trimmed, ending in one line feed. */
+function steeringText(blob: Buffer): string {
+  return `${blob.toString('utf8').trim()}\n`;
 }
 
 /**
@@ -90,8 +94,18 @@ export async function installDefaultSkills(
 ): Promise<void> {
   if (source.kind === 'checkout') return;
   const skills = STEERING_FILES.filter((name) => name.startsWith('.baton/'));
-  const present = await filesAt(options, { ref: source.ref }, skills);
-  const tracked = await filesAt(options, 'index', skills);
+  // The default branch's skills, read by one git: an absent one is null.
+  const blobs = await readBlobsIn(
+    options,
+    skills.map((file) => `${source.ref}:${file}`),
+  );
+  const present = new Map(
+    skills.flatMap((file, i) => {
+      const blob = blobs[i];
+      return blob ? [[file, steeringText(blob)] as const] : [];
+    }),
+  );
+  const tracked = await filesAt(options, skills);
   const skipped = skills.filter((file) => tracked.has(file));
   if (skipped.length > 0) {
     await git(options, ['update-index', '--skip-worktree', '--', ...skipped]);
@@ -100,30 +114,24 @@ export async function installDefaultSkills(
   if (excluded.length > 0) await excludeFromCommits(options, excluded);
   for (const file of skills) {
     const target = path.join(options.root, file);
-    if (!present.has(file)) await rm(target, { force: true });
+    const text = present.get(file);
+    if (text === undefined) await rm(target, { force: true });
     else {
       await mkdir(path.dirname(target), { recursive: true });
-      await writeFile(target, `${await git(options, ['show', `${source.ref}:${file}`])}\n`);
+      await writeFile(target, text);
     }
   }
 }
 
 /**
- * Which of `files` a commit's tree (or, for `index`, the checkout's index)
- * holds as files, in one `ls-tree`/`ls-files`. Paths are literal: a name is
- * never read as a pattern.
+ * Which of `files` the checkout's index holds, in one `ls-files`. Paths are
+ * literal: a name is never read as a pattern.
  */
-async function filesAt(
-  options: GitOptions,
-  at: { ref: string } | 'index',
-  files: readonly string[],
-): Promise<Set<string>> {
+async function filesAt(options: GitOptions, files: readonly string[]): Promise<Set<string>> {
   const pathspecs = files.map((file) => `:(literal)${file}`);
-  const listed =
-    at === 'index'
-      ? await gitRaw(options, ['ls-files', '-z', '--', ...pathspecs])
-      : await gitRaw(options, ['ls-tree', '-r', '-z', '--name-only', at.ref, '--', ...pathspecs]);
-  const found = new Set(listed.split('\0'));
+  const found = new Set(
+    (await gitRaw(options, ['ls-files', '-z', '--', ...pathspecs])).split('\0'),
+  );
   return new Set(files.filter((file) => found.has(file)));
 }
 

@@ -45,11 +45,40 @@ export interface RawChange {
   newSha: string;
 }
 
-/** Every path that differs between `from` and `to`, with its modes and blobs (a rename as a delete and an add). */
+/**
+ * Every path that differs between `from` and `to`, with its modes and blobs (a
+ * rename as a delete and an add). Between two commit ids the answer cannot
+ * change, so git is asked once a repository for it: publish's checks read the
+ * same pushed range three or four times.
+ */
 export async function readRawDiff(
   repo: ScratchRepo,
   { from, to }: { from: string; to: string },
 ): Promise<RawChange[]> {
+  const fixed = COMMIT_ID.test(from) && COMMIT_ID.test(to);
+  const key = `${from}..${to}`;
+  const asked = fixed ? diffsOf(repo).get(key) : undefined;
+  if (asked) return asked;
+  const read = diffBetween(repo, from, to);
+  if (fixed) {
+    diffsOf(repo).set(key, read);
+    read.catch(() => diffsOf(repo).delete(key));
+  }
+  return read;
+}
+
+const COMMIT_ID = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
+
+/** The diffs read between commit ids, by repository. */
+const readDiffs = new WeakMap<ScratchRepo, Map<string, Promise<RawChange[]>>>();
+
+function diffsOf(repo: ScratchRepo): Map<string, Promise<RawChange[]>> {
+  const diffs = readDiffs.get(repo) ?? new Map<string, Promise<RawChange[]>>();
+  readDiffs.set(repo, diffs);
+  return diffs;
+}
+
+async function diffBetween(repo: ScratchRepo, from: string, to: string): Promise<RawChange[]> {
   const raw = await repo.must({
     args: ['diff', '--raw', '-z', '--no-renames', '--no-abbrev', from, to],
   });

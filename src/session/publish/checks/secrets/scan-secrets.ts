@@ -1,3 +1,4 @@
+import { batchIn, readBlobs } from '../../cat-file-batch.js';
 import type { ScratchRepo } from '../../scratch-repo.js';
 import { type PushedRange, readPushedCommits, readRawDiff } from '../read-pushed-commits.js';
 import { fileText, InflatedTooLarge } from './encoded-text.js';
@@ -59,9 +60,16 @@ async function scanCommit(
   const inEvery = others.map((list) => new Set(list.map((change) => change.path)));
   const own = first.filter((change) => inEvery.every((paths) => paths.has(change.path)));
   const hits: SecretHit[] = await scanMessage(repo, commit);
-  for (const change of own) {
+  // Every file's content by one git, not one a file.
+  const blobs = await readBlobs(
+    batchIn(repo),
+    own.map((change) => change.newSha),
+  );
+  for (const [i, change] of own.entries()) {
     hits.push(...(await scanName(commit, change.path)));
-    hits.push(...(await scanChange(repo, commit, change)));
+    const blob = blobs[i];
+    if (!blob) throw new Error(`git cat-file could not read ${change.newSha} (${change.path})`);
+    hits.push(...(await scanChange(repo, commit, change, blob)));
   }
   return hits;
 }
@@ -96,13 +104,11 @@ async function scanChange(
   repo: ScratchRepo,
   commit: string,
   change: Changed,
+  bytes: Buffer,
 ): Promise<SecretHit[]> {
   const { path } = change;
   const at = { commit, path };
   if (KEY_FILE.test(path)) return [{ ...at, line: 0, rule: 'key-file', masked: '(whole file)' }];
-  const blob = await repo.run({ args: ['cat-file', 'blob', change.newSha] });
-  if (blob.code !== 0) throw new Error(`git cat-file blob ${change.newSha} failed: ${blob.stderr}`);
-  const bytes = blob.bytes ?? Buffer.from(blob.stdout);
   let read: ReturnType<typeof fileText>;
   try {
     read = fileText(bytes);
