@@ -166,7 +166,10 @@ describe('the conductor route', () => {
   });
 
   it('routes a red default branch to one group, where events.checkFailed names the workflow', async () => {
-    const named = { ...defaultConfig(), events: { checkFailed: { workflows: ['CI'] } } };
+    const named = {
+      ...defaultConfig(),
+      events: { checkFailed: { workflows: ['CI'] }, pullLabel: false },
+    };
     const red = (overrides: Record<string, unknown> = {}) => ({
       action: 'completed',
       workflow_run: {
