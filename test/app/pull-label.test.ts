@@ -92,6 +92,19 @@ describe('a pull request labelled for a build, the door on', () => {
     expect(statusBody(gh, build)).toContain(`#${final?.number}`);
   });
 
+  it("merges the branch's new head into the build branch when the labelled pull request is pushed to", async () => {
+    const pull = featurePull(gh);
+    await label({ gh, apps }, pull);
+    const build = buildIdFor(pull.number, pull.title);
+    const moved = gh.git.commitOn('release/2.0', { 'src/notes.ts': 'x\n' }, 'More 2.0');
+    // Only the pull request's `synchronize` names it: the push names no build.
+    gh.outbox.splice(0);
+    gh.events.pull('synchronize', pull, 'maintainer');
+    for (const app of apps) await app.deliverAll(gh.outbox.splice(0));
+    for (const app of apps) expect(app.errors).toEqual([]);
+    expect(gh.git.isAncestor(moved, gh.git.resolve(integrationBranch(build)) ?? '')).toBe(true);
+  });
+
   it('starts nothing for a reader, who is told once', async () => {
     const pull = featurePull(gh);
     await label({ gh, apps }, pull, 'reader');
