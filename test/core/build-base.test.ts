@@ -63,6 +63,7 @@ describe('baseGone', () => {
 
   it('stops the build once, closing its worker pull requests, with a notice naming the deleted branch', () => {
     const snapshot = makeSnapshot({
+      ask: BY_PULL,
       base: { ...ON_PULL, sha: null },
       pulls: [makePull({ number: 12, state: 'open' })],
       statusComment: { id: 1, body: '' },
@@ -75,7 +76,7 @@ describe('baseGone', () => {
     expect(notices).toHaveLength(1);
     expect(notices[0]).toMatchObject({ key: 'base-gone-deleted' });
     expect(JSON.stringify(notices[0])).toContain(
-      'the branch `release/2.0` it builds on was deleted before its final pull request opened',
+      '@alice 🛑 Baton stopped this build: the branch `release/2.0` it builds on was deleted before its final pull request opened',
     );
     const again = decide({
       snapshot: { ...snapshot, notices: ['base-gone-deleted'] },

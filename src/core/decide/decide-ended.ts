@@ -5,12 +5,13 @@
 import type { Action, RuleAction } from '../context/action.js';
 import type { DecideContext, Decision } from '../context/decide-context.js';
 import { decideLearn } from '../rules/decide-learn.js';
+import { notified } from '../rules/decide-notices.js';
 import { decideCancelledMirrors } from '../rules/sub-issues.js';
 import type { BuildSnapshot } from '../snapshot/snapshot.js';
 import { baseGoneText } from '../status/render-progress.js';
 import type { BaseGone, Cancellation } from '../status/status-view.js';
 import { compareWorkerIds, integrationBranch, workerBranch } from '../vocabulary/ids.js';
-import { noticeMarker } from '../vocabulary/notice.js';
+import { mentions, noticeMarker } from '../vocabulary/notice.js';
 import { snapshotProgress } from '../workers/build-progress.js';
 
 /**
@@ -72,12 +73,13 @@ export function baseGone(
   return null;
 }
 
-/** The one notice that names why the build stopped. */
+/** The one notice that names why the build stopped, to whoever asked (or `notify`). */
 function baseGoneNotice(ctx: DecideContext, stopped: BaseGone): Action[] {
   const key = `base-gone-${stopped.why}`;
   if ((ctx.snapshot.notices ?? []).includes(key)) return [];
   const text = `🛑 Baton stopped this build: ${baseGoneText(stopped)} Open worker pull requests are closed and unfinished sessions cancelled; the build branch \`${integrationBranch(ctx.snapshot.build)}\` is kept.`;
-  return [{ kind: 'notice', key, body: [noticeMarker(ctx.snapshot.build, key), text].join('\n') }];
+  const body = [noticeMarker(ctx.snapshot.build, key), `${mentions(notified(ctx))}${text}`];
+  return [{ kind: 'notice', key, body: body.join('\n') }];
 }
 
 /** Who cancelled the build: a `/cancel`, else the close that cancels (not always the latest). */
