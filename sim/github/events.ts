@@ -79,9 +79,13 @@ export class EventFactory {
     this.#gh.outbox.push({ name, payload });
   }
 
-  pull(action: string, pull: SimPull, sender: string): void {
+  pull(action: string, pull: SimPull, sender: string, label?: string): void {
     const gh = this.#gh;
-    const headSha = gh.git.resolve(pull.head) ?? '';
+    const headSha = pull.fork?.sha ?? gh.git.resolve(pull.head) ?? '';
+    // A fork's head is the fork: another repository, with an id of its own.
+    const headRepo = pull.fork
+      ? { id: forkIdOf(pull.fork.fullName), full_name: pull.fork.fullName }
+      : this.#repo();
     this.#emit('pull_request', {
       ...this.#base(sender),
       action,
@@ -89,13 +93,30 @@ export class EventFactory {
       pull_request: {
         number: pull.number,
         title: pull.title,
+        body: pull.body,
         state: pull.state,
         merged: pull.mergedAt !== null,
         html_url: `${gh.htmlUrl}/pull/${pull.number}`,
-        head: { ref: pull.head, sha: headSha, repo: this.#repo() },
+        user: pull.user,
+        labels: (gh.issues.get(pull.number)?.labels ?? []).map((name) => ({ name })),
+        head: { ref: pull.head, sha: headSha, repo: headRepo },
         base: { ref: pull.base, sha: gh.git.resolve(pull.base) ?? '', repo: this.#repo() },
       },
+      ...(label === undefined ? {} : { label: { name: label } }),
     });
+  }
+
+  /** A label given to a pull request by `sender`: on it, a `labeled` event on its timeline, and the webhook. */
+  pullLabeled(pull: SimPull, label: string, sender: string): void {
+    const issue = this.#gh.issues.get(pull.number);
+    if (issue) {
+      if (!issue.labels.includes(label)) issue.labels = [...issue.labels, label];
+      issue.labelEvents = [
+        ...(issue.labelEvents ?? []),
+        { label, actor: sender, at: this.#gh.now() },
+      ];
+    }
+    this.pull('labeled', pull, sender, label);
   }
 
   review(review: SimReview, pull: SimPull): void {
@@ -232,4 +253,11 @@ export class EventFactory {
       ...(label === undefined ? {} : { label: { name: label } }),
     });
   }
+}
+
+/** A fork's repository id, stable by its name and never the simulated repository's own. */
+function forkIdOf(fullName: string): number {
+  let hash = 7;
+  for (const char of fullName) hash = (hash * 31 + char.charCodeAt(0)) % 1_000_000;
+  return 9_000_000 + hash;
 }

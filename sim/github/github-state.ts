@@ -737,6 +737,7 @@ export abstract class GitHubState {
     base,
     user,
     draft = false,
+    fork,
   }: {
     title: string;
     body: string;
@@ -744,6 +745,7 @@ export abstract class GitHubState {
     base: string;
     user: string;
     draft?: boolean;
+    fork?: SimPull['fork'];
   }): SimPull {
     const at = this.now();
     const number = this.#fileIssue({ title, body, labels: [], user, createdAt: at, pull: true });
@@ -759,6 +761,7 @@ export abstract class GitHubState {
       createdAt: at,
       autoMerge: false,
       ...(draft ? { draft: true } : {}),
+      ...(fork ? { fork } : {}),
     };
     this.pulls.set(number, pull);
     this.events.pull('opened', pull, user);
@@ -777,9 +780,14 @@ export abstract class GitHubState {
     user: string;
     fork?: string;
   }): SimPull {
-    const pull = this.openPull({ title: 'A change', body: '', head, base, user });
-    pull.fork = { fullName: fork, sha: 'f'.repeat(40) };
-    return pull;
+    return this.openPull({
+      title: 'A change',
+      body: '',
+      head,
+      base,
+      user,
+      fork: { fullName: fork, sha: 'f'.repeat(40) },
+    });
   }
 
   addReview(review: Omit<SimReview, 'id' | 'submittedAt' | 'user'> & { user: string }): SimReview {

@@ -85,12 +85,16 @@ export async function routeEvent(
     case 'pull_request_target':
     case 'pull_request_review': {
       const pull = payload.pull_request as {
+        number: number;
         head: { ref: string; repo: { id: number } | null };
         base: { ref: string };
       };
       if (isFromFork(pull.head.repo, repository)) return none("a fork's pull request");
       const ref = buildOfHints({ branches: [pull.head.ref, pull.base.ref] });
-      return ref ? build(ref, `build ${ref.build}'s pull request`) : none('no Baton branch');
+      if (ref) return build(ref, `build ${ref.build}'s pull request`);
+      return name === 'pull_request_target'
+        ? routeLabelledPull(pull.number, payload, reads)
+        : none('no Baton branch');
     }
     case 'workflow_run': {
       const run = payload.workflow_run as {
@@ -158,6 +162,28 @@ async function routeRedDefault(
         group: null,
         reason: 'a red default branch, of a workflow events.checkFailed does not name',
       };
+}
+
+/**
+ * A pull request of this repository on no Baton branch (the pull-label door,
+ * docs/intake.md): the build label given to it asks for a build on it (the
+ * reconcile answers a door that is off); its close, reopen or push concerns
+ * the build that lives on it, where one does.
+ */
+async function routeLabelledPull(
+  number: number,
+  payload: Payload,
+  reads: RouteReads,
+): Promise<Route> {
+  if (payload.action === 'labeled') {
+    const label = (payload.label as { name?: string } | undefined)?.name ?? '';
+    const config = await reads.config();
+    if (!(config ? isBuildLabel(config, label) : label.startsWith('orchestrate')))
+      return { group: null, reason: `the label ${label} starts no build` };
+  } else if (payload.action === 'opened' || !(await reads.hasBuild(number))) {
+    return { group: null, reason: `pull request #${number} has no build` };
+  }
+  return { group: buildGroup(number), reason: `pull request #${number} ${payload.action}` };
 }
 
 async function routeIssue(payload: Payload, reads: RouteReads): Promise<Route> {

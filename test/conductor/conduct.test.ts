@@ -191,6 +191,33 @@ describe('the conduct job', () => {
     expect(gh.runs.filter((one) => one.inputs.role === 'plan')).toHaveLength(1);
   });
 
+  it("starts a build on a pull request's branch from a writer's label on it, as pull_request_target", async () => {
+    gh.git.commitOn(
+      gh.defaultBranch,
+      { '.github/baton.yml': 'events:\n  pullLabel: true\n' },
+      'On',
+    );
+    gh.git.commitOn('release/2.0', { 'src/v.ts': 'x\n' }, 'Start 2.0');
+    const pull = gh.openPull({
+      title: 'Ship 2.0',
+      body: 'The changelog page.',
+      head: 'release/2.0',
+      base: gh.defaultBranch,
+      user: 'maintainer',
+    });
+    gh.outbox.splice(0);
+    gh.events.pullLabeled(pull, 'orchestrate', 'maintainer');
+    const [event] = gh.outbox.splice(0);
+    if (!event) throw new Error('no pull_request event');
+    const { installation: _, ...payload } = event.payload;
+
+    expect((await run({ name: 'pull_request_target', payload })).code).toBe(0);
+    expect(gh.runs.map((r) => r.displayTitle)).toEqual([`baton plan ${pull.number}-ship-2-0 - -`]);
+    expect(gh.git.resolve(`baton/${pull.number}-ship-2-0/integration`)).toBe(
+      gh.git.resolve('release/2.0'),
+    );
+  });
+
   it('fires a schedule due on the hourly run, once however often the run comes', async () => {
     const sha = gh.git.commitOn(
       gh.defaultBranch,

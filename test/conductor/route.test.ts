@@ -91,6 +91,74 @@ describe('the conductor route', () => {
       'baton-conductor-12',
     ],
     [
+      'the build label on a pull request of this repository',
+      'pull_request_target',
+      {
+        action: 'labeled',
+        label: { name: 'orchestrate' },
+        pull_request: {
+          number: 30,
+          head: { ref: 'release/2.0', repo: OWN },
+          base: { ref: 'main' },
+        },
+      },
+      'baton-conductor-30',
+    ],
+    [
+      'another label on a pull request',
+      'pull_request_target',
+      {
+        action: 'labeled',
+        label: { name: 'bug' },
+        pull_request: {
+          number: 30,
+          head: { ref: 'release/2.0', repo: OWN },
+          base: { ref: 'main' },
+        },
+      },
+      null,
+    ],
+    [
+      'the build label on a fork’s pull request',
+      'pull_request_target',
+      {
+        action: 'labeled',
+        label: { name: 'orchestrate' },
+        pull_request: {
+          number: 30,
+          head: { ref: 'release/2.0', repo: { id: 9 } },
+          base: { ref: 'main' },
+        },
+      },
+      null,
+    ],
+    [
+      'a push to the pull request a build lives on',
+      'pull_request_target',
+      {
+        action: 'synchronize',
+        pull_request: {
+          number: 12,
+          head: { ref: 'release/2.0', repo: OWN },
+          base: { ref: 'main' },
+        },
+      },
+      'baton-conductor-12',
+    ],
+    [
+      'a pull request opened on no Baton branch',
+      'pull_request_target',
+      {
+        action: 'opened',
+        pull_request: {
+          number: 12,
+          head: { ref: 'release/2.0', repo: OWN },
+          base: { ref: 'main' },
+        },
+      },
+      null,
+    ],
+    [
       'a session’s run',
       'workflow_run',
       {
@@ -166,7 +234,10 @@ describe('the conductor route', () => {
   });
 
   it('routes a red default branch to one group, where events.checkFailed names the workflow', async () => {
-    const named = { ...defaultConfig(), events: { checkFailed: { workflows: ['CI'] } } };
+    const named = {
+      ...defaultConfig(),
+      events: { checkFailed: { workflows: ['CI'] }, pullLabel: false },
+    };
     const red = (overrides: Record<string, unknown> = {}) => ({
       action: 'completed',
       workflow_run: {

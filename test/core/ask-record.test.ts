@@ -61,7 +61,10 @@ describe('the record of the ask that started a build', () => {
     ['a red default branch', { ...BY_IMPROVE, how: { way: 'check-failed', head: 'abc1234' } }],
     [
       'a labelled pull request',
-      { ...BY_IMPROVE, how: { way: 'pull-label', pull: 4, label: 'orchestrate' } },
+      {
+        ...BY_IMPROVE,
+        how: { way: 'pull-label', pull: 4, label: 'orchestrate', branch: 'release/2.0' },
+      },
     ],
     [
       'a tracker, its person mapped',

@@ -47,10 +47,9 @@ export function buildRepository(gh: GitHubState, variables: Record<string, unkno
   return {
     issue: issue
       ? {
+          ...threadOf(gh, issue),
           title: issue.title,
-          state: issue.state === 'open' ? 'OPEN' : 'CLOSED',
           createdAt: issue.createdAt,
-          url: `${gh.htmlUrl}/issues/${issue.number}`,
           labels: { nodes: issue.labels.map((name) => ({ name })) },
           comments: {
             nodes: gh.comments
@@ -132,6 +131,26 @@ function changedFiles(gh: GitHubState, pull: SimPull): number {
   const after = gh.git.filesOf(head);
   const paths = new Set([...before.keys(), ...after.keys()]);
   return [...paths].filter((path) => before.get(path) !== after.get(path)).length;
+}
+
+/**
+ * What `issueOrPullRequest` answers of its type: an issue's `state` and address, or
+ * a pull request's (its state `pullState`, as the build query asks it, and `MERGED`).
+ */
+export function threadOf(gh: GitHubState, issue: SimIssue) {
+  if (!issue.pull)
+    return {
+      __typename: 'Issue',
+      state: issue.state === 'open' ? 'OPEN' : 'CLOSED',
+      url: `${gh.htmlUrl}/issues/${issue.number}`,
+    };
+  const pull = gh.pulls.get(issue.number);
+  const state = pull?.mergedAt
+    ? 'MERGED'
+    : (pull?.state ?? issue.state) === 'open'
+      ? 'OPEN'
+      : 'CLOSED';
+  return { __typename: 'PullRequest', pullState: state, url: `${gh.htmlUrl}/pull/${issue.number}` };
 }
 
 /** An issue's `closed` and `reopened` timeline events, oldest first, as the build query reads them. */

@@ -1,4 +1,4 @@
-import { type DocumentNode, Kind, type OperationDefinitionNode } from 'graphql';
+import { type DocumentNode, Kind, type OperationDefinitionNode, visit } from 'graphql';
 import type { GitHubState } from '../github-state.js';
 import {
   actorNode,
@@ -94,6 +94,9 @@ export function registerGraphqlRoutes(router: Router, gh: GitHubState): void {
     }
     const probe = answerProbeQuery(gh, query, vars);
     if (probe) return withHeaders(json(200, selected(probe)), charge.headers);
+    const pulls = issuesThatArePulls(gh, [operation, ...fragmentsOf(doc)], vars);
+    if (pulls.length > 0)
+      return withHeaders(json(200, { data: null, errors: pulls }), charge.headers);
     const errors: GraphError[] = [];
     const seen = (one: GitHubState, path: (string | number)[], what: string) => {
       if (gh.sees(request, one)) return true;
@@ -111,6 +114,40 @@ export function registerGraphqlRoutes(router: Router, gh: GitHubState): void {
       charge.headers,
     );
   });
+}
+
+/**
+ * `repository.issue(number:)` given a pull request's number: GitHub resolves
+ * only an issue there (a pull request is `pullRequest` or `issueOrPullRequest`),
+ * and answers NOT_FOUND.
+ */
+function issuesThatArePulls(
+  gh: GitHubState,
+  definitions: readonly DocumentNode['definitions'][number][],
+  variables: Record<string, unknown>,
+): GraphError[] {
+  const errors: GraphError[] = [];
+  for (const definition of definitions)
+    visit(definition, {
+      Field(field) {
+        if (field.name.value !== 'issue') return;
+        const arg = field.arguments?.find((a) => a.name.value === 'number')?.value;
+        const number =
+          arg?.kind === Kind.VARIABLE
+            ? Number(variables[arg.name.value])
+            : arg?.kind === Kind.INT
+              ? Number(arg.value)
+              : Number.NaN;
+        if (gh.issues.get(number)?.pull)
+          errors.push(
+            notFound(
+              ['repository', field.alias?.value ?? 'issue'],
+              `an Issue with the number of ${number}`,
+            ),
+          );
+      },
+    });
+  return errors;
 }
 
 /** The mutations the simulator plays, by their root field, as the operations `answer` knows. */
@@ -190,7 +227,12 @@ function answer(
     }
     case 'BatonIssueStates': {
       const issue = gh.issues.get(Number(variables.issue));
-      return { repository: { issue: issue ? { timelineItems: stateEventsNode(issue) } : null } };
+      const typename = issue?.pull ? 'PullRequest' : 'Issue';
+      return {
+        repository: {
+          issue: issue ? { __typename: typename, timelineItems: stateEventsNode(issue) } : null,
+        },
+      };
     }
     case 'BatonBuildRefs':
     case 'BatonSessionRecords':
@@ -282,6 +324,7 @@ function issueHistory(gh: GitHubState, variables: Record<string, unknown>) {
     actor: actorNode(rename.actor),
   }));
   return {
+    __typename: issue.pull ? 'PullRequest' : 'Issue',
     lastEditedAt: issue.lastEdit?.at ?? null,
     editor: issue.lastEdit ? actorNode(issue.lastEdit.editor) : null,
     timelineItems: {

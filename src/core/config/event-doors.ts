@@ -2,7 +2,8 @@ import { z } from 'zod';
 
 /**
  * The doors events open (docs/intake.md), each off until `.github/baton.yml`
- * names it: the default branch turned red by a workflow it names.
+ * names it: the default branch turned red by a workflow it names, and a pull
+ * request given the build label.
  */
 export const EventDoors = z.strictObject({
   /**
@@ -15,5 +16,12 @@ export const EventDoors = z.strictObject({
       workflows: z.array(z.string().trim().min(1).max(100)).max(10).default([]),
     })
     .prefault({}),
+  /**
+   * A pull request of this repository (not a fork's) given the build label by
+   * a writer asks for a build whose final pull request targets its branch:
+   * the build branch starts from that branch and is kept in sync with it.
+   * False: off.
+   */
+  pullLabel: z.boolean().default(false),
 });
 export type EventDoors = z.infer<typeof EventDoors>;

@@ -5,9 +5,13 @@
 import type { Action, RuleAction } from '../context/action.js';
 import type { DecideContext, Decision } from '../context/decide-context.js';
 import { decideLearn } from '../rules/decide-learn.js';
+import { notified } from '../rules/decide-notices.js';
 import { decideCancelledMirrors } from '../rules/sub-issues.js';
-import type { Cancellation } from '../status/status-view.js';
-import { compareWorkerIds, workerBranch } from '../vocabulary/ids.js';
+import type { BuildSnapshot } from '../snapshot/snapshot.js';
+import { baseGoneText } from '../status/render-progress.js';
+import type { BaseGone, Cancellation } from '../status/status-view.js';
+import { compareWorkerIds, integrationBranch, workerBranch } from '../vocabulary/ids.js';
+import { mentions, noticeMarker } from '../vocabulary/notice.js';
 import { snapshotProgress } from '../workers/build-progress.js';
 
 /**
@@ -33,16 +37,49 @@ export function isCancelled(ctx: DecideContext): boolean {
  */
 export function decideEnded(ctx: DecideContext): Decision<RuleAction | Action> | null {
   const delivered = ctx.snapshot.finalPull?.state === 'merged';
-  if (!delivered && !isCancelled(ctx)) return null;
+  const stopped = delivered ? null : baseGone(ctx.snapshot);
+  if (!delivered && !stopped && !isCancelled(ctx)) return null;
   const { build } = ctx.snapshot;
   const ended = delivered
     ? { phase: 'done' as const, build }
-    : { phase: 'cancelled' as const, build, cancelledBy: cancelledBy(ctx) };
+    : {
+        phase: 'cancelled' as const,
+        build,
+        cancelledBy: stopped ? null : cancelledBy(ctx),
+        ...(stopped ? { stopped } : {}),
+      };
   return withCleanUp(ctx, {
     // A delivered build's one learn session (docs/memory.md).
-    actions: delivered ? decideLearn(ctx) : cancelActions(ctx),
+    actions: delivered
+      ? decideLearn(ctx)
+      : [...cancelActions(ctx), ...(stopped ? baseGoneNotice(ctx, stopped) : [])],
     view: { ...ended, progress: snapshotProgress(ctx) },
   });
+}
+
+/**
+ * Why a build on a pull request's branch (the pull-label door) can go no further
+ * before its final pull request opened: its base branch is gone, or the pull
+ * request it lives on was closed (merged or not). Null for any other build.
+ */
+export function baseGone(
+  snapshot: Pick<BuildSnapshot, 'base' | 'finalPull' | 'issue'>,
+): BaseGone | null {
+  const { base } = snapshot;
+  if (!base || snapshot.finalPull) return null;
+  if (base.sha === null) return { why: 'deleted', pull: base.pull, branch: base.branch };
+  if (snapshot.issue.state === 'closed')
+    return { why: 'closed', pull: base.pull, branch: base.branch };
+  return null;
+}
+
+/** The one notice that names why the build stopped, to whoever asked (or `notify`). */
+function baseGoneNotice(ctx: DecideContext, stopped: BaseGone): Action[] {
+  const key = `base-gone-${stopped.why}`;
+  if ((ctx.snapshot.notices ?? []).includes(key)) return [];
+  const text = `🛑 Baton stopped this build: ${baseGoneText(stopped)} Open worker pull requests are closed and unfinished sessions cancelled; the build branch \`${integrationBranch(ctx.snapshot.build)}\` is kept.`;
+  const body = [noticeMarker(ctx.snapshot.build, key), `${mentions(notified(ctx))}${text}`];
+  return [{ kind: 'notice', key, body: body.join('\n') }];
 }
 
 /** Who cancelled the build: a `/cancel`, else the close that cancels (not always the latest). */

@@ -23,14 +23,15 @@ const TrackerPerson = z.string().regex(/^[\w.:-]{1,128}$/);
  * Which way a writer asked: a label on the issue (its name), a comment's
  * command (its id), a schedule of `.github/baton.yml` (its name), a required
  * check that turned the default branch red (the head), a label on a pull
- * request (its number), or a tracker's issue or item (its key).
+ * request (its number, and its head branch: the build's base, `buildBaseBranch`),
+ * or a tracker's issue or item (its key).
  */
 export type AskWay =
   | { way: 'label'; label: string }
   | { way: 'command'; comment: number }
   | { way: 'schedule'; schedule: string }
   | { way: 'check-failed'; head: string }
-  | { way: 'pull-label'; pull: number; label: string }
+  | { way: 'pull-label'; pull: number; label: string; branch: string }
   | { way: 'linear' | 'jira' | 'project'; key: string };
 
 /** The door an ask came through, as the page filters and `baton status` names it. */
@@ -80,6 +81,17 @@ export interface AskRecord {
   mapped?: MappedPerson;
 }
 
+/**
+ * A branch name Baton takes as a build's base: letters, digits and `._/-`, no
+ * `..`, no leading `-` or `/`, nothing Baton names itself (`baton/…`). Git allows
+ * more; a branch outside this is refused rather than quoted into refs and queries.
+ */
+export const BaseBranch = z
+  .string()
+  .max(200)
+  .regex(/^(?!baton\/)(?!.*\.\.)(?!.*\/\/)[\w][\w./-]*$/)
+  .refine((name) => !name.endsWith('/') && !name.endsWith('.lock') && !name.endsWith('.'));
+
 /** An https address with no quote, space or angle bracket: what a link may be before the page or a comment shows it. */
 const Link = z
   .string()
@@ -97,6 +109,7 @@ const AskSchema = z.object({
       way: z.literal('pull-label'),
       pull: z.number().int().positive(),
       label: z.string().min(1).max(100),
+      branch: BaseBranch,
     }),
     z.object({ way: z.enum(['linear', 'jira', 'project']), key: TrackerKey }),
   ]),
@@ -158,6 +171,18 @@ export function withAskLine(status: string, record: AskRecord | null | undefined
   const end = status.indexOf('\n');
   const line = renderAskRecord(record);
   return end < 0 ? `${status}\n${line}` : `${status.slice(0, end)}\n${line}${status.slice(end)}`;
+}
+
+/**
+ * The branch a build starts from, is kept in sync with and whose final pull
+ * request targets: the labelled pull request's head branch for a build asked
+ * through the pull-label door, as its record names it; the default branch for
+ * every other build (and one whose record is lost). The one place a build's
+ * base is said: the read (`observeBuild`) and every write that needs the base
+ * (`buildBase` of the snapshot) go through it.
+ */
+export function buildBaseBranch(ask: AskRecord | null | undefined, defaultBranch: string): string {
+  return ask?.how.way === 'pull-label' ? ask.how.branch : defaultBranch;
 }
 
 /**

@@ -42,6 +42,13 @@ export interface BuildSnapshot {
    * code, so a merge puts every other pull request behind.
    */
   integration: { sha: string; containsDefault: boolean; upToDateRule?: boolean } | null;
+  /**
+   * The build's base where it is not the default branch (`buildBaseBranch`: a build asked
+   * through the pull-label door): the branch, its head (null: the branch is gone) and the
+   * pull request whose branch it is. `integration.containsDefault` and `finalPull` are then
+   * read against this branch. Read through `buildBase`.
+   */
+  base?: { branch: string; sha: string | null; pull: number };
   plan: PlanRead;
   /**
    * `contract.json` on the build branch (src/core/plan/contract.ts), size-capped
@@ -451,3 +458,18 @@ export interface TimedCommand extends CommandInfo {
 }
 
 export type { ConfigProblem };
+
+/**
+ * The branch a build starts from, is kept in sync with and delivers into, and its head:
+ * the base observe read (`buildBaseBranch` of the build's ask), else the default branch.
+ * A base that is gone has no head (`''`): the build stops before anything is made from it.
+ */
+export function buildBase(snapshot: Pick<BuildSnapshot, 'repo' | 'base'>): {
+  branch: string;
+  sha: string;
+} {
+  const { base, repo } = snapshot;
+  return base
+    ? { branch: base.branch, sha: base.sha ?? '' }
+    : { branch: repo.defaultBranch, sha: repo.defaultSha };
+}

@@ -14,6 +14,7 @@ import { renderSpendByRole, renderStateLegend } from './render-spend.js';
 import { awaitsValidation, ignoredValidationsLine, validationLine } from './render-validations.js';
 import type {
   AdaptationView,
+  BaseGone,
   BuildProgress,
   ProgressStatusView,
   StatusView,
@@ -48,11 +49,13 @@ export function renderProgress(
     }
     case 'cancelled': {
       const by = view.cancelledBy;
-      const who = !by
-        ? 'because the issue was closed'
-        : by.closed
-          ? `by ${escapeText(by.by)}, who closed the issue (${formatTime(by.at)})`
-          : `by ${escapeText(by.by)} (${formatTime(by.at)})`;
+      const who = view.stopped
+        ? `because ${baseGoneText(view.stopped).replace(/\.$/, '')}`
+        : !by
+          ? 'because the issue was closed'
+          : by.closed
+            ? `by ${escapeText(by.by)}, who closed the issue (${formatTime(by.at)})`
+            : `by ${escapeText(by.by)} (${formatTime(by.at)})`;
       const lead = [
         `🛑 **Cancelled** ${who}.`,
         '',
@@ -257,4 +260,11 @@ function totalsLine({ totals, budget }: BuildProgress): string {
     `**Total:** ${formatTokens(totals.tokens)} tokens · ${formatUsd(totals.costUsd)}${cap}`,
     renderSpendByRole(totals),
   ].join('\n\n');
+}
+
+/** Why a build on a pull request's branch stopped, in a sentence. */
+export function baseGoneText({ why, pull, branch }: BaseGone): string {
+  return why === 'deleted'
+    ? `the branch \`${branch}\` it builds on was deleted before its final pull request opened.`
+    : `the pull request #${pull} it builds on was closed before its final pull request opened.`;
 }

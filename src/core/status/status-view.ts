@@ -368,6 +368,16 @@ export interface Cancellation {
   closed?: true;
 }
 
+/**
+ * A build on a pull request's branch (the pull-label door) stopped before its final
+ * pull request: the branch was deleted, or the pull request closed.
+ */
+export interface BaseGone {
+  why: 'deleted' | 'closed';
+  pull: number;
+  branch: string;
+}
+
 /** The issue closed by someone who cannot steer the build (or by no one GitHub names): it goes on. */
 export interface IgnoredClose {
   by: string | null;
@@ -383,6 +393,8 @@ export type ProgressStatusView =
       build: string;
       progress: BuildProgress | null;
       cancelledBy: Cancellation | null;
+      /** Stopped because its base went (the pull-label door), not by a person. */
+      stopped?: BaseGone;
     };
 
 /** Where one improvement loop stands. */

@@ -3,7 +3,7 @@ import type { Action } from '../../core/context/action.js';
 import type { BuildRead } from '../../core/overview/build-read.js';
 import { isWorkRole } from '../../core/sessions/session.js';
 import { normalizeSnapshot } from '../../core/snapshot/normalize-snapshot.js';
-import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
+import { type BuildSnapshot, buildBase } from '../../core/snapshot/snapshot.js';
 import { ledgerPartsOwed } from '../../core/status/ledger-archive.js';
 import { renderStatusComment } from '../../core/status/render-status.js';
 import { firstShowsFinalPull } from '../../core/status/status-view.js';
@@ -319,7 +319,7 @@ async function actOne(
         title: action.title,
         body: action.body,
         head: integrationBranch(snapshot.build),
-        base: snapshot.repo.defaultBranch,
+        base: buildBase(snapshot).branch,
       });
       if (!opened) return { action, result: 'unchanged' };
       await askFinalReviews(ctx, { snapshot, pull: opened, reviewers: action.reviewers });

@@ -4,7 +4,7 @@ import {
   renderRunName,
   type SessionRequest,
 } from '../../core/sessions/session.js';
-import type { BuildSnapshot, RunInfo } from '../../core/snapshot/snapshot.js';
+import { type BuildSnapshot, buildBase, type RunInfo } from '../../core/snapshot/snapshot.js';
 import {
   integrationBranch,
   parseLoopSubject,
@@ -46,7 +46,7 @@ export async function dispatchSession(
   { snapshot, request }: { snapshot: BuildSnapshot; request: SessionRequest },
 ): Promise<DispatchOutcome> {
   const lock = lockFor(request);
-  const base = snapshot.integration?.sha ?? snapshot.repo.defaultSha;
+  const base = snapshot.integration?.sha ?? buildBase(snapshot).sha;
   const ref = sessionRef(request, snapshot.repo.defaultBranch);
   const { solo } = ctx;
   const start = async () => {
@@ -386,7 +386,7 @@ export function withDispatchedRuns(
   );
   const integration =
     created && !snapshot.integration
-      ? { integration: { sha: snapshot.repo.defaultSha, containsDefault: true } }
+      ? { integration: { sha: buildBase(snapshot).sha, containsDefault: true } }
       : {};
   return runs.length === 0 && !created
     ? snapshot

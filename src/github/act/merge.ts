@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
+import { type BuildSnapshot, buildBase } from '../../core/snapshot/snapshot.js';
 import { buildTrailers } from '../../core/verification/write-trailers.js';
 import { integrationBranch } from '../../core/vocabulary/ids.js';
 import { trailerLines, type WriteTrailers, withTrailers } from '../../core/vocabulary/trailers.js';
@@ -53,7 +53,8 @@ export async function mergePull(
 }
 
 /**
- * Merges the moved default branch into the build branch, its message closed
+ * Merges the moved base (`buildBase`: the default branch, or a labelled pull
+ * request's) into the build branch, its message closed
  * by the build's trailers (no worker's: it brings no worker's work). A conflict is
  * reported on the issue once per default-branch head, never forced.
  */
@@ -61,7 +62,8 @@ export async function syncBuildBranch(
   ctx: RepoContext,
   { snapshot }: { snapshot: BuildSnapshot },
 ): Promise<Result> {
-  const { defaultBranch, defaultSha } = snapshot.repo;
+  // The build's base: the default branch, or the labelled pull request's branch.
+  const { branch: defaultBranch, sha: defaultSha } = buildBase(snapshot);
   try {
     const response = await ctx.octokit.rest.repos.merge({
       owner: ctx.owner,

@@ -1,14 +1,13 @@
 import type { ListedReactionGroup } from './reactions.js';
 
 /**
- * One GraphQL query reads nearly all of a build's truth: the issue and its
- * comments, the build's branches, the worker PRs with their reviews, comments,
- * head commit and its CI (check runs and commit statuses, through the head's
- * `statusCheckRollup`), the final PR, the learn session's pull request (its number and
- * how many files it changes), the build record's files, who labelled
- * the issue, and the sessions' usage and adaptation records (hidden refs).
- * Over REST that is a dozen requests and more per open PR; here it is one.
- * (Workflow runs are not in GraphQL; they stay a REST listing.)
+ * One GraphQL query reads nearly all of a build's truth: the issue (or the pull
+ * request a build lives on: `issueOrPullRequest`) and its comments, the build's
+ * branches, the worker PRs with their reviews, comments, head commit and its CI
+ * (`statusCheckRollup`: check runs and commit statuses), the final PR, the learn
+ * session's pull request, the build record's files, who labelled the issue, and
+ * the sessions' usage and adaptation records (hidden refs): one request, where
+ * REST takes a dozen and more per open PR (workflow runs stay a REST listing).
  *
  * Lists whose whole matters page: the worker PRs come twenty on the first
  * page and fifty on each after it (`BatonBuildPulls`), the branch, usage and
@@ -38,31 +37,17 @@ import type { ListedReactionGroup } from './reactions.js';
  * in src/github/change-set/set-query.ts, and are sent with this document.
  *
  * The brief files are read for their size only: the app never reads a brief.
- * A worker PR's body is read for the evidence marker publish leaves at its
- * end (src/core/sessions/evidence.ts), never for its prose; `contract.json`
- * is read like the plan, size-capped.
- * `test/app/build-query.test.ts` validates this text against GitHub's
- * published schema.
+ * A worker PR's body is read for the evidence marker publish leaves at its end
+ * (src/core/sessions/evidence.ts), never for its prose; `contract.json` is read
+ * like the plan, size-capped. `test/app/build-query.test.ts` validates this text
+ * against GitHub's published schema.
  */
 export const BUILD_QUERY = /* GraphQL */ `
   query BatonBuild(
-    $owner: String!
-    $repo: String!
-    $issue: Int!
-    $integration: String!
-    $defaultBranch: String!
-    $refPrefix: String!
-    $planPath: String!
-    $workersPath: String!
-    $completionsPath: String!
-    $subIssuesPath: String!
-    $loopsPath: String!
-    $usagePrefix: String!
-    $adaptPrefix: String!
-    $messagePrefix: String!
-    $validationPrefix: String!
-    $contractPath: String!
-    $memoryBranch: String!
+    $owner: String! $repo: String! $issue: Int! $integration: String! $defaultBranch: String!
+    $refPrefix: String! $planPath: String! $workersPath: String! $completionsPath: String!
+    $subIssuesPath: String! $loopsPath: String! $usagePrefix: String! $adaptPrefix: String!
+    $messagePrefix: String! $validationPrefix: String! $contractPath: String! $memoryBranch: String!
   ) {
     repository(owner: $owner, name: $repo) { ...BuildRepository }
   }
@@ -98,29 +83,19 @@ export const BUILD_QUERY = /* GraphQL */ `
 
   query BatonIssueStates($owner: String!, $repo: String!, $issue: Int!, $before: String!) {
     repository(owner: $owner, name: $repo) {
-      issue(number: $issue) {
-        timelineItems(itemTypes: [CLOSED_EVENT, REOPENED_EVENT], last: 100, before: $before) {
-          ...StateEvents
+      issue: issueOrPullRequest(number: $issue) {
+        ... on Issue {
+          timelineItems(itemTypes: [CLOSED_EVENT, REOPENED_EVENT], last: 100, before: $before) { ...StateEvents }
+        }
+        ... on PullRequest {
+          timelineItems(itemTypes: [CLOSED_EVENT, REOPENED_EVENT], last: 100, before: $before) { ...PullStateEvents }
         }
       }
     }
   }
 
   fragment BuildRepository on Repository {
-    issue(number: $issue) {
-      title
-      state
-      createdAt
-      url
-      labels(first: 50) { nodes { name } }
-      comments(last: 100) { totalCount nodes { ...Comment } }
-      timelineItems(itemTypes: [LABELED_EVENT], last: 20) {
-        nodes { ... on LabeledEvent { createdAt actor { login __typename } label { name } } }
-      }
-      stateEvents: timelineItems(itemTypes: [CLOSED_EVENT, REOPENED_EVENT], last: 20) {
-        ...StateEvents
-      }
-    }
+    issue: issueOrPullRequest(number: $issue) { ...BuildIssue ...BuildPullThread }
     defaultRef: ref(qualifiedName: $defaultBranch) { target { oid } }
     integrationRef: ref(qualifiedName: $integration) {
       compare(headRef: $defaultBranch) { aheadBy }
@@ -164,6 +139,24 @@ export const BUILD_QUERY = /* GraphQL */ `
       ... on Tree { entries { name object { ... on Blob { byteSize text } } } }
     }
   }
+
+  fragment BuildIssue on Issue {
+    title state createdAt url
+    labels(first: 50) { nodes { name } }
+    comments(last: 100) { totalCount nodes { ...Comment } }
+    timelineItems(itemTypes: [LABELED_EVENT], last: 20) { nodes { ...Labelled } }
+    stateEvents: timelineItems(itemTypes: [CLOSED_EVENT, REOPENED_EVENT], last: 20) { ...StateEvents }
+  }
+
+  fragment BuildPullThread on PullRequest {
+    title pullState: state createdAt url
+    labels(first: 50) { nodes { name } }
+    comments(last: 100) { totalCount nodes { ...Comment } }
+    timelineItems(itemTypes: [LABELED_EVENT], last: 20) { nodes { ...Labelled } }
+    stateEvents: timelineItems(itemTypes: [CLOSED_EVENT, REOPENED_EVENT], last: 20) { ...PullStateEvents }
+  }
+
+  fragment Labelled on LabeledEvent { createdAt actor { login __typename } label { name } }
 
   fragment Pull on PullRequest {
     databaseId
@@ -232,16 +225,19 @@ export const BUILD_QUERY = /* GraphQL */ `
 
   fragment StateEvents on IssueTimelineItemsConnection {
     pageInfo { hasPreviousPage startCursor }
-    nodes {
-      __typename
-      ... on ClosedEvent {
-        createdAt
-        actor { login __typename }
-        closer { __typename ... on PullRequest { number } }
-      }
-      ... on ReopenedEvent { createdAt actor { login __typename } }
-    }
+    nodes { __typename ...Closed ...Reopened }
   }
+
+  fragment PullStateEvents on PullRequestTimelineItemsConnection {
+    pageInfo { hasPreviousPage startCursor }
+    nodes { __typename ...Closed ...Reopened }
+  }
+
+  fragment Closed on ClosedEvent {
+    createdAt actor { login __typename } closer { __typename ... on PullRequest { number } }
+  }
+
+  fragment Reopened on ReopenedEvent { createdAt actor { login __typename } }
 `;
 
 /** GraphQL names a bot `name`, REST `name[bot]`; Baton speaks REST's language. */
@@ -401,9 +397,11 @@ export interface GraphPull {
 
 export interface BuildQueryResult {
   repository: {
+    /** The build's issue or pull request (`issue(number:)` resolves no pull request); a pull request's state is `pullState`. */
     issue: {
       title: string;
-      state: 'OPEN' | 'CLOSED';
+      state?: 'OPEN' | 'CLOSED';
+      pullState?: 'OPEN' | 'CLOSED' | 'MERGED';
       createdAt: string;
       url: string;
       labels: { nodes: { name: string }[] };

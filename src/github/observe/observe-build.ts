@@ -3,7 +3,7 @@ import { validationRefPrefix } from '../../core/plan/validation.js';
 import { adaptationRefPrefix, adaptationsOf } from '../../core/records/adaptation.js';
 import { usageRefPrefix } from '../../core/records/usage.js';
 import { messageRefPrefix } from '../../core/sessions/messages.js';
-import { type AskRecord, parseAskRecord } from '../../core/snapshot/ask-record.js';
+import { type AskRecord, buildBaseBranch, parseAskRecord } from '../../core/snapshot/ask-record.js';
 import type { BuildSnapshot, MemoryPull } from '../../core/snapshot/snapshot.js';
 import { usageOf } from '../../core/snapshot/usage-ties.js';
 import { validationsOf } from '../../core/snapshot/validation-ties.js';
@@ -58,10 +58,13 @@ export async function observeBuild(
     defaultBranch,
     freshFrom,
     alongside,
+    ask: asked,
   }: {
     build: string;
     issue: number;
     defaultBranch: string;
+    /** The ask that starts the build, where its status comment is still to record it: it names the base. */
+    ask?: AskRecord;
     /** When the reconcile began (ms): a listing of the repository's runs begun since shows it all. */
     freshFrom?: number;
     /** Other repositories to read in the build's own call (a change set's members). */
@@ -78,7 +81,14 @@ export async function observeBuild(
   if (!issueNode) throw new Error(`issue #${issue} of ${ctx.owner}/${ctx.repo} is gone`);
   const branches = branchesOf(build, repository);
   const defaultSha = repository.defaultRef?.target.oid ?? '';
-  const containsDefault = (repository.integrationRef?.compare?.aheadBy ?? 0) === 0;
+  const comments = await collectComments(ctx, {
+    build,
+    lists: await commentLists(ctx, { issue, repository }),
+  });
+  const ask = askOf(comments.statusComment).ask ?? asked;
+  const base = await readBase(ctx, { build, issue, defaultBranch, ask, repository });
+  const against = base?.repository ?? repository;
+  const containsDefault = (against.integrationRef?.compare?.aheadBy ?? 0) === 0;
   const upToDateRule = (repository.integrationRef?.rules?.nodes ?? []).some(
     (rule) => rule.parameters?.strictRequiredStatusChecksPolicy === true,
   );
@@ -90,10 +100,6 @@ export async function observeBuild(
     }),
     readPulls(ctx, { build, pulls: repository.pullRequests.nodes }),
   ]);
-  const comments = await collectComments(ctx, {
-    build,
-    lists: await commentLists(ctx, { issue, repository }),
-  });
   const hidden = await readHiddenRecords(ctx, {
     build,
     usage: repository.usageRefs?.nodes ?? [],
@@ -110,21 +116,26 @@ export async function observeBuild(
         research: {},
         contract: { kind: 'missing' as const },
       };
-  const finalPull = await readFinalPull(ctx, { build, defaultBranch, repository });
+  const finalPull = await readFinalPull(ctx, {
+    build,
+    defaultBranch: base?.base.branch ?? defaultBranch,
+    repository: against,
+  });
   const states = await readStateChanges(ctx, {
     issue,
     events: issueNode.stateEvents,
     finalPull: finalPull?.number ?? null,
   });
+  const open = (issueNode.state ?? issueNode.pullState) === 'OPEN';
   const snapshot: BuildSnapshot = {
     build,
     issue: {
       number: issue,
       title: issueNode.title,
-      state: issueNode.state === 'CLOSED' ? 'closed' : 'open',
+      state: open ? 'open' : 'closed',
       labels: issueNode.labels.nodes.map((label) => label.name),
       url: issueNode.url,
-      ...(issueNode.state === 'CLOSED' ? { closed: latestClose(states.changes) } : {}),
+      ...(open ? {} : { closed: latestClose(states.changes) }),
       ...(states.changes.length > 0 ? { stateChanges: states.changes } : {}),
       ...(states.cut ? { stateChangesCut: true } : {}),
     },
@@ -133,6 +144,7 @@ export async function observeBuild(
     integration: branches.integration
       ? { sha: branches.integration, containsDefault, ...(upToDateRule ? { upToDateRule } : {}) }
       : null,
+    ...(base ? { base: base.base } : {}),
     plan: record.plan,
     ...(record.contract.kind === 'missing' ? {} : { contract: record.contract }),
     completions: record.completions,
@@ -164,6 +176,42 @@ export async function observeBuild(
 }
 
 type Repository = BuildQueryResult['repository'];
+
+/**
+ * The build's base where it is not the default branch (`buildBaseBranch` of its ask): the
+ * build query read again against that branch, for its head, how far the build branch is
+ * behind it and the final pull request into it. One more query, for such builds only.
+ */
+async function readBase(
+  ctx: RepoContext,
+  {
+    build,
+    issue,
+    defaultBranch,
+    ask,
+    repository,
+  }: {
+    build: string;
+    issue: number;
+    defaultBranch: string;
+    ask: AskRecord | undefined;
+    repository: Repository;
+  },
+): Promise<{ base: NonNullable<BuildSnapshot['base']>; repository: Repository } | null> {
+  if (ask?.how.way !== 'pull-label') return null;
+  const branch = buildBaseBranch(ask, defaultBranch);
+  const against =
+    branch === defaultBranch
+      ? repository
+      : (
+          await readBuildGraph(
+            ctx,
+            buildGraphVariables(ctx, { build, issue, defaultBranch: branch }),
+          )
+        ).repository;
+  const sha = against.defaultRef?.target.oid ?? null;
+  return { base: { branch, sha, pull: ask.how.pull }, repository: against };
+}
 
 /** The build branch's head and each worker branch's, from the refs under `baton/<build>/`. */
 /** What the build query asks of one build of `ctx`'s repository: its issue, branches, record files and hidden refs. */

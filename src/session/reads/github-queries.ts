@@ -6,20 +6,34 @@ import { z } from 'zod';
 
 /**
  * The issue's last body edit, its title renames and its label events, in
- * GitHub's GraphQL: REST has no record of body edits.
+ * GitHub's GraphQL: REST has no record of body edits. A build asked through the
+ * pull-label door lives on a pull request, which `issue(number:)` does not resolve.
  * `test/session/agent-plan-issue-edits.test.ts` validates it against GitHub's schema.
  */
 export const ISSUE_HISTORY_QUERY = /* GraphQL */ `
   query BatonIssueHistory($owner: String!, $repo: String!, $issue: Int!) {
     repository(owner: $owner, name: $repo) {
-      issue(number: $issue) {
-        lastEditedAt
-        editor { login }
-        timelineItems(itemTypes: [LABELED_EVENT, RENAMED_TITLE_EVENT], last: 100) {
-          nodes {
-            __typename
-            ... on LabeledEvent { createdAt actor { login } label { name } }
-            ... on RenamedTitleEvent { createdAt actor { login } }
+      issue: issueOrPullRequest(number: $issue) {
+        ... on Issue {
+          lastEditedAt
+          editor { login }
+          timelineItems(itemTypes: [LABELED_EVENT, RENAMED_TITLE_EVENT], last: 100) {
+            nodes {
+              __typename
+              ... on LabeledEvent { createdAt actor { login } label { name } }
+              ... on RenamedTitleEvent { createdAt actor { login } }
+            }
+          }
+        }
+        ... on PullRequest {
+          lastEditedAt
+          editor { login }
+          timelineItems(itemTypes: [LABELED_EVENT, RENAMED_TITLE_EVENT], last: 100) {
+            nodes {
+              __typename
+              ... on LabeledEvent { createdAt actor { login } label { name } }
+              ... on RenamedTitleEvent { createdAt actor { login } }
+            }
           }
         }
       }

@@ -7,6 +7,7 @@ import { onBuildEvent, onDefaultBranchPush, runOfPayload } from './on-build-even
 import { onCheckFailed } from './on-check-failed.js';
 import { onIssueLabeled, onIssueStateChange } from './on-issue.js';
 import { onIssueComment } from './on-issue-comment.js';
+import { onBasePullEvent, onPullLabeled } from './on-pull-label.js';
 
 /**
  * Hands every event that may concern a build to its handler, which finds the
@@ -37,6 +38,9 @@ export function wireBuildEvents(app: Pick<Probot, 'on'>, deps: HandlerDeps): voi
       const { action, pull_request: pull, sender, repository } = context.payload;
       // A fork's branch names are whatever its author typed: never a hint (docs/security.md).
       if (isFromFork(pull.head.repo, repository)) return;
+      // A pull request a build lives on (the pull-label door): its build looks again.
+      if (action === 'closed' || action === 'reopened' || action === 'synchronize')
+        await reading(() => onBasePullEvent(context, deps));
       const event = {
         action,
         sender: sender.login,
@@ -57,6 +61,10 @@ export function wireBuildEvents(app: Pick<Probot, 'on'>, deps: HandlerDeps): voi
         deps,
       });
     },
+  );
+  // A writer's build label on a pull request of this repository asks for a build on its branch (off unless on).
+  app.on('pull_request.labeled', (context) =>
+    reading(() => onPullLabeled(context, deps)).then(() => undefined),
   );
   app.on(['pull_request_review.submitted', 'pull_request_review.dismissed'], async (context) => {
     const { action, sender, pull_request: pull, repository } = context.payload;

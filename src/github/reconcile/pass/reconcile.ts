@@ -86,6 +86,7 @@ async function observeOrSay(
     log,
     freshFrom,
     alongside,
+    ask,
   }: {
     build: string;
     issue: number;
@@ -93,6 +94,7 @@ async function observeOrSay(
     log: ActLog;
     freshFrom: number;
     alongside?: ReadAlongside;
+    ask?: AskRecord | undefined;
   },
 ): Promise<ObservedBuild> {
   try {
@@ -102,6 +104,7 @@ async function observeOrSay(
       defaultBranch,
       freshFrom,
       ...(alongside ? { alongside } : {}),
+      ...(ask ? { ask } : {}),
     });
   } catch (error) {
     const refusal = lastingRefusal(error);
@@ -148,6 +151,8 @@ export async function reconcile(
     log,
     freshFrom,
     ...(alongside ? { alongside } : {}),
+    // The ask that starts the build names its base before its status comment records it.
+    ...(request.start && request.ask ? { ask: request.ask } : {}),
   });
   if (!request.start && !existsOnGitHub(observed.snapshot)) {
     log.info(
