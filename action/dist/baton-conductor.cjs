@@ -43740,7 +43740,14 @@ var EventDoors = external_exports.strictObject({
    */
   checkFailed: external_exports.strictObject({
     workflows: external_exports.array(external_exports.string().trim().min(1).max(100)).max(10).default([])
-  }).prefault({})
+  }).prefault({}),
+  /**
+   * A pull request of this repository (not a fork's) given the build label by
+   * a writer asks for a build whose final pull request targets its branch:
+   * the build branch starts from that branch and is kept in sync with it.
+   * False: off.
+   */
+  pullLabel: external_exports.boolean().default(false)
 });
 
 // src/core/config/memory-settings.ts
@@ -53124,6 +53131,7 @@ var TrackerPerson = external_exports.string().regex(/^[\w.:-]{1,128}$/);
 function doorOf(how) {
   return how.way === "command" ? "improve" : how.way;
 }
+var BaseBranch = external_exports.string().max(200).regex(/^(?!baton\/)(?!.*\.\.)(?!.*\/\/)[\w][\w./-]*$/).refine((name) => !name.endsWith("/") && !name.endsWith(".lock") && !name.endsWith("."));
 var Link = external_exports.string().max(400).regex(/^https:\/\/[^\s"'<>`\\]+$/);
 var AskSchema = external_exports.object({
   by: external_exports.string().regex(/^[\w.[\]-]{1,100}$/),
@@ -53135,7 +53143,8 @@ var AskSchema = external_exports.object({
     external_exports.object({
       way: external_exports.literal("pull-label"),
       pull: external_exports.number().int().positive(),
-      label: external_exports.string().min(1).max(100)
+      label: external_exports.string().min(1).max(100),
+      branch: BaseBranch
     }),
     external_exports.object({ way: external_exports.enum(["linear", "jira", "project"]), key: TrackerKey })
   ]),
@@ -53177,6 +53186,9 @@ function withAskLine(status2, record2) {
   return end < 0 ? `${status2}
 ${line}` : `${status2.slice(0, end)}
 ${line}${status2.slice(end)}`;
+}
+function buildBaseBranch(ask, defaultBranch) {
+  return ask?.how.way === "pull-label" ? ask.how.branch : defaultBranch;
 }
 function configForAsk(parsed, ask) {
   if (!parsed.ok || !parsed.policy?.otherDoorsWait || parsed.config.approval !== "none")
@@ -54416,7 +54428,7 @@ function renderProgress(view, { maxChars = PROGRESS_MAX_CHARS } = {}) {
     }
     case "cancelled": {
       const by = view.cancelledBy;
-      const who = !by ? "because the issue was closed" : by.closed ? `by ${escapeText(by.by)}, who closed the issue (${formatTime(by.at)})` : `by ${escapeText(by.by)} (${formatTime(by.at)})`;
+      const who = view.stopped ? `because ${baseGoneText(view.stopped).replace(/\.$/, "")}` : !by ? "because the issue was closed" : by.closed ? `by ${escapeText(by.by)}, who closed the issue (${formatTime(by.at)})` : `by ${escapeText(by.by)} (${formatTime(by.at)})`;
       const lead = [
         `🛑 **Cancelled** ${who}.`,
         "",
@@ -54581,6 +54593,9 @@ function totalsLine({ totals, budget }) {
     `**Total:** ${formatTokens(totals.tokens)} tokens · ${formatUsd(totals.costUsd)}${cap}`,
     renderSpendByRole(totals)
   ].join("\n\n");
+}
+function baseGoneText({ why, pull, branch }) {
+  return why === "deleted" ? `the branch \`${branch}\` it builds on was deleted before its final pull request opened.` : `the pull request #${pull} it builds on was closed before its final pull request opened.`;
 }
 
 // src/core/status/render-series.ts
@@ -58766,23 +58781,10 @@ var BUILD_QUERY = (
   /* GraphQL */
   `
   query BatonBuild(
-    $owner: String!
-    $repo: String!
-    $issue: Int!
-    $integration: String!
-    $defaultBranch: String!
-    $refPrefix: String!
-    $planPath: String!
-    $workersPath: String!
-    $completionsPath: String!
-    $subIssuesPath: String!
-    $loopsPath: String!
-    $usagePrefix: String!
-    $adaptPrefix: String!
-    $messagePrefix: String!
-    $validationPrefix: String!
-    $contractPath: String!
-    $memoryBranch: String!
+    $owner: String! $repo: String! $issue: Int! $integration: String! $defaultBranch: String!
+    $refPrefix: String! $planPath: String! $workersPath: String! $completionsPath: String!
+    $subIssuesPath: String! $loopsPath: String! $usagePrefix: String! $adaptPrefix: String!
+    $messagePrefix: String! $validationPrefix: String! $contractPath: String! $memoryBranch: String!
   ) {
     repository(owner: $owner, name: $repo) { ...BuildRepository }
   }
@@ -58818,29 +58820,19 @@ var BUILD_QUERY = (
 
   query BatonIssueStates($owner: String!, $repo: String!, $issue: Int!, $before: String!) {
     repository(owner: $owner, name: $repo) {
-      issue(number: $issue) {
-        timelineItems(itemTypes: [CLOSED_EVENT, REOPENED_EVENT], last: 100, before: $before) {
-          ...StateEvents
+      issue: issueOrPullRequest(number: $issue) {
+        ... on Issue {
+          timelineItems(itemTypes: [CLOSED_EVENT, REOPENED_EVENT], last: 100, before: $before) { ...StateEvents }
+        }
+        ... on PullRequest {
+          timelineItems(itemTypes: [CLOSED_EVENT, REOPENED_EVENT], last: 100, before: $before) { ...PullStateEvents }
         }
       }
     }
   }
 
   fragment BuildRepository on Repository {
-    issue(number: $issue) {
-      title
-      state
-      createdAt
-      url
-      labels(first: 50) { nodes { name } }
-      comments(last: 100) { totalCount nodes { ...Comment } }
-      timelineItems(itemTypes: [LABELED_EVENT], last: 20) {
-        nodes { ... on LabeledEvent { createdAt actor { login __typename } label { name } } }
-      }
-      stateEvents: timelineItems(itemTypes: [CLOSED_EVENT, REOPENED_EVENT], last: 20) {
-        ...StateEvents
-      }
-    }
+    issue: issueOrPullRequest(number: $issue) { ...BuildIssue ...BuildPullThread }
     defaultRef: ref(qualifiedName: $defaultBranch) { target { oid } }
     integrationRef: ref(qualifiedName: $integration) {
       compare(headRef: $defaultBranch) { aheadBy }
@@ -58884,6 +58876,24 @@ var BUILD_QUERY = (
       ... on Tree { entries { name object { ... on Blob { byteSize text } } } }
     }
   }
+
+  fragment BuildIssue on Issue {
+    title state createdAt url
+    labels(first: 50) { nodes { name } }
+    comments(last: 100) { totalCount nodes { ...Comment } }
+    timelineItems(itemTypes: [LABELED_EVENT], last: 20) { nodes { ...Labelled } }
+    stateEvents: timelineItems(itemTypes: [CLOSED_EVENT, REOPENED_EVENT], last: 20) { ...StateEvents }
+  }
+
+  fragment BuildPullThread on PullRequest {
+    title pullState: state createdAt url
+    labels(first: 50) { nodes { name } }
+    comments(last: 100) { totalCount nodes { ...Comment } }
+    timelineItems(itemTypes: [LABELED_EVENT], last: 20) { nodes { ...Labelled } }
+    stateEvents: timelineItems(itemTypes: [CLOSED_EVENT, REOPENED_EVENT], last: 20) { ...PullStateEvents }
+  }
+
+  fragment Labelled on LabeledEvent { createdAt actor { login __typename } label { name } }
 
   fragment Pull on PullRequest {
     databaseId
@@ -58952,16 +58962,19 @@ var BUILD_QUERY = (
 
   fragment StateEvents on IssueTimelineItemsConnection {
     pageInfo { hasPreviousPage startCursor }
-    nodes {
-      __typename
-      ... on ClosedEvent {
-        createdAt
-        actor { login __typename }
-        closer { __typename ... on PullRequest { number } }
-      }
-      ... on ReopenedEvent { createdAt actor { login __typename } }
-    }
+    nodes { __typename ...Closed ...Reopened }
   }
+
+  fragment PullStateEvents on PullRequestTimelineItemsConnection {
+    pageInfo { hasPreviousPage startCursor }
+    nodes { __typename ...Closed ...Reopened }
+  }
+
+  fragment Closed on ClosedEvent {
+    createdAt actor { login __typename } closer { __typename ... on PullRequest { number } }
+  }
+
+  fragment Reopened on ReopenedEvent { createdAt actor { login __typename } }
 `
 );
 function loginOf(author) {
@@ -60006,7 +60019,8 @@ async function observeBuild(ctx, {
   issue: issue2,
   defaultBranch,
   freshFrom,
-  alongside
+  alongside,
+  ask: asked
 }) {
   const read = await readBuildGraph(
     ctx,
@@ -60018,7 +60032,14 @@ async function observeBuild(ctx, {
   if (!issueNode) throw new Error(`issue #${issue2} of ${ctx.owner}/${ctx.repo} is gone`);
   const branches = branchesOf(build, repository);
   const defaultSha = repository.defaultRef?.target.oid ?? "";
-  const containsDefault = (repository.integrationRef?.compare?.aheadBy ?? 0) === 0;
+  const comments = await collectComments(ctx, {
+    build,
+    lists: await commentLists(ctx, { issue: issue2, repository })
+  });
+  const ask = askOf(comments.statusComment).ask ?? asked;
+  const base = await readBase(ctx, { build, issue: issue2, defaultBranch, ask, repository });
+  const against = base?.repository ?? repository;
+  const containsDefault = (against.integrationRef?.compare?.aheadBy ?? 0) === 0;
   const upToDateRule = (repository.integrationRef?.rules?.nodes ?? []).some(
     (rule) => rule.parameters?.strictRequiredStatusChecksPolicy === true
   );
@@ -60030,10 +60051,6 @@ async function observeBuild(ctx, {
     }),
     readPulls(ctx, { build, pulls: repository.pullRequests.nodes })
   ]);
-  const comments = await collectComments(ctx, {
-    build,
-    lists: await commentLists(ctx, { issue: issue2, repository })
-  });
   const hidden = await readHiddenRecords(ctx, {
     build,
     usage: repository.usageRefs?.nodes ?? [],
@@ -60048,27 +60065,33 @@ async function observeBuild(ctx, {
     research: {},
     contract: { kind: "missing" }
   };
-  const finalPull2 = await readFinalPull(ctx, { build, defaultBranch, repository });
+  const finalPull2 = await readFinalPull(ctx, {
+    build,
+    defaultBranch: base?.base.branch ?? defaultBranch,
+    repository: against
+  });
   const states = await readStateChanges(ctx, {
     issue: issue2,
     events: issueNode.stateEvents,
     finalPull: finalPull2?.number ?? null
   });
+  const open2 = (issueNode.state ?? issueNode.pullState) === "OPEN";
   const snapshot = {
     build,
     issue: {
       number: issue2,
       title: issueNode.title,
-      state: issueNode.state === "CLOSED" ? "closed" : "open",
+      state: open2 ? "open" : "closed",
       labels: issueNode.labels.nodes.map((label) => label.name),
       url: issueNode.url,
-      ...issueNode.state === "CLOSED" ? { closed: latestClose(states.changes) } : {},
+      ...open2 ? {} : { closed: latestClose(states.changes) },
       ...states.changes.length > 0 ? { stateChanges: states.changes } : {},
       ...states.cut ? { stateChangesCut: true } : {}
     },
     repo: { owner: ctx.owner, name: ctx.repo, defaultBranch, defaultSha },
     workflowInstalled: runsRead.installed,
     integration: branches.integration ? { sha: branches.integration, containsDefault, ...upToDateRule ? { upToDateRule } : {} } : null,
+    ...base ? { base: base.base } : {},
     plan: record2.plan,
     ...record2.contract.kind === "missing" ? {} : { contract: record2.contract },
     completions: record2.completions,
@@ -60097,6 +60120,22 @@ async function observeBuild(ctx, {
     duplicateStatusIds: comments.duplicateStatusIds,
     ...read.alongside ? { alongside: read.alongside } : {}
   };
+}
+async function readBase(ctx, {
+  build,
+  issue: issue2,
+  defaultBranch,
+  ask,
+  repository
+}) {
+  if (ask?.how.way !== "pull-label") return null;
+  const branch = buildBaseBranch(ask, defaultBranch);
+  const against = branch === defaultBranch ? repository : (await readBuildGraph(
+    ctx,
+    buildGraphVariables(ctx, { build, issue: issue2, defaultBranch: branch })
+  )).repository;
+  const sha = against.defaultRef?.target.oid ?? null;
+  return { base: { branch, sha, pull: ask.how.pull }, repository: against };
 }
 function buildGraphVariables({ owner, repo }, { build, issue: issue2, defaultBranch }) {
   const integration = integrationBranch(build);
@@ -61649,14 +61688,35 @@ function isCancelled(ctx) {
 }
 function decideEnded(ctx) {
   const delivered2 = ctx.snapshot.finalPull?.state === "merged";
-  if (!delivered2 && !isCancelled(ctx)) return null;
+  const stopped = delivered2 ? null : baseGone(ctx.snapshot);
+  if (!delivered2 && !stopped && !isCancelled(ctx)) return null;
   const { build } = ctx.snapshot;
-  const ended2 = delivered2 ? { phase: "done", build } : { phase: "cancelled", build, cancelledBy: cancelledBy(ctx) };
+  const ended2 = delivered2 ? { phase: "done", build } : {
+    phase: "cancelled",
+    build,
+    cancelledBy: stopped ? null : cancelledBy(ctx),
+    ...stopped ? { stopped } : {}
+  };
   return withCleanUp(ctx, {
     // A delivered build's one learn session (docs/memory.md).
-    actions: delivered2 ? decideLearn(ctx) : cancelActions(ctx),
+    actions: delivered2 ? decideLearn(ctx) : [...cancelActions(ctx), ...stopped ? baseGoneNotice(ctx, stopped) : []],
     view: { ...ended2, progress: snapshotProgress(ctx) }
   });
+}
+function baseGone(snapshot) {
+  const { base } = snapshot;
+  if (!base || snapshot.finalPull) return null;
+  if (base.sha === null) return { why: "deleted", pull: base.pull, branch: base.branch };
+  if (snapshot.issue.state === "closed")
+    return { why: "closed", pull: base.pull, branch: base.branch };
+  return null;
+}
+function baseGoneNotice(ctx, stopped) {
+  const key = `base-gone-${stopped.why}`;
+  if ((ctx.snapshot.notices ?? []).includes(key)) return [];
+  const text = `🛑 Baton stopped this build: ${baseGoneText(stopped)} Open worker pull requests are closed and unfinished sessions cancelled; the build branch \`${integrationBranch(ctx.snapshot.build)}\` is kept.`;
+  const body = [noticeMarker(ctx.snapshot.build, key), `${mentions(notified(ctx))}${text}`];
+  return [{ kind: "notice", key, body: body.join("\n") }];
 }
 function cancelledBy(ctx) {
   const cancel = ctx.commands.cancelled;
@@ -63805,6 +63865,12 @@ function lineOfPath(doc, path2, lineCounter) {
   return void 0;
 }
 
+// src/core/snapshot/snapshot.ts
+function buildBase(snapshot) {
+  const { base, repo } = snapshot;
+  return base ? { branch: base.branch, sha: base.sha ?? "" } : { branch: repo.defaultBranch, sha: repo.defaultSha };
+}
+
 // src/core/status/status-view.ts
 function waitingWorkerRow({
   id,
@@ -63838,7 +63904,7 @@ function firstShowsFinalPull(view, shownBody) {
 // src/github/act/dispatch-session.ts
 async function dispatchSession(ctx, { snapshot, request: request2 }) {
   const lock = lockFor(request2);
-  const base = snapshot.integration?.sha ?? snapshot.repo.defaultSha;
+  const base = snapshot.integration?.sha ?? buildBase(snapshot).sha;
   const ref = sessionRef(request2, snapshot.repo.defaultBranch);
   const { solo } = ctx;
   const start = async () => {
@@ -64045,7 +64111,7 @@ function withDispatchedRuns(snapshot, outcomes, now) {
   const created = outcomes.some(
     ({ action, result }) => action.kind === "dispatch" && result === "done" && lockFor(action.request).kind === "build-branch"
   );
-  const integration = created && !snapshot.integration ? { integration: { sha: snapshot.repo.defaultSha, containsDefault: true } } : {};
+  const integration = created && !snapshot.integration ? { integration: { sha: buildBase(snapshot).sha, containsDefault: true } } : {};
   return runs.length === 0 && !created ? snapshot : { ...snapshot, ...integration, runs: [...snapshot.runs, ...runs] };
 }
 
@@ -64312,7 +64378,7 @@ async function mergePull(ctx, { pull, sha, method }, trailers) {
   }
 }
 async function syncBuildBranch(ctx, { snapshot }) {
-  const { defaultBranch, defaultSha } = snapshot.repo;
+  const { branch: defaultBranch, sha: defaultSha } = buildBase(snapshot);
   try {
     const response = await ctx.octokit.rest.repos.merge({
       owner: ctx.owner,
@@ -64643,7 +64709,7 @@ async function actOne(ctx, { snapshot, action, pass }) {
         title: action.title,
         body: action.body,
         head: integrationBranch(snapshot.build),
-        base: snapshot.repo.defaultBranch
+        base: buildBase(snapshot).branch
       });
       if (!opened) return { action, result: "unchanged" };
       await askFinalReviews(ctx, { snapshot, pull: opened, reviewers: action.reviewers });
@@ -66731,7 +66797,8 @@ async function observeOrSay(ctx, {
   defaultBranch,
   log,
   freshFrom,
-  alongside
+  alongside,
+  ask
 }) {
   try {
     return await observeBuild(ctx, {
@@ -66739,7 +66806,8 @@ async function observeOrSay(ctx, {
       issue: issue2,
       defaultBranch,
       freshFrom,
-      ...alongside ? { alongside } : {}
+      ...alongside ? { alongside } : {},
+      ...ask ? { ask } : {}
     });
   } catch (error62) {
     const refusal = lastingRefusal(error62);
@@ -66770,7 +66838,9 @@ async function reconcile(ctx, request2) {
     defaultBranch,
     log,
     freshFrom,
-    ...alongside ? { alongside } : {}
+    ...alongside ? { alongside } : {},
+    // The ask that starts the build names its base before its status comment records it.
+    ...request2.start && request2.ask ? { ask: request2.ask } : {}
   });
   if (!request2.start && !existsOnGitHub(observed.snapshot)) {
     log.info(
@@ -67973,6 +68043,74 @@ async function readPullHead(ctx, number4) {
   return worker && /^W\d+\.\d+$/.test(worker) ? { ref, worker, ...on } : { ref, ...on };
 }
 
+// src/github/reconcile/doors/on-pull-label.ts
+async function onPullLabeled(context, deps) {
+  const { pull_request: pull, label, sender, repository } = context.payload;
+  const ignored = (why) => ({ result: "ignored", why });
+  if (!label || pull.state !== "open") return ignored("no label, or a closed pull request");
+  const fork = pull.head.repo?.id !== repository.id;
+  if (!fork && parseBatonBranch(pull.head.ref)) return ignored("Baton's own branch");
+  const ctx = await repoContext(context, deps);
+  const config3 = await loadConfig(ctx.octokit, { owner: ctx.owner, repo: ctx.repo });
+  const what = askedByLabel(labelSettingsOf(config3), label.name);
+  if (what?.kind !== "build") return ignored("not a build label");
+  const refuse = async (why) => {
+    await withReason(
+      "notice",
+      () => ensureNote(ctx, { number: pull.number, key: `pull-label-${why}`, body: REPLIES[why](pull) })
+    );
+    return { result: "refused", why };
+  };
+  if (!config3.ok || !config3.config.events.pullLabel) return refuse("door-off");
+  if (fork) return refuse("fork");
+  if (!BaseBranch.safeParse(pull.head.ref).success) return refuse("branch-name");
+  const answer = await askForBuild(
+    ctx,
+    {
+      asker: sender.login,
+      issue: { number: pull.number, title: pull.title },
+      what,
+      how: { way: "pull-label", pull: pull.number, label: label.name, branch: pull.head.ref },
+      at: deps.now(),
+      link: pull.html_url,
+      refusal: labelRefusal(sender.login, label.name)
+    },
+    startFromDelivery(ctx, context, deps, config3)
+  );
+  return { result: "asked", answer };
+}
+var REPLIES = {
+  "door-off": () => [
+    "Baton builds on a labelled pull request only where the repository turns that on, and this one does not.",
+    "",
+    `A maintainer turns it on in ${code(`.github/${CONFIG_FILE}`)} on the default branch:`,
+    "",
+    "```yaml",
+    "events:",
+    "  pullLabel: true",
+    "```",
+    "",
+    "Then take the label off and give it again."
+  ].join("\n"),
+  fork: (pull) => [
+    `Baton does not build on this pull request: its branch is in another repository (${code(pull.head.repo?.full_name ?? "a fork that is gone")}), and a build's branch and final pull request live in this one.`,
+    "",
+    "Push the branch to this repository and label a pull request from there, or label an issue instead."
+  ].join("\n"),
+  "branch-name": () => [
+    "Baton does not build on this pull request: its branch's name holds characters Baton does not take in a build's base (it takes letters, digits and `._/-`).",
+    "",
+    "Rename the branch, or label an issue instead."
+  ].join("\n")
+};
+async function onBasePullEvent(context, deps) {
+  const { pull_request: pull } = context.payload;
+  if (pull.labels.length === 0 || parseBatonBranch(pull.head.ref)) return;
+  const ctx = await repoContext(context, deps);
+  const ref = await findBuildForIssue(ctx, pull.number);
+  if (ref) scheduleFromDelivery(ctx, context, { ref, deps });
+}
+
 // src/github/reconcile/doors/wire-events.ts
 function wireBuildEvents(app, deps) {
   const reading = (handle) => withReason("event-read", handle);
@@ -67995,6 +68133,8 @@ function wireBuildEvents(app, deps) {
     async (context) => {
       const { action, pull_request: pull, sender, repository } = context.payload;
       if (isFromFork(pull.head.repo, repository)) return;
+      if (action === "closed" || action === "reopened" || action === "synchronize")
+        await reading(() => onBasePullEvent(context, deps));
       const event = {
         action,
         sender: sender.login,
@@ -68011,6 +68151,10 @@ function wireBuildEvents(app, deps) {
         deps
       });
     }
+  );
+  app.on(
+    "pull_request.labeled",
+    (context) => reading(() => onPullLabeled(context, deps)).then(() => void 0)
   );
   app.on(["pull_request_review.submitted", "pull_request_review.dismissed"], async (context) => {
     const { action, sender, pull_request: pull, repository } = context.payload;
@@ -69033,7 +69177,8 @@ async function routeEvent({ name, payload }, reads2) {
       const pull = payload.pull_request;
       if (isFromFork(pull.head.repo, repository)) return none("a fork's pull request");
       const ref = buildOfHints({ branches: [pull.head.ref, pull.base.ref] });
-      return ref ? build(ref, `build ${ref.build}'s pull request`) : none("no Baton branch");
+      if (ref) return build(ref, `build ${ref.build}'s pull request`);
+      return name === "pull_request_target" ? routeLabelledPull(pull.number, payload, reads2) : none("no Baton branch");
     }
     case "workflow_run": {
       const run2 = payload.workflow_run;
@@ -69072,6 +69217,17 @@ async function routeRedDefault(run2, repository, reads2) {
     group: null,
     reason: "a red default branch, of a workflow events.checkFailed does not name"
   };
+}
+async function routeLabelledPull(number4, payload, reads2) {
+  if (payload.action === "labeled") {
+    const label = payload.label?.name ?? "";
+    const config3 = await reads2.config();
+    if (!(config3 ? isBuildLabel(config3, label) : label.startsWith("orchestrate")))
+      return { group: null, reason: `the label ${label} starts no build` };
+  } else if (payload.action === "opened" || !await reads2.hasBuild(number4)) {
+    return { group: null, reason: `pull request #${number4} has no build` };
+  }
+  return { group: buildGroup(number4), reason: `pull request #${number4} ${payload.action}` };
 }
 async function routeIssue(payload, reads2) {
   const issue2 = payload.issue;

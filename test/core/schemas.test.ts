@@ -241,7 +241,7 @@ describe('config', () => {
         roles: ['plan', 'contract', 'work', 'fix', 'review', 'validate'],
       },
       schedules: [],
-      events: { checkFailed: { workflows: [] } },
+      events: { checkFailed: { workflows: [] }, pullLabel: false },
       trackers: {},
     });
   });
