@@ -8,7 +8,8 @@ Every decision of Baton's that wrote or spent, one JSON object a line, oldest
 first (docs/governance.md): a build asked for, a session dispatched and what it
 cost, a command taken, a pull request merged with who approved it and on what
 evidence, and what Baton said: a hold for a person, a stop for money, a
-failure, a refusal, the final pull request. Derived from what GitHub holds
+failure, a refusal, the final pull request; a session started again after a
+stop for money, a change set's revert. Derived from what GitHub holds
 (status comments, notices, runs, usage records, commands, pull requests), as \`baton status\` reads it, with the app's
 credentials from .env or the environment. It writes nothing to GitHub.
 
