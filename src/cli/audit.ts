@@ -1,4 +1,4 @@
-import { auditTrail } from '../core/audit/audit-trail.js';
+import { auditTrail, isAuditDate } from '../core/audit/audit-trail.js';
 import type { AppCliOptions } from './app-probot.js';
 import { readForCommand, type TargetArgs, takeTargetArg, targetProblem } from './status.js';
 
@@ -51,8 +51,7 @@ function parseArgs(argv: readonly string[]): AuditArgs | 'help' | string {
   }
   const problem = targetProblem(args);
   if (problem) return problem;
-  const date = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?Z)?$/;
-  if (args.since !== null && !(date.test(args.since) && !Number.isNaN(Date.parse(args.since))))
+  if (args.since !== null && !isAuditDate(args.since))
     return `--since takes a date (2026-03-01 or 2026-03-01T12:00:00Z), not "${args.since}"`;
   return args;
 }

@@ -40,3 +40,9 @@ export interface AuditEvent {
   /** Dollars it spent, by the build's ledger; null where it spends nothing itself. */
   costUsd: number | null;
 }
+
+/** Whether `text` is a date the trail may start at: `2026-03-01` or `2026-03-01T12:00:00Z`. */
+export function isAuditDate(text: string): boolean {
+  const date = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?Z)?$/;
+  return date.test(text) && !Number.isNaN(Date.parse(text));
+}

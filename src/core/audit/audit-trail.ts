@@ -16,7 +16,7 @@ import { approversOf, mergeEvidence, statusLinkOf } from '../verification/write-
 import type { AuditEvent, AuditKind } from './audit-event.js';
 import { resumeEvents, rollbackEvents } from './resume-events.js';
 
-export type { AuditEvent, AuditKind } from './audit-event.js';
+export { type AuditEvent, type AuditKind, isAuditDate } from './audit-event.js';
 
 /** The events of the builds `access` may read, at or after `since` (ISO 8601), oldest first. */
 export function auditTrail({
