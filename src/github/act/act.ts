@@ -70,6 +70,8 @@ export interface ActOutcome {
   merged?: string;
   /** The final pull request just opened. */
   opened?: { number: number; url: string };
+  /** The comment a notice just posted: on which issue, its id. */
+  posted?: { number: number; id: number };
   /**
    * A failed write that may go at a later try: GitHub answered 5xx, or nothing
    * (the client sends the writes that make something only once, `ONE_SHOT_ROUTES`).
@@ -310,7 +312,12 @@ async function actOne(
     case 'notice': {
       // A notice another replica posts is not a lost dispatch race: `unchanged`, not `stood-down`.
       const posted = await ensureNotice(ctx, { snapshot, ...action });
-      return { action, result: posted === 'posted' ? 'done' : 'unchanged' };
+      if (posted.result === 'taken') return { action, result: 'unchanged' };
+      return {
+        action,
+        result: 'done',
+        posted: { number: snapshot.issue.number, id: posted.comment },
+      };
     }
     case 'sync-build-branch':
       return { action, ...(await syncBuildBranch(ctx, { snapshot })) };
