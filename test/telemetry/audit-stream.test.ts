@@ -4,7 +4,7 @@
  * and to a collector on 127.0.0.1 (a server in this process), each line the
  * JSON `baton audit` prints; a write its guard refused streams nothing.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -16,11 +16,11 @@ import type { Action } from '../../src/core/context/action.js';
 import type { ActOutcome } from '../../src/github/act/act.js';
 import { BuildBoard } from '../../src/page/build-board.js';
 import { auditSinkOf, createAuditStream } from '../../src/telemetry/audit-stream.js';
-import { joinTelemetry } from '../../src/telemetry/telemetry.js';
+import { joinTelemetry, type Telemetry } from '../../src/telemetry/telemetry.js';
 import { actedBuild } from '../support/acted-build.js';
-import { startApp } from '../support/app-harness.js';
+import { startApp, startReplica } from '../support/app-harness.js';
 import { CHAIN, installedRepo, labelledIssue, tickingClock } from '../support/builds.js';
-import { driveBuild, makeScript } from '../support/scripted-sessions.js';
+import { doubledAndShuffled, driveBuild, makeScript } from '../support/scripted-sessions.js';
 
 /** A collector on 127.0.0.1 that keeps each POST's body, answering `status`; closed when the test ends. */
 async function startCollector(status = 200): Promise<{ url: string; bodies: string[] }> {
@@ -107,6 +107,55 @@ describe('the audit stream', () => {
     const dispatched = streamed.filter((event) => event.kind === 'dispatch');
     expect(dispatched.length).toBeGreaterThan(0);
     expect(new Set(dispatched.map((event) => event.evidence[0])).size).toBe(dispatched.length);
+  });
+
+  it('streams each event once across two replicas that reconcile the same build at once, the guard refusing the second write', async () => {
+    const files = [tempFile('a.jsonl'), tempFile('b.jsonl')];
+    const stream = (path: string) =>
+      createAuditStream({ sink: { kind: 'file', path }, log: quiet });
+    const a = stream(files[0] ?? '');
+    const b = stream(files[1] ?? '');
+    // The writes a replica tried that its guard (or GitHub) refused, as the other made them.
+    const refused: string[] = [];
+    const hearing = (heard: Telemetry): Telemetry => ({
+      acted(acted) {
+        for (const { action, result } of acted.outcomes)
+          if (
+            ['dispatch', 'merge-pull', 'notice'].includes(action.kind) &&
+            result !== 'done' &&
+            result !== 'deferred'
+          )
+            refused.push(`${action.kind} ${result}`);
+        heard.acted(acted);
+      },
+      shutdown: () => heard.shutdown(),
+    });
+    const now = tickingClock();
+    const gh = installedRepo(now);
+    const first = await startApp({ gh, now, telemetry: hearing(a) });
+    onTestFinished(() => first.stop());
+    const second = await startReplica({ now, telemetry: hearing(b) });
+    const script = makeScript({ workers: CHAIN });
+    const drive = {
+      gh,
+      apps: [first, second],
+      script,
+      burst: true,
+      delivery: doubledAndShuffled(7),
+    };
+    labelledIssue(gh);
+    await driveBuild(drive);
+    gh.addComment({ issue: 1, body: '/approve', user: 'maintainer' });
+    await driveBuild(drive);
+    await Promise.all([a.shutdown(), b.shutdown()]);
+    expect(refused.length).toBeGreaterThan(0);
+    const lines = files.flatMap((path) => (existsSync(path) ? readLines(path) : []));
+    const said = lines.map((event) => `${event.kind} ${event.evidence[0]}`);
+    expect(said.filter((line) => line.startsWith('merge '))).toHaveLength(2);
+    expect(new Set(said).size).toBe(said.length);
+    // Every session GitHub ran was streamed, once.
+    const runs = gh.runs.filter((run) => run.workflow !== 'ci.yml');
+    expect(lines.filter((event) => event.kind === 'dispatch')).toHaveLength(runs.length);
   });
 
   it('streams nothing of a write that did not go: refused by its guard, found made, or failed', async () => {
