@@ -42,11 +42,19 @@ export function auditSinkOf(env: Env): AuditSink | null | { problem: string } {
   };
 }
 
-/** The writes of a pass that went, in the trail's terms; every other outcome makes no event. */
-export function auditWritesOf(outcomes: readonly ActOutcome[]): AuditWrite[] {
+/**
+ * The writes of a pass that went, in the trail's terms; every other outcome makes no event.
+ * `statusBefore`: the build had a status comment (one posted again, deleted by someone, asks nothing).
+ */
+export function auditWritesOf(
+  outcomes: readonly ActOutcome[],
+  statusBefore: boolean,
+): AuditWrite[] {
   return outcomes.flatMap((outcome): AuditWrite[] => {
     if (outcome.result !== 'done') return [];
     const { action } = outcome;
+    if (action.kind === 'render-status' && outcome.posted && !statusBefore)
+      return [{ kind: 'status', comment: outcome.posted.id }];
     if (action.kind === 'dispatch' && outcome.run)
       return [{ kind: 'dispatch', request: action.request, run: outcome.run }];
     if (action.kind === 'merge-pull')
@@ -99,7 +107,11 @@ export function createAuditStream({
     acted({ read, outcomes }: ActedBuild) {
       let text: string;
       try {
-        const events = writtenEvents({ read, writes: auditWritesOf(outcomes), at: read.readAt });
+        const events = writtenEvents({
+          read,
+          writes: auditWritesOf(outcomes, read.snapshot.statusComment !== null),
+          at: read.readAt,
+        });
         text = events.map((event) => `${JSON.stringify(event)}\n`).join('');
       } catch (error) {
         log.warn(`baton: audit: a build's events were not made: ${messageOf(error)}`);

@@ -104,6 +104,10 @@ describe('the audit stream', () => {
     });
     // Dated when the reconcile that merged read the build; GitHub dates the merge moments later.
     expect(Date.parse(derived?.at ?? '') - Date.parse(at)).toBeLessThan(60_000);
+    // The ask, once: with the status comment that records it, as the trail names it.
+    const asks = streamed.filter((event) => event.kind === 'ask');
+    expect(asks).toEqual(trail.filter((event) => event.kind === 'ask'));
+    expect(asks).toHaveLength(1);
     const dispatched = streamed.filter((event) => event.kind === 'dispatch');
     expect(dispatched.length).toBeGreaterThan(0);
     expect(new Set(dispatched.map((event) => event.evidence[0])).size).toBe(dispatched.length);

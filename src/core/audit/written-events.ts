@@ -1,7 +1,8 @@
 /**
  * The audit trail's events that one reconcile's writes just made, for a stream
  * (docs/deploy.md, `BATON_AUDIT_STREAM`): each write that went (a session
- * dispatched, a pull request merged, a notice posted) is put into the build as
+ * dispatched, a pull request merged, a notice posted, the status comment that
+ * records the ask posted the first time) is put into the build as
  * GitHub will hold it, and the trail is derived from that build as `baton
  * audit` derives it (`buildEvents`), keeping the events that write made. So a
  * line streamed is the line `baton audit` prints later, and a write that did
@@ -21,7 +22,9 @@ export type AuditWrite =
       run: { id: number; url: string };
     }
   | { kind: 'merge'; pull: number; sha: string | null }
-  | { kind: 'notice'; key: string; number: number; comment: number };
+  | { kind: 'notice'; key: string; number: number; comment: number }
+  /** The build's status comment, posted the first time: it records the ask. */
+  | { kind: 'status'; comment: number };
 
 /** The events `writes` made in the build `read` holds, `at` when they went (ISO 8601). */
 export function writtenEvents({
@@ -36,7 +39,10 @@ export function writtenEvents({
   if (writes.length === 0) return [];
   const snapshot = writes.reduce((build, write) => withWrite(build, write, at), read.snapshot);
   const made = new Set(writes.map((write) => evidenceOf(snapshot, write)));
-  return buildEvents({ ...read, snapshot }).filter((event) => made.has(event.evidence[0] ?? ''));
+  const asked = writes.some((write) => write.kind === 'status');
+  return buildEvents({ ...read, snapshot }).filter((event) =>
+    event.kind === 'ask' ? asked : made.has(event.evidence[0] ?? ''),
+  );
 }
 
 /** The build with `write` in it, as GitHub holds it once it went; unchanged where the read saw it already. */
@@ -72,6 +78,10 @@ function withWrite(snapshot: BuildSnapshot, write: AuditWrite, at: string): Buil
       };
       return { ...snapshot, pulls: snapshot.pulls.map(merged) };
     }
+    case 'status':
+      return snapshot.statusComment
+        ? snapshot
+        : { ...snapshot, statusComment: { id: write.comment, body: '' } };
     case 'notice': {
       if (snapshot.posted?.some((posted) => posted.id === write.comment)) return snapshot;
       const posted = {
@@ -97,6 +107,8 @@ function evidenceOf(snapshot: BuildSnapshot, write: AuditWrite): string {
       return write.run.url;
     case 'merge':
       return snapshot.pulls.find((pull) => pull.number === write.pull)?.url ?? '';
+    case 'status':
+      return '';
     case 'notice': {
       const where = write.number === snapshot.issue.number ? 'issues' : 'pull';
       return `${snapshot.issue.url.replace(/\/issues\/\d+$/, '')}/${where}/${write.number}#issuecomment-${write.comment}`;

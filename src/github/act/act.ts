@@ -70,7 +70,7 @@ export interface ActOutcome {
   merged?: string;
   /** The final pull request just opened. */
   opened?: { number: number; url: string };
-  /** The comment a notice just posted: on which issue, its id. */
+  /** The comment a notice (or the status comment) just posted: on which issue, its id. */
   posted?: { number: number; id: number };
   /**
    * A failed write that may go at a later try: GitHub answered 5xx, or nothing
@@ -263,8 +263,13 @@ async function actOne(
       });
       if (outcome.result === 'deferred')
         return { action, result: 'deferred', retryInMs: outcome.waitMs, held: outcome.held };
-      const done = outcome.result === 'updated' || outcome.result === 'created';
-      return { action, result: done ? 'done' : 'unchanged' };
+      if (outcome.result === 'created')
+        return {
+          action,
+          result: 'done',
+          posted: { number: snapshot.issue.number, id: outcome.comment },
+        };
+      return { action, result: outcome.result === 'updated' ? 'done' : 'unchanged' };
     }
     case 'merge-pull': {
       const pull = snapshot.pulls.find((p) => p.number === action.pull);

@@ -76,6 +76,24 @@ describe("a reconcile's writes as audit events", () => {
     },
   );
 
+  it('makes the ask of the status comment posted the first time, naming it', () => {
+    const first = read();
+    const unposted = { ...first, snapshot: { ...first.snapshot, statusComment: null } };
+    const events = writtenEvents({
+      read: unposted,
+      writes: [{ kind: 'status', comment: 77 }],
+      at: NOW,
+    });
+    expect(events).toEqual([
+      expect.objectContaining({
+        kind: 'ask',
+        who: 'alice',
+        at: ago(120),
+        evidence: ['https://github.com/acme/shop/issues/12#issuecomment-77'],
+      }),
+    ]);
+  });
+
   it('makes none for a pull request the build does not hold, or no write', () => {
     expect(
       writtenEvents({ read: read(), writes: [{ kind: 'merge', pull: 999, sha: null }], at: NOW }),
