@@ -13,7 +13,8 @@ import { createMetrics, requestMetrics } from './server/metrics.js';
 import { shutDown, shutdownGraceMs } from './server/shutdown.js';
 import { readStartEnv } from './server/start-env.js';
 import { startWebhookProxy } from './server/webhook-proxy.js';
-import { createTelemetry } from './telemetry/telemetry.js';
+import { auditStreamFromEnv } from './telemetry/audit-stream.js';
+import { createTelemetry, joinTelemetry } from './telemetry/telemetry.js';
 
 /**
  * `npm start`: Probot's runner with Baton's Octokit (bounded rate-limit
@@ -37,7 +38,11 @@ const store = createStoreFromEnv(start.env, log);
 // The SDK's exporter reads its settings from the process's environment, so `.env`'s go there too.
 for (const [name, value] of Object.entries(start.env))
   if (name.startsWith('OTEL_')) process.env[name] = value;
-const telemetry = await createTelemetry(start.env, { log });
+// The audit trail streamed where BATON_AUDIT_STREAM is set: heard where the traces are.
+const telemetry = joinTelemetry([
+  await createTelemetry(start.env, { log }),
+  auditStreamFromEnv(start.env, { log }),
+]);
 // Probot is not handed REDIS_URL: its throttle's Redis limiter would space every GraphQL query a
 // second apart across replicas; the store paces each kind of request by GitHub's own rule.
 const { REDIS_URL: _shared, ...probotEnv } = start.env;

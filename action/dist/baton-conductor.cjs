@@ -58494,14 +58494,15 @@ async function ensureNotice(ctx, { snapshot, key, body }) {
   const ref = noticeLockRef(snapshot.build, key);
   const sha = snapshot.integration?.sha ?? snapshot.repo.defaultSha;
   const posted = await writeOnceByRef(ctx, { ref, sha }, async () => {
-    await ctx.octokit.rest.issues.createComment({
+    const { data } = await ctx.octokit.rest.issues.createComment({
       owner: ctx.owner,
       repo: ctx.repo,
       issue_number: snapshot.issue.number,
       body
     });
+    return data.id;
   });
-  return posted.taken ? "taken" : "posted";
+  return posted.taken ? { result: "taken" } : { result: "posted", comment: posted.value };
 }
 async function askFinalReviews(ctx, {
   snapshot,
@@ -64520,16 +64521,15 @@ async function ensureStatusComment(ctx, {
       body
     });
     noteStatusWritten(ctx, { id: posted2.data.id, etag: posted2.headers.etag, body });
-    return posted2;
+    return posted2.data.id;
   };
   if (deleted) {
-    await post();
-    return { result: "created" };
+    return { result: "created", comment: await post() };
   }
   const lock = statusLockRef(snapshot.build);
   const sha = snapshot.integration?.sha ?? snapshot.repo.defaultSha;
   const posted = await writeOnceByRef(ctx, { ref: lock, sha }, post);
-  return { result: posted.taken ? "skipped" : "created" };
+  return posted.taken ? { result: "skipped" } : { result: "created", comment: posted.value };
 }
 async function removeDuplicateStatusComments(ctx, ids) {
   for (const id of ids) {
@@ -64656,8 +64656,13 @@ async function actOne(ctx, { snapshot, action, pass }) {
       });
       if (outcome.result === "deferred")
         return { action, result: "deferred", retryInMs: outcome.waitMs, held: outcome.held };
-      const done = outcome.result === "updated" || outcome.result === "created";
-      return { action, result: done ? "done" : "unchanged" };
+      if (outcome.result === "created")
+        return {
+          action,
+          result: "done",
+          posted: { number: snapshot.issue.number, id: outcome.comment }
+        };
+      return { action, result: outcome.result === "updated" ? "done" : "unchanged" };
     }
     case "merge-pull": {
       const pull = snapshot.pulls.find((p) => p.number === action.pull);
@@ -64700,7 +64705,12 @@ async function actOne(ctx, { snapshot, action, pass }) {
     }
     case "notice": {
       const posted = await ensureNotice(ctx, { snapshot, ...action });
-      return { action, result: posted === "posted" ? "done" : "unchanged" };
+      if (posted.result === "taken") return { action, result: "unchanged" };
+      return {
+        action,
+        result: "done",
+        posted: { number: snapshot.issue.number, id: posted.comment }
+      };
     }
     case "sync-build-branch":
       return { action, ...await syncBuildBranch(ctx, { snapshot }) };

@@ -1,4 +1,4 @@
-import { auditTrail } from '../core/audit/audit-trail.js';
+import { auditTrail, isAuditDate } from '../core/audit/audit-trail.js';
 import type { AppCliOptions } from './app-probot.js';
 import { readForCommand, type TargetArgs, takeTargetArg, targetProblem } from './status.js';
 
@@ -8,7 +8,8 @@ Every decision of Baton's that wrote or spent, one JSON object a line, oldest
 first (docs/governance.md): a build asked for, a session dispatched and what it
 cost, a command taken, a pull request merged with who approved it and on what
 evidence, and what Baton said: a hold for a person, a stop for money, a
-failure, a refusal, the final pull request. Derived from what GitHub holds
+failure, a refusal, the final pull request; a session started again after a
+stop for money, a change set's revert. Derived from what GitHub holds
 (status comments, notices, runs, usage records, commands, pull requests), as \`baton status\` reads it, with the app's
 credentials from .env or the environment. It writes nothing to GitHub.
 
@@ -50,8 +51,7 @@ function parseArgs(argv: readonly string[]): AuditArgs | 'help' | string {
   }
   const problem = targetProblem(args);
   if (problem) return problem;
-  const date = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?Z)?$/;
-  if (args.since !== null && !(date.test(args.since) && !Number.isNaN(Date.parse(args.since))))
+  if (args.since !== null && !isAuditDate(args.since))
     return `--since takes a date (2026-03-01 or 2026-03-01T12:00:00Z), not "${args.since}"`;
   return args;
 }

@@ -19,7 +19,9 @@ import {
 import { buildDetailFor, overviewOf } from '../core/overview/overview.js';
 import { DOORS } from '../core/snapshot/ask-record.js';
 import type { Handler } from '../server/session-token.js';
+import { sendAuditTrail } from './audit-download.js';
 import { answeredUnchanged, etagOf } from './live.js';
+import { createOrgOwners, type OrgOwners } from './org-owners.js';
 import type { PageSettingsRead } from './page-settings.js';
 import {
   buildDocument,
@@ -38,6 +40,8 @@ export interface PageDeps {
   board: { reads(): BuildRead[] };
   /** What GitHub lists for a signed-in person; made from `settings` when absent. */
   access?: ViewerAccess;
+  /** Whether a signed-in person owns an organisation (the audit trail's download); made from `settings` when absent. */
+  owners?: OrgOwners;
   now?: () => number;
   log: { warn(message: string): void };
 }
@@ -45,6 +49,7 @@ export interface PageDeps {
 type Route =
   | { kind: 'overview' | 'waiting' | 'spend' | 'memory' | 'json-overview' }
   | { kind: 'build' | 'json-build'; key: string }
+  | { kind: 'json-audit' }
   | { kind: 'sign-in' | 'callback' | 'sign-out' };
 
 /** The page's routes; null for any other request (Probot's and Baton's other handlers). */
@@ -55,6 +60,7 @@ export function routeOf(method: string, path: string): Route | null {
   if (get && path === '/spend') return { kind: 'spend' };
   if (get && path === '/memory') return { kind: 'memory' };
   if (get && path === '/api/baton/overview') return { kind: 'json-overview' };
+  if (get && path === '/audit.jsonl') return { kind: 'json-audit' };
   if (get && path === '/sign-in') return { kind: 'sign-in' };
   if (get && path === '/sign-in/callback') return { kind: 'callback' };
   if (method === 'POST' && path === '/sign-out') return { kind: 'sign-out' };
@@ -76,6 +82,8 @@ export function createPageHandler(deps: PageDeps): Handler {
         ...(deps.access ? { access: deps.access } : {}),
       })
     : null;
+  const owners =
+    deps.owners ?? (deps.settings.ok ? createOrgOwners(deps.settings.settings, now) : null);
   return async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://page.invalid');
     const route = routeOf(req.method ?? 'GET', url.pathname);
@@ -98,6 +106,10 @@ export function createPageHandler(deps: PageDeps): Handler {
       default: {
         const signedIn = await flow.signedIn(req, res);
         if (!signedIn) return refuse(res, route, url);
+        if (route.kind === 'json-audit' && owners) {
+          const reads = deps.board.reads();
+          return sendAuditTrail({ res, url, signedIn, reads, owners, log: deps.log });
+        }
         return show({
           req,
           res,

@@ -28,3 +28,17 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, eta
     .end(JSON.stringify(body));
   return true;
 }
+
+/** JSON lines (one object a line), as a file to save: `filename`. */
+export function sendJsonLines(
+  res: ServerResponse,
+  { lines, filename }: { lines: readonly unknown[]; filename: string },
+): true {
+  commonHeaders(res);
+  res.setHeader('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
+  res.setHeader('content-disposition', `attachment; filename="${filename}"`);
+  res
+    .writeHead(200, { 'content-type': 'application/jsonl; charset=utf-8' })
+    .end(lines.map((line) => `${JSON.stringify(line)}\n`).join(''));
+  return true;
+}

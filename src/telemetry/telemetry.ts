@@ -22,6 +22,20 @@ export const NO_TELEMETRY: Telemetry = {
 
 type Env = Record<string, string | undefined>;
 
+/** Several hearers of the reconciles as one (the traces, the audit stream): each hears every pass; all stop together. */
+export function joinTelemetry(parts: readonly Telemetry[]): Telemetry {
+  const heard = parts.filter((part) => part !== NO_TELEMETRY);
+  if (heard.length <= 1) return heard[0] ?? NO_TELEMETRY;
+  return {
+    acted(acted) {
+      for (const part of heard) part.acted(acted);
+    },
+    async shutdown() {
+      await Promise.all(heard.map((part) => part.shutdown()));
+    },
+  };
+}
+
 /** Where traces go, when anywhere: the traces' own endpoint, else the OTLP one; null for none. */
 export function findTracesEndpoint(env: Env): string | null {
   const endpoint =

@@ -24,6 +24,9 @@
  *   `permissions` hash; 404 for an installation they cannot see
  *   (https://docs.github.com/en/rest/apps/installations#list-repositories-accessible-to-the-user-access-token).
  *   A public repository they have no explicit permission on is not listed.
+ * - `GET /user/memberships/orgs/{org}`: the person's membership of an
+ *   organisation, 404 where they have none, 403 where the app lacks "Members"
+ *   (org-memberships.ts).
  * - `DELETE /applications/{client_id}/token`, with the app's client id and
  *   secret as basic authentication, revokes a token (204)
  *   (https://docs.github.com/en/rest/apps/oauth-applications#delete-an-app-token).
@@ -33,9 +36,15 @@ import { etagOf, matchesEtag } from '../rest-limit.js';
 import { type ApiRequest, type ApiResponse, json } from '../router.js';
 import { repositoryBody } from '../routes/routes-git.js';
 import { escapeHtml, renderConsentPage, type SimPerson } from './consent-page.js';
+import {
+  MEMBERSHIP_PATH,
+  membershipAnswer,
+  type SimMembership,
+  type SimMemberships,
+} from './org-memberships.js';
 import { type TokenAnswer, type TokenRefusal, UserTokens } from './user-tokens.js';
 
-export type { SimPerson };
+export type { SimMembership, SimPerson };
 
 export interface UserAuthOptions {
   clientId: string;
@@ -54,6 +63,8 @@ export class SimUserAuth {
   readonly callbackUrls: string[];
   readonly tokens: UserTokens;
   readonly people: SimPerson[];
+  /** Who belongs to which organisation, and as what (`admin`: an owner): organisation → login → membership. */
+  readonly memberships: SimMemberships = new Map();
   /** Every request the API routes answered, by route, with the status sent (304 where unchanged) and the person it was for. */
   readonly log: { route: string; status: number; login: string | null }[] = [];
   readonly #options: UserAuthOptions;
@@ -160,6 +171,11 @@ export class SimUserAuth {
   #read(route: string, request: ApiRequest, login: string): ApiResponse {
     const person = this.people.find((one) => one.login === login);
     if (route === 'GET /user') return json(200, { login, id: person?.id ?? 0, type: 'User' });
+    if (route === 'GET /user/memberships/orgs/{org}') {
+      const org = decodeURIComponent(MEMBERSHIP_PATH.exec(request.path)?.[1] ?? '');
+      const repositories = this.#options.repositories();
+      return membershipAnswer({ org, login, repositories, memberships: this.memberships });
+    }
     const visible = this.#visibleTo(login);
     if (route === 'GET /user/installations') {
       const installations = [...new Map(visible.map((gh) => [gh.installationId, gh])).values()];
@@ -214,6 +230,8 @@ function routeOf(request: ApiRequest): string | null {
     return 'GET /user/installations';
   if (request.method === 'GET' && /^\/user\/installations\/\d+\/repositories$/.test(request.path))
     return 'GET /user/installations/{installation_id}/repositories';
+  if (request.method === 'GET' && MEMBERSHIP_PATH.test(request.path))
+    return 'GET /user/memberships/orgs/{org}';
   if (request.method === 'DELETE' && /^\/applications\/[^/]+\/token$/.test(request.path))
     return 'DELETE /applications/{client_id}/token';
   return null;

@@ -9,47 +9,14 @@
  */
 
 import { type Access, type BuildRead, canRead } from '../overview/build-read.js';
-import { type Door, doorOf } from '../snapshot/ask-record.js';
+import { doorOf } from '../snapshot/ask-record.js';
 import { buildLedger } from '../snapshot/ledger.js';
 import { normalizeSnapshot } from '../snapshot/normalize-snapshot.js';
 import { approversOf, mergeEvidence, statusLinkOf } from '../verification/write-trailers.js';
+import type { AuditEvent, AuditKind } from './audit-event.js';
+import { resumeEvents, rollbackEvents } from './resume-events.js';
 
-/**
- * What kind of decision an event records: a build asked for, a session dispatched, a
- * command taken, a merge; and what Baton said on the issue: a worker held for a person, a
- * stop for money, a failed attempt, a command or label refused, the final pull request.
- */
-export type AuditKind =
-  | 'ask'
-  | 'dispatch'
-  | 'command'
-  | 'merge'
-  | 'hold'
-  | 'budget-stop'
-  | 'failure'
-  | 'refusal'
-  | 'final-pull';
-
-/** One decision that wrote or spent. */
-export interface AuditEvent {
-  /** When it happened (ISO 8601), as GitHub dates it. */
-  at: string;
-  repository: string;
-  build: string;
-  kind: AuditKind;
-  /** The person accountable: who asked, commanded or approved; null where none did. */
-  who: string | null;
-  /** Which way it came: an ask's door (`label`, `schedule` …), `command` (a comment), `app` (Baton's own decision). */
-  door: Door | 'command' | 'app';
-  /** What was done: a role and worker, a command, a merge. */
-  what: string;
-  /** Why, in Baton's words: the ask it serves, the approval it waited for. */
-  why: string | null;
-  /** Links and ids a person can follow: the run, the comment, the pull request, the checks. */
-  evidence: string[];
-  /** Dollars it spent, by the build's ledger; null where it spends nothing itself. */
-  costUsd: number | null;
-}
+export { type AuditEvent, type AuditKind, isAuditDate } from './audit-event.js';
 
 /** The events of the builds `access` may read, at or after `since` (ISO 8601), oldest first. */
 export function auditTrail({
@@ -64,7 +31,12 @@ export function auditTrail({
   const from = since ? Date.parse(since) : Number.NEGATIVE_INFINITY;
   return reads
     .filter((read) => canRead(access, read))
-    .flatMap((read) => buildEvents(read))
+    .flatMap((read) =>
+      // A change set's revert is an event of the member repository it reverts: only its readers see it.
+      buildEvents(read).filter((event) =>
+        canRead(access, { repository: event.repository, installationId: read.installationId }),
+      ),
+    )
     .filter((event) => Date.parse(event.at) >= from)
     .sort((a, b) => Date.parse(a.at) - Date.parse(b.at) || a.what.localeCompare(b.what));
 }
@@ -74,7 +46,9 @@ export function buildEvents({
   repository,
   snapshot,
   config,
-}: Pick<BuildRead, 'repository' | 'snapshot' | 'config'>): AuditEvent[] {
+  view,
+}: Pick<BuildRead, 'repository' | 'snapshot' | 'config'> &
+  Partial<Pick<BuildRead, 'view'>>): AuditEvent[] {
   const base = { repository, build: snapshot.build };
   // A build started before the ask record: its build label's event says who asked (a writer's).
   const labelled = snapshot.ask ? undefined : snapshot.labelledBy?.find((event) => event.at);
@@ -165,6 +139,8 @@ export function buildEvents({
     });
   }
   for (const event of postedEvents(snapshot, asker)) events.push({ ...base, ...event });
+  for (const event of resumeEvents(snapshot, asker)) events.push({ ...base, ...event });
+  for (const event of rollbackEvents(view ?? null)) events.push({ ...base, ...event });
   return events;
 }
 

@@ -70,6 +70,8 @@ export interface ActOutcome {
   merged?: string;
   /** The final pull request just opened. */
   opened?: { number: number; url: string };
+  /** The comment a notice (or the status comment) just posted: on which issue, its id. */
+  posted?: { number: number; id: number };
   /**
    * A failed write that may go at a later try: GitHub answered 5xx, or nothing
    * (the client sends the writes that make something only once, `ONE_SHOT_ROUTES`).
@@ -261,8 +263,13 @@ async function actOne(
       });
       if (outcome.result === 'deferred')
         return { action, result: 'deferred', retryInMs: outcome.waitMs, held: outcome.held };
-      const done = outcome.result === 'updated' || outcome.result === 'created';
-      return { action, result: done ? 'done' : 'unchanged' };
+      if (outcome.result === 'created')
+        return {
+          action,
+          result: 'done',
+          posted: { number: snapshot.issue.number, id: outcome.comment },
+        };
+      return { action, result: outcome.result === 'updated' ? 'done' : 'unchanged' };
     }
     case 'merge-pull': {
       const pull = snapshot.pulls.find((p) => p.number === action.pull);
@@ -310,7 +317,12 @@ async function actOne(
     case 'notice': {
       // A notice another replica posts is not a lost dispatch race: `unchanged`, not `stood-down`.
       const posted = await ensureNotice(ctx, { snapshot, ...action });
-      return { action, result: posted === 'posted' ? 'done' : 'unchanged' };
+      if (posted.result === 'taken') return { action, result: 'unchanged' };
+      return {
+        action,
+        result: 'done',
+        posted: { number: snapshot.issue.number, id: posted.comment },
+      };
     }
     case 'sync-build-branch':
       return { action, ...(await syncBuildBranch(ctx, { snapshot })) };

@@ -79,23 +79,24 @@ export function noticeLockRef(build: string, key: string): string {
  * `refs/baton/<build>/notice/<key>` posts, the other (422) stands down. A post
  * that fails frees the ref, so the next pass tries again; a replica that dies
  * between the ref and the post loses that one notice (the status comment still
- * says what is needed). See docs/design-notes.md, "Notices".
+ * says what is needed). See docs/design-notes.md, "Notices". Answers the comment's id where this one posted it.
  */
 export async function ensureNotice(
   ctx: RepoContext,
   { snapshot, key, body }: { snapshot: BuildSnapshot; key: string; body: string },
-): Promise<'posted' | 'taken'> {
+): Promise<{ result: 'posted'; comment: number } | { result: 'taken' }> {
   const ref = noticeLockRef(snapshot.build, key);
   const sha = snapshot.integration?.sha ?? snapshot.repo.defaultSha;
   const posted = await writeOnceByRef(ctx, { ref, sha }, async () => {
-    await ctx.octokit.rest.issues.createComment({
+    const { data } = await ctx.octokit.rest.issues.createComment({
       owner: ctx.owner,
       repo: ctx.repo,
       issue_number: snapshot.issue.number,
       body,
     });
+    return data.id;
   });
-  return posted.taken ? 'taken' : 'posted';
+  return posted.taken ? { result: 'taken' } : { result: 'posted', comment: posted.value };
 }
 
 /**

@@ -15,7 +15,9 @@ export function statusLockRef(build: string): string {
 }
 
 export type StatusOutcome =
-  | { result: 'unchanged' | 'updated' | 'created' | 'skipped' }
+  | { result: 'unchanged' | 'updated' | 'skipped' }
+  /** Posted: the comment's id. */
+  | { result: 'created'; comment: number }
   /** Edited too recently: the edit waits `waitMs`, held as `held` (HeldStatusEdits). */
   | { result: 'deferred'; waitMs: number; held: HeldStatusEdit };
 
@@ -79,17 +81,16 @@ export async function ensureStatusComment(
       body,
     });
     noteStatusWritten(ctx, { id: posted.data.id, etag: posted.headers.etag, body });
-    return posted;
+    return posted.data.id;
   };
   if (deleted) {
     // The lock was taken when the deleted comment was first posted.
-    await post();
-    return { result: 'created' };
+    return { result: 'created', comment: await post() };
   }
   const lock = statusLockRef(snapshot.build);
   const sha = snapshot.integration?.sha ?? snapshot.repo.defaultSha;
   const posted = await writeOnceByRef(ctx, { ref: lock, sha }, post);
-  return { result: posted.taken ? 'skipped' : 'created' };
+  return posted.taken ? { result: 'skipped' } : { result: 'created', comment: posted.value };
 }
 
 /** Removes status comments left twice by a race between replicas; the oldest stays. */

@@ -14,6 +14,8 @@ export interface PageLinks {
   build(key: string): string;
   /** Where the sign-out form posts; null in the static file. */
   signOut: string | null;
+  /** An organisation's audit trail to download (its owners only); null in the static file. */
+  audit: ((org: string) => string) | null;
   /** Whether a view may filter its list by a query and keep itself current (the app's, not the static file). */
   live: boolean;
 }
@@ -25,6 +27,7 @@ export const HOSTED_LINKS: PageLinks = {
   memory: '/memory',
   build: (key) => `/builds/${key.split('/').map(encodeURIComponent).join('/')}`,
   signOut: '/sign-out',
+  audit: (org) => `/audit.jsonl?org=${encodeURIComponent(org)}`,
   live: true,
 };
 
@@ -35,6 +38,7 @@ export const STATIC_LINKS: PageLinks = {
   memory: '#memory',
   build: (key) => `#build-${anchorOf(key)}`,
   signOut: null,
+  audit: null,
   live: false,
 };
 

@@ -61,7 +61,34 @@ export function OverviewView({
       ) : (
         <BuildTable rows={overview.builds} links={links} now={overview.at} />
       )}
+      <AuditLinks overview={overview} links={links} />
     </section>
+  );
+}
+
+/** Each organisation's audit trail, one JSON object a line: GitHub's owners of it may download it. */
+function AuditLinks({ overview, links }: { overview: Overview; links: PageLinks }) {
+  const audit = links.audit;
+  const orgs = [
+    ...new Set(
+      [...overview.builds, ...overview.sets].map((row) => row.repository.split('/')[0] ?? ''),
+    ),
+  ]
+    .filter(Boolean)
+    .sort();
+  if (!audit || orgs.length === 0) return null;
+  return (
+    <p class="muted">
+      Audit trail, for the organisation's owners (JSON lines):{' '}
+      {orgs.map((org, index) => (
+        <>
+          {index > 0 ? ', ' : ''}
+          <a href={audit(org)} download>
+            {org}
+          </a>
+        </>
+      ))}
+    </p>
   );
 }
 

@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { auditTrail } from '../../../src/core/audit/audit-trail.js';
+import type { BuildRead } from '../../../src/core/overview/build-read.js';
 import type { BuildSnapshot } from '../../../src/core/snapshot/snapshot.js';
+import type { SetRepositoryLine } from '../../../src/core/status/status-view.js';
 import {
   ago,
   deliveredSnapshot,
   makeCommand,
   makePull,
   makeReview,
+  makeRun,
   makeUsageRecord,
   sha,
 } from '../factories.js';
@@ -159,5 +162,126 @@ describe('the audit trail', () => {
     expect(new Set(all.map((event) => event.repository))).toEqual(
       new Set(['acme/shop', 'acme/vault']),
     );
+  });
+
+  it.each([
+    {
+      limit: 'budget' as const,
+      stoppedAt: ago(100),
+      again: ago(40),
+      who: 'alice',
+      why: '`budget.maxUsd` raised',
+    },
+    {
+      limit: 'daily' as const,
+      stoppedAt: ago(100),
+      again: ago(40),
+      who: 'alice',
+      why: '`budget.dailyUsd` raised',
+    },
+    {
+      limit: 'daily' as const,
+      stoppedAt: '2026-02-28T23:10:00Z',
+      again: '2026-03-01T00:05:00Z',
+      who: null,
+      why: 'the day turned (2026-03-01 UTC)',
+    },
+  ])(
+    'names a session started again after a $limit stop, and why: $why',
+    ({ limit, stoppedAt, again, who, why }) => {
+      const stopped = makeRun({
+        id: 7101,
+        worker: 'W1.2',
+        createdAt: stoppedAt,
+        updatedAt: stoppedAt,
+      });
+      const resumed = makeRun({ id: 7102, worker: 'W1.2', createdAt: again, updatedAt: again });
+      // A later session of another worker is no resume, nor is a stop that delivered.
+      const other = makeRun({ id: 7103, worker: 'W2.1', createdAt: again, updatedAt: again });
+      const whole = wholeBuild();
+      const snapshot: BuildSnapshot = {
+        ...whole,
+        runs: [...whole.runs, stopped, resumed, other],
+        usage: [
+          ...(whole.usage ?? []),
+          makeUsageRecord({ run_id: 7101, role: 'work', worker: 'W1.2', outcome: 'failed', limit }),
+          makeUsageRecord({
+            run_id: 7103,
+            role: 'work',
+            worker: 'W2.1',
+            outcome: 'complete',
+            limit,
+          }),
+        ],
+      };
+      const events = auditTrail({ reads: [readOf({ snapshot })], access: { kind: 'all' } });
+      expect(events.filter((event) => event.kind === 'resume')).toEqual([
+        {
+          at: again,
+          repository: 'acme/shop',
+          build: snapshot.build,
+          kind: 'resume',
+          who,
+          door: 'app',
+          what: 'resume work W1.2',
+          why,
+          evidence: [resumed.url, stopped.url],
+          costUsd: null,
+        },
+      ]);
+    },
+  );
+
+  it("names each revert of a change set's rollback in the repository it reverts, for its readers only", () => {
+    const line = (name: string, final: number, revert: number | null): SetRepositoryLine =>
+      ({
+        name,
+        url: `https://github.com/${name}`,
+        final: { number: final, url: `https://github.com/${name}/pull/${final}`, state: 'merged' },
+        revert: revert
+          ? { number: revert, url: `https://github.com/${name}/pull/${revert}`, state: 'open' }
+          : null,
+      }) as SetRepositoryLine;
+    const read = readOf({ snapshot: wholeBuild() });
+    const home: BuildRead = {
+      ...read,
+      view: read.view && {
+        ...read.view,
+        changeSet: {
+          home: 'acme/shop',
+          repositories: [
+            line('acme/vault', 40, 44),
+            line('acme/shop', 120, 131),
+            line('acme/docs', 9, null),
+          ],
+          rollback: { by: 'bob', at: ago(5) },
+        },
+      },
+    };
+    const rollbacks = (events: ReturnType<typeof auditTrail>) =>
+      events.filter((event) => event.kind === 'rollback');
+    expect(rollbacks(auditTrail({ reads: [home], access: { kind: 'all' } }))).toEqual([
+      {
+        at: ago(5),
+        repository: 'acme/shop',
+        build: read.snapshot.build,
+        kind: 'rollback',
+        who: 'bob',
+        door: 'command',
+        what: 'revert #120',
+        why: '/rollback by bob',
+        evidence: [
+          'https://github.com/acme/shop/pull/131',
+          'https://github.com/acme/shop/pull/120',
+        ],
+        costUsd: null,
+      },
+      expect.objectContaining({ repository: 'acme/vault', what: 'revert #40' }),
+    ]);
+    // A reader of the set's repository alone never learns of the private member's revert.
+    const bob = viewer('bob', { 'acme/shop': 'read' });
+    const seen = auditTrail({ reads: [home], access: bob });
+    expect(rollbacks(seen).map((event) => event.repository)).toEqual(['acme/shop']);
+    expect(JSON.stringify(seen)).not.toContain('vault');
   });
 });
