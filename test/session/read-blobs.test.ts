@@ -8,6 +8,9 @@ import {
   STEERING_FILES,
 } from '../../src/session/agent/git/steering-files.js';
 import { parseBatch } from '../../src/session/publish/cat-file-batch.js';
+import { scanCommits } from '../../src/session/publish/checks/secrets/scan-secrets.js';
+import { HEAD_REF } from '../../src/session/publish/checks/verify-commits.js';
+import { createScratchRepo } from '../../src/session/publish/scratch-repo.js';
 import { gitIn, makeTempDir, removeTempDirs } from './agent-fixtures.js';
 
 afterAll(removeTempDirs);
@@ -108,5 +111,30 @@ describe('the default branch’s skills in a checkout', () => {
       expect(await readFile(path.join(root, file), 'utf8')).toBe(`the default branch's ${file}\n`);
     }
     expect(skills.length).toBeGreaterThan(10);
+  });
+});
+
+describe('the secrets scan of a pushed commit', () => {
+  it('reads the commit’s files by one git, whatever their number, and still finds a secret among them', async () => {
+    const root = await repository();
+    const base = gitIn(root, 'rev-parse', 'HEAD');
+    for (let i = 0; i < 12; i++) await writeFile(path.join(root, `file-${i}.txt`), `plain ${i}\n`);
+    // A token of GitHub's shape, in the eighth file.
+    await writeFile(path.join(root, 'file-7.txt'), `token = ghp_${'A1b2C3d4E5'.repeat(3)}abcdef\n`);
+    gitIn(root, 'add', '-A');
+    gitIn(root, '-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'twelve files');
+    const repo = await createScratchRepo(root);
+    try {
+      await repo.must({ args: ['update-ref', HEAD_REF, gitIn(root, 'rev-parse', 'HEAD')] });
+      let hits: Awaited<ReturnType<typeof scanCommits>> = [];
+      const started = await processesOf(async () => {
+        hits = await scanCommits({ repo, base });
+      });
+      expect(hits.map((hit) => hit.path)).toEqual(['file-7.txt']);
+      // The listing, the build branch's ref, the diff, the message and the files: not one a file.
+      expect(started).toBeLessThanOrEqual(6);
+    } finally {
+      await repo.dispose();
+    }
   });
 });
