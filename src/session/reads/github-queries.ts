@@ -8,7 +8,7 @@ import { z } from 'zod';
  * The issue's last body edit, its title renames and its label events, in
  * GitHub's GraphQL: REST has no record of body edits. A build asked through the
  * pull-label door lives on a pull request, which `issue(number:)` does not resolve.
- * `test/session/agent-plan-issue-edits.test.ts` validates it against GitHub's schema.
+ * `test/app/graphql-limits.test.ts` measures it against GitHub's published schema.
  */
 export const ISSUE_HISTORY_QUERY = /* GraphQL */ `
   query BatonIssueHistory($owner: String!, $repo: String!, $issue: Int!) {
