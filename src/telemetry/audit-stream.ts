@@ -38,7 +38,7 @@ export function auditSinkOf(env: Env): AuditSink | null | { problem: string } {
   }
   return {
     problem:
-      'BATON_AUDIT_STREAM takes file:/absolute/path or an https:// URL with no credentials in it; the audit trail is not streamed',
+      'BATON_AUDIT_STREAM takes file:/absolute/path or an https:// (or http://) URL with no credentials in it; the audit trail is not streamed',
   };
 }
 
