@@ -97,7 +97,7 @@ console.log(
   `${results.length} runs, ${completed} completed builds, ${violated.length} with violations` +
     ` (seeds ${violated.map((r) => r.seed).join(', ') || 'none'});` +
     ` faults served: ${total('bad-gateway')} 502s, ${total('rate-limit')} rate limits,` +
-    ` ${total('reset')} resets, ${total('model-529')} model 529s, ${total('lost-webhook')} webhooks lost;` +
+    ` ${total('reset')} resets, ${total('model-529')} model 529s, ${total('lost-webhook')} webhooks lost, ${total('lease-stolen')} leases stolen;` +
     ` ${Math.round((Date.now() - started) / 1000)}s; slowest seed ${Math.max(...results.map((r) => r.seconds))}s` +
     ` against ${faultFree}s without faults (${replicas} replicas${sharing});` +
     ` ${slow.length} over ${SLOWEST} × fault-free (seeds ${slow.map((r) => r.seed).join(', ') || 'none'})`,

@@ -13,6 +13,7 @@ import { readSessionRequest } from '../scenario/read-request.js';
 import { createScriptedModel } from '../scenario/scripted-model.js';
 import { type FaultSettings, Faults } from '../server/faults.js';
 import { checkInvariants, type ModelCall } from './invariants.js';
+import { type LeaseThief, startLeaseThief } from './lease-thief.js';
 
 /** What one seeded chaos run did and found. */
 export interface ChaosResult {
@@ -45,6 +46,11 @@ export const CHAOS_FAULTS: Partial<FaultSettings> = {
 
 /** The fraction of model requests answered 529. */
 const OVERLOAD_RATE = 0.05;
+/**
+ * The replicas' lease in a run whose leases are stolen (`startLeaseThief`): each
+ * theft holds its build from every replica for one lease.
+ */
+const THEFT_LEASE_SECONDS = 10;
 
 /**
  * Plays the diamond build (W1.1, W1.2 → W2.1, no scripted failures) through the
@@ -61,6 +67,7 @@ export async function runChaos({
   faults = true,
   modelMs = 0,
   store = 'redis',
+  leaseThefts = faults,
   code,
 }: {
   seed: number;
@@ -77,6 +84,11 @@ export async function runChaos({
    * (`memory`: each process alone, as replicas run without `REDIS_URL`).
    */
   store?: 'redis' | 'memory';
+  /**
+   * Whether builds' leases are taken from the replicas holding them mid-reconcile
+   * (`startLeaseThief`); default: with faults, on replicas sharing a Redis.
+   */
+  leaseThefts?: boolean;
   /** Arms targeted faults once the simulation runs. */
   prepare?: (sim: Simulation) => void;
   /** How the sessions run (`startSimulation`'s `code`): the action's committed bundle unless asked. */
@@ -98,6 +110,16 @@ export async function runChaos({
   });
   // The replicas share GitHub's limits, their leases and looks through one Redis (REDIS_URL).
   const redis = replicas > 1 && store === 'redis' ? await startRedisServer() : null;
+  const leaseSeconds = Number(appEnv.BATON_LEASE_SECONDS ?? THEFT_LEASE_SECONDS);
+  const theftDraws = new Faults({ seed: seed * 104_729 + 3 });
+  const thief: LeaseThief | null =
+    redis && leaseThefts
+      ? await startLeaseThief({
+          url: redis.url,
+          leaseMs: leaseSeconds * 1000,
+          random: () => theftDraws.random(),
+        })
+      : null;
   const sim = await startSimulation({
     respond: faults ? model : scripted(),
     setup: setUpWidgets,
@@ -105,7 +127,11 @@ export async function runChaos({
     replicas,
     ...(faults ? { faults: CHAOS_FAULTS } : {}),
     seed,
-    appEnv: { ...appEnv, ...(redis ? { REDIS_URL: redis.url } : {}) },
+    appEnv: {
+      ...appEnv,
+      ...(redis ? { REDIS_URL: redis.url } : {}),
+      ...(thief ? { BATON_LEASE_SECONDS: String(leaseSeconds) } : {}),
+    },
     ...(code ? { code } : {}),
   });
   log = sim.gh.log;
@@ -146,6 +172,7 @@ export async function runChaos({
       if (fault) faults[fault] = (faults[fault] ?? 0) + 1;
     }
     faults['lost-webhook'] = sim.server.deliveries.filter((d) => d.status === 'dropped').length;
+    if (thief) faults['lease-stolen'] = thief.stolen();
     return {
       seed,
       completed,
@@ -156,6 +183,7 @@ export async function runChaos({
     };
   } finally {
     await sim.stop();
+    await thief?.stop();
     await redis?.stop();
   }
 }

@@ -2,7 +2,8 @@
 // as two replicas, and real session processes on the simulator, with faults
 // drawn from a seed on the app's and the sessions' GitHub traffic (502s,
 // secondary rate limits, connection resets), every webhook duplicated,
-// shuffled and delivered to both replicas, and model 529s. The invariants are
+// shuffled and delivered to both replicas, builds' leases taken in Redis from
+// the replica reconciling them, and model 529s. The invariants are
 // computed from what the simulated GitHub did (sim/chaos/invariants.ts).
 // Once more with nothing shared between the replicas (no Redis).
 // `npm run chaos -- --runs 100` plays a hundred seeds (`--no-redis`: sharing nothing).
@@ -12,7 +13,7 @@ import { buildCeiling, type Simulation } from '../../sim/e2e.js';
 
 // Each build's waits (240 s and the model's) are in the machine's time: a test's own limit is the ceiling on the wall.
 describe('seeded chaos', { timeout: buildCeiling(300_000) }, () => {
-  it('completes the build with every invariant held, a 502 on the PR a session opens after its push included', async () => {
+  it('completes the build with every invariant held, a 502 on the PR a session opens after its push and leases taken mid-reconcile included', async () => {
     let pulls = '';
     let sim: Simulation | undefined;
     const result = await runChaos({
@@ -29,6 +30,8 @@ describe('seeded chaos', { timeout: buildCeiling(300_000) }, () => {
     });
     expect(result.violations, result.diagnostics).toEqual([]);
     expect(result.completed).toBe(true);
+    // A build's lease was taken from the replica reconciling it, and the build still delivered.
+    expect(result.faults['lease-stolen']).toBeGreaterThan(0);
     const failedPull = sim?.server.requests.find(
       (r) => r.method === 'POST' && r.path === pulls && r.fault === 'bad-gateway',
     );
