@@ -256,7 +256,8 @@ export class EventFactory {
 }
 
 /** A fork's repository id, stable by its name and never the simulated repository's own. */
-function forkIdOf(fullName: string): number {
+/** A fork's repository id: another repository's, stable for its name. */
+export function forkIdOf(fullName: string): number {
   let hash = 7;
   for (const char of fullName) hash = (hash * 31 + char.charCodeAt(0)) % 1_000_000;
   return 9_000_000 + hash;

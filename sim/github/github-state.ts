@@ -704,11 +704,38 @@ export abstract class GitHubState {
       timestamp: this.now(),
     });
     this.events.push(branch, before, after ?? none, sender);
+    if (after === null) this.closePullsOf(branch, sender);
     if (after === null || before === null) return;
     for (const pull of this.pulls.values()) {
       if (pull.state === 'open' && pull.head === branch) {
         this.events.pull('synchronize', pull, sender);
       }
+    }
+  }
+
+  /** Deletes a branch as the API or a push does, with the webhooks GitHub sends for it. */
+  deleteBranch(branch: string, sender = this.botLogin): boolean {
+    const ref = `refs/heads/${branch}`;
+    const before = this.git.refs.get(ref);
+    if (before === undefined) return false;
+    this.git.refs.delete(ref);
+    this.announcePush({ branch, before, after: null, sender });
+    return true;
+  }
+
+  /**
+   * Closes the open pull requests a deleted branch leaves without a head or a base, as
+   * GitHub does: a deleted head closes its pull request (`head_ref_deleted`), and a base
+   * deleted through the API or a push closes those that target it (GitHub retargets them
+   * only for the web's "delete branch" after a merge, which nothing here plays).
+   */
+  private closePullsOf(branch: string, sender: string): void {
+    for (const pull of this.pulls.values()) {
+      const headHere = pull.head === branch && !pull.fork;
+      if (pull.state !== 'open' || !(headHere || pull.base === branch)) continue;
+      pull.state = 'closed';
+      pull.closedAt = this.now();
+      this.events.pull('closed', pull, sender);
     }
   }
 

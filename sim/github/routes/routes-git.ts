@@ -152,9 +152,12 @@ export function registerGitRoutes(router: Router, gh: GitHubState): void {
       else gh.git.refs.set(name, sha);
       return json(200, refBody(name, sha, gh.fullName));
     })
-    .on('DELETE', `${repoPath}/git/refs/{ref}`, ({ ref = '' }) =>
-      gh.git.refs.delete(`refs/${ref}`) ? json(204) : unprocessable('Reference does not exist'),
-    )
+    .on('DELETE', `${repoPath}/git/refs/{ref}`, ({ ref = '' }) => {
+      const deleted = ref.startsWith('heads/')
+        ? gh.deleteBranch(ref.slice('heads/'.length))
+        : gh.git.refs.delete(`refs/${ref}`);
+      return deleted ? json(204) : unprocessable('Reference does not exist');
+    })
     .on('GET', `${repoPath}/git/trees/{tree_sha}`, ({ tree_sha = '' }) => {
       const tree = gh.git.objects.get(tree_sha);
       if (tree?.type !== 'tree') return notFound();

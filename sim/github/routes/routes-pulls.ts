@@ -1,3 +1,4 @@
+import { forkIdOf } from '../events.js';
 import type { GitHubState } from '../github-state.js';
 import { credentialIn } from '../github-state.js';
 import type { SimPull, SimReview } from '../records.js';
@@ -336,10 +337,17 @@ export function pullBody(gh: GitHubState, pull: SimPull, { detail = false } = {}
     labels: (issue?.labels ?? []).map((name) => ({ name })),
     created_at: pull.createdAt,
     html_url: `${gh.htmlUrl}/pull/${pull.number}`,
-    head: { ref: pull.head, sha: headSha, repo: { full_name: headRepoOf(gh, pull) } },
+    head: {
+      ref: pull.head,
+      sha: headSha,
+      repo: {
+        id: pull.fork ? forkIdOf(pull.fork.fullName) : gh.repositoryId,
+        full_name: headRepoOf(gh, pull),
+      },
+    },
     auto_merge: pull.autoMerge ? { merge_method: 'merge' } : null,
     draft: pull.draft === true,
-    base: { ref: pull.base, sha: baseSha, repo: { full_name: gh.fullName } },
+    base: { ref: pull.base, sha: baseSha, repo: { id: gh.repositoryId, full_name: gh.fullName } },
     ...(detail
       ? { merged: pull.mergedAt !== null, mergeable_state: mergeableState(gh, pull) }
       : {}),

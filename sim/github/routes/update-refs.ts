@@ -77,7 +77,8 @@ export function answerUpdateRefs(
     const name = String(update.name);
     const after = String(update.afterOid);
     const branch = name.startsWith('refs/heads/') ? name.slice('refs/heads/'.length) : null;
-    if (after === NO_OBJECT) gh.git.refs.delete(name);
+    if (after === NO_OBJECT && branch) gh.deleteBranch(branch);
+    else if (after === NO_OBJECT) gh.git.refs.delete(name);
     else if (branch) gh.setBranch(branch, after);
     else gh.git.refs.set(name, after);
   }
