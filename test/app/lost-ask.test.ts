@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
+import type { SimPull } from '../../sim/github/records.js';
 import { parseAskRecord } from '../../src/core/snapshot/ask-record.js';
 import { findStatusBuild } from '../../src/core/status/render-status.js';
+import { buildIdFor, integrationBranch } from '../../src/core/vocabulary/ids.js';
 import { BuildQueue } from '../../src/github/client/build-queue.js';
 import { clearPermissionCache } from '../../src/github/observe/permissions.js';
 import { startFromResync } from '../../src/github/reconcile/doors/heal-asks.js';
@@ -232,5 +234,83 @@ describe('a build a writer asked for by a label, whose ask was lost', () => {
       { route: 'GET /repos/{owner}/{repo}/issues', status: 304 },
     ]);
     expect(app.errors).toEqual([]);
+  });
+  describe('on a pull request, the pull-label door on', () => {
+    /** A branch of this repository with one commit, and a pull request of it; or a fork's. */
+    function labelledPull(fork = false) {
+      gh.git.commitOn(
+        gh.defaultBranch,
+        { '.github/baton.yml': 'events:\n  pullLabel: true\n' },
+        'Turn the door on',
+      );
+      gh.git.commitOn('release/2.0', { 'src/release.ts': 'export const v = 2;\n' }, 'Start 2.0');
+      return gh.openPull({
+        title: 'Add OAuth login',
+        body: 'Add the changelog page for 2.0.',
+        head: 'release/2.0',
+        base: gh.defaultBranch,
+        user: 'maintainer',
+        ...(fork
+          ? { fork: { fullName: 'stranger/widgets', sha: gh.git.resolve('release/2.0') ?? '' } }
+          : {}),
+      });
+    }
+
+    /** The build label `by` gave `pull`, heard by a process that stopped before its reconcile ran. */
+    async function pullLabelLost(pull: SimPull, by: string): Promise<void> {
+      const stopped = await startReplica({ now, queue: new StoppedQueue() });
+      gh.outbox.splice(0);
+      gh.events.pullLabeled(pull, 'orchestrate', by);
+      await stopped.deliverAll(gh.outbox.splice(0));
+    }
+
+    it('is started by the next resync on the pull request’s branch, recorded as the door made it', async () => {
+      const pull = labelledPull();
+      await pullLabelLost(pull, 'maintainer');
+      expect(plans()).toEqual([]);
+
+      await resync();
+      expect(app.errors).toEqual([]);
+      expect(plans()).toHaveLength(1);
+      expect(asks()).toEqual(['maintainer']);
+      const build = buildIdFor(pull.number, pull.title);
+      expect(gh.git.resolve(integrationBranch(build))).toBe(gh.git.resolve('release/2.0'));
+      const status = gh.comments.find(
+        (c) => c.user.login === gh.botLogin && findStatusBuild(c.body),
+      );
+      expect(status?.issue).toBe(pull.number);
+      expect(parseAskRecord(status?.body ?? '')).toMatchObject({
+        by: 'maintainer',
+        how: { way: 'pull-label', pull: pull.number, label: 'orchestrate', branch: 'release/2.0' },
+        link: `${gh.htmlUrl}/pull/${pull.number}`,
+      });
+    });
+
+    it('starts nothing for a fork’s pull request, nor with the door off', async () => {
+      const fork = labelledPull(true);
+      await pullLabelLost(fork, 'maintainer');
+      await resync();
+      expect(app.errors).toEqual([]);
+      expect(plans()).toEqual([]);
+
+      gh.git.commitOn(
+        gh.defaultBranch,
+        { '.github/baton.yml': 'events:\n  pullLabel: false\n' },
+        'Turn it off',
+      );
+      gh.git.commitOn('hotfix', { 'src/fix.ts': 'export const f = 1;\n' }, 'Fix');
+      const here = gh.openPull({
+        title: 'Fix',
+        body: '',
+        head: 'hotfix',
+        base: gh.defaultBranch,
+        user: 'maintainer',
+      });
+      await pullLabelLost(here, 'maintainer');
+      await resync();
+      expect(app.errors).toEqual([]);
+      expect(plans()).toEqual([]);
+      expect(asks()).toEqual([]);
+    });
   });
 });

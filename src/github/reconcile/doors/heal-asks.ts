@@ -4,7 +4,9 @@ import {
   type LabelSettings,
   labelSettingsOf,
 } from '../../../core/config/build-labels.js';
+import { BaseBranch } from '../../../core/snapshot/ask-record.js';
 import { findStatusBuild } from '../../../core/status/render-status.js';
+import { parseBatonBranch } from '../../../core/vocabulary/ids.js';
 import { findNote } from '../../../core/vocabulary/notice.js';
 import { remembered } from '../../../process-memory.js';
 import { loadConfig } from '../../../read-config.js';
@@ -54,6 +56,11 @@ import { type AskAnswer, askForBuild, type StartBuild } from './ask-for-build.js
  *   issue's timeline, read from GitHub (never a payload, never the store), and
  *   the ask goes through the one seam, `askForBuild`: a reader's label starts
  *   nothing, a writer's label that a reader removed and added again neither.
+ * - A pull request's label is healed as the pull-label door takes it
+ *   (on-pull-label.ts), only while `events.pullLabel` is on: a build label,
+ *   on an open pull request whose branch is in this repository, is no
+ *   branch of Baton's and has a name a build's base takes; one more read,
+ *   the pull request, for each such label still to heal.
  * - Replicas: the resync runs on the leader; the start is a reconcile queued
  *   like any other, held across replicas (`holdBuild`), of the build id the
  *   issue names (`buildIdFor`): a delivery and a heal asking at once make one build.
@@ -65,6 +72,9 @@ export const HEAL_MAX_ISSUES = 10;
 
 /** The open issues listed by one resync: one page, the most recently updated. */
 export const LISTED_ISSUES = 100;
+
+/** What of the settings the heal reads: the labels that ask, and whether a pull request's label may. */
+type HealSettings = LabelSettings & { pullLabel: boolean };
 
 /** An open issue as the listing shows it. */
 interface ListedIssue {
@@ -107,7 +117,6 @@ export async function healLostAsks(
   const listed = await listOpenIssues(ctx);
   const unbuilt = listed.filter(
     (issue) =>
-      !issue.pull &&
       !built.has(issue.number) &&
       issue.labels.length > 0 &&
       now - Date.parse(issue.updatedAt) <= HEAL_WITHIN_MS,
@@ -119,7 +128,7 @@ export async function healLostAsks(
   let fresh = !kept || now - kept.at >= SETTINGS_KEPT_MS;
   let settings = kept && !fresh ? kept.settings : await readLabelSettings(ctx, now);
   const asking = unbuilt
-    .filter((issue) => issue.labels.some((label) => askedByLabel(settings, label)))
+    .filter((issue) => issue.labels.some((label) => askedBy(settings, label, issue.pull) !== null))
     .slice(0, HEAL_MAX_ISSUES);
   const healed: HealedAsk[] = [];
   for (const issue of asking) {
@@ -132,7 +141,7 @@ export async function healLostAsks(
           entry.event === 'labeled' &&
           entry.label !== null &&
           issue.labels.includes(entry.label) &&
-          askedByLabel(settings, entry.label),
+          askedBy(settings, entry.label, issue.pull) !== null,
       )
       .at(-1);
     if (!labelled?.label || now - Date.parse(labelled.at) > HEAL_WITHIN_MS) continue;
@@ -142,16 +151,21 @@ export async function healLostAsks(
       settings = await readLabelSettings(ctx, now);
       fresh = true;
     }
-    const what = askedByLabel(settings, labelled.label);
+    const what = askedBy(settings, labelled.label, issue.pull);
     if (!what || (await findBuildForIssue(ctx, issue.number))) continue;
+    const pull = issue.pull ? await readLabelledPull(ctx, issue.number) : null;
+    if (issue.pull && !pull) continue;
     const answer = await askForBuild(
       ctx,
       {
         asker: labelled.actor,
         issue: { number: issue.number, title: issue.title },
         what,
-        how: { way: 'label', label: labelled.label },
+        how: pull
+          ? { way: 'pull-label', pull: issue.number, label: labelled.label, branch: pull.branch }
+          : { way: 'label', label: labelled.label },
         at: labelled.at,
+        ...(pull ? { link: pull.link } : {}),
         found: null,
         refusal,
       },
@@ -162,21 +176,52 @@ export async function healLostAsks(
   return healed;
 }
 
+/** What `label` asks for on an issue, or on a pull request (`pull`): only a build, and only where the door is on. */
+function askedBy(settings: HealSettings, label: string, pull: boolean) {
+  const what = askedByLabel(settings, label);
+  if (!pull) return what;
+  return settings.pullLabel && what?.kind === 'build' ? what : null;
+}
+
+/**
+ * The pull request whose lost label the heal would ask for again, as the door
+ * would take it (on-pull-label.ts): open, its branch in this repository, no
+ * branch of Baton's, a name a build's base takes; else null (the door refuses
+ * it, or nothing is to be built on it).
+ */
+async function readLabelledPull(
+  ctx: RepoContext,
+  number: number,
+): Promise<{ branch: string; link: string } | null> {
+  const { data } = await ctx.octokit.request('GET /repos/{owner}/{repo}/pulls/{pull_number}', {
+    owner: ctx.owner,
+    repo: ctx.repo,
+    pull_number: number,
+  });
+  const branch = data.head.ref;
+  const here = data.head.repo?.id === data.base.repo.id;
+  if (data.state !== 'open' || !here || parseBatonBranch(branch)) return null;
+  if (!BaseBranch.safeParse(branch).success) return null;
+  return { branch, link: data.html_url };
+}
+
 /** How long the labels the settings named pass over issues that carry none of them. */
 const SETTINGS_KEPT_MS = 60 * 60_000;
 
 /** The labels each repository's settings named when the heal last read them: a cache, losing it costs a read. */
-const keptSettings = remembered(new BoundedMap<{ at: number; settings: LabelSettings }>(1_000));
+const keptSettings = remembered(new BoundedMap<{ at: number; settings: HealSettings }>(1_000));
 
 function repoKey(ctx: Pick<RepoContext, 'owner' | 'repo'>): string {
   return `${ctx.owner}/${ctx.repo}`.toLowerCase();
 }
 
 /** The settings at the default branch, as a label's delivery reads them; kept for the next resync's pass. */
-async function readLabelSettings(ctx: RepoContext, now: number): Promise<LabelSettings> {
-  const settings = labelSettingsOf(
-    await loadConfig(ctx.octokit, { owner: ctx.owner, repo: ctx.repo }),
-  );
+async function readLabelSettings(ctx: RepoContext, now: number): Promise<HealSettings> {
+  const config = await loadConfig(ctx.octokit, { owner: ctx.owner, repo: ctx.repo });
+  const settings = {
+    ...labelSettingsOf(config),
+    pullLabel: config.ok && config.config.events.pullLabel,
+  };
   keptSettings.set(repoKey(ctx), { at: now, settings });
   return settings;
 }
