@@ -69185,7 +69185,8 @@ async function routeEvent({ name, payload }, reads2) {
     case "pull_request_target":
     case "pull_request_review": {
       const pull = payload.pull_request;
-      if (isFromFork(pull.head.repo, repository)) return none("a fork's pull request");
+      if (isFromFork(pull.head.repo, repository))
+        return name === "pull_request_target" && payload.action === "labeled" ? routeForkLabel(pull.number, payload, reads2) : none("a fork's pull request");
       const ref = buildOfHints({ branches: [pull.head.ref, pull.base.ref] });
       if (ref) return build(ref, `build ${ref.build}'s pull request`);
       return name === "pull_request_target" ? routeLabelledPull(pull.number, payload, reads2) : none("no Baton branch");
@@ -69226,6 +69227,16 @@ async function routeRedDefault(run2, repository, reads2) {
   return config3?.events.checkFailed.workflows.includes(run2.name ?? "") ? { group: CHECK_FAILED_GROUP, reason: `${run2.name} failed on the default branch` } : {
     group: null,
     reason: "a red default branch, of a workflow events.checkFailed does not name"
+  };
+}
+async function routeForkLabel(number4, payload, reads2) {
+  const label = payload.label?.name ?? "";
+  const config3 = await reads2.config();
+  if (!(config3 ? isBuildLabel(config3, label) : label.startsWith("orchestrate")))
+    return { group: null, reason: `the label ${label} starts no build` };
+  return {
+    group: buildGroup(number4),
+    reason: `the build label on a fork's pull request #${number4}: answered why not`
   };
 }
 async function routeLabelledPull(number4, payload, reads2) {

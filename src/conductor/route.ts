@@ -89,7 +89,10 @@ export async function routeEvent(
         head: { ref: string; repo: { id: number } | null };
         base: { ref: string };
       };
-      if (isFromFork(pull.head.repo, repository)) return none("a fork's pull request");
+      if (isFromFork(pull.head.repo, repository))
+        return name === 'pull_request_target' && payload.action === 'labeled'
+          ? routeForkLabel(pull.number, payload, reads)
+          : none("a fork's pull request");
       const ref = buildOfHints({ branches: [pull.head.ref, pull.base.ref] });
       if (ref) return build(ref, `build ${ref.build}'s pull request`);
       return name === 'pull_request_target'
@@ -162,6 +165,24 @@ async function routeRedDefault(
         group: null,
         reason: 'a red default branch, of a workflow events.checkFailed does not name',
       };
+}
+
+/**
+ * The build label given to a fork's pull request (only a person with triage
+ * may label): the pull-label door refuses it with a reply saying why, as the
+ * hosted app does, so it goes to the pull request's own group whatever its
+ * branch is named; any other label, and every other event of a fork's, is
+ * dropped before a job with the app's key runs.
+ */
+async function routeForkLabel(number: number, payload: Payload, reads: RouteReads): Promise<Route> {
+  const label = (payload.label as { name?: string } | undefined)?.name ?? '';
+  const config = await reads.config();
+  if (!(config ? isBuildLabel(config, label) : label.startsWith('orchestrate')))
+    return { group: null, reason: `the label ${label} starts no build` };
+  return {
+    group: buildGroup(number),
+    reason: `the build label on a fork's pull request #${number}: answered why not`,
+  };
 }
 
 /**

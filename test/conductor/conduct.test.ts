@@ -218,6 +218,33 @@ describe('the conduct job', () => {
     );
   });
 
+  it("answers the build label on a fork's pull request with why it is not built, and starts nothing", async () => {
+    gh.git.commitOn(
+      gh.defaultBranch,
+      { '.github/baton.yml': 'events:\n  pullLabel: true\n' },
+      'On',
+    );
+    const pull = gh.openPull({
+      title: 'Ship 2.0',
+      body: 'The changelog page.',
+      head: 'baton/12-add-login/W1.1',
+      base: gh.defaultBranch,
+      user: 'mallory',
+      fork: { fullName: 'mallory/widgets', sha: gh.git.resolve(gh.defaultBranch) ?? '' },
+    });
+    gh.outbox.splice(0);
+    gh.events.pullLabeled(pull, 'orchestrate', 'maintainer');
+    const [event] = gh.outbox.splice(0);
+    if (!event) throw new Error('no pull_request event');
+    const { installation: _, ...payload } = event.payload;
+
+    expect((await run({ name: 'pull_request_target', payload })).code).toBe(0);
+    expect(gh.runs).toEqual([]);
+    const replies = gh.comments.filter((comment) => comment.issue === pull.number);
+    expect(replies).toHaveLength(1);
+    expect(replies[0]?.body).toContain('mallory/widgets');
+  });
+
   it('fires a schedule due on the hourly run, once however often the run comes', async () => {
     const sha = gh.git.commitOn(
       gh.defaultBranch,

@@ -119,11 +119,25 @@ describe('the conductor route', () => {
       null,
     ],
     [
-      'the build label on a fork’s pull request',
+      'the build label on a fork’s pull request (answered why not)',
       'pull_request_target',
       {
         action: 'labeled',
         label: { name: 'orchestrate' },
+        pull_request: {
+          number: 30,
+          head: { ref: 'release/2.0', repo: { id: 9 } },
+          base: { ref: 'main' },
+        },
+      },
+      'baton-conductor-30',
+    ],
+    [
+      'another label on a fork’s pull request',
+      'pull_request_target',
+      {
+        action: 'labeled',
+        label: { name: 'bug' },
         pull_request: {
           number: 30,
           head: { ref: 'release/2.0', repo: { id: 9 } },

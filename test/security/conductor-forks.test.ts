@@ -2,7 +2,8 @@
 // repository's secrets even for a fork's pull request (GitHub runs the base
 // branch's workflow there), and on `pull_request_review`. A fork's branch name
 // is whatever its author typed, and no fork code may run beside the app's key:
-// these attacks check that a fork's events never reach the job that holds it.
+// these attacks check that a fork's events never reach the job that holds it,
+// but for a person's label, which reaches it only to be answered.
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { evaluateCondition } from '../../sim/actions/expressions.js';
@@ -46,6 +47,31 @@ describe("a fork's events and the conductor", () => {
   ])("start no job for a fork's %s (head %j): the route's condition is false", (event, head) => {
     const contexts = { github: { event_name: event, event: forkPull(head) }, vars: {} };
     expect(evaluateCondition(routeCondition, contexts)).toBe(false);
+  });
+
+  it("runs the route for a person's label on a fork's pull request, and for no bot's", () => {
+    const labelled = { ...forkPull(FORK), action: 'labeled', label: { name: 'orchestrate' } };
+    const contexts = (type: string) => ({
+      github: {
+        event_name: 'pull_request_target',
+        event: { ...labelled, sender: { login: 'maintainer', type } },
+      },
+      vars: {},
+    });
+    expect(evaluateCondition(routeCondition, contexts('User'))).toBe(true);
+    expect(evaluateCondition(routeCondition, contexts('Bot'))).toBe(false);
+    const review = { github: { event_name: 'pull_request_review', event: labelled }, vars: {} };
+    expect(evaluateCondition(routeCondition, review)).toBe(false);
+  });
+
+  it("routes the build label on a fork's pull request to that pull request, never to the build its branch is named for", async () => {
+    const labelled = { ...forkPull(FORK), action: 'labeled', label: { name: 'orchestrate' } };
+    const { group } = await routeEvent({ name: 'pull_request_target', payload: labelled }, reads);
+    expect(group).toBe('baton-conductor-9');
+    const other = { ...labelled, label: { name: 'bug' } };
+    expect(
+      (await routeEvent({ name: 'pull_request_target', payload: other }, reads)).group,
+    ).toBeNull();
   });
 
   it("would run the route for the same pull request from the repository's own branch", () => {
