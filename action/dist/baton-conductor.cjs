@@ -67664,8 +67664,140 @@ function startFromSchedule(ctx, options2) {
 
 // src/github/reconcile/doors/heal-asks.ts
 var HEAL_WITHIN_MS = 24 * 60 * 6e4;
+var HEAL_MAX_ISSUES = 10;
+var LISTED_ISSUES = 100;
+async function healLostAsks(ctx, { builds, now, start }) {
+  const built = new Set(builds.map((ref) => ref.issue));
+  const listed = await listOpenIssues(ctx);
+  const unbuilt = listed.filter(
+    (issue2) => !built.has(issue2.number) && issue2.labels.length > 0 && now - Date.parse(issue2.updatedAt) <= HEAL_WITHIN_MS
+  );
+  if (unbuilt.length === 0) return [];
+  const kept2 = keptSettings.get(repoKey(ctx));
+  let fresh = !kept2 || now - kept2.at >= SETTINGS_KEPT_MS;
+  let settings = kept2 && !fresh ? kept2.settings : await readLabelSettings(ctx, now);
+  const asking = unbuilt.filter((issue2) => issue2.labels.some((label) => askedBy(settings, label, issue2.pull) !== null)).slice(0, HEAL_MAX_ISSUES);
+  const healed = [];
+  for (const issue2 of asking) {
+    const timeline = await readTimeline(ctx, issue2.number);
+    if (timeline.some((entry) => entry.status)) continue;
+    const labelled = timeline.filter(
+      (entry) => entry.event === "labeled" && entry.label !== null && issue2.labels.includes(entry.label) && askedBy(settings, entry.label, issue2.pull) !== null
+    ).at(-1);
+    if (!labelled?.label || now - Date.parse(labelled.at) > HEAL_WITHIN_MS) continue;
+    const refusal = labelRefusal(labelled.actor, labelled.label);
+    if (timeline.some((entry) => entry.note === refusal.key && entry.at >= labelled.at)) continue;
+    if (!fresh) {
+      settings = await readLabelSettings(ctx, now);
+      fresh = true;
+    }
+    const what = askedBy(settings, labelled.label, issue2.pull);
+    if (!what || await findBuildForIssue(ctx, issue2.number)) continue;
+    const pull = issue2.pull ? await readLabelledPull(ctx, issue2.number) : null;
+    if (issue2.pull && !pull) continue;
+    const answer = await askForBuild(
+      ctx,
+      {
+        asker: labelled.actor,
+        issue: { number: issue2.number, title: issue2.title },
+        what,
+        how: pull ? { way: "pull-label", pull: issue2.number, label: labelled.label, branch: pull.branch } : { way: "label", label: labelled.label },
+        at: labelled.at,
+        ...pull ? { link: pull.link } : {},
+        found: null,
+        refusal
+      },
+      start
+    );
+    healed.push({ issue: issue2.number, asker: labelled.actor, answer });
+  }
+  return healed;
+}
+function askedBy(settings, label, pull) {
+  const what = askedByLabel(settings, label);
+  if (!pull) return what;
+  return settings.pullLabel && what?.kind === "build" ? what : null;
+}
+async function readLabelledPull(ctx, number4) {
+  const { data } = await ctx.octokit.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", {
+    owner: ctx.owner,
+    repo: ctx.repo,
+    pull_number: number4
+  });
+  const branch = data.head.ref;
+  const here = data.head.repo?.id === data.base.repo.id;
+  if (data.state !== "open" || !here || parseBatonBranch(branch)) return null;
+  if (!BaseBranch.safeParse(branch).success) return null;
+  return { branch, link: data.html_url };
+}
 var SETTINGS_KEPT_MS = 60 * 6e4;
 var keptSettings = remembered(new BoundedMap(1e3));
+function repoKey(ctx) {
+  return `${ctx.owner}/${ctx.repo}`.toLowerCase();
+}
+async function readLabelSettings(ctx, now) {
+  const config3 = await loadConfig(ctx.octokit, { owner: ctx.owner, repo: ctx.repo });
+  const settings = {
+    ...labelSettingsOf(config3),
+    pullLabel: config3.ok && config3.config.events.pullLabel
+  };
+  keptSettings.set(repoKey(ctx), { at: now, settings });
+  return settings;
+}
+function listOpenIssues(ctx) {
+  return conditionalReads.paginate(ctx.octokit, {
+    route: "GET /repos/{owner}/{repo}/issues",
+    params: {
+      owner: ctx.owner,
+      repo: ctx.repo,
+      state: "open",
+      sort: "updated",
+      direction: "desc",
+      per_page: LISTED_ISSUES
+    },
+    pages: 1,
+    pick: (data) => data.map((issue2) => ({
+      number: issue2.number,
+      title: issue2.title,
+      labels: issue2.labels.map((label) => typeof label === "string" ? label : label.name ?? "").filter((label) => label !== ""),
+      updatedAt: issue2.updated_at,
+      pull: issue2.pull_request !== void 0 && issue2.pull_request !== null
+    }))
+  });
+}
+function readTimeline(ctx, issue2) {
+  return conditionalReads.paginate(ctx.octokit, {
+    route: "GET /repos/{owner}/{repo}/issues/{issue_number}/timeline",
+    params: { owner: ctx.owner, repo: ctx.repo, issue_number: issue2, per_page: 100 },
+    scope: `heal ${ctx.botLogin}`,
+    pick: (data) => data.map((event) => {
+      const actor = event.actor?.login ?? event.user?.login ?? "";
+      const ours = event.event === "commented" && actor === ctx.botLogin;
+      const body = ours ? event.body ?? "" : "";
+      return {
+        event: event.event ?? "",
+        actor,
+        at: event.created_at ?? "",
+        label: event.event === "labeled" ? event.label?.name ?? null : null,
+        status: ours && findStatusBuild(body) !== null,
+        note: ours ? findNote(body) : null
+      };
+    })
+  });
+}
+function startFromResync(ctx, { defaultBranch, deps, log }) {
+  return (ref, { ask, record: record2, answer }) => {
+    log.child({ deliveryId: null, build: `${ctx.owner}/${ctx.repo}#${ref.issue}` }).info(
+      { asker: ask.asker, what: ask.what, buildId: ref.build },
+      "baton: a writer asked for a build and none followed; the resync asks again"
+    );
+    scheduleFromResync(
+      ctx,
+      { ref, defaultBranch, deps, log },
+      { start: true, ask: record2, ...answer ? { answer } : {} }
+    );
+  };
+}
 
 // src/github/reconcile/doors/resync.ts
 async function findOpenBuilds(ctx) {
@@ -69047,6 +69179,18 @@ async function dispatch({
     }
     log.info({ builds: refs.map((ref) => ref.build) }, "baton: looking again at open builds");
     if (event.name === "schedule") {
+      const healed = await healLostAsks(ctx, {
+        builds: refs,
+        now: Date.parse(deps.now()),
+        start: startFromResync(ctx, { defaultBranch: data.default_branch, deps, log })
+      }).catch((err) => {
+        log.warn(
+          { err },
+          "baton: the hourly run could not look for lost asks; the next one tries again"
+        );
+        return [];
+      });
+      if (healed.length > 0) log.info({ healed }, "baton: lost asks asked again");
       const fired = await fireSchedules(ctx, {
         defaultBranch: data.default_branch,
         now: deps.now(),

@@ -19,6 +19,7 @@ import { createPacerRegistry, paceRulesFrom } from '../github/client/pacing/pace
 import { createWriteBudget } from '../github/client/pacing/write-budget.js';
 import type { RepoContext } from '../github/client/types.js';
 import { fireSchedules, startFromSchedule } from '../github/reconcile/doors/fire-schedules.js';
+import { healLostAsks, startFromResync } from '../github/reconcile/doors/heal-asks.js';
 import { findOpenBuilds } from '../github/reconcile/doors/resync.js';
 import { wireBuildEvents } from '../github/reconcile/doors/wire-events.js';
 import type { HandlerDeps } from '../github/reconcile/queue/handler-deps.js';
@@ -209,8 +210,21 @@ async function dispatch({
       });
     }
     log.info({ builds: refs.map((ref) => ref.build) }, 'baton: looking again at open builds');
-    // The hourly run fires the schedules due (the hosted app's resync does where it runs).
+    // The hourly run fires the schedules due and asks again for a build whose label's ask was
+    // lost (a run GitHub never started), as the hosted app's resync does where it runs.
     if (event.name === 'schedule') {
+      const healed = await healLostAsks(ctx, {
+        builds: refs,
+        now: Date.parse(deps.now()),
+        start: startFromResync(ctx, { defaultBranch: data.default_branch, deps, log }),
+      }).catch((err: unknown) => {
+        log.warn(
+          { err },
+          'baton: the hourly run could not look for lost asks; the next one tries again',
+        );
+        return [];
+      });
+      if (healed.length > 0) log.info({ healed }, 'baton: lost asks asked again');
       const fired = await fireSchedules(ctx, {
         defaultBranch: data.default_branch,
         now: deps.now(),

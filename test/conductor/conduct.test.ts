@@ -245,6 +245,19 @@ describe('the conduct job', () => {
     expect(replies[0]?.body).toContain('mallory/widgets');
   });
 
+  it('asks again on the hourly run for a build whose label no run heard, once', async () => {
+    const issue = gh.openIssue({ title: 'Add OAuth login', labels: ['orchestrate'] });
+    gh.events.labeled(issue, 'orchestrate', 'maintainer');
+    gh.outbox.splice(0); // GitHub started no conductor run for it
+    const hourly = { name: 'schedule', payload: { schedule: '17 * * * *' } };
+    // The job's clock is GitHub's, whose times the label's event carries.
+    const now = () => gh.now();
+
+    expect((await run(hourly, { now })).code).toBe(0);
+    expect((await run(hourly, { now })).code).toBe(0);
+    expect(gh.runs.map((r) => r.displayTitle)).toEqual([`baton plan ${issue}-add-oauth-login - -`]);
+  });
+
   it('fires a schedule due on the hourly run, once however often the run comes', async () => {
     const sha = gh.git.commitOn(
       gh.defaultBranch,
