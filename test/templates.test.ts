@@ -244,9 +244,12 @@ describe('the session workflow', () => {
     );
     expect(agentEnv.ANTHROPIC_API_KEY).toBe(expr('secrets.ANTHROPIC_API_KEY'));
     expect(JSON.stringify(publishEnv)).not.toMatch(/ANTHROPIC|GITHUB_TOKEN/);
+    // The app's key, and the collector's headers its tool call spans go with (no model runs there).
     expect(JSON.stringify(publishEnv).match(/secrets\.\w+/g)).toEqual([
       'secrets.BATON_APP_PRIVATE_KEY',
+      'secrets.BATON_OTLP_HEADERS',
     ]);
+    expect(publishEnv.OTEL_EXPORTER_OTLP_ENDPOINT).toBe(expr('vars.BATON_OTLP_ENDPOINT'));
     expect(publishEnv.BATON_APP_URL).toBe(expr('vars.BATON_APP_URL'));
     expect(publishEnv.BATON_APP_ID).toBe(expr('vars.BATON_APP_ID'));
   });

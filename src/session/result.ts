@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Plan, WorkerId } from '../core/plan/plan.js';
 import { CheckRecord, FailedCheck } from '../core/plan/validation.js';
 import { AppliedLessons, Completion, Usage } from '../core/records/completion.js';
+import { MAX_TOOL_CALLS, ToolCall } from '../core/records/tool-call.js';
 import { MessageReceipt, SessionLimit } from '../core/records/usage.js';
 import { Engine } from '../core/sessions/engines.js';
 import { SESSION_ROLES } from '../core/sessions/session.js';
@@ -143,6 +144,8 @@ export const SessionResult = z.strictObject({
     .regex(/^[0-9a-f]{40}$/)
     .nullable(),
   usage: Usage,
+  /** Its tool calls as the model proxy saw them: publish exports them as spans where a repository asks (docs/governance.md). */
+  tools: z.array(ToolCall).max(MAX_TOOL_CALLS).default([]),
   /** The coding engine the session ran on (docs/sessions.md, "Engines"). */
   engine: Engine.default('baton'),
   /** `work` and `fix`: the worker's report (also committed as completions/<id>.json). */

@@ -31,9 +31,35 @@ import {
 } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import { buildSpans, type SpanPlan } from './build-spans.js';
-import type { OtlpOptions, Telemetry } from './telemetry-seam.js';
+import type { OtlpOptions, SpanSender, Telemetry } from './telemetry-seam.js';
 
-export function createOtlpTelemetry({ protocol, serviceName, log }: OtlpOptions): Telemetry {
+export function createOtlpTelemetry(options: OtlpOptions): Telemetry {
+  const { log } = options;
+  const spans = createOtlpSpans(options);
+  let stopped = false;
+  return {
+    acted(acted) {
+      if (stopped) return;
+      try {
+        spans.send(buildSpans(acted));
+      } catch (error) {
+        // A trace is never worth a reconcile: what fails here is said and dropped.
+        log.warn(`baton: a build's spans were not made: ${String(error)}`);
+      }
+    },
+    async shutdown() {
+      stopped = true;
+      await spans.shutdown();
+    },
+  };
+}
+
+/**
+ * The SDK's tracer over an exporter of the protocol asked for: span plans made
+ * anywhere (a reconcile's, a session's tool calls) go out, each under the
+ * parent it names, with the ids it derives.
+ */
+export function createOtlpSpans({ protocol, serviceName, log }: OtlpOptions): SpanSender {
   // The SDK tells a failed export (a collector down, a refusal) through its diagnostics: said as warnings.
   const said = (...args: unknown[]) => log.warn(`baton: traces: ${args.map(String).join(' ')}`);
   const quiet = () => {};
@@ -60,19 +86,11 @@ export function createOtlpTelemetry({ protocol, serviceName, log }: OtlpOptions)
     for (const child of plan.children) start(child, within);
     span.end(plan.endMs);
   };
-  let stopped = false;
   return {
-    acted(acted) {
-      if (stopped) return;
-      try {
-        for (const plan of buildSpans(acted)) start(plan, parentOf(plan));
-      } catch (error) {
-        // A trace is never worth a reconcile: what fails here is said and dropped.
-        log.warn(`baton: a build's spans were not made: ${String(error)}`);
-      }
+    send(plans) {
+      for (const plan of plans) start(plan, parentOf(plan));
     },
     async shutdown() {
-      stopped = true;
       await provider.shutdown().catch((error: unknown) => {
         log.warn(`baton: the last traces were not sent: ${String(error)}`);
       });

@@ -4,11 +4,19 @@
  * is loaded only by the dynamic import of `telemetry.ts`.
  */
 import type { ActedBuild } from '../github/act/act.js';
+import type { SpanPlan } from './build-spans.js';
 
 export interface Telemetry {
   /** Hears one build's reconcile once it is done: its writes become spans of the build's trace. */
   acted(acted: ActedBuild): void;
   /** Sends what is still held and stops; the app calls it as it shuts down. */
+  shutdown(): Promise<void>;
+}
+
+/** Span plans made elsewhere, sent as they come (a session's tool calls). */
+export interface SpanSender {
+  send(plans: readonly SpanPlan[]): void;
+  /** Sends what is still held and stops. */
   shutdown(): Promise<void>;
 }
 

@@ -9,6 +9,7 @@ import {
   OTLP_PROTOCOLS,
   type OtlpOptions,
   type OtlpProtocol,
+  type SpanSender,
   type Telemetry,
 } from './telemetry-seam.js';
 
@@ -58,7 +59,10 @@ export function tracesProtocolOf(env: Env): OtlpProtocol | { problem: string } {
 }
 
 /** The module that holds the SDK, loaded only where an endpoint is set. */
-export type LoadOtlp = () => Promise<{ createOtlpTelemetry: (options: OtlpOptions) => Telemetry }>;
+export type LoadOtlp = () => Promise<{
+  createOtlpTelemetry: (options: OtlpOptions) => Telemetry;
+  createOtlpSpans: (options: OtlpOptions) => SpanSender;
+}>;
 
 const loadOtlp: LoadOtlp = () => import('./otlp-telemetry.js');
 
@@ -72,18 +76,35 @@ export async function createTelemetry(
   env: Env,
   { log, load = loadOtlp }: { log: { warn: (message: string) => void }; load?: LoadOtlp },
 ): Promise<Telemetry> {
+  const options = otlpOptionsOf(env, log);
+  if (!options) return NO_TELEMETRY;
+  const { createOtlpTelemetry } = await load();
+  return createOtlpTelemetry(options);
+}
+
+/**
+ * A sender of span plans made elsewhere (a session's publish job, its tool
+ * calls), by the same settings as the app's traces; null where nothing is exported.
+ */
+export async function createSpanSender(
+  env: Env,
+  { log, load = loadOtlp }: { log: { warn: (message: string) => void }; load?: LoadOtlp },
+): Promise<SpanSender | null> {
+  const options = otlpOptionsOf(env, log);
+  if (!options) return null;
+  const { createOtlpSpans } = await load();
+  return createOtlpSpans(options);
+}
+
+/** The exporter's settings, or null where nothing is exported (no endpoint, the SDK disabled, a protocol not served). */
+function otlpOptionsOf(env: Env, log: { warn: (message: string) => void }): OtlpOptions | null {
   // OTEL_SDK_DISABLED=true turns the SDK off whatever else is set, as the specification says.
   if (!findTracesEndpoint(env) || env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true')
-    return NO_TELEMETRY;
+    return null;
   const protocol = tracesProtocolOf(env);
   if (typeof protocol !== 'string') {
     log.warn(`baton: ${protocol.problem}`);
-    return NO_TELEMETRY;
+    return null;
   }
-  const { createOtlpTelemetry } = await load();
-  return createOtlpTelemetry({
-    protocol,
-    serviceName: env.OTEL_SERVICE_NAME?.trim() || 'baton',
-    log,
-  });
+  return { protocol, serviceName: env.OTEL_SERVICE_NAME?.trim() || 'baton', log };
 }

@@ -313,6 +313,7 @@ function stubProxy(): ModelProxy {
     refused: () => [],
     stopped: () => null,
     stoppedAt: () => null,
+    toolCalls: () => [],
     neededUsd: () => null,
     onStop: () => {},
     onMetered: () => {},

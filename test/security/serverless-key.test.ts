@@ -180,7 +180,8 @@ describe('the workflows Baton installs', () => {
       return (job?.steps ?? []).filter((step) => secretsOf(step).length > 0);
     });
     expect(holders.map((step) => [step.name, secretsOf(step)])).toEqual([
-      ['Publish the session', ['BATON_APP_PRIVATE_KEY']],
+      // The collector's headers for the session's tool call spans: publish runs no model.
+      ['Publish the session', ['BATON_APP_PRIVATE_KEY', 'BATON_OTLP_HEADERS']],
       ['Fetch what the session may read', ['BATON_APP_PRIVATE_KEY']],
     ]);
   });

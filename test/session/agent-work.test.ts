@@ -121,6 +121,12 @@ describe('runAgent work', () => {
     expect(committed.usage.turns).toBe(4);
     expect(result.usage.turns).toBe(4);
     expect(result.usage.input_tokens).toBeGreaterThan(0);
+    // Its tool calls as the model proxy saw them (the hand-in's call brings no request after it).
+    expect(result.tools.map((call) => [call.name, call.turn, call.ok])).toEqual([
+      ['bash', 1, true],
+      ['str_replace_based_edit_tool', 2, true],
+      ['str_replace_based_edit_tool', 3, true],
+    ]);
 
     expect(gitIn(out, 'bundle', 'list-heads', path.join(out, 'commits.bundle'))).toContain(
       result.head,

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type { Action } from '../../src/core/context/action.js';
 import { buildLedger } from '../../src/core/snapshot/ledger.js';
 import { normalizeSnapshot } from '../../src/core/snapshot/normalize-snapshot.js';
-import { buildSpans, rootSpanIdOf, traceIdOf } from '../../src/telemetry/build-spans.js';
+import {
+  agentSpanIdOf,
+  buildSpans,
+  rootSpanIdOf,
+  toolSpans,
+  traceIdOf,
+} from '../../src/telemetry/build-spans.js';
 import { ago, BUILD, NOW } from '../core/factories.js';
 import { actedBuild, OPEN_FINAL } from '../support/acted-build.js';
 
@@ -68,9 +74,42 @@ describe('buildSpans', () => {
       'baton.usage.estimated': false,
     });
     expect(typeof work?.attributes['gen_ai.request.model']).toBe('string');
+    // Its id is derived from its run, so its publish job's tool call spans hang under it.
+    expect(work?.spanId).toBe(agentSpanIdOf('acme/shop', BUILD, { id: 7011, attempt: 1 }));
     const estimated = sessions.find((span) => span.attributes['baton.run'] === 7021);
     expect(estimated?.attributes['baton.usage.estimated']).toBe(true);
     expect(estimated?.attributes['gen_ai.usage.input_tokens']).toBeUndefined();
+  });
+
+  it("makes an execute_tool span per tool call under its session's invoke_agent span", () => {
+    const spans = toolSpans({
+      tools: [
+        { name: 'bash', turn: 3, at: 1_000, ms: 250, ok: true },
+        { name: 'str_replace', turn: 4, at: 2_000, ms: 10, ok: false },
+      ],
+      repository: 'Acme/Shop',
+      build: BUILD,
+      run: { id: 7011, attempt: 1 },
+      attributes: { 'baton.role': 'work', 'baton.worker': 'W1.1', 'baton.run': 7011 },
+    });
+    expect(spans.map((span) => [span.name, span.startMs, span.endMs, span.failed])).toEqual([
+      ['execute_tool bash', 1_000, 1_250, false],
+      ['execute_tool str_replace', 2_000, 2_010, true],
+    ]);
+    expect(spans.every((span) => span.traceId === traceIdOf('acme/shop', BUILD))).toBe(true);
+    expect(spans[0]?.parentSpanId).toBe(
+      agentSpanIdOf('acme/shop', BUILD, { id: 7011, attempt: 1 }),
+    );
+    expect(spans[0]?.attributes).toEqual({
+      'baton.repository': 'Acme/Shop',
+      'baton.build': BUILD,
+      'baton.role': 'work',
+      'baton.worker': 'W1.1',
+      'baton.run': 7011,
+      'gen_ai.operation.name': 'execute_tool',
+      'gen_ai.tool.name': 'bash',
+      'baton.turn': 3,
+    });
   });
 
   it.each([

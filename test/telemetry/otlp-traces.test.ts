@@ -4,8 +4,6 @@
  * exporting to a receiver on 127.0.0.1 with the SDK's exporter (`http/json`).
  */
 import { createHash } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import nock from 'nock';
 import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { buildLedger } from '../../src/core/snapshot/ledger.js';
@@ -18,69 +16,8 @@ import { BUILD as FACTORY_BUILD } from '../core/factories.js';
 import { actedBuild, OPEN_FINAL } from '../support/acted-build.js';
 import { startApp, startReplica } from '../support/app-harness.js';
 import { BUILD, DIAMOND, installedRepo, statusBody, tickingClock } from '../support/builds.js';
+import { attributesOf, type OtlpRequest, startReceiver } from '../support/otlp-receiver.js';
 import { driveBuild, makeScript } from '../support/scripted-sessions.js';
-
-interface OtlpValue {
-  stringValue?: string;
-  intValue?: number | string;
-  doubleValue?: number;
-  boolValue?: boolean;
-}
-
-interface OtlpSpan {
-  traceId: string;
-  spanId: string;
-  parentSpanId?: string;
-  name: string;
-  attributes?: { key: string; value: OtlpValue }[];
-}
-
-interface OtlpRequest {
-  resourceSpans: {
-    resource?: { attributes?: { key: string; value: OtlpValue }[] };
-    scopeSpans: { spans: OtlpSpan[] }[];
-  }[];
-}
-
-interface Received {
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-
-/** An OTLP/HTTP receiver on 127.0.0.1 that keeps what it is sent, stopped when the test ends. */
-async function startReceiver(
-  status = 200,
-): Promise<{ url: string; received: Received[]; bodies: Buffer[] }> {
-  const received: Received[] = [];
-  const bodies: Buffer[] = [];
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      bodies.push(Buffer.concat(chunks));
-      received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-      // An empty answer in the request's own encoding, as a collector gives.
-      const json = req.headers['content-type'] === 'application/json';
-      res.writeHead(status, {
-        'content-type': json ? 'application/json' : 'application/x-protobuf',
-      });
-      res.end(json ? '{}' : '');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, received, bodies };
-}
-
-function plainOf(value: OtlpValue | undefined): string | number | boolean | undefined {
-  if (!value) return undefined;
-  if (value.intValue !== undefined) return Number(value.intValue);
-  return value.stringValue ?? value.doubleValue ?? value.boolValue;
-}
-
-function attributesOf(list: { key: string; value: OtlpValue }[] = []) {
-  return Object.fromEntries(list.map(({ key, value }) => [key, plainOf(value)]));
-}
 
 describe('traces over OTLP', () => {
   afterEach(() => {

@@ -59,7 +59,10 @@ const log = { warn: vi.fn() };
 const exported: Telemetry = { acted: vi.fn(), shutdown: vi.fn(async () => {}) };
 
 function loader() {
-  return vi.fn<LoadOtlp>(async () => ({ createOtlpTelemetry: () => exported }));
+  return vi.fn<LoadOtlp>(async () => ({
+    createOtlpTelemetry: () => exported,
+    createOtlpSpans: () => ({ send: vi.fn(), shutdown: vi.fn(async () => {}) }),
+  }));
 }
 
 describe('telemetry', () => {
@@ -107,7 +110,7 @@ describe('telemetry', () => {
     );
   });
 
-  it('leaves the SDK out of what the app loads at start, and the telemetry out of the action', () => {
+  it("leaves the SDK out of what the app loads at start, and out of the action's start: the session's publish loads it only to send its tool calls", () => {
     const atStart = [...reachedFrom('src/main.ts', { dynamic: false })];
     expect(atStart).toContain('src/telemetry/telemetry.ts');
     expect(atStart.filter((one) => one.startsWith('@opentelemetry/'))).toEqual([]);
@@ -115,14 +118,18 @@ describe('telemetry', () => {
     expect([...reachedFrom('src/main.ts', { dynamic: true })]).toContain(
       'src/telemetry/otlp-telemetry.ts',
     );
-    for (const entry of ['action/entry.ts', 'action/conductor-entry.ts']) {
-      const bundled = [...reachedFrom(entry, { dynamic: true })];
-      expect(bundled.length).toBeGreaterThan(20);
-      expect(
-        bundled.filter(
-          (one) => one.startsWith('src/telemetry/') || one.startsWith('@opentelemetry/'),
-        ),
-      ).toEqual([]);
-    }
+    const conductor = [...reachedFrom('action/conductor-entry.ts', { dynamic: true })];
+    expect(conductor.length).toBeGreaterThan(20);
+    expect(
+      conductor.filter(
+        (one) => one.startsWith('src/telemetry/') || one.startsWith('@opentelemetry/'),
+      ),
+    ).toEqual([]);
+    const session = [...reachedFrom('action/entry.ts', { dynamic: false })];
+    expect(session.filter((one) => one.startsWith('@opentelemetry/'))).toEqual([]);
+    expect(session).not.toContain('src/telemetry/otlp-telemetry.ts');
+    expect([...reachedFrom('action/entry.ts', { dynamic: true })]).toContain(
+      'src/telemetry/otlp-telemetry.ts',
+    );
   });
 });

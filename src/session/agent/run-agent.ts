@@ -212,6 +212,7 @@ function sessionResult({
     base: ctx?.base ?? null,
     head: outcome.head,
     usage: toUsage(meter, seconds),
+    tools: ctx?.modelProxy.toolCalls() ?? [],
     engine: ctx?.engine ?? (env.BATON_ENGINE as SessionResult['engine'] | undefined) ?? 'baton',
     completion: outcome.completion ?? null,
     plan: outcome.plan ?? null,

@@ -37,6 +37,7 @@ import { createGitHubApi } from './write/github-api.js';
 import { renderBlocked } from './write/pull-body.js';
 import { revokeSessionToken } from './write/token/get-session-token.js';
 import { getPublishToken } from './write/token/publish-token.js';
+import { sendToolSpans } from './write/tool-spans.js';
 import { workerEvidence } from './write/worker-evidence.js';
 import { readWorkerGuide } from './write/worker-guide-facts.js';
 import { type WorkerVerification, writeSession } from './write/write-session.js';
@@ -69,7 +70,10 @@ export async function publishSession(env: SessionEnv, io: PublishIo): Promise<Pu
   try {
     const repo = await createScratchRepo(env.GITHUB_WORKSPACE);
     const outcome = await publishWithToken({ env, io, target, result, token, repo });
-    return masked.reduce(withSummaryLine, outcome);
+    const spans = io.otel
+      ? await sendToolSpans({ env, result, otel: io.otel, log: io.log ?? (() => {}) })
+      : null;
+    return [...masked, ...(spans ? [spans] : [])].reduce(withSummaryLine, outcome);
   } finally {
     // The token dies with the job that needed it, whatever the outcome.
     await revokeSessionToken({ apiUrl: env.GITHUB_API_URL, token, fetch: io.fetch });

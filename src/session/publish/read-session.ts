@@ -18,6 +18,8 @@ export interface PublishIo {
   log?: SessionLog;
   /** How hard the GitHub client tries; the defaults suit GitHub. */
   github?: SessionClientOptions;
+  /** The OTLP settings the job's tool call spans go by (tool-spans.ts): the job's environment; none, none sent. */
+  otel?: Record<string, string | undefined>;
 }
 
 /** A session's output as publish read it, with the scratch repository and the token it is checked and written with. */

@@ -49,6 +49,7 @@ export async function runPublish(env: SessionEnv, options: PublishOptions = {}):
       remote,
       mask: maskInLog,
       log,
+      otel: process.env,
       ...(options.github ? { github: options.github } : {}),
     });
   } catch (error) {

@@ -345,6 +345,7 @@ export function makeResult(overrides: Partial<SessionResult> = {}): SessionResul
     base: null,
     head: null,
     usage: makeUsage(),
+    tools: [],
     engine: 'baton',
     completion: null,
     plan: null,

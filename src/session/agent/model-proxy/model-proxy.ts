@@ -25,6 +25,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { ToolCall } from '../../../core/records/tool-call.js';
 import type { SessionLimit } from '../../../core/records/usage.js';
 import { formatUsd } from '../../../core/status/progress-format.js';
 import type { ProviderKit, ProviderRegistry } from '../engines/provider-kit.js';
@@ -47,6 +48,7 @@ import {
   type WebPolicy,
 } from './model-routes.js';
 import { fitToRoom } from './spend-cap.js';
+import { createToolCallLog } from './tool-calls.js';
 import type { Upstream } from './upstreams.js';
 
 /** A request the proxy did not pass on, for the job summary and the tests. */
@@ -86,6 +88,8 @@ export interface ModelProxy {
   onModelRequest(listener: (body: string, turn: number) => void): void;
   /** Called once, when a request is refused because a limit is reached. */
   onStop(listener: (reason: string) => void): void;
+  /** The session's tool calls as its requests showed them (tool-calls.ts), for its usage record. */
+  toolCalls(): ToolCall[];
   /** Lets the web tools of the providers through (research sessions, held to `research.*`), or not. */
   allowWeb(web: boolean): void;
   /**
@@ -145,6 +149,7 @@ export async function startModelProxy({
   const listeners: ((reason: string) => void)[] = [];
   const onMetered: (() => void)[] = [];
   const onModelRequest: ((body: string, turn: number) => void)[] = [];
+  const tools = createToolCallLog({ now });
   const state = {
     stopped: null as string | null,
     limit: null as SessionLimit | null,
@@ -272,6 +277,7 @@ export async function startModelProxy({
       if (metered) {
         const text = sent.toString('utf8');
         for (const listener of onModelRequest) listener(text, meter.turns + 1);
+        tools.requested(fields, meter.turns + 1);
       }
       const controller = new AbortController();
       const done = forward({
@@ -298,7 +304,10 @@ export async function startModelProxy({
       } finally {
         underway.delete(entry);
       }
-      if (ended === 'metered') for (const listener of onMetered) listener();
+      if (ended === 'metered') {
+        tools.answered();
+        for (const listener of onMetered) listener();
+      }
       if (!estimate || ended === 'metered' || ended === 'free') return;
       // Billed, or maybe billed, but not read: counted at its estimate, and the session stops.
       meter.cost_usd += estimate.usd;
@@ -345,6 +354,7 @@ export async function startModelProxy({
     onStop: (listener) => void listeners.push(listener),
     onMetered: (listener) => void onMetered.push(listener),
     onModelRequest: (listener) => void onModelRequest.push(listener),
+    toolCalls: () => tools.calls(),
     interrupt: (reason) => {
       stop(reason);
       for (const entry of underway) entry.controller.abort();
