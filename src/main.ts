@@ -34,13 +34,13 @@ const log = await createLog(start.env);
 warnSourceDrift(start.env, log);
 // What replicas share: Redis when REDIS_URL is set, else this process alone (docs/deploy.md).
 const store = createStoreFromEnv(start.env, log);
-// Traces where an OTLP endpoint is set (docs/governance.md, "Traces"); else nothing is loaded.
+// Traces and metrics where an OTLP endpoint is set (docs/governance.md, "Traces"); else nothing is loaded.
 // The SDK's exporter reads its settings from the process's environment, so `.env`'s go there too.
 for (const [name, value] of Object.entries(start.env))
   if (name.startsWith('OTEL_')) process.env[name] = value;
 // The audit trail streamed where BATON_AUDIT_STREAM is set: heard where the traces are.
 const telemetry = joinTelemetry([
-  await createTelemetry(start.env, { log }),
+  await createTelemetry(start.env, { log, registry: metrics.registry }),
   auditStreamFromEnv(start.env, { log }),
 ]);
 // Probot is not handed REDIS_URL: its throttle's Redis limiter would space every GraphQL query a

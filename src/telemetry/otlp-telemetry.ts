@@ -31,11 +31,15 @@ import {
 } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import { buildSpans, type SpanPlan } from './build-spans.js';
+import { exportRegistry } from './otlp-metrics.js';
 import type { OtlpOptions, SpanSender, Telemetry } from './telemetry-seam.js';
 
 export function createOtlpTelemetry(options: OtlpOptions): Telemetry {
-  const { log } = options;
+  const { log, metrics } = options;
   const spans = createOtlpSpans(options);
+  const exported = metrics
+    ? exportRegistry({ ...metrics, protocol: options.protocol, resource: resourceOf(options) })
+    : null;
   let stopped = false;
   return {
     acted(acted) {
@@ -49,7 +53,12 @@ export function createOtlpTelemetry(options: OtlpOptions): Telemetry {
     },
     async shutdown() {
       stopped = true;
-      await spans.shutdown();
+      await Promise.all([
+        spans.shutdown(),
+        exported?.shutdown().catch((error: unknown) => {
+          log.warn(`baton: the last metrics were not sent: ${String(error)}`);
+        }),
+      ]);
     },
   };
 }
@@ -70,9 +79,7 @@ export function createOtlpSpans({ protocol, serviceName, log }: OtlpOptions): Sp
   const ids = new DerivedIds();
   const exporter = protocol === 'http/json' ? new JsonExporter() : new ProtobufExporter();
   const provider = new TracerProvider({
-    resource: defaultResource()
-      .merge(resourceFromAttributes({ [ATTR_SERVICE_NAME]: serviceName }))
-      .merge(detectResources({ detectors: [envDetector] })),
+    resource: resourceOf({ serviceName }),
     idGenerator: ids,
     spanProcessors: [new BatchSpanProcessor({ exporter })],
   });
@@ -96,6 +103,13 @@ export function createOtlpSpans({ protocol, serviceName, log }: OtlpOptions): Sp
       });
     },
   };
+}
+
+/** What the traces and metrics come from: `service.name`, and `OTEL_RESOURCE_ATTRIBUTES`' own. */
+function resourceOf({ serviceName }: Pick<OtlpOptions, 'serviceName'>) {
+  return defaultResource()
+    .merge(resourceFromAttributes({ [ATTR_SERVICE_NAME]: serviceName }))
+    .merge(detectResources({ detectors: [envDetector] }));
 }
 
 /** The context a span starts in: its parent's, where that is the build's root made elsewhere. */

@@ -3,6 +3,7 @@
  * `createOtlpTelemetry`), apart from both, so the module that holds the SDK
  * is loaded only by the dynamic import of `telemetry.ts`.
  */
+import type { Registry } from 'prom-client';
 import type { ActedBuild } from '../github/act/act.js';
 import type { SpanPlan } from './build-spans.js';
 
@@ -30,4 +31,9 @@ export interface OtlpOptions {
   /** `service.name` of the resource: `OTEL_SERVICE_NAME`, else `baton`. */
   serviceName: string;
   log: { warn: (message: string) => void };
+  /**
+   * The app's Prometheus registry, sent as metrics every `intervalMs` where an
+   * endpoint takes them (otlp-metrics.ts); absent: traces only.
+   */
+  metrics?: { registry: Registry; intervalMs: number };
 }

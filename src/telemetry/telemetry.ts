@@ -5,6 +5,7 @@
  * then, and only then. What it exports is derived from what each reconcile read
  * and did (`ActedBuild`): GitHub's truth, never a store of its own.
  */
+import type { Registry } from 'prom-client';
 import {
   OTLP_PROTOCOLS,
   type OtlpOptions,
@@ -74,12 +75,38 @@ const loadOtlp: LoadOtlp = () => import('./otlp-telemetry.js');
  */
 export async function createTelemetry(
   env: Env,
-  { log, load = loadOtlp }: { log: { warn: (message: string) => void }; load?: LoadOtlp },
+  {
+    log,
+    load = loadOtlp,
+    registry,
+  }: {
+    log: { warn: (message: string) => void };
+    load?: LoadOtlp;
+    /** The app's Prometheus registry: its metrics go too where an endpoint takes them (`metricsOf`). */
+    registry?: Registry;
+  },
 ): Promise<Telemetry> {
   const options = otlpOptionsOf(env, log);
   if (!options) return NO_TELEMETRY;
+  const metrics = registry ? metricsOf(env, registry) : null;
   const { createOtlpTelemetry } = await load();
-  return createOtlpTelemetry(options);
+  return createOtlpTelemetry({ ...options, ...(metrics ? { metrics } : {}) });
+}
+
+/**
+ * Whether the metrics go over OTLP too: where the OTLP endpoint (or the
+ * metrics' own) is set and `OTEL_METRICS_EXPORTER` is not `none`, every
+ * `OTEL_METRIC_EXPORT_INTERVAL` ms (60,000 unless set), as the specification names them.
+ */
+export function metricsOf(
+  env: Env,
+  registry: Registry,
+): { registry: Registry; intervalMs: number } | null {
+  const endpoint =
+    env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT?.trim() || env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim();
+  if (!endpoint || env.OTEL_METRICS_EXPORTER?.trim().toLowerCase() === 'none') return null;
+  const interval = Number(env.OTEL_METRIC_EXPORT_INTERVAL);
+  return { registry, intervalMs: Number.isInteger(interval) && interval > 0 ? interval : 60_000 };
 }
 
 /**
