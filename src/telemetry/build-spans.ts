@@ -12,7 +12,6 @@
 import { createHash } from 'node:crypto';
 import type { Action } from '../core/context/action.js';
 import { sessionEngine, sessionModel } from '../core/overview/session-model.js';
-import type { ToolCall } from '../core/records/tool-call.js';
 import { providerOf } from '../core/sessions/engines.js';
 import { doorOf } from '../core/snapshot/ask-record.js';
 import { buildLedger, type LedgerEntry } from '../core/snapshot/ledger.js';
@@ -62,8 +61,6 @@ export const ATTR = {
   attempt: 'baton.run.attempt',
   estimated: 'baton.usage.estimated',
   sessions: 'baton.sessions',
-  tool: 'gen_ai.tool.name',
-  turn: 'baton.turn',
 } as const;
 
 /** Results that are a write made or tried: a write left for later or found made already is none. */
@@ -84,7 +81,8 @@ export function rootSpanIdOf(repository: string, build: string): string {
 
 /**
  * A session's `invoke_agent` span's id, derived from its run alike, so the
- * spans its publish job exports of its tool calls hang under it (tool-spans.ts).
+ * spans its publish job exports of its tool calls hang under it
+ * (src/session/publish/tool-spans.ts derives the same).
  */
 export function agentSpanIdOf(
   repository: string,
@@ -240,44 +238,6 @@ function workflowSpan({
     failed: false,
     children: agents,
   };
-}
-
-/**
- * An `execute_tool <name>` span per tool call of a session, under its
- * `invoke_agent` span (`agentSpanIdOf`): what its model requests showed at the
- * proxy, from the answer that asked for the call to the request that brought
- * its result. Its publish job exports them (src/session/publish/write/tool-spans.ts).
- */
-export function toolSpans({
-  tools,
-  repository,
-  build,
-  run,
-  attributes,
-}: {
-  tools: readonly ToolCall[];
-  repository: string;
-  build: string;
-  run: { id: number; attempt: number };
-  /** What each span carries besides its tool's: the session's role, worker and run. */
-  attributes: Record<string, string | number | boolean | undefined>;
-}): SpanPlan[] {
-  const traceId = traceIdOf(repository, build);
-  const parentSpanId = agentSpanIdOf(repository, build, run);
-  const common = safe({ [ATTR.repository]: repository, [ATTR.build]: build, ...attributes });
-  return tools.map((tool) => ({
-    name: `execute_tool ${SAFE_NAME.test(tool.name) ? tool.name : 'other'}`,
-    traceId,
-    parentSpanId,
-    startMs: tool.at,
-    endMs: tool.at + tool.ms,
-    attributes: {
-      ...common,
-      ...safe({ [ATTR.operation]: 'execute_tool', [ATTR.tool]: tool.name, [ATTR.turn]: tool.turn }),
-    },
-    failed: tool.ok === false,
-    children: [],
-  }));
 }
 
 function costOf(spent: Pick<LedgerEntry, 'costUsd'>): Record<string, SpanValue> {

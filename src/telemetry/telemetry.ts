@@ -6,13 +6,10 @@
  * and did (`ActedBuild`): GitHub's truth, never a store of its own.
  */
 import type { Registry } from 'prom-client';
-import {
-  OTLP_PROTOCOLS,
-  type OtlpOptions,
-  type OtlpProtocol,
-  type SpanSender,
-  type Telemetry,
-} from './telemetry-seam.js';
+import { otlpOptionsOf } from './otlp-settings.js';
+import type { OtlpOptions, Telemetry } from './telemetry-seam.js';
+
+export { findTracesEndpoint } from './otlp-settings.js';
 
 export type { Telemetry } from './telemetry-seam.js';
 
@@ -38,32 +35,8 @@ export function joinTelemetry(parts: readonly Telemetry[]): Telemetry {
   };
 }
 
-/** Where traces go, when anywhere: the traces' own endpoint, else the OTLP one; null for none. */
-export function findTracesEndpoint(env: Env): string | null {
-  const endpoint =
-    env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim() || env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim();
-  return endpoint || null;
-}
-
-/** The protocol the traces go by: the traces' own setting, else the OTLP one, else `http/protobuf` (the spec's default). */
-export function tracesProtocolOf(env: Env): OtlpProtocol | { problem: string } {
-  const asked = (
-    env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL?.trim() ||
-    env.OTEL_EXPORTER_OTLP_PROTOCOL?.trim() ||
-    'http/protobuf'
-  ).toLowerCase();
-  const known = OTLP_PROTOCOLS.find((protocol) => protocol === asked);
-  if (known) return known;
-  return {
-    problem: `OTEL_EXPORTER_OTLP_PROTOCOL=${JSON.stringify(asked.slice(0, 40))} is not one Baton exports with (${OTLP_PROTOCOLS.join(', ')}); no traces are exported`,
-  };
-}
-
 /** The module that holds the SDK, loaded only where an endpoint is set. */
-export type LoadOtlp = () => Promise<{
-  createOtlpTelemetry: (options: OtlpOptions) => Telemetry;
-  createOtlpSpans: (options: OtlpOptions) => SpanSender;
-}>;
+export type LoadOtlp = () => Promise<{ createOtlpTelemetry: (options: OtlpOptions) => Telemetry }>;
 
 const loadOtlp: LoadOtlp = () => import('./otlp-telemetry.js');
 
@@ -107,31 +80,4 @@ export function metricsOf(
   if (!endpoint || env.OTEL_METRICS_EXPORTER?.trim().toLowerCase() === 'none') return null;
   const interval = Number(env.OTEL_METRIC_EXPORT_INTERVAL);
   return { registry, intervalMs: Number.isInteger(interval) && interval > 0 ? interval : 60_000 };
-}
-
-/**
- * A sender of span plans made elsewhere (a session's publish job, its tool
- * calls), by the same settings as the app's traces; null where nothing is exported.
- */
-export async function createSpanSender(
-  env: Env,
-  { log, load = loadOtlp }: { log: { warn: (message: string) => void }; load?: LoadOtlp },
-): Promise<SpanSender | null> {
-  const options = otlpOptionsOf(env, log);
-  if (!options) return null;
-  const { createOtlpSpans } = await load();
-  return createOtlpSpans(options);
-}
-
-/** The exporter's settings, or null where nothing is exported (no endpoint, the SDK disabled, a protocol not served). */
-function otlpOptionsOf(env: Env, log: { warn: (message: string) => void }): OtlpOptions | null {
-  // OTEL_SDK_DISABLED=true turns the SDK off whatever else is set, as the specification says.
-  if (!findTracesEndpoint(env) || env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true')
-    return null;
-  const protocol = tracesProtocolOf(env);
-  if (typeof protocol !== 'string') {
-    log.warn(`baton: ${protocol.problem}`);
-    return null;
-  }
-  return { protocol, serviceName: env.OTEL_SERVICE_NAME?.trim() || 'baton', log };
 }

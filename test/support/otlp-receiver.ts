@@ -19,6 +19,8 @@ export interface OtlpSpan {
   parentSpanId?: string;
   name: string;
   attributes?: { key: string; value: OtlpValue }[];
+  /** 2: an error, as OTLP codes it. */
+  status?: { code?: number };
 }
 
 export interface OtlpRequest {

@@ -6,7 +6,6 @@ import {
   agentSpanIdOf,
   buildSpans,
   rootSpanIdOf,
-  toolSpans,
   traceIdOf,
 } from '../../src/telemetry/build-spans.js';
 import { ago, BUILD, NOW } from '../core/factories.js';
@@ -79,37 +78,6 @@ describe('buildSpans', () => {
     const estimated = sessions.find((span) => span.attributes['baton.run'] === 7021);
     expect(estimated?.attributes['baton.usage.estimated']).toBe(true);
     expect(estimated?.attributes['gen_ai.usage.input_tokens']).toBeUndefined();
-  });
-
-  it("makes an execute_tool span per tool call under its session's invoke_agent span", () => {
-    const spans = toolSpans({
-      tools: [
-        { name: 'bash', turn: 3, at: 1_000, ms: 250, ok: true },
-        { name: 'str_replace', turn: 4, at: 2_000, ms: 10, ok: false },
-      ],
-      repository: 'Acme/Shop',
-      build: BUILD,
-      run: { id: 7011, attempt: 1 },
-      attributes: { 'baton.role': 'work', 'baton.worker': 'W1.1', 'baton.run': 7011 },
-    });
-    expect(spans.map((span) => [span.name, span.startMs, span.endMs, span.failed])).toEqual([
-      ['execute_tool bash', 1_000, 1_250, false],
-      ['execute_tool str_replace', 2_000, 2_010, true],
-    ]);
-    expect(spans.every((span) => span.traceId === traceIdOf('acme/shop', BUILD))).toBe(true);
-    expect(spans[0]?.parentSpanId).toBe(
-      agentSpanIdOf('acme/shop', BUILD, { id: 7011, attempt: 1 }),
-    );
-    expect(spans[0]?.attributes).toEqual({
-      'baton.repository': 'Acme/Shop',
-      'baton.build': BUILD,
-      'baton.role': 'work',
-      'baton.worker': 'W1.1',
-      'baton.run': 7011,
-      'gen_ai.operation.name': 'execute_tool',
-      'gen_ai.tool.name': 'bash',
-      'baton.turn': 3,
-    });
   });
 
   it.each([

@@ -63,7 +63,9 @@ describe('metrics over OTLP', () => {
     expect(pointValue(webhooks?.dataPoints[0])).toBe(3);
     expect(pointValue(named('baton_builds')?.gauge?.dataPoints[0])).toBe(2);
     expect(pointValue(named('baton_reconcile_duration_seconds_count')?.sum?.dataPoints[0])).toBe(2);
-    expect(pointValue(named('baton_reconcile_duration_seconds_sum')?.sum?.dataPoints[0])).toBe(0.75);
+    expect(pointValue(named('baton_reconcile_duration_seconds_sum')?.sum?.dataPoints[0])).toBe(
+      0.75,
+    );
   });
 
   it('goes only where an endpoint takes metrics, at the interval the specification names', () => {

@@ -59,10 +59,7 @@ const log = { warn: vi.fn() };
 const exported: Telemetry = { acted: vi.fn(), shutdown: vi.fn(async () => {}) };
 
 function loader() {
-  return vi.fn<LoadOtlp>(async () => ({
-    createOtlpTelemetry: () => exported,
-    createOtlpSpans: () => ({ send: vi.fn(), shutdown: vi.fn(async () => {}) }),
-  }));
+  return vi.fn<LoadOtlp>(async () => ({ createOtlpTelemetry: () => exported }));
 }
 
 describe('telemetry', () => {
@@ -128,8 +125,10 @@ describe('telemetry', () => {
     const session = [...reachedFrom('action/entry.ts', { dynamic: false })];
     expect(session.filter((one) => one.startsWith('@opentelemetry/'))).toEqual([]);
     expect(session).not.toContain('src/telemetry/otlp-telemetry.ts');
-    expect([...reachedFrom('action/entry.ts', { dynamic: true })]).toContain(
-      'src/telemetry/otlp-telemetry.ts',
-    );
+    const loaded = [...reachedFrom('action/entry.ts', { dynamic: true })];
+    expect(loaded).toContain('src/session/publish/tool-spans-sdk.ts');
+    // Nothing of the app's telemetry, nor its metrics: a session sends its tool calls alone.
+    expect(loaded.filter((one) => one.startsWith('src/telemetry/'))).toEqual([]);
+    expect(loaded.filter((one) => one.includes('metrics'))).toEqual([]);
   });
 });

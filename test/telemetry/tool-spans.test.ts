@@ -4,7 +4,7 @@
  * straight to the OTLP endpoint the repository names: ids, names and times only.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { sendToolSpans } from '../../src/session/publish/write/tool-spans.js';
+import { sendToolSpans, sessionSpanIds } from '../../src/session/publish/tool-spans.js';
 import { agentSpanIdOf, traceIdOf } from '../../src/telemetry/build-spans.js';
 import { attributesOf, type OtlpRequest, startReceiver } from '../support/otlp-receiver.js';
 
@@ -70,6 +70,18 @@ describe("a session's tool call spans", () => {
       'gen_ai.tool.name': 'bash',
       'baton.turn': 1,
     });
+  });
+
+  it("hang under the ids the app derives for the build's trace and the session's span", () => {
+    for (const [repository, build, id, attempt] of [
+      ['acme/shop', '12-add-login', 7011, 1],
+      ['Octo-Org/Widgets', '3-x.octo-org.lib', 99, 4],
+    ] as const) {
+      expect(sessionSpanIds(repository, build, { id, attempt })).toEqual({
+        traceId: traceIdOf(repository, build),
+        spanId: agentSpanIdOf(repository, build, { id, attempt }),
+      });
+    }
   });
 
   it('are not made where the job names no endpoint', async () => {

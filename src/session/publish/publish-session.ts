@@ -26,6 +26,7 @@ import { verifyCommits } from './checks/verify-commits.js';
 import { type PublishOutcome, withSummaryLine } from './publish-outcome.js';
 import type { PublishIo, ReadSession } from './read-session.js';
 import { createScratchRepo } from './scratch-repo.js';
+import { sendToolSpans } from './tool-spans.js';
 import {
   checkAffects,
   findAdaptable,
@@ -37,7 +38,6 @@ import { createGitHubApi } from './write/github-api.js';
 import { renderBlocked } from './write/pull-body.js';
 import { revokeSessionToken } from './write/token/get-session-token.js';
 import { getPublishToken } from './write/token/publish-token.js';
-import { sendToolSpans } from './write/tool-spans.js';
 import { workerEvidence } from './write/worker-evidence.js';
 import { readWorkerGuide } from './write/worker-guide-facts.js';
 import { type WorkerVerification, writeSession } from './write/write-session.js';
