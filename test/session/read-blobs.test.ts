@@ -8,8 +8,8 @@ import {
   STEERING_FILES,
 } from '../../src/session/agent/git/steering-files.js';
 import { parseBatch } from '../../src/session/publish/cat-file-batch.js';
+import { HEAD_REF } from '../../src/session/publish/checks/read-pushed-commits.js';
 import { scanCommits } from '../../src/session/publish/checks/secrets/scan-secrets.js';
-import { HEAD_REF } from '../../src/session/publish/checks/verify-commits.js';
 import { createScratchRepo } from '../../src/session/publish/scratch-repo.js';
 import { gitIn, makeTempDir, removeTempDirs } from './agent-fixtures.js';
 
