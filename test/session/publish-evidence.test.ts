@@ -125,6 +125,8 @@ describe('the evidence at the end of a worker pull request', () => {
       'src/greet.ts': 'export const greet = () => ({ asymmetricMatch: () => true });\n',
       'src/is.js': 'Object.is = () => true;\n',
       'app/hook.py': 'def pytest_collection_modifyitems(items):\n    items.clear()\n',
+      // A name with a line break, which one `cat-file --batch` for every file cannot be asked for.
+      'src/two\nlines.ts': 'export const two = process.env.VITEST;\n',
       // Said only in a comment, or on a line the work did not add: nothing.
       'src/quiet.ts': '// process.env[name] and Object.is = f\nexport const quiet = 1;\n',
     });
@@ -138,6 +140,7 @@ describe('the evidence at the end of a worker pull request', () => {
       'src/is.js',
       'src/login.ts',
       'src/plus.ts',
+      'src/two\nlines.ts',
     ]);
   });
 

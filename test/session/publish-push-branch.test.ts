@@ -28,6 +28,7 @@ function fakeRepo({ pushes, remoteAfter }: { pushes: number[]; remoteAfter: stri
       if (out.code !== 0) throw new Error(`git ${call.args[0]} failed: ${out.stderr}`);
       return out.stdout;
     },
+    readRef: async () => null,
     dispose: async () => {},
   };
   return { repo, calls };

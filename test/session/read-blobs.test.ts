@@ -7,11 +7,13 @@ import {
   installDefaultSkills,
   STEERING_FILES,
 } from '../../src/session/agent/git/steering-files.js';
-import { parseBatch } from '../../src/session/publish/cat-file-batch.js';
+import { parseBatch, readCappedBlobs } from '../../src/session/publish/cat-file-batch.js';
+import { checkPlanRecord } from '../../src/session/publish/checks/check-plan-record.js';
+import { HEAD_REF } from '../../src/session/publish/checks/read-pushed-commits.js';
 import { scanCommits } from '../../src/session/publish/checks/secrets/scan-secrets.js';
-import { HEAD_REF } from '../../src/session/publish/checks/verify-commits.js';
 import { createScratchRepo } from '../../src/session/publish/scratch-repo.js';
 import { gitIn, makeTempDir, removeTempDirs } from './agent-fixtures.js';
+import { gitsStartedBy } from './publish/started-gits.js';
 
 afterAll(removeTempDirs);
 
@@ -133,6 +135,59 @@ describe('the secrets scan of a pushed commit', () => {
       expect(hits.map((hit) => hit.path)).toEqual(['file-7.txt']);
       // The listing, the build branch's ref, the diff, the message and the files: not one a file.
       expect(started).toBeLessThanOrEqual(6);
+    } finally {
+      await repo.dispose();
+    }
+  });
+});
+
+describe('record files read at a commit with a cap', () => {
+  it('reads each by two gits at most, not what is over the cap, and a commit id’s file once', async () => {
+    const root = await repository();
+    await writeFile(path.join(root, 'big.json'), 'x'.repeat(100));
+    gitIn(root, 'add', '-A');
+    gitIn(root, '-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'big');
+    const commit = gitIn(root, 'rev-parse', 'HEAD');
+    const repo = await createScratchRepo(root);
+    try {
+      const names = ['a.txt', 'big.json', 'missing', 'empty'].map((file) => `${commit}:${file}`);
+      let read: (Buffer | null)[] = [];
+      const first = await gitsStartedBy(async () => {
+        read = await readCappedBlobs(repo, [...names, `${commit}^{tree}`], 50);
+      });
+      expect(read.map((blob) => blob?.toString('utf8') ?? null)).toEqual([
+        'first\nsecond line with a space\n',
+        null,
+        null,
+        '',
+        null,
+      ]);
+      // The sizes, then the contents of what fits: big.json's never.
+      expect(first.map((args) => args.slice(0, 2).join(' '))).toEqual([
+        'cat-file --batch-check=%(objectname) %(objectsize)',
+        'cat-file --batch',
+      ]);
+      expect(await gitsStartedBy(() => readCappedBlobs(repo, names, 50))).toEqual([]);
+    } finally {
+      await repo.dispose();
+    }
+  });
+});
+
+describe('a plan session’s record checked at its head', () => {
+  it('names a sub-issue graph over the cap and a plan that is a folder, as before', async () => {
+    const root = await repository();
+    const dir = path.join(root, '.baton', 'builds', 'b1');
+    await mkdir(path.join(dir, 'plan.json'), { recursive: true });
+    await writeFile(path.join(dir, 'plan.json', 'x'), '{}');
+    await writeFile(path.join(dir, 'sub-issues.json'), `"${'x'.repeat(256 * 1024)}"`);
+    gitIn(root, 'add', '-A');
+    gitIn(root, '-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'record');
+    const repo = await createScratchRepo(root);
+    try {
+      expect(
+        await checkPlanRecord({ repo, head: gitIn(root, 'rev-parse', 'HEAD'), build: 'b1' }),
+      ).toEqual(['plan.json is not valid JSON', 'sub-issues.json is larger than 262144 bytes']);
     } finally {
       await repo.dispose();
     }

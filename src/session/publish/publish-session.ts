@@ -205,7 +205,7 @@ async function checkCommits({
   // A work or fix session's worker: its scope and the contract that holds it are read from
   // the build branch as verifyCommits fetched it (the base where it was not).
   const worker = target.role === 'work' || target.role === 'fix' ? target.worker : null;
-  const buildCommit = verified.buildRef ?? result.base;
+  const buildCommit = verified.buildCommit ?? result.base;
   const scoped: ReadScope =
     worker === null
       ? { ok: true, scope: { type: 'code', outputs: [] } }

@@ -45,6 +45,12 @@ export interface ScratchRepo {
   run(call: GitCall): Promise<GitOutput>;
   /** Runs git and returns stdout; a non-zero exit throws GitError. */
   must(call: GitCall): Promise<string>;
+  /**
+   * The object `ref` (a full name, `refs/baton/head`) points at, or null where
+   * there is no such ref. Every ref is read by one git and kept until a git
+   * that may move a ref runs in this repository (`readsOnly`).
+   */
+  readRef(ref: string): Promise<string | null>;
   /** Deletes the repository. */
   dispose(): Promise<void>;
 }
@@ -79,17 +85,68 @@ export async function createScratchRepo(workspace: string | undefined): Promise<
 }
 
 function makeRepo(gitDir: string): ScratchRepo {
-  const run = (call: GitCall) => runGit(gitDir, call);
+  let refs: Promise<Map<string, string>> | null = null;
+  const run = async (call: GitCall) => {
+    if (readsOnly(call.args)) return runGit(gitDir, call);
+    // Dropped before and after: a read started while this git ran may have seen either side.
+    refs = null;
+    try {
+      return await runGit(gitDir, call);
+    } finally {
+      refs = null;
+    }
+  };
+  const must = async (call: GitCall) => {
+    const output = await run(call);
+    if (output.code !== 0) throw new GitError(call.args, output.stderr);
+    return output.stdout;
+  };
+  const readRefs = async () => {
+    const listed = await must({ args: ['for-each-ref', '--format=%(objectname) %(refname)'] });
+    const read = new Map<string, string>();
+    for (const line of listed.split('\n')) {
+      const space = line.indexOf(' ');
+      if (space > 0) read.set(line.slice(space + 1), line.slice(0, space));
+    }
+    return read;
+  };
   return {
     gitDir,
     run,
-    async must(call) {
-      const output = await run(call);
-      if (output.code !== 0) throw new GitError(call.args, output.stderr);
-      return output.stdout;
+    must,
+    async readRef(ref) {
+      const reading = refs ?? readRefs();
+      refs = reading;
+      reading.catch(() => {
+        if (refs === reading) refs = null;
+      });
+      return (await reading).get(ref) ?? null;
     },
     dispose: () => rm(gitDir, { recursive: true, force: true }),
   };
+}
+
+/**
+ * The gits publish runs that never move a ref: any other (a fetch, `update-ref`,
+ * one not listed) drops what `readRef` kept.
+ */
+const READ_ONLY = new Set([
+  'cat-file',
+  'diff',
+  'for-each-ref',
+  'log',
+  'ls-remote',
+  'ls-tree',
+  'merge-base',
+  'rev-list',
+  'rev-parse',
+  'show',
+]);
+
+function readsOnly(args: readonly string[]): boolean {
+  const [command = '', sub = ''] = args;
+  if (command === 'bundle') return sub === 'verify' || sub === 'list-heads';
+  return READ_ONLY.has(command);
 }
 
 function runGit(gitDir: string, call: GitCall): Promise<GitOutput> {

@@ -1,5 +1,6 @@
 import { subIssueRecordProblems } from '../../../core/plan/validate-plan.js';
 import { planPath, subIssueGraphPath } from '../../../core/vocabulary/ids.js';
+import { readCappedBlobs, readObjectSizes } from '../cat-file-batch.js';
 import type { ScratchRepo } from '../scratch-repo.js';
 
 /** The app reads at most 256 KB of either file; publish reads no more. */
@@ -20,26 +21,31 @@ export async function checkPlanRecord({
   head: string;
   build: string;
 }): Promise<string[]> {
-  const plan = await readJsonAt(repo, `${head}:${planPath(build)}`);
-  const subIssues = await readJsonAt(repo, `${head}:${subIssueGraphPath(build)}`);
-  const problems = [...plan.problems, ...subIssues.problems];
+  const specs = [`${head}:${planPath(build)}`, `${head}:${subIssueGraphPath(build)}`];
+  // The sizes first, so an oversized file is named; both files' contents by one more git.
+  const sizes = await readObjectSizes(repo, specs);
+  const blobs = await readCappedBlobs(repo, specs, RECORD_MAX_BYTES);
+  const [plan, subIssues] = specs.map((spec, i) =>
+    jsonAt(spec, sizes[i] ?? null, blobs[i] ?? null),
+  );
+  const problems = [...(plan?.problems ?? []), ...(subIssues?.problems ?? [])];
   if (problems.length > 0) return problems;
-  return subIssueRecordProblems({ plan: plan.value, subIssues: subIssues.value, build });
+  return subIssueRecordProblems({ plan: plan?.value, subIssues: subIssues?.value, build });
 }
 
-async function readJsonAt(
-  repo: ScratchRepo,
+function jsonAt(
   spec: string,
-): Promise<{ value: unknown; problems: string[] }> {
-  const size = await repo.run({ args: ['cat-file', '-s', spec] });
-  if (size.code !== 0) return { value: undefined, problems: [] };
+  size: number | null,
+  blob: Buffer | null,
+): { value: unknown; problems: string[] } {
+  if (size === null) return { value: undefined, problems: [] };
   const name = spec.slice(spec.lastIndexOf('/') + 1);
-  if (Number(size.stdout.trim()) > RECORD_MAX_BYTES) {
+  if (size > RECORD_MAX_BYTES) {
     return { value: undefined, problems: [`${name} is larger than ${RECORD_MAX_BYTES} bytes`] };
   }
-  const shown = await repo.run({ args: ['show', spec] });
   try {
-    return { value: JSON.parse(shown.stdout), problems: [] };
+    // An object that is no blob (a folder) is no JSON either.
+    return { value: JSON.parse(blob?.toString('utf8') ?? ''), problems: [] };
   } catch {
     return { value: undefined, problems: [`${name} is not valid JSON`] };
   }

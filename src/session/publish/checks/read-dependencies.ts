@@ -4,7 +4,7 @@ import {
   isDependencyFile,
 } from '../../../core/sessions/dependencies.js';
 import type { PushedRange } from './read-pushed-commits.js';
-import { fetchedBuildRef, HEAD_REF } from './verify-commits.js';
+import { fetchedBuildCommit, HEAD_REF } from './read-pushed-commits.js';
 
 /**
  * The manifests and lock files the worker's pull request changes, with the
@@ -16,7 +16,7 @@ export async function readDependencyChanges({
   repo,
   base,
 }: PushedRange): Promise<DependencyChange[]> {
-  const build = await fetchedBuildRef(repo);
+  const build = await fetchedBuildCommit(repo);
   const range = build ? `${build}...${HEAD_REF}` : `${base}..${HEAD_REF}`;
   const names = await repo.must({ args: ['diff', '--name-only', '-z', '--no-renames', range] });
   const paths = names.split('\0').filter((path) => path && isDependencyFile(path));

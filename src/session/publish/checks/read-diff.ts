@@ -1,7 +1,7 @@
 import type { ChangedLines, ChangeStatus } from '../../../core/sessions/evidence.js';
 import type { ScratchRepo } from '../scratch-repo.js';
 import { markDiff } from './claims/diff-marks.js';
-import { fetchedBuildRef, HEAD_REF } from './verify-commits.js';
+import { fetchedBuildCommit, HEAD_REF } from './read-pushed-commits.js';
 
 /**
  * The pull request's diff as git counts it (`--name-status -M` and
@@ -18,7 +18,7 @@ export async function readDiff({
   repo: ScratchRepo;
   base: string;
 }): Promise<ChangedLines[]> {
-  const build = await fetchedBuildRef(repo);
+  const build = await fetchedBuildCommit(repo);
   const range = build ? [`${build}...${HEAD_REF}`] : [base, HEAD_REF];
   const flags = ['-M', '-z', '--no-color', '--no-ext-diff', '--no-textconv'];
   const [names, counts] = await Promise.all([

@@ -1,5 +1,14 @@
 import type { ScratchRepo } from '../scratch-repo.js';
-import { fetchedBuildRef, HEAD_REF } from './verify-commits.js';
+
+/** Where the bundle's head is kept in the scratch repository once verified. */
+export const HEAD_REF = 'refs/baton/head';
+/** Where verifying fetched the build branch (a work or fix session's). */
+export const BUILD_REF = 'refs/baton/build';
+
+/** The build branch's commit where verifying fetched it into the scratch repository, else null. */
+export function fetchedBuildCommit(repo: ScratchRepo): Promise<string | null> {
+  return repo.readRef(BUILD_REF);
+}
 
 /** What publish would push: the verified bundle's head in `repo`, over the dispatched `base`. */
 export interface PushedRange {
@@ -20,13 +29,27 @@ export interface PushedCommit {
 /**
  * Every commit publish would push, newest first: the bundle's head back to the
  * dispatched base, the build branch's own commits left out (when verifying
- * fetched it), as the secret scan and the link check look through them.
+ * fetched it), as verifying, the secret scan and the link check look through
+ * them. Listed once a repository for the same commit ids.
  */
 export async function readPushedCommits({ repo, base }: PushedRange): Promise<PushedCommit[]> {
-  const build = await fetchedBuildRef(repo);
-  const listed = await repo.must({
-    args: ['rev-list', '--parents', HEAD_REF, `^${base}`, ...(build ? [`^${build}`] : [])],
-  });
+  const build = await fetchedBuildCommit(repo);
+  const head = (await repo.readRef(HEAD_REF)) ?? HEAD_REF;
+  const range = [head, `^${base}`, ...(build ? [`^${build}`] : [])];
+  return askedOnce(commitListsOf(repo), range, () => listCommits(repo, range));
+}
+
+/** The pushed commits listed between commit ids, by repository. */
+const commitLists = new WeakMap<ScratchRepo, Map<string, Promise<PushedCommit[]>>>();
+
+function commitListsOf(repo: ScratchRepo): Map<string, Promise<PushedCommit[]>> {
+  const lists = commitLists.get(repo) ?? new Map<string, Promise<PushedCommit[]>>();
+  commitLists.set(repo, lists);
+  return lists;
+}
+
+async function listCommits(repo: ScratchRepo, range: string[]): Promise<PushedCommit[]> {
+  const listed = await repo.must({ args: ['rev-list', '--parents', ...range] });
   return listed
     .split('\n')
     .filter(Boolean)
@@ -55,19 +78,29 @@ export async function readRawDiff(
   repo: ScratchRepo,
   { from, to }: { from: string; to: string },
 ): Promise<RawChange[]> {
-  const fixed = COMMIT_ID.test(from) && COMMIT_ID.test(to);
-  const key = `${from}..${to}`;
-  const asked = fixed ? diffsOf(repo).get(key) : undefined;
-  if (asked) return asked;
-  const read = diffBetween(repo, from, to);
-  if (fixed) {
-    diffsOf(repo).set(key, read);
-    read.catch(() => diffsOf(repo).delete(key));
-  }
-  return read;
+  return askedOnce(diffsOf(repo), [from, to], () => diffBetween(repo, from, to));
 }
 
-const COMMIT_ID = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
+const COMMIT_ID = /^\^?[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
+
+/**
+ * What `read` answers for `names`, asked once where every name is a commit id
+ * (`^` before one leaves it out), which no fetch or push changes the answer for.
+ */
+function askedOnce<T>(
+  asked: Map<string, Promise<T>>,
+  names: string[],
+  read: () => Promise<T>,
+): Promise<T> {
+  if (!names.every((name) => COMMIT_ID.test(name))) return read();
+  const key = names.join(' ');
+  const known = asked.get(key);
+  if (known) return known;
+  const reading = read();
+  asked.set(key, reading);
+  reading.catch(() => asked.delete(key));
+  return reading;
+}
 
 /** The diffs read between commit ids, by repository. */
 const readDiffs = new WeakMap<ScratchRepo, Map<string, Promise<RawChange[]>>>();

@@ -4,7 +4,7 @@ import { planPath, workerFindingsPath } from '../../../core/vocabulary/ids.js';
 import type { ScratchRepo } from '../scratch-repo.js';
 import type { WorkerScope } from './check-changes.js';
 import { parseJson, readAt } from './inputs/read-worker-title.js';
-import { HEAD_REF } from './verify-commits.js';
+import { HEAD_REF } from './read-pushed-commits.js';
 
 /** The worker's scope, or why the plan it is read from cannot give one. */
 export type ReadScope = { ok: true; scope: WorkerScope } | { ok: false; problem: string };

@@ -1,7 +1,9 @@
+import { readObjectSizes } from '../cat-file-batch.js';
 import type { RemoteAccess, ScratchRepo } from '../scratch-repo.js';
 import type { ChangedFile } from './check-changes.js';
 import { isSealOn } from './contract/seal-tree.js';
 import { sizeOf } from './inputs/read-result.js';
+import { BUILD_REF, HEAD_REF, readPushedCommits, readRawDiff } from './read-pushed-commits.js';
 import { BUNDLE_MAX_BYTES } from './size-limits.js';
 
 /** The session's changed files once its bundle passed, or why it did not. */
@@ -10,21 +12,12 @@ export type VerifiedCommits =
       ok: true;
       changes: ChangedFile[];
       alreadyPushed: boolean;
-      /** `BUILD_REF` where the build branch was fetched (a work or fix session's), else null. */
-      buildRef: string | null;
+      /** The build branch's commit where it was fetched (a work or fix session's), else null. */
+      buildCommit: string | null;
     }
   | { ok: false; problems: string[] };
 
-/** Where the bundle's head is kept in the scratch repository once verified. */
-export const HEAD_REF = 'refs/baton/head';
 const REMOTE_REF = 'refs/baton/remote';
-export const BUILD_REF = 'refs/baton/build';
-
-/** `BUILD_REF` when verifying fetched the build branch into the scratch repository, else null. */
-export async function fetchedBuildRef(repo: ScratchRepo): Promise<string | null> {
-  const found = await repo.run({ args: ['rev-parse', '--verify', '--quiet', BUILD_REF] });
-  return found.code === 0 ? BUILD_REF : null;
-}
 
 /**
  * Loads the agent's bundle into the scratch repository and checks that it only
@@ -87,16 +80,17 @@ export async function verifyCommits({
   const build = buildBranch
     ? await fetchRemoteBranch({ repo, remote, token, branch: buildBranch, ref: BUILD_REF })
     : null;
-  const endState = await listChanges(repo, base);
+  const newHead = (await repo.readRef(HEAD_REF)) ?? HEAD_REF;
+  const endState = await listChanges(repo, base, newHead);
   const ownEndState =
-    build === null ? endState : await keepDifferentFrom(repo, BUILD_REF, endState);
+    build === null ? endState : await keepDifferentFrom(repo, build, newHead, endState);
   // Every commit, not only the end state: a change made and undone later still reached the branch.
-  const everyCommit = await listCommitChanges(repo, base, build === null ? null : BUILD_REF);
+  const everyCommit = await listCommitChanges(repo, base);
   return {
     ok: true,
     changes: mergeChanges([...ownEndState, ...everyCommit]),
     alreadyPushed,
-    buildRef: build === null ? null : BUILD_REF,
+    buildCommit: build,
   };
 }
 
@@ -138,7 +132,9 @@ async function fetchRemoteBranch({
     args: ['fetch', '--no-tags', '--quiet', remote, `+refs/heads/${branch}:${ref}`],
     token,
   });
-  return (await repo.must({ args: ['rev-parse', ref] })).trim();
+  const fetched = await repo.readRef(ref);
+  if (fetched === null) throw new Error(`git fetch left no ${ref} for ${branch}`);
+  return fetched;
 }
 
 /** Returns why the bundle is refused, or null once its head is at HEAD_REF. */
@@ -166,41 +162,27 @@ async function loadBundle({
   return null;
 }
 
-/** Paths of `changes` whose content at the new head differs from `ref`'s. */
+/** Paths of `changes` whose content at the new head differs from `commit`'s. */
 async function keepDifferentFrom(
   repo: ScratchRepo,
-  ref: string,
+  commit: string,
+  head: string,
   changes: ChangedFile[],
 ): Promise<ChangedFile[]> {
-  const differ = new Set((await listChanges(repo, ref)).map((change) => change.path));
+  const differ = new Set((await listChanges(repo, commit, head)).map((change) => change.path));
   return changes.filter((change) => differ.has(change.path));
 }
 
-/** Git's empty tree: what a commit without parents is compared with. */
-const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
-
 /**
  * What each commit between `base` and the new head changes, commits of the
- * build branch (`exclude`) left out: a plain commit against its parent, a
- * merge by the paths that differ from every parent (what the merge itself
- * brought, not what either side had).
+ * build branch (where it was fetched) left out: a plain commit against its
+ * parent, a merge by the paths that differ from every parent (what the merge
+ * itself brought, not what either side had).
  */
-async function listCommitChanges(
-  repo: ScratchRepo,
-  base: string,
-  exclude: string | null,
-): Promise<ChangedFile[]> {
-  const listed = await repo.must({
-    args: ['rev-list', '--parents', HEAD_REF, `^${base}`, ...(exclude ? [`^${exclude}`] : [])],
-  });
+async function listCommitChanges(repo: ScratchRepo, base: string): Promise<ChangedFile[]> {
   const changes: ChangedFile[] = [];
-  for (const line of listed.split('\n').filter(Boolean)) {
-    const [commit = '', ...parents] = line.split(' ');
-    const perParent = await Promise.all(
-      (parents.length > 0 ? parents : [EMPTY_TREE]).map((parent) =>
-        listChanges(repo, parent, commit),
-      ),
-    );
+  for (const { commit, sides } of await readPushedCommits({ repo, base })) {
+    const perParent = await Promise.all(sides.map((side) => listChanges(repo, side, commit)));
     const [first = [], ...others] = perParent;
     const inEvery = others.map((list) => new Set(list.map((change) => change.path)));
     changes.push(...first.filter((change) => inEvery.every((paths) => paths.has(change.path))));
@@ -218,39 +200,12 @@ function mergeChanges(changes: ChangedFile[]): ChangedFile[] {
   return [...byPath.values()];
 }
 
-/** Every path that differs between `from` and `to` (default the new head), with its new size. */
-async function listChanges(
-  repo: ScratchRepo,
-  from: string,
-  to: string = HEAD_REF,
-): Promise<ChangedFile[]> {
-  const raw = await repo.must({
-    args: ['diff', '--raw', '-z', '--no-renames', '--no-abbrev', from, to],
-  });
-  const fields = raw.split('\0');
-  const entries: Array<{ path: string; mode: string; sha: string }> = [];
-  for (let i = 0; i + 1 < fields.length; i += 2) {
-    const [, mode = '', , sha = ''] = (fields[i] ?? '').slice(1).split(' ');
-    entries.push({ path: fields[i + 1] ?? '', mode, sha });
-  }
-  const blobs = entries.filter((entry) => entry.mode !== '000000' && entry.mode !== '160000');
-  const sizes = await blobSizes(
-    repo,
-    blobs.map((entry) => entry.sha),
-  );
-  return entries.map((entry) => ({ path: entry.path, size: sizes.get(entry.sha) ?? null }));
-}
-
-async function blobSizes(repo: ScratchRepo, shas: string[]): Promise<Map<string, number>> {
-  if (shas.length === 0) return new Map();
-  const out = await repo.must({
-    args: ['cat-file', '--batch-check=%(objectname) %(objectsize)'],
-    input: `${shas.join('\n')}\n`,
-  });
-  const sizes = new Map<string, number>();
-  for (const line of out.split('\n')) {
-    const [sha, size] = line.split(' ');
-    if (sha && size && /^\d+$/.test(size)) sizes.set(sha, Number(size));
-  }
-  return sizes;
+/** Every path that differs between `from` and `to`, with its new size. */
+async function listChanges(repo: ScratchRepo, from: string, to: string): Promise<ChangedFile[]> {
+  const entries = await readRawDiff(repo, { from, to });
+  const blobs = entries.filter((entry) => entry.newMode !== '000000' && entry.newMode !== '160000');
+  const names = blobs.map((entry) => entry.newSha);
+  const read = await readObjectSizes(repo, names);
+  const sizes = new Map(names.map((sha, i) => [sha, read[i] ?? null]));
+  return entries.map((entry) => ({ path: entry.path, size: sizes.get(entry.newSha) ?? null }));
 }

@@ -15,7 +15,7 @@ import {
 } from '../../../core/memory/lesson.js';
 import { parseBuildId, rememberedComment } from '../../../core/vocabulary/ids.js';
 import { hasCommits } from '../checks/check-result.js';
-import { HEAD_REF } from '../checks/verify-commits.js';
+import { HEAD_REF } from '../checks/read-pushed-commits.js';
 import type { PublishOutcome } from '../publish-outcome.js';
 import type { ReadSession } from '../read-session.js';
 import { type GitHubApi, GitHubApiError, repoPath } from './github-api.js';

@@ -1,4 +1,4 @@
-import { HEAD_REF } from '../checks/verify-commits.js';
+import { HEAD_REF } from '../checks/read-pushed-commits.js';
 import { GitError, type RemoteAccess } from '../scratch-repo.js';
 
 /** Pushes tried at most this many times when the remote is still at `base`. */

@@ -12,8 +12,8 @@ import type { ContractRead } from '../../../core/snapshot/snapshot.js';
 import type { ContractVetting } from '../../../core/verification/risk.js';
 import { type GuidePaths, renderWorkerGuide } from '../../../core/verification/worker-guide.js';
 import { planPath } from '../../../core/vocabulary/ids.js';
-import { parseJson, readAt } from '../checks/inputs/read-worker-title.js';
-import { fetchedBuildRef } from '../checks/verify-commits.js';
+import { parseJson, readAllAt } from '../checks/inputs/read-worker-title.js';
+import { fetchedBuildCommit } from '../checks/read-pushed-commits.js';
 import type { RemoteAccess } from '../scratch-repo.js';
 
 /**
@@ -39,9 +39,13 @@ export async function readWorkerGuide({
   /** The default branch's security and interface paths (`readGuidePaths`), as the evidence was classed with. */
   paths: GuidePaths;
 }): Promise<string> {
-  const commit = (await fetchedBuildRef(repo)) ?? base;
-  const plan = Plan.safeParse(parseJson(await readAt(repo, `${commit}:${planPath(build)}`)));
-  const contract = readContract(await readAt(repo, `${commit}:${contractPath(build)}`));
+  const commit = (await fetchedBuildCommit(repo)) ?? base;
+  const [planText = null, contractText = null] = await readAllAt(repo, [
+    `${commit}:${planPath(build)}`,
+    `${commit}:${contractPath(build)}`,
+  ]);
+  const plan = Plan.safeParse(parseJson(planText));
+  const contract = readContract(contractText);
   const granted =
     worker === CONTRACT_WORKER || (plan.success && mayChangeContract(plan.data, worker));
   const vetting: ContractVetting | null =

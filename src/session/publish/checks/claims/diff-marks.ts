@@ -9,6 +9,7 @@ import { posix } from 'node:path';
 import type { ChangedLines } from '../../../../core/sessions/evidence.js';
 import { runnerReaches } from '../../../../core/verification/reach/runner-reach.js';
 import { isTestPath } from '../../../../core/verification/risk.js';
+import { batchIn, readBlobs } from '../../cat-file-batch.js';
 import type { ScratchRepo } from '../../scratch-repo.js';
 
 const SYMLINK = '120000';
@@ -35,15 +36,24 @@ async function readLinks(repo: ScratchRepo, range: string[]): Promise<Map<string
     args: ['diff', '--raw', '-z', '--no-renames', '--no-abbrev', ...range],
   });
   const fields = raw.split('\0');
-  const links = new Map<string, string>();
+  const found: { path: string; sha: string }[] = [];
   for (let i = 0; i + 1 < fields.length; i += 2) {
     const [, newMode = '', , newSha = ''] = (fields[i] ?? '').slice(1).split(' ');
     const path = fields[i + 1] ?? '';
-    if (newMode !== SYMLINK || !path) continue;
-    const target = await repo.must({ args: ['cat-file', 'blob', newSha] });
-    if (target.length > TARGET_MAX_BYTES) continue;
-    links.set(path, fromRoot(path, target));
+    if (newMode === SYMLINK && path) found.push({ path, sha: newSha });
   }
+  // Every link's target by one git.
+  const targets = await readBlobs(
+    batchIn(repo),
+    found.map((link) => link.sha),
+  );
+  const links = new Map<string, string>();
+  found.forEach(({ path }, i) => {
+    const target = targets[i]?.toString('utf8');
+    if (target !== undefined && target.length <= TARGET_MAX_BYTES) {
+      links.set(path, fromRoot(path, target));
+    }
+  });
   return links;
 }
 
@@ -67,15 +77,40 @@ async function readTestAware(repo: ScratchRepo, range: string[]): Promise<Set<st
   });
   const added = addedLines(patch);
   const head = (range.at(-1) ?? '').split('...').at(-1) ?? '';
+  const judged = [...added].filter(([path]) => !isTestPath(path));
+  const texts = await readTexts(
+    repo,
+    judged.map(([path]) => `${head}:${path}`),
+  );
   const found = new Set<string>();
-  for (const [path, lines] of added) {
-    if (isTestPath(path)) continue;
-    const text = await repo.run({ args: ['cat-file', 'blob', `${head}:${path}`] });
-    const whole = text.code === 0 && text.stdout.length <= REACH_MAX_BYTES ? text.stdout : null;
+  judged.forEach(([path, lines], i) => {
+    const text = texts[i] ?? null;
+    const whole = text !== null && text.length <= REACH_MAX_BYTES ? text : null;
     const reaches = whole === null ? [] : runnerReaches(path, whole);
     if (reaches.some((reach) => lines.has(reach.line))) found.add(path);
-  }
+  });
   return found;
+}
+
+/**
+ * Each named file's text (null where there is none), all by one git; a name
+ * with a line break, which `cat-file --batch` would read as two, by a git of its own.
+ */
+async function readTexts(repo: ScratchRepo, names: string[]): Promise<(string | null)[]> {
+  const batched = names.filter((name) => !/[\n\r]/.test(name));
+  const blobs = new Map(
+    (await readBlobs(batchIn(repo), batched)).map((blob, i) => [batched[i], blob]),
+  );
+  const texts: (string | null)[] = [];
+  for (const name of names) {
+    if (blobs.has(name)) {
+      texts.push(blobs.get(name)?.toString('utf8') ?? null);
+      continue;
+    }
+    const text = await repo.run({ args: ['cat-file', 'blob', name] });
+    texts.push(text.code === 0 ? text.stdout : null);
+  }
+  return texts;
 }
 
 /** Each file's lines (from 1) that a `-U0` patch adds, by its path at the head. */

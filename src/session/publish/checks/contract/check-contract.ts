@@ -19,8 +19,8 @@ import { quotedValue } from '../../../../core/vocabulary/quoted-value.js';
 import type { ScratchRepo } from '../../scratch-repo.js';
 import type { ChangedFile } from '../check-changes.js';
 import { parseJson, readAt } from '../inputs/read-worker-title.js';
+import { HEAD_REF } from '../read-pushed-commits.js';
 import { FILE_MAX_BYTES } from '../size-limits.js';
-import { HEAD_REF } from '../verify-commits.js';
 import { checkWorkPaths } from './check-work-paths.js';
 import {
   type ContractBreach,

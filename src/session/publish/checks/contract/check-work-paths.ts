@@ -13,7 +13,7 @@ import type { TreeFile } from '../../../../core/verification/seal.js';
 import { isContractPath, judgeWorkPath } from '../../../../core/verification/work-paths.js';
 import type { ScratchRepo } from '../../scratch-repo.js';
 import type { ChangedFile } from '../check-changes.js';
-import { HEAD_REF } from '../verify-commits.js';
+import { HEAD_REF } from '../read-pushed-commits.js';
 import { blobText, readSealAt, readTree } from './seal-tree.js';
 import { onlyMarksRemoved } from './unmark-checks.js';
 

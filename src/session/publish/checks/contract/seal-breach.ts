@@ -14,7 +14,7 @@ import {
 } from '../../../../core/verification/seal.js';
 import type { ScratchRepo } from '../../scratch-repo.js';
 import type { ChangedFile } from '../check-changes.js';
-import { HEAD_REF } from '../verify-commits.js';
+import { HEAD_REF } from '../read-pushed-commits.js';
 import { blobText, readSealAt, readTree } from './seal-tree.js';
 
 /** The refusals, and the paths they name (which the contract's word rules need not judge again). */

@@ -13,7 +13,7 @@ import type { ReadSession } from '../../read-session.js';
 import type { ScratchRepo } from '../../scratch-repo.js';
 import { hasCommits } from '../check-result.js';
 import { parseJson, readAt } from '../inputs/read-worker-title.js';
-import { fetchedBuildRef, HEAD_REF } from '../verify-commits.js';
+import { fetchedBuildCommit, HEAD_REF } from '../read-pushed-commits.js';
 import { sealText, takeSeal } from './seal-tree.js';
 
 /** How sealing went: the session as it is now written (its head the seal's commit), and what to say. */
@@ -76,7 +76,7 @@ export async function sealContract(session: ReadSession): Promise<Sealed> {
 
 /** Whether the plan on the build branch gives this worker the contract (`contract: true`). */
 async function givenContract({ repo, target }: ReadSession, worker: string): Promise<boolean> {
-  const build = await fetchedBuildRef(repo);
+  const build = await fetchedBuildCommit(repo);
   if (build === null) return false;
   const plan = Plan.safeParse(parseJson(await readAt(repo, `${build}:${planPath(target.build)}`)));
   return plan.success && mayChangeContract(plan.data, worker);

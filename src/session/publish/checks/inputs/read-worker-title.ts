@@ -1,6 +1,7 @@
 import { Plan } from '../../../../core/plan/plan.js';
 import { parseBrief } from '../../../../core/records/brief.js';
 import { briefPath, planPath } from '../../../../core/vocabulary/ids.js';
+import { readCappedBlobs } from '../../cat-file-batch.js';
 import type { ScratchRepo } from '../../scratch-repo.js';
 
 /** plan.json is capped where the app reads it; publish reads no more. */
@@ -31,10 +32,21 @@ export async function readWorkerTitle({
 
 /** A file of the record at `<commit>:<path>`, or null when absent or over the cap. */
 export async function readAt(repo: ScratchRepo, spec: string): Promise<string | null> {
-  const size = await repo.run({ args: ['cat-file', '-s', spec] });
-  if (size.code !== 0 || Number(size.stdout.trim()) > RECORD_MAX_BYTES) return null;
-  const shown = await repo.run({ args: ['show', spec] });
-  return shown.code === 0 ? shown.stdout : null;
+  const [text = null] = await readAllAt(repo, [spec]);
+  return text;
+}
+
+/**
+ * Files of the record, each at `<commit>:<path>` (null where absent or over
+ * the cap), by two gits at most: one for every size, one for every content.
+ * What was read before at a commit id is not read again.
+ */
+export async function readAllAt(
+  repo: ScratchRepo,
+  specs: readonly string[],
+): Promise<(string | null)[]> {
+  const blobs = await readCappedBlobs(repo, specs, RECORD_MAX_BYTES);
+  return blobs.map((blob) => blob?.toString('utf8') ?? null);
 }
 
 export function parseJson(text: string | null): unknown {
