@@ -8,9 +8,13 @@
  * that makes the write once makes its line once. Baton keeps nothing: a line
  * that could not be sent is said in the log (`baton: audit: …`) and dropped,
  * never holding up or failing a reconcile; `baton audit` derives it again from GitHub.
+ * A write made beside a build's pass (a command's 👀 in the comment's handler, a
+ * refusal's note, a change set's revert) is heard as its events (`said`), by the
+ * guard that made that write once.
  */
 import { appendFile } from 'node:fs/promises';
 import { isAbsolute } from 'node:path';
+import type { AuditEvent } from '../core/audit/audit-event.js';
 import { type AuditWrite, writtenEvents } from '../core/audit/written-events.js';
 import type { ActedBuild, ActOutcome } from '../github/act/act.js';
 import { NO_TELEMETRY } from './telemetry.js';
@@ -103,30 +107,34 @@ export function createAuditStream({
     sink.kind === 'file'
       ? appendFile(sink.path, text, { encoding: 'utf8', mode: 0o600 })
       : post(sink.url, text);
+  const stream = (events: readonly AuditEvent[]): void => {
+    const text = events.map((event) => `${JSON.stringify(event)}\n`).join('');
+    if (!text) return;
+    // One send after another, so the lines keep their order; a failure is said, never thrown.
+    last = last.then(() =>
+      send(text).catch((error: unknown) => {
+        log.warn(
+          `baton: audit: ${text.split('\n').length - 1} event(s) not sent: ${messageOf(error)}`,
+        );
+      }),
+    );
+  };
   return {
     acted({ read, outcomes }: ActedBuild) {
-      let text: string;
+      let events: AuditEvent[];
       try {
-        const events = writtenEvents({
+        events = writtenEvents({
           read,
           writes: auditWritesOf(outcomes, read.snapshot.statusComment !== null),
           at: read.readAt,
         });
-        text = events.map((event) => `${JSON.stringify(event)}\n`).join('');
       } catch (error) {
         log.warn(`baton: audit: a build's events were not made: ${messageOf(error)}`);
         return;
       }
-      if (!text) return;
-      // One send after another, so the lines keep their order; a failure is said, never thrown.
-      last = last.then(() =>
-        send(text).catch((error: unknown) => {
-          log.warn(
-            `baton: audit: ${text.split('\n').length - 1} event(s) not sent: ${messageOf(error)}`,
-          );
-        }),
-      );
+      stream(events);
     },
+    said: stream,
     shutdown: () => last,
   };
 }

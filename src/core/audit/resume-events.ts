@@ -71,21 +71,39 @@ export function rollbackEvents(view: BuildRead['view']): (Said & { repository: s
   if (!set || !rollback) return [];
   return set.repositories.flatMap((line) =>
     line.revert
-      ? [
-          {
-            repository: line.name,
-            at: rollback.at,
-            kind: 'rollback' as const,
-            who: rollback.by,
-            door: 'command' as const,
-            what: line.final ? `revert #${line.final.number}` : 'revert',
-            why: `/rollback by ${rollback.by}`,
-            evidence: [line.revert.url, ...(line.final ? [line.final.url] : [])],
-            costUsd: null,
-          },
-        ]
+      ? [rollbackEvent({ repository: line.name, rollback, revert: line.revert, final: line.final })]
       : [],
   );
+}
+
+/**
+ * The rollback event of one member's revert pull request: as the trail derives it
+ * from the set's status, and as the stream sends it when the revert is opened.
+ */
+export function rollbackEvent({
+  repository,
+  rollback,
+  revert,
+  final,
+}: {
+  repository: string;
+  /** The accepted `/rollback`: who gave it, when. */
+  rollback: { by: string; at: string };
+  revert: { url: string };
+  /** The final pull request it reverts. */
+  final: { number: number; url: string } | null;
+}): Said & { repository: string } {
+  return {
+    repository,
+    at: rollback.at,
+    kind: 'rollback',
+    who: rollback.by,
+    door: 'command',
+    what: final ? `revert #${final.number}` : 'revert',
+    why: `/rollback by ${rollback.by}`,
+    evidence: [revert.url, ...(final ? [final.url] : [])],
+    costUsd: null,
+  };
 }
 
 function sameSession(a: RunInfo, b: RunInfo): boolean {
