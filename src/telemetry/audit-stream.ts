@@ -17,6 +17,7 @@ import { isAbsolute } from 'node:path';
 import type { AuditEvent } from '../core/audit/audit-event.js';
 import { type AuditWrite, writtenEvents } from '../core/audit/written-events.js';
 import type { ActedBuild, ActOutcome } from '../github/act/act.js';
+import { auditHeadersOf } from './audit-headers.js';
 import { NO_TELEMETRY } from './telemetry.js';
 import type { Telemetry } from './telemetry-seam.js';
 
@@ -76,18 +77,25 @@ export function auditWritesOf(
   });
 }
 
-/** The stream `BATON_AUDIT_STREAM` asks for; the no-op where it is unset, or said and the no-op where it is wrong. */
+/**
+ * The stream `BATON_AUDIT_STREAM` asks for, a collector's POSTs with the headers of
+ * `BATON_AUDIT_STREAM_HEADERS`; the no-op where it is unset, or said and the no-op
+ * where either is wrong (a collector is never sent lines without the headers asked for).
+ */
 export function auditStreamFromEnv(
   env: Env,
   { log }: { log: { warn: (message: string) => void } },
 ): Telemetry {
   const sink = auditSinkOf(env);
   if (sink === null) return NO_TELEMETRY;
-  if ('problem' in sink) {
-    log.warn(`baton: audit: ${sink.problem}`);
+  const refuse = (problem: string): Telemetry => {
+    log.warn(`baton: audit: ${problem}`);
     return NO_TELEMETRY;
-  }
-  return createAuditStream({ sink, log });
+  };
+  if ('problem' in sink) return refuse(sink.problem);
+  const headers = auditHeadersOf(env);
+  if (!headers.ok) return refuse(headers.problem);
+  return createAuditStream({ sink, log, headers: headers.headers });
 }
 
 /**
@@ -98,15 +106,18 @@ export function auditStreamFromEnv(
 export function createAuditStream({
   sink,
   log,
+  headers = {},
 }: {
   sink: AuditSink;
   log: { warn: (message: string) => void };
+  /** Sent with every POST to a collector (`auditHeadersOf`); never said in a message. */
+  headers?: Readonly<Record<string, string>>;
 }): Telemetry {
   let last: Promise<void> = Promise.resolve();
   const send = (text: string): Promise<void> =>
     sink.kind === 'file'
       ? appendFile(sink.path, text, { encoding: 'utf8', mode: 0o600 })
-      : post(sink.url, text);
+      : post(sink.url, text, headers);
   const stream = (events: readonly AuditEvent[]): void => {
     const text = events.map((event) => `${JSON.stringify(event)}\n`).join('');
     if (!text) return;
@@ -139,10 +150,14 @@ export function createAuditStream({
   };
 }
 
-async function post(url: string, text: string): Promise<void> {
+async function post(
+  url: string,
+  text: string,
+  headers: Readonly<Record<string, string>>,
+): Promise<void> {
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-ndjson' },
+    headers: { ...headers, 'content-type': 'application/x-ndjson' },
     body: text,
     signal: AbortSignal.timeout(AUDIT_POST_TIMEOUT_MS),
   });
