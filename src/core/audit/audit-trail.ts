@@ -15,26 +15,33 @@ import { normalizeSnapshot } from '../snapshot/normalize-snapshot.js';
 import type { CommandInfo, PostedComment } from '../snapshot/snapshot.js';
 import { approversOf, mergeEvidence, statusLinkOf } from '../verification/write-trailers.js';
 import type { AuditEvent, AuditKind } from './audit-event.js';
-import { resumeEvents, rollbackEvents } from './resume-events.js';
+import { type BudgetRaise, resumeEvents, rollbackEvents } from './resume-events.js';
 
 export { type AuditEvent, type AuditKind, isAuditDate } from './audit-event.js';
+export type { BudgetRaise } from './resume-events.js';
 
 /** The events of the builds `access` may read, at or after `since` (ISO 8601), oldest first. */
 export function auditTrail({
   reads,
   access,
   since,
+  raises = [],
 }: {
   reads: readonly BuildRead[];
   access: Access;
   since?: string;
+  /** The commits that raised a cap, of each repository read (`readBudgetRaises`): a resume names who. */
+  raises?: readonly (BudgetRaise & { repository: string })[];
 }): AuditEvent[] {
   const from = since ? Date.parse(since) : Number.NEGATIVE_INFINITY;
   return reads
     .filter((read) => canRead(access, read))
     .flatMap((read) =>
       // A change set's revert is an event of the member repository it reverts: only its readers see it.
-      buildEvents(read).filter((event) =>
+      buildEvents({
+        ...read,
+        raises: raises.filter((raise) => raise.repository === read.repository),
+      }).filter((event) =>
         canRead(access, { repository: event.repository, installationId: read.installationId }),
       ),
     )
@@ -48,8 +55,9 @@ export function buildEvents({
   snapshot,
   config,
   view,
+  raises = [],
 }: Pick<BuildRead, 'repository' | 'snapshot' | 'config'> &
-  Partial<Pick<BuildRead, 'view'>>): AuditEvent[] {
+  Partial<Pick<BuildRead, 'view'>> & { raises?: readonly BudgetRaise[] }): AuditEvent[] {
   const base = { repository, build: snapshot.build };
   // A build started before the ask record: its build label's event says who asked (a writer's).
   const labelled = snapshot.ask ? undefined : snapshot.labelledBy?.find((event) => event.at);
@@ -126,7 +134,7 @@ export function buildEvents({
     });
   }
   for (const event of postedEvents(snapshot, asker)) events.push({ ...base, ...event });
-  for (const event of resumeEvents(snapshot, asker)) events.push({ ...base, ...event });
+  for (const event of resumeEvents(snapshot, asker, raises)) events.push({ ...base, ...event });
   for (const event of rollbackEvents(view ?? null)) events.push({ ...base, ...event });
   return events;
 }
