@@ -49,7 +49,7 @@ const ofKinds = (events: readonly AuditEvent[], kinds: AuditEvent['kind'][]) =>
     .sort();
 
 describe('the audit stream, beside a build’s pass', () => {
-  it('streams each command taken and each refusal once across two replicas, as the lines baton audit prints', async () => {
+  it('streams each command taken and each refusal (of a command, a label, a comment’s lines) as the lines baton audit prints, across two replicas', async () => {
     const files = [tempFile('a.jsonl'), tempFile('b.jsonl')];
     const [a, b] = files.map(fileStream) as [Telemetry, Telemetry];
     const now = tickingClock();
@@ -69,8 +69,10 @@ describe('the audit stream, beside a build’s pass', () => {
     };
     const issue = labelledIssue(gh);
     await driveBuild(drive);
-    // Someone who may not write, refused; a writer's comment with a line that is no command.
+    // Someone who may not write, refused, by comment and by label; a writer's comment with a
+    // line that is no command.
     gh.addComment({ issue, body: '/approve', user: 'mallory' });
+    gh.events.labeled(issue, 'orchestrate', 'mallory');
     gh.addComment({ issue, body: '/approve\n/frobnicate W1.1', user: 'maintainer' });
     await driveBuild(drive);
     await Promise.all([a.shutdown(), b.shutdown()]);
@@ -79,8 +81,9 @@ describe('the audit stream, beside a build’s pass', () => {
     const trail = auditTrail({ reads: board.reads(), access: { kind: 'all' } });
     const kinds: AuditEvent['kind'][] = ['command', 'refusal'];
     expect(ofKinds(streamed, ['command'])).toHaveLength(1);
-    expect(streamed.filter((event) => event.kind === 'refusal').map((e) => e.who)).toEqual(
-      expect.arrayContaining(['mallory', null]),
+    const refusals = streamed.filter((event) => event.kind === 'refusal');
+    expect(refusals.map((event) => `${event.door} ${event.who}`)).toEqual(
+      expect.arrayContaining(['command mallory', 'label mallory', 'command null']),
     );
     // Once each, whichever replica's guard let its write go, and each the trail's own line.
     expect(ofKinds(streamed, kinds)).toEqual(ofKinds(trail, kinds));
