@@ -20,7 +20,9 @@ import {
   driveSetIssue,
   finalPullOf,
   mergeAsPerson,
+  SERVICE,
   SET_MEMBER,
+  SET_WORKERS,
   setScripts,
 } from '../support/change-sets.js';
 import { doubledAndShuffled, driveBuild, makeScript } from '../support/scripted-sessions.js';
@@ -87,6 +89,40 @@ describe('the audit stream, beside a build’s pass', () => {
     );
     // Once each, whichever replica's guard let its write go, and each the trail's own line.
     expect(ofKinds(streamed, kinds)).toEqual(ofKinds(trail, kinds));
+  });
+
+  it('streams the commands a reconcile takes with the 👀, in a repository that lists change sets: the set’s, then its build’s alone', async () => {
+    // The service lists change sets, so its comment handler leaves the 👀 to the reconcile: the
+    // set's while no work ran, then, its plan all in the service, the build's own.
+    const file = tempFile('audit.jsonl');
+    const stream = fileStream(file);
+    const board = new BuildBoard();
+    const { repos, app } = await startSetApp({ board, telemetry: stream });
+    const alone = SET_WORKERS.filter((worker) => worker.repository === SERVICE).map(
+      ({ depends_on: _none, ...worker }) => worker,
+    );
+    const scripts = setScripts(repos, {}, alone);
+    const [home, ...members] = scripts.get(repos.service) ?? [];
+    if (!home) throw new Error('no script of the set build');
+    const failsFirst = (worker: string, attempt: number) =>
+      worker === 'W2.1' && attempt === 1 ? ('fail' as const) : ('deliver' as const);
+    scripts.set(repos.service, [{ ...home, work: failsFirst }, ...members]);
+    const issue = repos.service.openIssue({ title: 'Rename fetch to get' });
+    repos.service.events.labeled(issue, 'orchestrate', 'maintainer');
+    await driveSet({ repos, apps: [app], scripts });
+    const approve = repos.service.addComment({ issue, body: '/approve', user: 'maintainer' });
+    await driveSet({ repos, apps: [app], scripts });
+    const retry = repos.service.addComment({ issue, body: '/retry W2.1', user: 'maintainer' });
+    await driveSet({ repos, apps: [app], scripts });
+    await stream.shutdown();
+
+    const streamed = readLines(file).filter((event) => event.kind === 'command');
+    expect(streamed.map((event) => [event.what, event.evidence[0]?.split('#')[1]])).toEqual([
+      ['/approve', `issuecomment-${approve.id}`],
+      ['/retry W2.1', `issuecomment-${retry.id}`],
+    ]);
+    const trail = auditTrail({ reads: board.reads(), access: { kind: 'all' } });
+    expect(ofKinds(streamed, ['command'])).toEqual(ofKinds(trail, ['command']));
   });
 
   it('streams a change set’s /rollback once per revert pull request it opens, as baton audit prints it', async () => {
