@@ -43,7 +43,7 @@ export function resumeEvents(
     return {
       at: again.createdAt,
       kind: 'resume',
-      who: dayTurned ? null : raise ? raise.by : asker,
+      who: dayTurned ? null : (raise?.by ?? asker),
       door: 'app',
       what: ['resume', again.role, again.worker, again.trigger].filter(Boolean).join(' '),
       why: dayTurned

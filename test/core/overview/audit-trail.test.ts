@@ -275,6 +275,17 @@ describe('the audit trail', () => {
       why: '`budget.maxUsd` raised by bob',
       evidence: [resumed.url, stopped.url, commit('bob')],
     });
+    // A commit GitHub links to no account: the asker stands accountable, the commit is evidence.
+    const [unlinked] = auditTrail({
+      reads: [readOf({ snapshot })],
+      access: { kind: 'all' },
+      raises: [{ ...raise('bob', ago(70)), by: null }],
+    }).filter((one) => one.kind === 'resume');
+    expect(unlinked).toMatchObject({
+      who: 'alice',
+      why: '`budget.maxUsd` raised',
+      evidence: [resumed.url, stopped.url, commit('bob')],
+    });
   });
 
   it("names each revert of a change set's rollback in the repository it reverts, for its readers only", () => {
