@@ -96,17 +96,20 @@ export async function measureApiCalls({
   depth = 1,
   plan,
   requireUpToDate = true,
+  extra = {},
 }: {
   width?: number;
   depth?: number;
   plan?: PlanWorkerSpec[];
   /** Branch protection's "up to date before merging" on the build branch (see FakeGitHub). */
   requireUpToDate?: boolean;
+  /** What else the app is started with (`startPacedApp`): the audit stream and traces (bench/audit.ts). */
+  extra?: Parameters<typeof startPacedApp>[2];
 } = {}): Promise<ApiCallReport> {
   const now = tickingClock();
   const gh = installedRepo(now);
   gh.requireUpToDate = requireUpToDate;
-  const { app, time, stop } = await startPacedApp(gh, now);
+  const { app, time, stop } = await startPacedApp(gh, now, extra);
   // Writes per round: the app's from the log, the sessions' as the pull requests and
   // reviews that appeared beyond the app's own (scripted sessions write to the simulator directly).
   const perRound: number[] = [];

@@ -19,7 +19,12 @@ export interface PacedApp {
  * bench moves itself. The app tests' client does not pace, so the app's writes
  * are counted as the simulated GitHub answers them.
  */
-export async function startPacedApp(gh: FakeGitHub, now: () => string): Promise<PacedApp> {
+export async function startPacedApp(
+  gh: FakeGitHub,
+  now: () => string,
+  /** What else the app is started with: the hearers of its reconciles, the page's board (bench/audit.ts). */
+  extra: Pick<Parameters<typeof startApp>[0], 'telemetry' | 'board'> = {},
+): Promise<PacedApp> {
   const time = manualTimers();
   const statusPacer = createStatusPacer({
     intervalMs: STATUS_EDIT_SECONDS * 1000,
@@ -34,7 +39,7 @@ export async function startPacedApp(gh: FakeGitHub, now: () => string): Promise<
     if (entry && isWrite(entry) && !entry.route.includes('/access_tokens')) writeBudget.note();
     return response;
   };
-  const app = await startApp({ gh, now, statusPacer, writeBudget });
+  const app = await startApp({ gh, now, statusPacer, writeBudget, ...extra });
   return {
     app,
     time,

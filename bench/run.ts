@@ -2,6 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { type MeasuredBuild, measureBenchBuilds, renderRouteTable } from './api-calls.js';
 import { attackLines, attackRows, measureAttacks } from './attacks.js';
+import { auditCostRows, measureAuditCost } from './audit.js';
 import { type ChangeSetReport, measureChangeSet } from './change-set.js';
 import type { ContextReport } from './context.js';
 import { correctionsRows, measureCorrections } from './corrections.js';
@@ -91,6 +92,7 @@ async function main(): Promise<void> {
   );
   rows.push(...rowsOf(await part('bench/proof.ts', () => measureProofs()), proofRows));
   rows.push(...rowsOf(await part('bench/attacks.ts', () => measureAttacks()), attackRows));
+  rows.push(...rowsOf(await part('bench/audit.ts', () => measureAuditCost()), auditCostRows));
   rows.push(
     ...rowsOf(await inChild<ContextReport>('context.ts', 120_000), (report) => [
       contextRow(report),
@@ -611,19 +613,30 @@ function keptChaosSection(): string[] {
 }
 
 /**
- * `npm run bench -- attacks`: the attack corpus alone, each attack's answer
- * and its rows printed (bench/results.md is left as it is).
+ * `npm run bench -- attacks` (or `-- audit`): one part alone, its lines and its
+ * rows printed (bench/results.md is left as it is).
  */
-async function attacksAlone(): Promise<void> {
+async function partAlone<T>(
+  file: string,
+  measure: () => Promise<T>,
+  rowsOfReport: (report: T) => Row[],
+  lines: (report: T) => string[] = () => [],
+): Promise<void> {
   const missed: MissedPart[] = [];
-  const report = await measurePart('bench/attacks.ts', missed, () => measureAttacks());
-  if (report) console.log(attackLines(report).join('\n'));
-  console.log(renderTable(rowsOf(report, attackRows)));
+  const report = await measurePart(file, missed, measure);
+  if (report) console.log(lines(report).join('\n'));
+  console.log(renderTable(rowsOf(report, rowsOfReport)));
   for (const line of missedLines(missed)) console.error(line);
   if (missed.length > 0) process.exitCode = 1;
 }
 
 const alone = process.argv[2];
 if (alone === undefined) await main();
-else if (alone === 'attacks') await attacksAlone();
-else throw new Error(`bench: no part ${JSON.stringify(alone)} runs alone (only \`attacks\`)`);
+else if (alone === 'attacks')
+  await partAlone('bench/attacks.ts', () => measureAttacks(), attackRows, attackLines);
+else if (alone === 'audit')
+  await partAlone('bench/audit.ts', () => measureAuditCost(), auditCostRows);
+else
+  throw new Error(
+    `bench: no part ${JSON.stringify(alone)} runs alone (only \`attacks\`, \`audit\`)`,
+  );

@@ -1,5 +1,6 @@
 import { Octokit } from '@octokit/core';
 import type { ApplicationFunction, ApplicationFunctionOptions, Probot } from 'probot';
+import type { AuditEvent } from './core/audit/audit-event.js';
 import type { ActedBuild, ActOutcome } from './github/act/act.js';
 import { HeldStatusEdits } from './github/act/held-status-edit.js';
 import {
@@ -225,7 +226,12 @@ export function createBaton(options: BatonOptions = {}): ApplicationFunction {
       ...(options.writeBudget ? { writeBudget: options.writeBudget } : {}),
       ...(installationDailyUsd ? { installationDailyUsd } : {}),
       onRead: (read) => board.note(read),
-      ...(telemetry ? { onActed: (acted: ActedBuild) => telemetry.acted(acted) } : {}),
+      ...(telemetry
+        ? {
+            onActed: (acted: ActedBuild) => telemetry.acted(acted),
+            onAudit: (events: readonly AuditEvent[]) => telemetry.said?.(events),
+          }
+        : {}),
       ...(echo ? { afterRead: echo } : {}),
       ...(metrics
         ? {

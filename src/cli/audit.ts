@@ -1,6 +1,14 @@
-import { auditTrail, isAuditDate } from '../core/audit/audit-trail.js';
+import { auditTrail, type BudgetRaise, isAuditDate } from '../core/audit/audit-trail.js';
+import { raiseWindows } from '../core/audit/resume-events.js';
 import type { AppCliOptions } from './app-probot.js';
-import { readForCommand, type TargetArgs, takeTargetArg, targetProblem } from './status.js';
+import { readBudgetRaises } from './budget-raises.js';
+import {
+  type AlsoRead,
+  readForCommand,
+  type TargetArgs,
+  takeTargetArg,
+  targetProblem,
+} from './status.js';
 
 const USAGE = `usage: baton audit (--repo owner/name | --installation ID) [--since DATE]
 
@@ -29,12 +37,25 @@ export async function main(
   options: AppCliOptions & { now?: () => string } = {},
 ): Promise<number> {
   const parsed = parseArgs(argv);
-  const read = await readForCommand('baton audit', { usage: USAGE, parsed, source, options });
+  // Who raised a cap: the commits of `.github/baton.yml` around each session started again after one.
+  const raises: (BudgetRaise & { repository: string })[] = [];
+  const alsoRead: AlsoRead = async (octokit, { owner, repo, reads }) => {
+    for (const window of reads.flatMap((one) => raiseWindows(one.snapshot))) {
+      const found = await readBudgetRaises(octokit, { owner, repo, ...window });
+      raises.push(...found.map((raise) => ({ ...raise, repository: `${owner}/${repo}` })));
+    }
+  };
+  const read = await readForCommand('baton audit', {
+    usage: USAGE,
+    parsed,
+    source,
+    options,
+    alsoRead,
+  });
   if (typeof read === 'number') return read;
   const since = read.args.since ? { since: read.args.since } : {};
-  for (const event of auditTrail({ reads: read.reads, access: { kind: 'all' }, ...since })) {
-    read.io.out(JSON.stringify(event));
-  }
+  const trail = auditTrail({ reads: read.reads, access: { kind: 'all' }, raises, ...since });
+  for (const event of trail) read.io.out(JSON.stringify(event));
   return 0;
 }
 

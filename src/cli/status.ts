@@ -81,20 +81,30 @@ export async function readForCommand<T extends TargetArgs>(
     parsed,
     source,
     options,
+    alsoRead,
   }: {
     usage: string;
     parsed: T | 'help' | string;
     source: Record<string, string | undefined>;
     options: AppCliOptions & { now?: () => string };
+    /** What else the command reads of each repository, with its builds (`readTargetBuilds`). */
+    alsoRead?: AlsoRead;
   },
 ): Promise<{ args: T; reads: BuildRead[]; io: CliOutput; now: string } | number> {
   const io = cliOutput(options);
   const args = argsOrExit(command, usage, parsed, io);
   if (typeof args === 'number') return args;
   const now = options.now?.() ?? new Date().toISOString();
-  const reads = await readTargetBuilds(command, { args, source, options, io, now });
+  const also = alsoRead ? { alsoRead } : {};
+  const reads = await readTargetBuilds(command, { args, source, options, io, now, ...also });
   return typeof reads === 'number' ? reads : { args, reads, io, now };
 }
+
+/** What a command reads of a repository besides its builds, with the installation's client. */
+export type AlsoRead = (
+  octokit: AppOctokit,
+  repository: { owner: string; repo: string; reads: readonly BuildRead[] },
+) => Promise<void>;
 
 /** Which builds a command reads: one repository's, or every one of an installation's. */
 export interface TargetArgs {
@@ -115,12 +125,14 @@ export async function readTargetBuilds(
     options,
     io,
     now,
+    alsoRead,
   }: {
     args: TargetArgs;
     source: Record<string, string | undefined>;
     options: AppCliOptions;
     io: CliOutput;
     now: string;
+    alsoRead?: AlsoRead;
   },
 ): Promise<BuildRead[] | number> {
   const env = withDotEnv(source, options.cwd ?? process.cwd());
@@ -146,7 +158,9 @@ export async function readTargetBuilds(
     for (const { installationId, repositories } of found) {
       const octokit = (await probot.auth(installationId)) as AppOctokit;
       for (const repository of await repositories(octokit)) {
-        reads.push(...(await readRepositoryBuilds({ octokit, repository, botLogin, now })));
+        const builds = await readRepositoryBuilds({ octokit, repository, botLogin, now });
+        await alsoRead?.(octokit, { ...repository, reads: builds });
+        reads.push(...builds);
       }
     }
     return reads;

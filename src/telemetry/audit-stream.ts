@@ -8,11 +8,16 @@
  * that makes the write once makes its line once. Baton keeps nothing: a line
  * that could not be sent is said in the log (`baton: audit: …`) and dropped,
  * never holding up or failing a reconcile; `baton audit` derives it again from GitHub.
+ * A write made beside a build's pass (a command's 👀 in the comment's handler, a
+ * refusal's note, a change set's revert) is heard as its events (`said`), by the
+ * guard that made that write once.
  */
 import { appendFile } from 'node:fs/promises';
 import { isAbsolute } from 'node:path';
+import type { AuditEvent } from '../core/audit/audit-event.js';
 import { type AuditWrite, writtenEvents } from '../core/audit/written-events.js';
 import type { ActedBuild, ActOutcome } from '../github/act/act.js';
+import { auditHeadersOf } from './audit-headers.js';
 import { NO_TELEMETRY } from './telemetry.js';
 import type { Telemetry } from './telemetry-seam.js';
 
@@ -72,18 +77,25 @@ export function auditWritesOf(
   });
 }
 
-/** The stream `BATON_AUDIT_STREAM` asks for; the no-op where it is unset, or said and the no-op where it is wrong. */
+/**
+ * The stream `BATON_AUDIT_STREAM` asks for, a collector's POSTs with the headers of
+ * `BATON_AUDIT_STREAM_HEADERS`; the no-op where it is unset, or said and the no-op
+ * where either is wrong (a collector is never sent lines without the headers asked for).
+ */
 export function auditStreamFromEnv(
   env: Env,
   { log }: { log: { warn: (message: string) => void } },
 ): Telemetry {
   const sink = auditSinkOf(env);
   if (sink === null) return NO_TELEMETRY;
-  if ('problem' in sink) {
-    log.warn(`baton: audit: ${sink.problem}`);
+  const refuse = (problem: string): Telemetry => {
+    log.warn(`baton: audit: ${problem}`);
     return NO_TELEMETRY;
-  }
-  return createAuditStream({ sink, log });
+  };
+  if ('problem' in sink) return refuse(sink.problem);
+  const headers = auditHeadersOf(env);
+  if (!headers.ok) return refuse(headers.problem);
+  return createAuditStream({ sink, log, headers: headers.headers });
 }
 
 /**
@@ -94,47 +106,58 @@ export function auditStreamFromEnv(
 export function createAuditStream({
   sink,
   log,
+  headers = {},
 }: {
   sink: AuditSink;
   log: { warn: (message: string) => void };
+  /** Sent with every POST to a collector (`auditHeadersOf`); never said in a message. */
+  headers?: Readonly<Record<string, string>>;
 }): Telemetry {
   let last: Promise<void> = Promise.resolve();
   const send = (text: string): Promise<void> =>
     sink.kind === 'file'
       ? appendFile(sink.path, text, { encoding: 'utf8', mode: 0o600 })
-      : post(sink.url, text);
+      : post(sink.url, text, headers);
+  const stream = (events: readonly AuditEvent[]): void => {
+    const text = events.map((event) => `${JSON.stringify(event)}\n`).join('');
+    if (!text) return;
+    // One send after another, so the lines keep their order; a failure is said, never thrown.
+    last = last.then(() =>
+      send(text).catch((error: unknown) => {
+        log.warn(
+          `baton: audit: ${text.split('\n').length - 1} event(s) not sent: ${messageOf(error)}`,
+        );
+      }),
+    );
+  };
   return {
     acted({ read, outcomes }: ActedBuild) {
-      let text: string;
+      let events: AuditEvent[];
       try {
-        const events = writtenEvents({
+        events = writtenEvents({
           read,
           writes: auditWritesOf(outcomes, read.snapshot.statusComment !== null),
           at: read.readAt,
         });
-        text = events.map((event) => `${JSON.stringify(event)}\n`).join('');
       } catch (error) {
         log.warn(`baton: audit: a build's events were not made: ${messageOf(error)}`);
         return;
       }
-      if (!text) return;
-      // One send after another, so the lines keep their order; a failure is said, never thrown.
-      last = last.then(() =>
-        send(text).catch((error: unknown) => {
-          log.warn(
-            `baton: audit: ${text.split('\n').length - 1} event(s) not sent: ${messageOf(error)}`,
-          );
-        }),
-      );
+      stream(events);
     },
+    said: stream,
     shutdown: () => last,
   };
 }
 
-async function post(url: string, text: string): Promise<void> {
+async function post(
+  url: string,
+  text: string,
+  headers: Readonly<Record<string, string>>,
+): Promise<void> {
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-ndjson' },
+    headers: { ...headers, 'content-type': 'application/x-ndjson' },
     body: text,
     signal: AbortSignal.timeout(AUDIT_POST_TIMEOUT_MS),
   });

@@ -4,12 +4,18 @@
  * is loaded only by the dynamic import of `telemetry.ts`.
  */
 import type { Registry } from 'prom-client';
+import type { AuditEvent } from '../core/audit/audit-event.js';
 import type { ActedBuild } from '../github/act/act.js';
 import type { SpanPlan } from './build-spans.js';
 
 export interface Telemetry {
   /** Hears one build's reconcile once it is done: its writes become spans of the build's trace. */
   acted(acted: ActedBuild): void;
+  /**
+   * Hears the audit trail's events of a write made beside a build's pass (a command's 👀,
+   * a refusal's note, a change set's revert), once that write went: the audit stream's.
+   */
+  said?(events: readonly AuditEvent[]): void;
   /** Sends what is still held and stops; the app calls it as it shuts down. */
   shutdown(): Promise<void>;
 }

@@ -29,6 +29,9 @@ export function joinTelemetry(parts: readonly Telemetry[]): Telemetry {
     acted(acted) {
       for (const part of heard) part.acted(acted);
     },
+    said(events) {
+      for (const part of heard) part.said?.(events);
+    },
     async shutdown() {
       await Promise.all(heard.map((part) => part.shutdown()));
     },

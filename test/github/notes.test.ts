@@ -53,11 +53,11 @@ describe('a note (a comment posted once, by its marker)', () => {
       body: `<!-- baton:status build=${BUILD} -->\n| W1.2 | failed: \`${noteMarker(KEY)}\` |`,
     });
     const posted = await ensureNote(repoContextOn(gh), { number: issue, key: KEY, body: 'Hi.' });
-    expect(posted).toBe(true);
+    expect(posted).toEqual({ id: expect.any(Number), at: expect.any(String) });
     expect(notes(issue)).toHaveLength(1);
     // Its own note, on its first line, does.
     expect(await ensureNote(repoContextOn(gh), { number: issue, key: KEY, body: 'Hi.' })).toBe(
-      false,
+      null,
     );
     expect(notes(issue)).toHaveLength(1);
   });

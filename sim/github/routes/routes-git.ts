@@ -99,11 +99,14 @@ export function registerGitRoutes(router: Router, gh: GitHubState): void {
     })
     // "List commits" (https://docs.github.com/rest/commits/commits#list-commits): from `sha`
     // (the default branch unless given) along first parents, newest first, only those that
-    // changed `path` where one is named; `author` is the linked account, or null.
+    // changed `path` where one is named, and dated within `since`..`until` where given;
+    // `author` is the linked account, or null.
     .on('GET', `${repoPath}/commits`, (_, request) => {
       const from = gh.git.resolve(request.query.get('sha') ?? gh.defaultBranch);
       if (!from) return notFound();
       const path = request.query.get('path');
+      const since = Date.parse(request.query.get('since') ?? '') || Number.NEGATIVE_INFINITY;
+      const until = Date.parse(request.query.get('until') ?? '') || Number.POSITIVE_INFINITY;
       const listed: unknown[] = [];
       for (let sha: string | undefined = from; sha; ) {
         const object = gh.git.objects.get(sha);
@@ -113,7 +116,8 @@ export function registerGitRoutes(router: Router, gh: GitHubState): void {
           path === null ||
           (gh.git.entryAt(sha, path)?.sha ?? null) !==
             (parent ? (gh.git.entryAt(parent, path)?.sha ?? null) : null);
-        if (changed) listed.push(commitBody(gh, sha, object));
+        const dated = Date.parse(object.committedAt ?? UNDATED);
+        if (changed && dated >= since && dated <= until) listed.push(commitBody(gh, sha, object));
         sha = parent;
       }
       return page(listed, new URLSearchParams(request.query));
@@ -319,6 +323,9 @@ export function isValidRefName(ref: string): boolean {
 }
 
 /** A commit as "List commits" gives it: its sha, git's author, the linked account, its parents, its page. */
+/** The date of a commit the in-memory store does not date (git's own store dates every one). */
+const UNDATED = '2026-01-01T00:00:00Z';
+
 function commitBody(
   gh: GitHubState,
   sha: string,
@@ -331,12 +338,14 @@ function commitBody(
 ) {
   const login = gh.commitAuthors.get(sha);
   const author = object.author ?? { name: 'someone', email: 'someone@example.com' };
+  const date = object.committedAt ?? UNDATED;
   return {
     sha,
     html_url: `https://github.com/${gh.fullName}/commit/${sha}`,
     commit: {
       message: object.message,
-      author: { ...author, date: object.committedAt ?? '2026-01-01T00:00:00Z' },
+      author: { ...author, date },
+      committer: { ...author, date },
     },
     author: login ? gh.user(login) : null,
     parents: object.parents.map((parent) => ({ sha: parent })),

@@ -12,28 +12,36 @@ import { type Access, type BuildRead, canRead } from '../overview/build-read.js'
 import { doorOf } from '../snapshot/ask-record.js';
 import { buildLedger } from '../snapshot/ledger.js';
 import { normalizeSnapshot } from '../snapshot/normalize-snapshot.js';
+import type { CommandInfo, PostedComment } from '../snapshot/snapshot.js';
 import { approversOf, mergeEvidence, statusLinkOf } from '../verification/write-trailers.js';
 import type { AuditEvent, AuditKind } from './audit-event.js';
-import { resumeEvents, rollbackEvents } from './resume-events.js';
+import { type BudgetRaise, resumeEvents, rollbackEvents } from './resume-events.js';
 
 export { type AuditEvent, type AuditKind, isAuditDate } from './audit-event.js';
+export type { BudgetRaise } from './resume-events.js';
 
 /** The events of the builds `access` may read, at or after `since` (ISO 8601), oldest first. */
 export function auditTrail({
   reads,
   access,
   since,
+  raises = [],
 }: {
   reads: readonly BuildRead[];
   access: Access;
   since?: string;
+  /** The commits that raised a cap, of each repository read (`readBudgetRaises`): a resume names who. */
+  raises?: readonly (BudgetRaise & { repository: string })[];
 }): AuditEvent[] {
   const from = since ? Date.parse(since) : Number.NEGATIVE_INFINITY;
   return reads
     .filter((read) => canRead(access, read))
     .flatMap((read) =>
       // A change set's revert is an event of the member repository it reverts: only its readers see it.
-      buildEvents(read).filter((event) =>
+      buildEvents({
+        ...read,
+        raises: raises.filter((raise) => raise.repository === read.repository),
+      }).filter((event) =>
         canRead(access, { repository: event.repository, installationId: read.installationId }),
       ),
     )
@@ -47,8 +55,9 @@ export function buildEvents({
   snapshot,
   config,
   view,
+  raises = [],
 }: Pick<BuildRead, 'repository' | 'snapshot' | 'config'> &
-  Partial<Pick<BuildRead, 'view'>>): AuditEvent[] {
+  Partial<Pick<BuildRead, 'view'>> & { raises?: readonly BudgetRaise[] }): AuditEvent[] {
   const base = { repository, build: snapshot.build };
   // A build started before the ask record: its build label's event says who asked (a writer's).
   const labelled = snapshot.ask ? undefined : snapshot.labelledBy?.find((event) => event.at);
@@ -101,24 +110,10 @@ export function buildEvents({
       costUsd: spent.has(run.id) ? round(spent.get(run.id) ?? 0) : null,
     });
   }
-  for (const { author, command, commentId, createdAt, source } of snapshot.commands) {
-    const worker = 'worker' in command && typeof command.worker === 'string' ? command.worker : '';
-    const where =
-      source.kind === 'issue'
-        ? snapshot.issue.url
-        : `${snapshot.issue.url.replace(/\/issues\/\d+$/, '')}/pull/${source.number}`;
-    events.push({
-      ...base,
-      at: createdAt,
-      kind: 'command',
-      who: author,
-      door: 'command',
-      what: `/${command.name}${worker ? ` ${worker}` : ''}`,
-      why: null,
-      evidence: [`${where}#issuecomment-${commentId}`],
-      costUsd: null,
-    });
-  }
+  for (const info of snapshot.commands)
+    events.push(
+      commandEvent({ repository, build: snapshot.build, issueUrl: snapshot.issue.url, info }),
+    );
   for (const pull of snapshot.pulls) {
     if (pull.state !== 'merged' || !pull.mergedAt) continue;
     const approvers = approversOf(snapshot, pull);
@@ -139,7 +134,7 @@ export function buildEvents({
     });
   }
   for (const event of postedEvents(snapshot, asker)) events.push({ ...base, ...event });
-  for (const event of resumeEvents(snapshot, asker)) events.push({ ...base, ...event });
+  for (const event of resumeEvents(snapshot, asker, raises)) events.push({ ...base, ...event });
   for (const event of rollbackEvents(view ?? null)) events.push({ ...base, ...event });
   return events;
 }
@@ -175,23 +170,14 @@ function postedEvents(
   const repoUrl = snapshot.issue.url.replace(/\/issues\/\d+$/, '');
   const events: Omit<AuditEvent, 'repository' | 'build'>[] = [];
   for (const posted of snapshot.posted ?? []) {
+    if (posted.kind === 'note') {
+      const refusal = refusalEvent({ issueUrl: snapshot.issue.url, posted });
+      if (refusal) events.push(refusal);
+      continue;
+    }
     const where = posted.number === snapshot.issue.number ? 'issues' : 'pull';
     const evidence = [`${repoUrl}/${where}/${posted.number}#issuecomment-${posted.id}`];
     const said = { at: posted.at, evidence, costUsd: null };
-    if (posted.kind === 'note') {
-      const refusal = REFUSAL_NOTES.find((one) => posted.key.startsWith(one.prefix));
-      if (!refusal) continue;
-      const who = refusal.prefix === 'reply-' ? null : posted.key.slice(refusal.prefix.length);
-      events.push({
-        ...said,
-        kind: 'refusal',
-        who,
-        door: refusal.door,
-        what: refusal.what,
-        why: null,
-      });
-      continue;
-    }
     const [first = '', ...rest] = posted.key.split('/');
     const kind: AuditKind =
       first === 'final-pull'
@@ -205,6 +191,70 @@ function postedEvents(
     events.push({ ...said, kind, who: asker, door: 'app', what: [first, ...rest].join(' '), why });
   }
   return events;
+}
+
+/**
+ * The event of a command Baton took (its 👀 on the comment), on the build whose
+ * issue is at `issueUrl`: as the trail derives it from the build's accepted
+ * commands, and as the stream sends it when the 👀 goes.
+ */
+export function commandEvent({
+  repository,
+  build,
+  issueUrl,
+  info,
+}: {
+  repository: string;
+  build: string;
+  issueUrl: string;
+  info: CommandInfo;
+}): AuditEvent {
+  const { author, command, commentId, createdAt, source } = info;
+  const worker = 'worker' in command && typeof command.worker === 'string' ? command.worker : '';
+  const where =
+    source.kind === 'issue'
+      ? issueUrl
+      : `${issueUrl.replace(/\/issues\/\d+$/, '')}/pull/${source.number}`;
+  return {
+    repository,
+    build,
+    at: createdAt,
+    kind: 'command',
+    who: author,
+    door: 'command',
+    what: `/${command.name}${worker ? ` ${worker}` : ''}`,
+    why: null,
+    evidence: [`${where}#issuecomment-${commentId}`],
+    costUsd: null,
+  };
+}
+
+/**
+ * The event of a note of Baton's that refused someone (a command or a label of a
+ * person without write access, a comment's lines that are no command), on the
+ * build whose issue is at `issueUrl`; null for any other note.
+ */
+export function refusalEvent({
+  issueUrl,
+  posted,
+}: {
+  issueUrl: string;
+  posted: Pick<PostedComment, 'key' | 'number' | 'id' | 'at'>;
+}): Omit<AuditEvent, 'repository' | 'build'> | null {
+  const refusal = REFUSAL_NOTES.find((one) => posted.key.startsWith(one.prefix));
+  if (!refusal) return null;
+  const repoUrl = issueUrl.replace(/\/issues\/\d+$/, '');
+  const where = issueUrl === `${repoUrl}/issues/${posted.number}` ? 'issues' : 'pull';
+  return {
+    at: posted.at,
+    kind: 'refusal',
+    who: refusal.prefix === 'reply-' ? null : posted.key.slice(refusal.prefix.length),
+    door: refusal.door,
+    what: refusal.what,
+    why: null,
+    evidence: [`${repoUrl}/${where}/${posted.number}#issuecomment-${posted.id}`],
+    costUsd: null,
+  };
 }
 
 function round(usd: number): number {

@@ -13,13 +13,65 @@ import type { AuditEvent } from './audit-event.js';
 type Said = Omit<AuditEvent, 'repository' | 'build'>;
 
 /**
+ * A commit of the default branch that raised a cap in `.github/baton.yml`: who
+ * wrote it (its author's login, as GitHub links it; null where it links none),
+ * when it was committed, and its page.
+ */
+export interface BudgetRaise {
+  field: 'maxUsd' | 'dailyUsd';
+  by: string | null;
+  at: string;
+  url: string;
+}
+
+/**
  * For each run a cap stopped before it delivered (its usage record names
  * `budget` or `daily`, its outcome neither `complete` nor `partial`), the next
  * run Baton dispatched of the same role, worker and trigger: the session
  * started again. Why: the day turned (a daily cap, the next run on a later UTC
- * day), else the cap was raised in `.github/baton.yml`.
+ * day), else the cap was raised in `.github/baton.yml`: by the author of the
+ * last of `raises` that raised it between the stop and the start again, where
+ * one did (its commit then evidence too); else the asker stands accountable.
  */
-export function resumeEvents(snapshot: BuildRead['snapshot'], asker: string | null): Said[] {
+export function resumeEvents(
+  snapshot: BuildRead['snapshot'],
+  asker: string | null,
+  raises: readonly BudgetRaise[] = [],
+): Said[] {
+  return resumedRuns(snapshot).map(({ run, again, field, dayTurned }) => {
+    const raise = dayTurned ? undefined : raiseBetween(raises, { field, from: run, to: again });
+    return {
+      at: again.createdAt,
+      kind: 'resume',
+      who: dayTurned ? null : (raise?.by ?? asker),
+      door: 'app',
+      what: ['resume', again.role, again.worker, again.trigger].filter(Boolean).join(' '),
+      why: dayTurned
+        ? `the day turned (${dayOf(again.createdAt)} UTC)`
+        : `\`budget.${field}\` raised${raise?.by ? ` by ${raise.by}` : ''}`,
+      evidence: [again.url, run.url, ...(raise ? [raise.url] : [])],
+      costUsd: null,
+    };
+  });
+}
+
+/**
+ * Where a raise of a cap may be found for a build's resumes that the day did not
+ * turn: from the stopped run's start to the start again, one window each.
+ */
+export function raiseWindows(snapshot: BuildRead['snapshot']): { since: string; until: string }[] {
+  return resumedRuns(snapshot)
+    .filter((resumed) => !resumed.dayTurned)
+    .map(({ run, again }) => ({ since: run.createdAt, until: again.createdAt }));
+}
+
+/** Each run a cap stopped, the run that started its session again, which cap, whether the day turned. */
+function resumedRuns(snapshot: BuildRead['snapshot']): {
+  run: RunInfo;
+  again: RunInfo;
+  field: BudgetRaise['field'];
+  dayTurned: boolean;
+}[] {
   const stopped = new Map(
     (snapshot.usage ?? [])
       .filter(
@@ -33,31 +85,16 @@ export function resumeEvents(snapshot: BuildRead['snapshot'], asker: string | nu
   const runs = snapshot.runs
     .filter((run) => run.byBaton !== false)
     .sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt));
-  const events: Said[] = [];
-  for (const run of runs) {
+  return runs.flatMap((run) => {
     const limit = stopped.get(run.id);
-    if (!limit) continue;
+    if (!limit) return [];
     const again = runs.find(
       (later) => Date.parse(later.createdAt) > Date.parse(run.createdAt) && sameSession(later, run),
     );
-    if (!again) continue;
+    if (!again) return [];
     const dayTurned = limit === 'daily' && dayOf(again.createdAt) !== dayOf(run.createdAt);
-    events.push({
-      at: again.createdAt,
-      kind: 'resume',
-      who: dayTurned ? null : asker,
-      door: 'app',
-      what: ['resume', again.role, again.worker, again.trigger].filter(Boolean).join(' '),
-      why: dayTurned
-        ? `the day turned (${dayOf(again.createdAt)} UTC)`
-        : limit === 'daily'
-          ? '`budget.dailyUsd` raised'
-          : '`budget.maxUsd` raised',
-      evidence: [again.url, run.url],
-      costUsd: null,
-    });
-  }
-  return events;
+    return [{ run, again, field: limit === 'daily' ? 'dailyUsd' : 'maxUsd', dayTurned }];
+  });
 }
 
 /**
@@ -71,21 +108,53 @@ export function rollbackEvents(view: BuildRead['view']): (Said & { repository: s
   if (!set || !rollback) return [];
   return set.repositories.flatMap((line) =>
     line.revert
-      ? [
-          {
-            repository: line.name,
-            at: rollback.at,
-            kind: 'rollback' as const,
-            who: rollback.by,
-            door: 'command' as const,
-            what: line.final ? `revert #${line.final.number}` : 'revert',
-            why: `/rollback by ${rollback.by}`,
-            evidence: [line.revert.url, ...(line.final ? [line.final.url] : [])],
-            costUsd: null,
-          },
-        ]
+      ? [rollbackEvent({ repository: line.name, rollback, revert: line.revert, final: line.final })]
       : [],
   );
+}
+
+/**
+ * The rollback event of one member's revert pull request: as the trail derives it
+ * from the set's status, and as the stream sends it when the revert is opened.
+ */
+export function rollbackEvent({
+  repository,
+  rollback,
+  revert,
+  final,
+}: {
+  repository: string;
+  /** The accepted `/rollback`: who gave it, when. */
+  rollback: { by: string; at: string };
+  revert: { url: string };
+  /** The final pull request it reverts. */
+  final: { number: number; url: string } | null;
+}): Said & { repository: string } {
+  return {
+    repository,
+    at: rollback.at,
+    kind: 'rollback',
+    who: rollback.by,
+    door: 'command',
+    what: final ? `revert #${final.number}` : 'revert',
+    why: `/rollback by ${rollback.by}`,
+    evidence: [revert.url, ...(final ? [final.url] : [])],
+    costUsd: null,
+  };
+}
+
+/** The last raise of `field` committed after the stopped run started and before the next one. */
+function raiseBetween(
+  raises: readonly BudgetRaise[],
+  { field, from, to }: { field: BudgetRaise['field']; from: RunInfo; to: RunInfo },
+): BudgetRaise | undefined {
+  const start = Date.parse(from.createdAt);
+  const end = Date.parse(to.createdAt);
+  return raises
+    .filter((raise) => raise.field === field)
+    .filter((raise) => Date.parse(raise.at) > start && Date.parse(raise.at) <= end)
+    .sort((a, b) => Date.parse(a.at) - Date.parse(b.at))
+    .at(-1);
 }
 
 function sameSession(a: RunInfo, b: RunInfo): boolean {

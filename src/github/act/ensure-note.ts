@@ -26,7 +26,7 @@ export function noteLockRef(build: string, key: string): string {
  * both found none do not both post: like a notice, only the one that creates
  * `refs/baton/<build>/note/<key>` at `guard.sha` posts. A post that fails frees
  * the ref; the next try finds a note that was made by its marker first.
- * Returns whether a comment was posted.
+ * Returns the comment posted (its id and GitHub's time), or null where none was.
  */
 export async function ensureNote(
   ctx: RepoContext,
@@ -41,7 +41,7 @@ export async function ensureNote(
     body: string;
     guard?: { build: string; sha: string };
   },
-): Promise<boolean> {
+): Promise<PostedNote | null> {
   const marker = noteMarker(key);
   const comments = await ctx.octokit.paginate(ctx.octokit.rest.issues.listComments, {
     owner: ctx.owner,
@@ -50,21 +50,26 @@ export async function ensureNote(
     per_page: 100,
   });
   if (comments.some((c) => c.user?.login === ctx.botLogin && c.body?.startsWith(marker)))
-    return false;
-  const post = () =>
-    ctx.octokit.rest.issues.createComment({
+    return null;
+  const post = async (): Promise<PostedNote> => {
+    const { data } = await ctx.octokit.rest.issues.createComment({
       owner: ctx.owner,
       repo: ctx.repo,
       issue_number: number,
       body: `${marker}\n${body}`,
     });
-  if (!guard) {
-    await post();
-    return true;
-  }
+    return { id: data.id, at: data.created_at };
+  };
+  if (!guard) return post();
   const ref = noteLockRef(guard.build, key);
   const posted = await writeOnceByRef(ctx, { ref, sha: guard.sha }, post);
-  return !posted.taken;
+  return posted.taken ? null : posted.value;
+}
+
+/** A note just posted: its comment's id, and when GitHub dates it (ISO 8601). */
+export interface PostedNote {
+  id: number;
+  at: string;
 }
 
 /** The hidden ref that makes a notice's post happen at most once across replicas. */

@@ -18,9 +18,10 @@ import type { RepoContext } from '../client/types.js';
  * Gives Baton's 👀 to a comment. GitHub answers 201 the first time and 200
  * once it is there (another replica's reconcile took the comment first):
  * either way the comment is taken, and its answer is a guarded note.
+ * Whether this process's 👀 took it (201): its commands are this process's to tell.
  */
-export async function giveEyes(ctx: RepoContext, comment: number): Promise<void> {
-  await withReason('reaction', () =>
+export async function giveEyes(ctx: RepoContext, comment: number): Promise<boolean> {
+  const reaction = await withReason('reaction', () =>
     ctx.octokit.rest.reactions.createForIssueComment({
       owner: ctx.owner,
       repo: ctx.repo,
@@ -28,23 +29,26 @@ export async function giveEyes(ctx: RepoContext, comment: number): Promise<void>
       content: 'eyes',
     }),
   );
+  return (reaction.status as number) === 201;
 }
 
 /**
  * Takes the comments that wait for it on a build that is no change set (its
  * handler already found the author may write the repository): each gets the
  * 👀, and the build is decided with their commands, as the next read will
- * show them.
+ * show them; `eyed`, the commands of the comments this process's 👀 took.
  */
 export async function takeComments(
   ctx: RepoContext,
   { snapshot, answers }: { snapshot: BuildSnapshot; answers: readonly CommandAnswer[] },
-): Promise<BuildSnapshot> {
+): Promise<{ snapshot: BuildSnapshot; eyed: CommandInfo[] }> {
   const taken: CommandInfo[] = [];
+  const eyed: CommandInfo[] = [];
   for (const answer of answers) {
     if (!answer.awaiting) continue;
-    await giveEyes(ctx, answer.commentId);
+    const mine = await giveEyes(ctx, answer.commentId);
     taken.push(...awaitedCommands(answer));
+    if (mine) eyed.push(...awaitedCommands(answer));
   }
-  return withTakenCommands(snapshot, taken);
+  return { snapshot: withTakenCommands(snapshot, taken), eyed };
 }

@@ -25,6 +25,8 @@ export interface LinkOutcome {
   detail?: string;
   /** The commit a delivered report made on the member's build branch. */
   commit?: string;
+  /** The revert pull request just opened, and the final pull request it reverts. */
+  revert?: { url: string; final: { number: number; url: string } };
 }
 
 /** Carries out the set's links in order; one that fails is logged and the rest go on. */
@@ -177,8 +179,9 @@ async function openRevert(
   const body = conflict
     ? `${link.body}\n\n⚠️ The default branch moved since, and merging it into this revert conflicts: a person resolves it on \`${branch}\`.`
     : link.body;
+  let opened: string;
   try {
-    await ctx.octokit.rest.pulls.create({
+    const { data } = await ctx.octokit.rest.pulls.create({
       owner,
       repo,
       title: link.title,
@@ -186,11 +189,13 @@ async function openRevert(
       head: branch,
       base: repository.default_branch,
     });
+    opened = data.html_url;
   } catch (error) {
     if (statusOf(error) === 422) return { link, result: 'unchanged', detail: 'already open' };
     throw error;
   }
-  return { link, result: 'done' };
+  const final = { number: link.pull, url: `${repository.html_url}/pull/${link.pull}` };
+  return { link, result: 'done', revert: { url: opened, final } };
 }
 
 /**

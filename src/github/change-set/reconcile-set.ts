@@ -6,6 +6,10 @@
  * the set's next look, and what each member's last read was, are left here too.
  */
 
+import type { AuditEvent } from '../../core/audit/audit-event.js';
+import { commandEvent } from '../../core/audit/audit-trail.js';
+import { rollbackEvent } from '../../core/audit/resume-events.js';
+import { rollbackOf } from '../../core/change-set/decide-links.js';
 import type { Config, ParsedConfig } from '../../core/config/config.js';
 import type { Action } from '../../core/context/action.js';
 import type { CommandAnswer } from '../../core/decide/check-commands.js';
@@ -20,11 +24,13 @@ import type { WriteBudget } from '../client/pacing/write-budget.js';
 import { withReason } from '../client/request-reason.js';
 import { buildKey, type RepoContext } from '../client/types.js';
 import type { ObservedBuild } from '../observe/observe-build.js';
+import type { LinkOutcome } from './act-set.js';
 import type { MemberReads } from './set-look.js';
 import {
   answerSetCommands,
   describeLink,
   failedLinks,
+  type SetPassDone,
   type SetPassRequest,
   setPass,
 } from './set-pass.js';
@@ -45,6 +51,11 @@ export interface SetRequest {
   onRead?: (read: BuildRead) => void;
   /** Hears each member's pass once it is done, with what it did (the traces, src/telemetry/). */
   onActed?: (acted: ActedBuild) => void;
+  /**
+   * Hears the audit trail's events of a write made beside a build's pass, once it went:
+   * a command's 👀, a refusal's note, a change set's revert (the audit stream, src/telemetry/).
+   */
+  onAudit?: (events: readonly AuditEvent[]) => void;
 }
 
 /**
@@ -87,6 +98,7 @@ export async function reconcileSet(
     freshFrom,
     read,
     answers: request.answers ?? [],
+    ...(request.onAudit ? { onAudit: request.onAudit } : {}),
     ...(request.statusEditWait ? { statusEditWait: request.statusEditWait } : {}),
     ...(request.writeBudget ? { writeBudget: request.writeBudget } : {}),
     ...(request.installationDailyUsd ? { installationDailyUsd: request.installationDailyUsd } : {}),
@@ -153,6 +165,7 @@ async function setPasses(ctx: RepoContext, request: SetPassRequest): Promise<Set
   const passes = last === first ? [first] : [first, last];
   const outcomes = passes.flatMap((pass) => pass.outcomes);
   const links = passes.flatMap((pass) => pass.links);
+  request.onAudit?.(setAuditEvents(ctx, { first, links }));
   const { set, decision } = last;
   // The status is the set's, on the set's issue, with every command it accepted in its ledger.
   const render =
@@ -192,6 +205,37 @@ async function setPasses(ctx: RepoContext, request: SetPassRequest): Promise<Set
       ...(build.config ? { config: build.config } : {}),
     })),
   };
+}
+
+/**
+ * The audit trail's events of the set's writes beside its builds' passes: the
+ * commands of the comments this process's 👀 took, and each revert pull request
+ * this process opened (its branch's pull request is the guard: a second answers 422).
+ */
+function setAuditEvents(
+  ctx: RepoContext,
+  { first, links }: { first: SetPassDone; links: readonly LinkOutcome[] },
+): AuditEvent[] {
+  const { home } = first.set;
+  const base = { repository: `${ctx.owner}/${ctx.repo}`, build: home.build };
+  const taken = first.eyed.map((info) => commandEvent({ ...base, issueUrl: home.issue.url, info }));
+  const rollback = rollbackOf(first.set);
+  const reverts = links.flatMap((outcome) =>
+    outcome.revert && rollback && outcome.link.kind === 'open-revert'
+      ? [
+          {
+            ...base,
+            ...rollbackEvent({
+              repository: outcome.link.repository,
+              rollback: { by: rollback.author, at: rollback.createdAt },
+              revert: outcome.revert,
+              final: outcome.revert.final,
+            }),
+          },
+        ]
+      : [],
+  );
+  return [...taken, ...reverts];
 }
 
 /** What a set's reconcile did, and each build's last pass, for the caller to time the next look by. */

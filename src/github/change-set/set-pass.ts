@@ -1,3 +1,4 @@
+import type { AuditEvent } from '../../core/audit/audit-event.js';
 import { checkSetCommands } from '../../core/change-set/check-set-commands.js';
 import { decideSet, type SetDecision } from '../../core/change-set/decide-set.js';
 import type { SetMember, SetSnapshot } from '../../core/change-set/set-snapshot.js';
@@ -5,6 +6,7 @@ import { renderCommandErrors } from '../../core/commands/render-replies.js';
 import type { ParsedConfig } from '../../core/config/config.js';
 import { awaitedCommands, withTakenCommands } from '../../core/decide/awaiting-comments.js';
 import type { CommandAnswer } from '../../core/decide/check-commands.js';
+import type { CommandInfo } from '../../core/snapshot/snapshot.js';
 import { type ActLog, type ActOutcome, act } from '../act/act.js';
 import { withDispatchedRuns } from '../act/dispatch-session.js';
 import { ensureNote } from '../act/ensure-note.js';
@@ -33,6 +35,8 @@ export interface SetPassRequest {
   answers?: CommandAnswer[];
   /** Members read in the set build's own call (`BatonSet`), by node id: the first pass's. */
   read?: ReadonlyMap<string, GraphMember | null>;
+  /** Hears the audit trail's events of the set's writes beside its builds' passes (`onAudit`). */
+  onAudit?: (events: readonly AuditEvent[]) => void;
   /** A second pass's: what the first did in each member's repository, its dispatches put in sight. */
   dispatched?: ReadonlyMap<string, ActOutcome[]>;
 }
@@ -47,6 +51,8 @@ export interface SetPassDone {
   links: LinkOutcome[];
   /** The comments awaiting Baton's 👀 that it took (gave the 👀) on this pass's read. */
   taken: ReadonlySet<number>;
+  /** The commands of the comments this process's 👀 took (GitHub's 201), for the audit stream. */
+  eyed: CommandInfo[];
 }
 
 /** One pass: the set read, decided, and every build's writes and the links made. */
@@ -65,7 +71,7 @@ export async function setPass(ctx: RepoContext, request: SetPassRequest): Promis
   const seen = withDispatched(read, { dispatched, now });
   const spent = await withDaySpend(ctx, seen, { now, installationDailyUsd });
   // Judged on the read the set acts on: the 👀 only where the set takes every command.
-  const { set, taken } = await takeSetComments(ctx, {
+  const { set, taken, eyed } = await takeSetComments(ctx, {
     set: spent,
     awaiting,
     read: observed.snapshot,
@@ -93,7 +99,7 @@ export async function setPass(ctx: RepoContext, request: SetPassRequest): Promis
     byRepository.set(build.repository, [...(byRepository.get(build.repository) ?? []), ...done]);
   }
   const links = await actSet(ctx, { links: decision.links, build: set.home.build, log });
-  return { set, decision, outcomes, byRepository, links, taken };
+  return { set, decision, outcomes, byRepository, links, taken, eyed };
 }
 
 /** The set with what a first pass dispatched in each member put in its runs (a second pass's). */

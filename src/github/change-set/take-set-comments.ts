@@ -28,13 +28,15 @@ export async function takeSetComments(
     read,
     config,
   }: { set: SetSnapshot; awaiting: CommandAnswer[]; read: BuildSnapshot; config: ParsedConfig },
-): Promise<{ set: SetSnapshot; taken: ReadonlySet<number> }> {
+): Promise<{ set: SetSnapshot; taken: ReadonlySet<number>; eyed: CommandInfo[] }> {
   const taken = new Set<number>();
-  if (awaiting.length === 0 || !config.ok) return { set, taken };
+  // The commands of the comments this process's 👀 took (201): its to tell the audit stream.
+  const eyed: CommandInfo[] = [];
+  if (awaiting.length === 0 || !config.ok) return { set, taken, eyed };
   const judging = { config: config.config, across: plansAcross(set, config.config) };
   for (const answer of awaiting) {
     if (!takesComment(set, awaitedCommands(answer), judging)) continue;
-    await giveEyes(ctx, answer.commentId);
+    if (await giveEyes(ctx, answer.commentId)) eyed.push(...awaitedCommands(answer));
     taken.add(answer.commentId);
   }
   // Refused: the commands this pass added for a comment (not those the read held).
@@ -46,6 +48,7 @@ export async function takeSetComments(
   return {
     set: { ...set, home: { ...set.home, commands: set.home.commands.filter(kept) } },
     taken,
+    eyed,
   };
 }
 

@@ -232,6 +232,62 @@ describe('the audit trail', () => {
     },
   );
 
+  it('names who raised the cap: the author of the last commit that raised it between the stop and the start again', () => {
+    const stopped = makeRun({ id: 7101, worker: 'W1.2', createdAt: ago(100), updatedAt: ago(95) });
+    const resumed = makeRun({ id: 7102, worker: 'W1.2', createdAt: ago(40), updatedAt: ago(40) });
+    const whole = wholeBuild();
+    const snapshot: BuildSnapshot = {
+      ...whole,
+      runs: [...whole.runs, stopped, resumed],
+      usage: [
+        ...(whole.usage ?? []),
+        makeUsageRecord({
+          run_id: 7101,
+          role: 'work',
+          worker: 'W1.2',
+          outcome: 'failed',
+          limit: 'budget',
+        }),
+      ],
+    };
+    const commit = (by: string) => `https://github.com/acme/shop/commit/${sha(by)}`;
+    const raise = (by: string, at: string, field: 'maxUsd' | 'dailyUsd' = 'maxUsd') => ({
+      repository: 'acme/shop',
+      field,
+      by,
+      at,
+      url: commit(by),
+    });
+    const raises = [
+      raise('carol', ago(120)), // before the stop
+      raise('bob', ago(70)),
+      raise('dave', ago(60), 'dailyUsd'), // another cap
+      raise('erin', ago(30)), // after the start again
+      { ...raise('mallory', ago(50)), repository: 'acme/other' },
+    ];
+    const [event] = auditTrail({
+      reads: [readOf({ snapshot })],
+      access: { kind: 'all' },
+      raises,
+    }).filter((one) => one.kind === 'resume');
+    expect(event).toMatchObject({
+      who: 'bob',
+      why: '`budget.maxUsd` raised by bob',
+      evidence: [resumed.url, stopped.url, commit('bob')],
+    });
+    // A commit GitHub links to no account: the asker stands accountable, the commit is evidence.
+    const [unlinked] = auditTrail({
+      reads: [readOf({ snapshot })],
+      access: { kind: 'all' },
+      raises: [{ ...raise('bob', ago(70)), by: null }],
+    }).filter((one) => one.kind === 'resume');
+    expect(unlinked).toMatchObject({
+      who: 'alice',
+      why: '`budget.maxUsd` raised',
+      evidence: [resumed.url, stopped.url, commit('bob')],
+    });
+  });
+
   it("names each revert of a change set's rollback in the repository it reverts, for its readers only", () => {
     const line = (name: string, final: number, revert: number | null): SetRepositoryLine =>
       ({

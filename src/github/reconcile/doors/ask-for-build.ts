@@ -1,9 +1,11 @@
+import type { AuditEvent } from '../../../core/audit/audit-event.js';
+import { refusalEvent } from '../../../core/audit/audit-trail.js';
 import type { AskedBuild } from '../../../core/config/build-labels.js';
 import type { ParsedConfig } from '../../../core/config/config.js';
 import type { CommandAnswer } from '../../../core/decide/check-commands.js';
 import type { AskRecord, AskWay, MappedPerson } from '../../../core/snapshot/ask-record.js';
 import { buildIdFor } from '../../../core/vocabulary/ids.js';
-import { ensureNote } from '../../act/ensure-note.js';
+import { ensureNote, type PostedNote } from '../../act/ensure-note.js';
 import { withReason } from '../../client/request-reason.js';
 import type { RepoContext } from '../../client/types.js';
 import { hasWriteAccess } from '../../observe/permissions.js';
@@ -34,6 +36,12 @@ export interface BuildAsk {
   found?: BuildRef | null;
   /** What a refused asker is told on the issue, once (a note by its key); none: nothing is said. */
   refusal?: { key: string; body: string };
+  /**
+   * Hears the refusal's note once this process posted it, as the audit trail's event of the
+   * issue's build (none: the issue has no build, and no trail holds it): the issue's page, and
+   * the audit stream's ear (`onAudit`).
+   */
+  heard?: { issueUrl: string; onAudit: (events: readonly AuditEvent[]) => void };
   /**
    * What the way does once the asker may ask, before the build's reconcile is queued (a
    * comment's 👀, its lines that are no command answered): what goes with the ask to the
@@ -91,8 +99,10 @@ export async function askForBuild(
 ): Promise<AskAnswer> {
   if (!(await hasWriteAccess(ctx, ask.asker))) {
     const refusal = ask.refusal;
-    if (refusal)
-      await withReason('notice', () => ensureNote(ctx, { number: ask.issue.number, ...refusal }));
+    const posted = refusal
+      ? await withReason('notice', () => ensureNote(ctx, { number: ask.issue.number, ...refusal }))
+      : null;
+    if (posted && refusal && ask.heard) await heardRefusal(ctx, ask, { ...posted, ...refusal });
     return { result: 'refused', why: 'no-write-access' };
   }
   const found =
@@ -105,6 +115,26 @@ export async function askForBuild(
   };
   start(ref, { ask, record: askRecordOf(ask), answer: taken.answer });
   return found ? { result: 'running', ref } : { result: 'started', ref };
+}
+
+/** A refusal's note just posted, told to the audit stream as an event of the issue's build, if it has one. */
+async function heardRefusal(
+  ctx: RepoContext,
+  ask: BuildAsk,
+  posted: PostedNote & { key: string },
+): Promise<void> {
+  const { heard } = ask;
+  if (!heard) return;
+  // Looked for only now: a refusal is rare, and a note of an issue with no build is in no trail.
+  const found =
+    ask.found === undefined ? await findBuildForIssue(ctx, ask.issue.number) : ask.found;
+  if (!found) return;
+  const event = refusalEvent({
+    issueUrl: heard.issueUrl,
+    posted: { ...posted, number: ask.issue.number },
+  });
+  if (event)
+    heard.onAudit([{ repository: `${ctx.owner}/${ctx.repo}`, build: found.build, ...event }]);
 }
 
 /**

@@ -1,4 +1,6 @@
 import type { Context } from 'probot';
+import type { AuditEvent } from '../../../core/audit/audit-event.js';
+import { commandEvent, refusalEvent } from '../../../core/audit/audit-trail.js';
 import type { CommandError } from '../../../core/commands/command.js';
 import { commandWord, parseCommands } from '../../../core/commands/parse-commands.js';
 import {
@@ -9,7 +11,8 @@ import {
 import type { CommandAnswer } from '../../../core/decide/check-commands.js';
 import { parseBatonBranch } from '../../../core/vocabulary/ids.js';
 import { loadConfig } from '../../../read-config.js';
-import { ensureNote } from '../../act/ensure-note.js';
+import { ensureNote, type PostedNote } from '../../act/ensure-note.js';
+import { giveEyes } from '../../act/take-comments.js';
 import { defaultBranchOf } from '../../change-set/default-branch.js';
 import { withReason } from '../../client/request-reason.js';
 import { contextOf, type RepoContext } from '../../client/types.js';
@@ -82,12 +85,14 @@ export async function onIssueComment(
   // A command on a change set's member pull request: taken here (this repository's writers
   // steer its workers), reconciled where the set lives (docs/change-sets.md).
   const set = pull?.home ? await contextOf(ctx, pull.home) : null;
+  const heard = deps.onAudit ? { ref: found, onAudit: deps.onAudit } : null;
   if (!(await hasWriteAccess(ctx, sender.login))) {
-    await refuseCommand(ctx, { context, parsed, refusedKey, deps });
+    await refuseCommand(ctx, { context, parsed, refusedKey, deps, heard });
     return;
   }
-  const taken = await takeComment(ctx, { context, parsed, onIssue: !pull });
+  const taken = await takeComment(ctx, { context, parsed, onIssue: !pull, heard });
   if (!taken || parsed.commands.length === 0) return;
+  if (!taken.answer.awaiting) heardTaken({ context, parsed, worker, heard });
   if (set) {
     scheduleReconcile(set, {
       ref: found,
@@ -110,42 +115,43 @@ export async function onIssueComment(
  */
 async function takeComment(
   ctx: RepoContext,
-  { context, parsed, onIssue }: { context: CommentContext; parsed: Parsed; onIssue: boolean },
+  {
+    context,
+    parsed,
+    onIssue,
+    heard = null,
+  }: { context: CommentContext; parsed: Parsed; onIssue: boolean; heard?: Heard | null },
 ): Promise<{ answer: CommandAnswer } | null> {
   const { comment, issue, sender } = context.payload;
   const answer = { commentId: comment.id, number: issue.number, commands: parsed.commands };
-  const errors = () =>
-    parsed.errors.length > 0
-      ? replyErrors(ctx, { number: issue.number, comment: comment.id, errors: parsed.errors })
-      : undefined;
+  const errors = async () => {
+    if (parsed.errors.length === 0) return;
+    const key = `reply-${comment.id}`;
+    const posted = await replyErrors(ctx, { key, number: issue.number, errors: parsed.errors });
+    heardNote({ context, heard, posted: posted && { key, number: issue.number, ...posted } });
+  };
   if (onIssue && parsed.commands.length > 0 && (await listsChangeSets(ctx))) {
     await errors();
     const awaiting = { author: sender.login, createdAt: comment.created_at };
     return { answer: { ...answer, awaiting } };
   }
-  const reaction = await withReason('reaction', () =>
-    ctx.octokit.rest.reactions.createForIssueComment({
-      owner: ctx.owner,
-      repo: ctx.repo,
-      comment_id: comment.id,
-      content: 'eyes',
-    }),
-  );
-  if ((reaction.status as number) !== 201) return null; // Another replica took this comment.
+  if (!(await giveEyes(ctx, comment.id))) return null; // Another replica took this comment.
   await errors();
   return { answer };
 }
 
+/** What a refusal is of: the comment, its author's key on this issue, where it is heard. */
+interface Refusal {
+  context: CommentContext;
+  parsed: Parsed;
+  refusedKey: string;
+  deps: CommentDeps;
+  heard: Heard | null;
+}
+
 /** A command from someone without write access on a build: refused once per person and issue. */
-async function refuseCommand(
-  ctx: RepoContext,
-  {
-    context,
-    parsed,
-    refusedKey,
-    deps,
-  }: { context: CommentContext; parsed: Parsed; refusedKey: string; deps: CommentDeps },
-): Promise<void> {
+async function refuseCommand(ctx: RepoContext, refusal: Refusal): Promise<void> {
+  const { context, parsed, refusedKey, deps, heard } = refusal;
   const { issue, sender } = context.payload;
   // One refusal per person per issue: a second command costs no write.
   deps.refused ??= new Set();
@@ -153,26 +159,91 @@ async function refuseCommand(
   deps.refused.add(refusedKey);
   const command = parsed.commands[0];
   const first = command ? commandWord(command) : (parsed.errors[0]?.line ?? '');
-  await withReason('notice', () =>
+  const key = `refused-${sender.login}`;
+  const posted = await withReason('notice', () =>
     ensureNote(ctx, {
       number: issue.number,
-      key: `refused-${sender.login}`,
+      key,
       body: renderCommandRefusal({
         user: sender.login,
         command: first.startsWith('/') ? first : `/${first}`,
       }),
     }),
   );
+  heardNote({ context, heard, posted: posted && { key, number: issue.number, ...posted } });
 }
 
 /** What a comment's lines that are no command are told, once (a note guarded by its key). */
 function replyErrors(
   ctx: RepoContext,
-  { number, comment, errors }: { number: number; comment: number; errors: CommandError[] },
-): Promise<unknown> {
+  { key, number, errors }: { key: string; number: number; errors: CommandError[] },
+): Promise<PostedNote | null> {
   return withReason('notice', () =>
-    ensureNote(ctx, { number, key: `reply-${comment}`, body: renderCommandErrors(errors) }),
+    ensureNote(ctx, { number, key, body: renderCommandErrors(errors) }),
   );
+}
+
+/** The audit stream's ear on a comment of a build's (`onAudit`): the build it is on. */
+interface Heard {
+  ref: BuildRef;
+  onAudit: (events: readonly AuditEvent[]) => void;
+}
+
+/** The build's issue, where a person opens it. */
+function issueUrlOf(context: CommentContext, ref: BuildRef): string {
+  return `${context.payload.repository.html_url}/issues/${ref.issue}`;
+}
+
+/** The comment's commands, just taken by this process's 👀, told to the audit stream. */
+function heardTaken({
+  context,
+  parsed,
+  worker,
+  heard,
+}: {
+  context: CommentContext;
+  parsed: Parsed;
+  worker: string | undefined;
+  heard: Heard | null;
+}): void {
+  if (!heard) return;
+  const { comment, issue, sender, repository } = context.payload;
+  const source = issue.pull_request
+    ? { kind: 'pull' as const, number: issue.number, worker: worker ?? '' }
+    : { kind: 'issue' as const };
+  const events = parsed.commands.map((command) =>
+    commandEvent({
+      repository: repository.full_name,
+      build: heard.ref.build,
+      issueUrl: issueUrlOf(context, heard.ref),
+      info: {
+        commentId: comment.id,
+        author: sender.login,
+        createdAt: comment.created_at,
+        source,
+        command,
+      },
+    }),
+  );
+  heard.onAudit(events);
+}
+
+/** A refusal's note, just posted by this process, told to the audit stream. */
+function heardNote({
+  context,
+  heard,
+  posted,
+}: {
+  context: CommentContext;
+  heard: Heard | null;
+  posted: (PostedNote & { key: string; number: number }) | null;
+}): void {
+  if (!heard || !posted) return;
+  const event = refusalEvent({ issueUrl: issueUrlOf(context, heard.ref), posted });
+  if (event)
+    heard.onAudit([
+      { repository: context.payload.repository.full_name, build: heard.ref.build, ...event },
+    ]);
 }
 
 /**

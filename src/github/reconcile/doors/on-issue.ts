@@ -32,9 +32,15 @@ export async function onIssueLabeled(
       how: { way: 'label', label: label.name },
       at: deps.now(),
       refusal: labelRefusal(sender.login, label.name),
+      ...(deps.onAudit ? { heard: { issueUrl: issueUrlOf(context), onAudit: deps.onAudit } } : {}),
     },
     startFromDelivery(ctx, context, deps, config),
   );
+}
+
+/** The issue's page, as its repository's page names it (as the build's read does). */
+function issueUrlOf(context: Context<'issues.labeled'>): string {
+  return `${context.payload.repository.html_url}/issues/${context.payload.issue.number}`;
 }
 
 /**

@@ -1,3 +1,5 @@
+import type { AuditEvent } from '../../../core/audit/audit-event.js';
+import { commandEvent } from '../../../core/audit/audit-trail.js';
 import { isSetBuild } from '../../../core/change-set/set-commands.js';
 import type { ParsedConfig } from '../../../core/config/config.js';
 import type { Action } from '../../../core/context/action.js';
@@ -61,6 +63,11 @@ export interface ReconcileRequest {
   onRead?: (read: BuildRead) => void;
   /** Hears each build's pass once it is done: the build as read, and what the pass did (traces). */
   onActed?: (acted: ActedBuild) => void;
+  /**
+   * Hears the audit trail's events of a write made beside a build's pass, once it went:
+   * a command's 👀, a refusal's note, a change set's revert (the audit stream, src/telemetry/).
+   */
+  onAudit?: (events: readonly AuditEvent[]) => void;
   /**
    * The installation's daily cap in US dollars (`BATON_INSTALLATION_DAILY_USD`, set on
    * the app): when set, the reconcile reads what every repository of the installation
@@ -210,7 +217,16 @@ export async function reconcileBuild(
     removeDuplicateStatusComments(ctx, observed.duplicateStatusIds),
   );
   // Comments that wait for Baton's 👀 get it: this build is no change set's, and their authors write it.
-  const snapshot = await takeComments(ctx, { snapshot: read, answers: request.answers ?? [] });
+  const { snapshot, eyed } = await takeComments(ctx, {
+    snapshot: read,
+    answers: request.answers ?? [],
+  });
+  const issueUrl = snapshot.issue.url;
+  request.onAudit?.(
+    eyed.map((info) =>
+      commandEvent({ repository: `${ctx.owner}/${ctx.repo}`, build, issueUrl, info }),
+    ),
+  );
   // The comments whose commands this reconcile took are answered first, where they cannot apply.
   const answers = config.ok
     ? commandAnswers({ answers: request.answers ?? [], snapshot, config: config.config, now })

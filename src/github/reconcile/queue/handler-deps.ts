@@ -1,3 +1,4 @@
+import type { AuditEvent } from '../../../core/audit/audit-event.js';
 import type { ParsedConfig } from '../../../core/config/config.js';
 import type { CommandAnswer } from '../../../core/decide/check-commands.js';
 import type { BuildRead } from '../../../core/overview/build-read.js';
@@ -101,6 +102,11 @@ export interface ReconcileDeps {
   onRead?: (read: BuildRead) => void;
   /** Hears each build's pass once it is done, with what it did (the traces, src/telemetry/). */
   onActed?: (acted: ActedBuild) => void;
+  /**
+   * Hears the audit trail's events of a write made beside a build's pass, once it went:
+   * a command's 👀, a refusal's note, a change set's revert (the audit stream, src/telemetry/).
+   */
+  onAudit?: (events: readonly AuditEvent[]) => void;
   /**
    * Hears each build a reconcile read whole, once the reconcile is done, and is awaited
    * (a tracker's issue kept current, src/server/trackers/tracker-echo.ts); it never throws.

@@ -179,6 +179,7 @@ async function reconcileQueued(queued: Queued, hold: BuildHold): Promise<void> {
         ...(deps.lastReads ? { lastReads: deps.lastReads } : {}),
         ...(onRead ? { onRead } : {}),
         ...(deps.onActed ? { onActed: deps.onActed } : {}),
+        ...(deps.onAudit ? { onAudit: deps.onAudit } : {}),
         ...(deps.installationDailyUsd ? { installationDailyUsd: deps.installationDailyUsd } : {}),
       },
     ),
