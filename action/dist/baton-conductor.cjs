@@ -57422,46 +57422,141 @@ async function readFileAt(ctx, { ref, path: path2 }) {
   }
 }
 
-// src/core/context/ask-budget.ts
-function withAskBudget(config3, ask) {
-  const repository = { config: config3, source: { kind: "repository" } };
-  if (ask?.how.way !== "schedule") return repository;
-  const name = ask.how.schedule;
-  const own2 = config3.schedules.find((schedule) => schedule.name === name)?.maxUsd;
-  const { maxUsd } = config3.budget;
-  if (own2 === void 0 || maxUsd !== null && maxUsd <= own2) return repository;
+// src/core/snapshot/ledger.ts
+var ESTIMATED_CONCLUSIONS = /* @__PURE__ */ new Set(["failure", "cancelled", "timed_out"]);
+function buildLedger(snapshot) {
+  const ledger = emptyLedger();
+  const records = [...snapshot.usage ?? []].sort(
+    (a, b2) => a.run_id - b2.run_id || a.attempt - b2.attempt
+  );
+  const seen = /* @__PURE__ */ new Set();
+  const attempts = /* @__PURE__ */ new Set();
+  const createdAt = new Map(snapshot.runs.map((run2) => [run2.id, run2.createdAt]));
+  for (const record2 of records) {
+    const attempt = `${record2.run_id}-${record2.attempt}`;
+    if (attempts.has(attempt)) continue;
+    attempts.add(attempt);
+    seen.add(record2.run_id);
+    add(ledger, {
+      role: record2.role,
+      worker: record2.worker,
+      ...spendOf(record2.usage),
+      runId: record2.run_id,
+      attempt: record2.attempt,
+      engine: record2.engine ?? null,
+      at: createdAt.get(record2.run_id) ?? null,
+      outcome: record2.outcome
+    });
+    if (record2.engine && record2.worker && (isWorkRole(record2.role) || record2.role === "fix")) {
+      ledger.engines[record2.worker] = record2.engine;
+    }
+  }
+  addLegacy(ledger, snapshot, records);
+  const rates = ratesOf(records);
+  for (const run2 of snapshot.runs) {
+    if (seen.has(run2.id) || !isUnreported(run2)) continue;
+    const rate = rates.get(run2.role) ?? rates.get(null);
+    const seconds = durationSeconds(run2);
+    add(ledger, {
+      role: run2.role,
+      worker: run2.worker,
+      tokens: Math.round((rate?.tokens ?? 0) * seconds),
+      costUsd: (rate?.costUsd ?? 0) * seconds,
+      estimated: true,
+      runId: run2.id,
+      attempt: run2.attempt ?? 1,
+      at: run2.createdAt
+    });
+  }
+  return ledger;
+}
+function emptyTally() {
+  return { tokens: 0, costUsd: 0, sessions: 0, estimated: 0 };
+}
+function emptyLedger() {
+  const byRole = Object.fromEntries(SESSION_ROLES.map((role) => [role, emptyTally()]));
   return {
-    config: { ...config3, budget: { ...config3.budget, maxUsd: own2 } },
-    source: { kind: "schedule", schedule: name }
+    total: emptyTally(),
+    byRole,
+    byWorker: {},
+    engines: {},
+    entries: []
   };
 }
-function budgetSetting(source) {
-  return source.kind === "schedule" ? `\`maxUsd\` of the schedule \`${source.schedule}\`` : "`budget.maxUsd`";
+function tokensOfUsage(usage) {
+  return usage.input_tokens + usage.output_tokens + usage.cache_read_input_tokens + usage.cache_creation_input_tokens;
 }
-
-// src/core/context/impossible-notice.ts
-function impossibleNoticeAbout({ worker, word }) {
-  return ["impossible", worker, word.run.id];
+function spendOf(usage) {
+  return { tokens: tokensOfUsage(usage), costUsd: usage.cost_usd };
 }
-function renderImpossibleNotice({
-  worker,
-  word,
-  criteria,
-  pull
-}) {
-  const named3 = word.criteria.map((id) => {
-    const sentence = criteria.find((criterion) => criterion.id === id)?.text;
-    return `- **${id}**${sentence ? ` ${quoted(sentence)}` : ""}`;
+function add(ledger, spend) {
+  const tallies = [ledger.total, ledger.byRole[spend.role]];
+  if (spend.worker) {
+    ledger.byWorker[spend.worker] ??= emptyTally();
+    tallies.push(ledger.byWorker[spend.worker]);
+  }
+  for (const tally of tallies) {
+    tally.tokens += spend.tokens;
+    tally.costUsd += spend.costUsd;
+    tally.sessions += 1;
+    if (spend.estimated) tally.estimated += 1;
+  }
+  ledger.entries.push({
+    role: spend.role,
+    worker: spend.worker,
+    runId: spend.runId ?? null,
+    attempt: spend.attempt ?? 1,
+    engine: spend.engine ?? null,
+    at: spend.at ?? null,
+    tokens: spend.tokens,
+    costUsd: spend.costUsd,
+    estimated: spend.estimated ?? false,
+    outcome: spend.outcome ?? null
   });
-  const where = pull ? `its pull request ${pull.url}` : "its branch";
-  return [
-    `🚫 **${worker} says this cannot be done**, and stopped: ${word.criteria.length === 0 ? "its brief" : word.criteria.length === 1 ? "this criterion" : "these criteria"} cannot be met as written. Nothing more runs for ${worker}, and Baton counts it as no failure to fix, until a person answers.`,
-    ...named3.length > 0 ? ["", ...named3] : [],
-    "",
-    `Its reason: ${word.reason ? quoted(word.reason) : "none given"}. Its evidence is in its run's summary (${word.run.url}), and its report on ${where}.`,
-    "",
-    `Reply \`/retry ${worker} <instructions>\` to try again with what to do instead, \`/skip ${worker}\` to go on without it (what it was to deliver is then not checked), or \`/replan <what to change>\` to change the plan.`
-  ].join("\n");
+}
+function addLegacy(ledger, snapshot, records) {
+  const has2 = (role, worker) => records.some((record2) => record2.role === role && record2.worker === worker);
+  for (const worker of Object.keys(snapshot.completions).sort(compareWorkerIds)) {
+    const read = snapshot.completions[worker];
+    if (read?.kind !== "valid" || has2(workRoleOf(worker), worker)) continue;
+    add(ledger, { role: workRoleOf(worker), worker, ...spendOf(read.completion.usage) });
+  }
+  const reviews = /* @__PURE__ */ new Map();
+  for (const pull of snapshot.pulls) {
+    if (has2("review", pull.worker)) continue;
+    for (const review of pull.reviews) {
+      if (review.byBaton && review.costUsd)
+        reviews.set(review.id, { worker: pull.worker, costUsd: review.costUsd });
+    }
+  }
+  for (const [, review] of [...reviews].sort(([a], [b2]) => a - b2)) {
+    add(ledger, { role: "review", worker: review.worker, tokens: 0, costUsd: review.costUsd });
+  }
+}
+function ratesOf(records) {
+  const sums = /* @__PURE__ */ new Map();
+  for (const record2 of records) {
+    for (const key of [record2.role, null]) {
+      const sum = sums.get(key) ?? { tokens: 0, costUsd: 0, seconds: 0 };
+      sum.tokens += tokensOfUsage(record2.usage);
+      sum.costUsd += record2.usage.cost_usd;
+      sum.seconds += record2.usage.seconds;
+      sums.set(key, sum);
+    }
+  }
+  const rates = /* @__PURE__ */ new Map();
+  for (const [key, sum] of sums) {
+    if (sum.seconds > 0)
+      rates.set(key, { tokens: sum.tokens / sum.seconds, costUsd: sum.costUsd / sum.seconds });
+  }
+  return rates;
+}
+function isUnreported(run2) {
+  return run2.status === "completed" && ESTIMATED_CONCLUSIONS.has(run2.conclusion ?? "");
+}
+function durationSeconds(run2) {
+  const ms = run2.updatedMs - run2.startedMs;
+  return Number.isFinite(ms) && ms > 0 ? ms / 1e3 : 0;
 }
 
 // src/core/verification/path-glob.ts
@@ -57706,6 +57801,174 @@ function disagree(pull) {
 }
 function baseName(path2) {
   return path2.split("/").at(-1) ?? path2;
+}
+
+// src/core/verification/write-trailers.ts
+function repositoryPolicy(snapshot) {
+  if (snapshot.policy) return snapshot.policy;
+  return {
+    source: `${snapshot.repo.owner}/${snapshot.repo.name}`,
+    commit: snapshot.repo.defaultSha
+  };
+}
+function statusLinkOf(snapshot) {
+  const comment = snapshot.statusComment;
+  return comment ? `${snapshot.issue.url}#issuecomment-${comment.id}` : snapshot.issue.url;
+}
+function buildTrailers(snapshot, policy = repositoryPolicy(snapshot)) {
+  return {
+    build: snapshot.build,
+    status: statusLinkOf(snapshot),
+    ...snapshot.ask ? { askedBy: snapshot.ask.by } : {},
+    policy
+  };
+}
+function approversOf(snapshot, pull) {
+  const approvals = snapshot.commands.flatMap(
+    ({ author, command: command2 }) => command2.name === "approve" || command2.name === "merge" && command2.worker === pull.worker ? [author] : []
+  );
+  const reviews = pull.reviews.flatMap(
+    (review) => !review.byBaton && review.verdict === "approve" && review.commitSha === pull.headSha ? [review.author] : []
+  );
+  return [.../* @__PURE__ */ new Set([...approvals, ...reviews])];
+}
+function mergeEvidence(snapshot, pull, settings) {
+  const at = pull.headSha;
+  const review = pull.reviewCheck?.sha === pull.headSha ? pull.reviewCheck.verdict : null;
+  const risk = settings ? judgeRisk(pull, settings, { contract: contractVettingOf(snapshot, pull.worker) }) : null;
+  const classes = risk && risk.classes.length > 0 ? risk.classes.join(",") : "none";
+  return [
+    ...review ? [`baton/review ${review} at ${at}`] : [],
+    `checks ${pull.checks.state} at ${at}`,
+    ...risk ? [`risk ${classes} (evidence ${risk.evidence})`] : []
+  ];
+}
+function mergeTrailers({
+  snapshot,
+  pull,
+  config: config3,
+  policy
+}) {
+  const approvedBy = approversOf(snapshot, pull);
+  return {
+    ...buildTrailers(snapshot, policy),
+    worker: pull.worker,
+    ...approvedBy.length > 0 ? { approvedBy } : {},
+    evidence: [`pull ${pull.url}`, ...mergeEvidence(snapshot, pull, config3?.verification)]
+  };
+}
+function validationEvidence(build, record2) {
+  return `validation ${validationRef(build, record2.milestone, record2.head)} run ${record2.run_id}`;
+}
+
+// src/core/audit/resume-events.ts
+function rollbackEvent({
+  repository,
+  rollback,
+  revert,
+  final
+}) {
+  return {
+    repository,
+    at: rollback.at,
+    kind: "rollback",
+    who: rollback.by,
+    door: "command",
+    what: final ? `revert #${final.number}` : "revert",
+    why: `/rollback by ${rollback.by}`,
+    evidence: [revert.url, ...final ? [final.url] : []],
+    costUsd: null
+  };
+}
+
+// src/core/audit/audit-trail.ts
+var REFUSAL_NOTES = [
+  { prefix: "label-refused-", door: "label", what: "label refused: no write access" },
+  { prefix: "refused-", door: "command", what: "commands refused: no write access" },
+  { prefix: "reply-", door: "command", what: "commands not taken: the reply says why" }
+];
+function commandEvent({
+  repository,
+  build,
+  issueUrl,
+  info
+}) {
+  const { author, command: command2, commentId, createdAt, source } = info;
+  const worker = "worker" in command2 && typeof command2.worker === "string" ? command2.worker : "";
+  const where = source.kind === "issue" ? issueUrl : `${issueUrl.replace(/\/issues\/\d+$/, "")}/pull/${source.number}`;
+  return {
+    repository,
+    build,
+    at: createdAt,
+    kind: "command",
+    who: author,
+    door: "command",
+    what: `/${command2.name}${worker ? ` ${worker}` : ""}`,
+    why: null,
+    evidence: [`${where}#issuecomment-${commentId}`],
+    costUsd: null
+  };
+}
+function refusalEvent({
+  issueUrl,
+  posted
+}) {
+  const refusal = REFUSAL_NOTES.find((one) => posted.key.startsWith(one.prefix));
+  if (!refusal) return null;
+  const repoUrl = issueUrl.replace(/\/issues\/\d+$/, "");
+  const where = issueUrl === `${repoUrl}/issues/${posted.number}` ? "issues" : "pull";
+  return {
+    at: posted.at,
+    kind: "refusal",
+    who: refusal.prefix === "reply-" ? null : posted.key.slice(refusal.prefix.length),
+    door: refusal.door,
+    what: refusal.what,
+    why: null,
+    evidence: [`${repoUrl}/${where}/${posted.number}#issuecomment-${posted.id}`],
+    costUsd: null
+  };
+}
+
+// src/core/context/ask-budget.ts
+function withAskBudget(config3, ask) {
+  const repository = { config: config3, source: { kind: "repository" } };
+  if (ask?.how.way !== "schedule") return repository;
+  const name = ask.how.schedule;
+  const own2 = config3.schedules.find((schedule) => schedule.name === name)?.maxUsd;
+  const { maxUsd } = config3.budget;
+  if (own2 === void 0 || maxUsd !== null && maxUsd <= own2) return repository;
+  return {
+    config: { ...config3, budget: { ...config3.budget, maxUsd: own2 } },
+    source: { kind: "schedule", schedule: name }
+  };
+}
+function budgetSetting(source) {
+  return source.kind === "schedule" ? `\`maxUsd\` of the schedule \`${source.schedule}\`` : "`budget.maxUsd`";
+}
+
+// src/core/context/impossible-notice.ts
+function impossibleNoticeAbout({ worker, word }) {
+  return ["impossible", worker, word.run.id];
+}
+function renderImpossibleNotice({
+  worker,
+  word,
+  criteria,
+  pull
+}) {
+  const named3 = word.criteria.map((id) => {
+    const sentence = criteria.find((criterion) => criterion.id === id)?.text;
+    return `- **${id}**${sentence ? ` ${quoted(sentence)}` : ""}`;
+  });
+  const where = pull ? `its pull request ${pull.url}` : "its branch";
+  return [
+    `🚫 **${worker} says this cannot be done**, and stopped: ${word.criteria.length === 0 ? "its brief" : word.criteria.length === 1 ? "this criterion" : "these criteria"} cannot be met as written. Nothing more runs for ${worker}, and Baton counts it as no failure to fix, until a person answers.`,
+    ...named3.length > 0 ? ["", ...named3] : [],
+    "",
+    `Its reason: ${word.reason ? quoted(word.reason) : "none given"}. Its evidence is in its run's summary (${word.run.url}), and its report on ${where}.`,
+    "",
+    `Reply \`/retry ${worker} <instructions>\` to try again with what to do instead, \`/skip ${worker}\` to go on without it (what it was to deliver is then not checked), or \`/replan <what to change>\` to change the plan.`
+  ].join("\n");
 }
 
 // src/core/verification/autonomy.ts
@@ -58471,21 +58734,21 @@ async function ensureNote(ctx, {
     per_page: 100
   });
   if (comments.some((c2) => c2.user?.login === ctx.botLogin && c2.body?.startsWith(marker)))
-    return false;
-  const post = () => ctx.octokit.rest.issues.createComment({
-    owner: ctx.owner,
-    repo: ctx.repo,
-    issue_number: number4,
-    body: `${marker}
+    return null;
+  const post = async () => {
+    const { data } = await ctx.octokit.rest.issues.createComment({
+      owner: ctx.owner,
+      repo: ctx.repo,
+      issue_number: number4,
+      body: `${marker}
 ${body}`
-  });
-  if (!guard) {
-    await post();
-    return true;
-  }
+    });
+    return { id: data.id, at: data.created_at };
+  };
+  if (!guard) return post();
   const ref = noteLockRef(guard.build, key);
   const posted = await writeOnceByRef(ctx, { ref, sha: guard.sha }, post);
-  return !posted.taken;
+  return posted.taken ? null : posted.value;
 }
 function noticeLockRef(build, key) {
   return `refs/baton/${build}/notice/${key}`;
@@ -60645,143 +60908,6 @@ function effectivePlanRead(read, approvedRounds) {
   return read.kind === "valid" ? { ...read, plan: effectivePlan(read.plan, approvedRounds) } : read;
 }
 
-// src/core/snapshot/ledger.ts
-var ESTIMATED_CONCLUSIONS = /* @__PURE__ */ new Set(["failure", "cancelled", "timed_out"]);
-function buildLedger(snapshot) {
-  const ledger = emptyLedger();
-  const records = [...snapshot.usage ?? []].sort(
-    (a, b2) => a.run_id - b2.run_id || a.attempt - b2.attempt
-  );
-  const seen = /* @__PURE__ */ new Set();
-  const attempts = /* @__PURE__ */ new Set();
-  const createdAt = new Map(snapshot.runs.map((run2) => [run2.id, run2.createdAt]));
-  for (const record2 of records) {
-    const attempt = `${record2.run_id}-${record2.attempt}`;
-    if (attempts.has(attempt)) continue;
-    attempts.add(attempt);
-    seen.add(record2.run_id);
-    add(ledger, {
-      role: record2.role,
-      worker: record2.worker,
-      ...spendOf(record2.usage),
-      runId: record2.run_id,
-      attempt: record2.attempt,
-      engine: record2.engine ?? null,
-      at: createdAt.get(record2.run_id) ?? null,
-      outcome: record2.outcome
-    });
-    if (record2.engine && record2.worker && (isWorkRole(record2.role) || record2.role === "fix")) {
-      ledger.engines[record2.worker] = record2.engine;
-    }
-  }
-  addLegacy(ledger, snapshot, records);
-  const rates = ratesOf(records);
-  for (const run2 of snapshot.runs) {
-    if (seen.has(run2.id) || !isUnreported(run2)) continue;
-    const rate = rates.get(run2.role) ?? rates.get(null);
-    const seconds = durationSeconds(run2);
-    add(ledger, {
-      role: run2.role,
-      worker: run2.worker,
-      tokens: Math.round((rate?.tokens ?? 0) * seconds),
-      costUsd: (rate?.costUsd ?? 0) * seconds,
-      estimated: true,
-      runId: run2.id,
-      attempt: run2.attempt ?? 1,
-      at: run2.createdAt
-    });
-  }
-  return ledger;
-}
-function emptyTally() {
-  return { tokens: 0, costUsd: 0, sessions: 0, estimated: 0 };
-}
-function emptyLedger() {
-  const byRole = Object.fromEntries(SESSION_ROLES.map((role) => [role, emptyTally()]));
-  return {
-    total: emptyTally(),
-    byRole,
-    byWorker: {},
-    engines: {},
-    entries: []
-  };
-}
-function tokensOfUsage(usage) {
-  return usage.input_tokens + usage.output_tokens + usage.cache_read_input_tokens + usage.cache_creation_input_tokens;
-}
-function spendOf(usage) {
-  return { tokens: tokensOfUsage(usage), costUsd: usage.cost_usd };
-}
-function add(ledger, spend) {
-  const tallies = [ledger.total, ledger.byRole[spend.role]];
-  if (spend.worker) {
-    ledger.byWorker[spend.worker] ??= emptyTally();
-    tallies.push(ledger.byWorker[spend.worker]);
-  }
-  for (const tally of tallies) {
-    tally.tokens += spend.tokens;
-    tally.costUsd += spend.costUsd;
-    tally.sessions += 1;
-    if (spend.estimated) tally.estimated += 1;
-  }
-  ledger.entries.push({
-    role: spend.role,
-    worker: spend.worker,
-    runId: spend.runId ?? null,
-    attempt: spend.attempt ?? 1,
-    engine: spend.engine ?? null,
-    at: spend.at ?? null,
-    tokens: spend.tokens,
-    costUsd: spend.costUsd,
-    estimated: spend.estimated ?? false,
-    outcome: spend.outcome ?? null
-  });
-}
-function addLegacy(ledger, snapshot, records) {
-  const has2 = (role, worker) => records.some((record2) => record2.role === role && record2.worker === worker);
-  for (const worker of Object.keys(snapshot.completions).sort(compareWorkerIds)) {
-    const read = snapshot.completions[worker];
-    if (read?.kind !== "valid" || has2(workRoleOf(worker), worker)) continue;
-    add(ledger, { role: workRoleOf(worker), worker, ...spendOf(read.completion.usage) });
-  }
-  const reviews = /* @__PURE__ */ new Map();
-  for (const pull of snapshot.pulls) {
-    if (has2("review", pull.worker)) continue;
-    for (const review of pull.reviews) {
-      if (review.byBaton && review.costUsd)
-        reviews.set(review.id, { worker: pull.worker, costUsd: review.costUsd });
-    }
-  }
-  for (const [, review] of [...reviews].sort(([a], [b2]) => a - b2)) {
-    add(ledger, { role: "review", worker: review.worker, tokens: 0, costUsd: review.costUsd });
-  }
-}
-function ratesOf(records) {
-  const sums = /* @__PURE__ */ new Map();
-  for (const record2 of records) {
-    for (const key of [record2.role, null]) {
-      const sum = sums.get(key) ?? { tokens: 0, costUsd: 0, seconds: 0 };
-      sum.tokens += tokensOfUsage(record2.usage);
-      sum.costUsd += record2.usage.cost_usd;
-      sum.seconds += record2.usage.seconds;
-      sums.set(key, sum);
-    }
-  }
-  const rates = /* @__PURE__ */ new Map();
-  for (const [key, sum] of sums) {
-    if (sum.seconds > 0)
-      rates.set(key, { tokens: sum.tokens / sum.seconds, costUsd: sum.costUsd / sum.seconds });
-  }
-  return rates;
-}
-function isUnreported(run2) {
-  return run2.status === "completed" && ESTIMATED_CONCLUSIONS.has(run2.conclusion ?? "");
-}
-function durationSeconds(run2) {
-  const ms = run2.updatedMs - run2.startedMs;
-  return Number.isFinite(ms) && ms > 0 ? ms / 1e3 : 0;
-}
-
 // src/core/snapshot/overdue-runs.ts
 var MINUTE2 = 6e4;
 function findOverdueRuns({
@@ -61870,64 +61996,6 @@ function isUnstarted(ctx, state) {
   if (!state || state.state !== "waiting" && state.state !== "ready") return false;
   const id = state.worker.id;
   return state.attempts === 0 && state.latestRun === null && state.pull === null && ctx.snapshot.branches[id] === void 0;
-}
-
-// src/core/verification/write-trailers.ts
-function repositoryPolicy(snapshot) {
-  if (snapshot.policy) return snapshot.policy;
-  return {
-    source: `${snapshot.repo.owner}/${snapshot.repo.name}`,
-    commit: snapshot.repo.defaultSha
-  };
-}
-function statusLinkOf(snapshot) {
-  const comment = snapshot.statusComment;
-  return comment ? `${snapshot.issue.url}#issuecomment-${comment.id}` : snapshot.issue.url;
-}
-function buildTrailers(snapshot, policy = repositoryPolicy(snapshot)) {
-  return {
-    build: snapshot.build,
-    status: statusLinkOf(snapshot),
-    ...snapshot.ask ? { askedBy: snapshot.ask.by } : {},
-    policy
-  };
-}
-function approversOf(snapshot, pull) {
-  const approvals = snapshot.commands.flatMap(
-    ({ author, command: command2 }) => command2.name === "approve" || command2.name === "merge" && command2.worker === pull.worker ? [author] : []
-  );
-  const reviews = pull.reviews.flatMap(
-    (review) => !review.byBaton && review.verdict === "approve" && review.commitSha === pull.headSha ? [review.author] : []
-  );
-  return [.../* @__PURE__ */ new Set([...approvals, ...reviews])];
-}
-function mergeEvidence(snapshot, pull, settings) {
-  const at = pull.headSha;
-  const review = pull.reviewCheck?.sha === pull.headSha ? pull.reviewCheck.verdict : null;
-  const risk = settings ? judgeRisk(pull, settings, { contract: contractVettingOf(snapshot, pull.worker) }) : null;
-  const classes = risk && risk.classes.length > 0 ? risk.classes.join(",") : "none";
-  return [
-    ...review ? [`baton/review ${review} at ${at}`] : [],
-    `checks ${pull.checks.state} at ${at}`,
-    ...risk ? [`risk ${classes} (evidence ${risk.evidence})`] : []
-  ];
-}
-function mergeTrailers({
-  snapshot,
-  pull,
-  config: config3,
-  policy
-}) {
-  const approvedBy = approversOf(snapshot, pull);
-  return {
-    ...buildTrailers(snapshot, policy),
-    worker: pull.worker,
-    ...approvedBy.length > 0 ? { approvedBy } : {},
-    evidence: [`pull ${pull.url}`, ...mergeEvidence(snapshot, pull, config3?.verification)]
-  };
-}
-function validationEvidence(build, record2) {
-  return `validation ${validationRef(build, record2.milestone, record2.head)} run ${record2.run_id}`;
 }
 
 // src/core/vocabulary/trailers.ts
@@ -64851,7 +64919,7 @@ function withTakenCommands(snapshot, taken2) {
 
 // src/github/act/take-comments.ts
 async function giveEyes(ctx, comment) {
-  await withReason(
+  const reaction = await withReason(
     "reaction",
     () => ctx.octokit.rest.reactions.createForIssueComment({
       owner: ctx.owner,
@@ -64860,66 +64928,18 @@ async function giveEyes(ctx, comment) {
       content: "eyes"
     })
   );
+  return reaction.status === 201;
 }
 async function takeComments(ctx, { snapshot, answers }) {
   const taken2 = [];
+  const eyed = [];
   for (const answer of answers) {
     if (!answer.awaiting) continue;
-    await giveEyes(ctx, answer.commentId);
+    const mine = await giveEyes(ctx, answer.commentId);
     taken2.push(...awaitedCommands(answer));
+    if (mine) eyed.push(...awaitedCommands(answer));
   }
-  return withTakenCommands(snapshot, taken2);
-}
-
-// src/core/change-set/check-set-commands.ts
-function checkSetCommands({
-  set: set4,
-  commands,
-  author,
-  config: config3,
-  now,
-  at
-}) {
-  const across = plansAcross(set4, config3);
-  const plan = set4.home.plan.kind === "valid" ? set4.home.plan.plan : null;
-  return commands.flatMap((command2) => {
-    const line = commandText(command2);
-    const judged = { command: command2, author, createdAt: at ?? now };
-    const message2 = setRefusal(set4, judged, { config: config3, across });
-    if (message2) return [{ line, message: message2 }];
-    if (command2.name === "rollback") return [];
-    if (command2.name === "continue" && plan?.workers.some((w2) => w2.id === command2.worker))
-      return continueProblems({ set: set4, command: command2, config: config3, now, ...at ? { at } : {} });
-    if ("worker" in command2 && plan?.workers.some((w2) => w2.id === command2.worker)) return [];
-    return checkCommands({
-      commands: [command2],
-      snapshot: set4.home,
-      config: config3,
-      now,
-      ...at ? { at } : {}
-    });
-  });
-}
-function continueProblems({
-  set: set4,
-  command: command2,
-  config: config3,
-  now,
-  at
-}) {
-  const read = set4.home.plan;
-  const home = set4.homeRepository;
-  const worker = read.kind === "valid" ? read.plan.workers.find((one) => one.id === command2.worker) : void 0;
-  if (read.kind !== "valid" || !worker) return [];
-  const repository = repositoryOf(worker, home);
-  const member = set4.members.find(
-    (one) => one.repository.toLowerCase() === repository.toLowerCase()
-  );
-  const snapshot = {
-    ...member?.snapshot ?? { ...set4.home, runs: [], pulls: [], commands: [] },
-    plan: { kind: "valid", plan: sliceOf(read.plan, repository, home), sha: read.sha }
-  };
-  return checkCommands({ commands: [command2], snapshot, config: config3, now, ...at ? { at } : {} });
+  return { snapshot: withTakenCommands(snapshot, taken2), eyed };
 }
 
 // src/core/change-set/decide-links.ts
@@ -65060,6 +65080,57 @@ function setNotices(set4, {
 }
 function memberOf(set4, repository) {
   return set4.members.find((member) => member.repository === repository);
+}
+
+// src/core/change-set/check-set-commands.ts
+function checkSetCommands({
+  set: set4,
+  commands,
+  author,
+  config: config3,
+  now,
+  at
+}) {
+  const across = plansAcross(set4, config3);
+  const plan = set4.home.plan.kind === "valid" ? set4.home.plan.plan : null;
+  return commands.flatMap((command2) => {
+    const line = commandText(command2);
+    const judged = { command: command2, author, createdAt: at ?? now };
+    const message2 = setRefusal(set4, judged, { config: config3, across });
+    if (message2) return [{ line, message: message2 }];
+    if (command2.name === "rollback") return [];
+    if (command2.name === "continue" && plan?.workers.some((w2) => w2.id === command2.worker))
+      return continueProblems({ set: set4, command: command2, config: config3, now, ...at ? { at } : {} });
+    if ("worker" in command2 && plan?.workers.some((w2) => w2.id === command2.worker)) return [];
+    return checkCommands({
+      commands: [command2],
+      snapshot: set4.home,
+      config: config3,
+      now,
+      ...at ? { at } : {}
+    });
+  });
+}
+function continueProblems({
+  set: set4,
+  command: command2,
+  config: config3,
+  now,
+  at
+}) {
+  const read = set4.home.plan;
+  const home = set4.homeRepository;
+  const worker = read.kind === "valid" ? read.plan.workers.find((one) => one.id === command2.worker) : void 0;
+  if (read.kind !== "valid" || !worker) return [];
+  const repository = repositoryOf(worker, home);
+  const member = set4.members.find(
+    (one) => one.repository.toLowerCase() === repository.toLowerCase()
+  );
+  const snapshot = {
+    ...member?.snapshot ?? { ...set4.home, runs: [], pulls: [], commands: [] },
+    plan: { kind: "valid", plan: sliceOf(read.plan, repository, home), sha: read.sha }
+  };
+  return checkCommands({ commands: [command2], snapshot, config: config3, now, ...at ? { at } : {} });
 }
 
 // src/core/change-set/decide-member.ts
@@ -66093,8 +66164,9 @@ This reverts #${link2.pull} (commit ${link2.mergeCommit}).`,
   const body = conflict ? `${link2.body}
 
 ⚠️ The default branch moved since, and merging it into this revert conflicts: a person resolves it on \`${branch}\`.` : link2.body;
+  let opened;
   try {
-    await ctx.octokit.rest.pulls.create({
+    const { data } = await ctx.octokit.rest.pulls.create({
       owner,
       repo,
       title: link2.title,
@@ -66102,11 +66174,13 @@ This reverts #${link2.pull} (commit ${link2.mergeCommit}).`,
       head: branch,
       base: repository.default_branch
     });
+    opened = data.html_url;
   } catch (error62) {
     if (statusOf(error62) === 422) return { link: link2, result: "unchanged", detail: "already open" };
     throw error62;
   }
-  return { link: link2, result: "done" };
+  const final = { number: link2.pull, url: `${repository.html_url}/pull/${link2.pull}` };
+  return { link: link2, result: "done", revert: { url: opened, final } };
 }
 async function addMemberFixes(ctx, link2) {
   for (const write of link2.writes) {
@@ -66315,11 +66389,12 @@ async function takeSetComments(ctx, {
   config: config3
 }) {
   const taken2 = /* @__PURE__ */ new Set();
-  if (awaiting.length === 0 || !config3.ok) return { set: set4, taken: taken2 };
+  const eyed = [];
+  if (awaiting.length === 0 || !config3.ok) return { set: set4, taken: taken2, eyed };
   const judging = { config: config3.config, across: plansAcross(set4, config3.config) };
   for (const answer of awaiting) {
     if (!takesComment(set4, awaitedCommands(answer), judging)) continue;
-    await giveEyes(ctx, answer.commentId);
+    if (await giveEyes(ctx, answer.commentId)) eyed.push(...awaitedCommands(answer));
     taken2.add(answer.commentId);
   }
   const held3 = new Set(read.commands.map((info) => info.commentId));
@@ -66329,7 +66404,8 @@ async function takeSetComments(ctx, {
   const kept2 = (info) => !refused.has(info.commentId);
   return {
     set: { ...set4, home: { ...set4.home, commands: set4.home.commands.filter(kept2) } },
-    taken: taken2
+    taken: taken2,
+    eyed
   };
 }
 function notRun(commands, refused) {
@@ -66355,7 +66431,7 @@ async function setPass(ctx, request2) {
   const { dispatched, installationDailyUsd } = request2;
   const seen = withDispatched(read, { dispatched, now });
   const spent = await withDaySpend(ctx, seen, { now, installationDailyUsd });
-  const { set: set4, taken: taken2 } = await takeSetComments(ctx, {
+  const { set: set4, taken: taken2, eyed } = await takeSetComments(ctx, {
     set: spent,
     awaiting,
     read: observed.snapshot,
@@ -66382,7 +66458,7 @@ async function setPass(ctx, request2) {
     byRepository.set(build.repository, [...byRepository.get(build.repository) ?? [], ...done]);
   }
   const links = await actSet(ctx, { links: decision.links, build: set4.home.build, log });
-  return { set: set4, decision, outcomes, byRepository, links, taken: taken2 };
+  return { set: set4, decision, outcomes, byRepository, links, taken: taken2, eyed };
 }
 function withDispatched(set4, { dispatched, now }) {
   if (!dispatched) return set4;
@@ -66485,6 +66561,7 @@ async function reconcileSet(ctx, {
     freshFrom,
     read,
     answers: request2.answers ?? [],
+    ...request2.onAudit ? { onAudit: request2.onAudit } : {},
     ...request2.statusEditWait ? { statusEditWait: request2.statusEditWait } : {},
     ...request2.writeBudget ? { writeBudget: request2.writeBudget } : {},
     ...request2.installationDailyUsd ? { installationDailyUsd: request2.installationDailyUsd } : {}
@@ -66535,6 +66612,7 @@ async function setPasses(ctx, request2) {
   const passes = last === first ? [first] : [first, last];
   const outcomes = passes.flatMap((pass) => pass.outcomes);
   const links = passes.flatMap((pass) => pass.links);
+  request2.onAudit?.(setAuditEvents(ctx, { first, links }));
   const { set: set4, decision } = last;
   const render = decision.builds[0]?.actions.filter((action) => action.kind === "render-status") ?? [];
   const lostRace = outcomes.some((outcome) => outcome.result === "stood-down");
@@ -66571,6 +66649,26 @@ async function setPasses(ctx, request2) {
       ...build.config ? { config: build.config } : {}
     }))
   };
+}
+function setAuditEvents(ctx, { first, links }) {
+  const { home } = first.set;
+  const base = { repository: `${ctx.owner}/${ctx.repo}`, build: home.build };
+  const taken2 = first.eyed.map((info) => commandEvent({ ...base, issueUrl: home.issue.url, info }));
+  const rollback = rollbackOf(first.set);
+  const reverts = links.flatMap(
+    (outcome) => outcome.revert && rollback && outcome.link.kind === "open-revert" ? [
+      {
+        ...base,
+        ...rollbackEvent({
+          repository: outcome.link.repository,
+          rollback: { by: rollback.author, at: rollback.createdAt },
+          revert: outcome.revert,
+          final: outcome.revert.final
+        })
+      }
+    ] : []
+  );
+  return [...taken2, ...reverts];
 }
 function noteMembers({
   done,
@@ -66882,7 +66980,16 @@ async function reconcileBuild(ctx, request2) {
     "status-edit",
     () => removeDuplicateStatusComments(ctx, observed.duplicateStatusIds)
   );
-  const snapshot = await takeComments(ctx, { snapshot: read, answers: request2.answers ?? [] });
+  const { snapshot, eyed } = await takeComments(ctx, {
+    snapshot: read,
+    answers: request2.answers ?? []
+  });
+  const issueUrl = snapshot.issue.url;
+  request2.onAudit?.(
+    eyed.map(
+      (info) => commandEvent({ repository: `${ctx.owner}/${ctx.repo}`, build, issueUrl, info })
+    )
+  );
   const answers = config3.ok ? commandAnswers({ answers: request2.answers ?? [], snapshot, config: config3.config, now }) : [];
   const writes = [
     ...answers,
@@ -67330,6 +67437,7 @@ async function reconcileQueued(queued, hold) {
         ...deps.lastReads ? { lastReads: deps.lastReads } : {},
         ...onRead ? { onRead } : {},
         ...deps.onActed ? { onActed: deps.onActed } : {},
+        ...deps.onAudit ? { onAudit: deps.onAudit } : {},
         ...deps.installationDailyUsd ? { installationDailyUsd: deps.installationDailyUsd } : {}
       }
     )
@@ -67455,8 +67563,8 @@ function askRecordOf(ask) {
 async function askForBuild(ctx, ask, start) {
   if (!await hasWriteAccess(ctx, ask.asker)) {
     const refusal = ask.refusal;
-    if (refusal)
-      await withReason("notice", () => ensureNote(ctx, { number: ask.issue.number, ...refusal }));
+    const posted = refusal ? await withReason("notice", () => ensureNote(ctx, { number: ask.issue.number, ...refusal })) : null;
+    if (posted && refusal && ask.heard) await heardRefusal(ctx, ask, { ...posted, ...refusal });
     return { result: "refused", why: "no-write-access" };
   }
   const found2 = ask.found === void 0 ? await findBuildForIssue(ctx, ask.issue.number) : ask.found;
@@ -67468,6 +67576,18 @@ async function askForBuild(ctx, ask, start) {
   };
   start(ref, { ask, record: askRecordOf(ask), answer: taken2.answer });
   return found2 ? { result: "running", ref } : { result: "started", ref };
+}
+async function heardRefusal(ctx, ask, posted) {
+  const { heard } = ask;
+  if (!heard) return;
+  const found2 = ask.found === void 0 ? await findBuildForIssue(ctx, ask.issue.number) : ask.found;
+  if (!found2) return;
+  const event = refusalEvent({
+    issueUrl: heard.issueUrl,
+    posted: { ...posted, number: ask.issue.number }
+  });
+  if (event)
+    heard.onAudit([{ repository: `${ctx.owner}/${ctx.repo}`, build: found2.build, ...event }]);
 }
 function startFromDelivery(ctx, delivery, deps, config3) {
   return (ref, { ask, record: record2, answer }) => {
@@ -68048,10 +68168,14 @@ async function onIssueLabeled(context, deps) {
       what,
       how: { way: "label", label: label.name },
       at: deps.now(),
-      refusal: labelRefusal(sender.login, label.name)
+      refusal: labelRefusal(sender.login, label.name),
+      ...deps.onAudit ? { heard: { issueUrl: issueUrlOf(context), onAudit: deps.onAudit } } : {}
     },
     startFromDelivery(ctx, context, deps, config3)
   );
+}
+function issueUrlOf(context) {
+  return `${context.payload.repository.html_url}/issues/${context.payload.issue.number}`;
 }
 async function onIssueStateChange(context, deps) {
   const { issue: issue2 } = context.payload;
@@ -68095,12 +68219,14 @@ async function onIssueComment(context, deps) {
     return;
   }
   const set4 = pull?.home ? await contextOf(ctx, pull.home) : null;
+  const heard = deps.onAudit ? { ref: found2, onAudit: deps.onAudit } : null;
   if (!await hasWriteAccess(ctx, sender.login)) {
-    await refuseCommand(ctx, { context, parsed, refusedKey, deps });
+    await refuseCommand(ctx, { context, parsed, refusedKey, deps, heard });
     return;
   }
-  const taken2 = await takeComment(ctx, { context, parsed, onIssue: !pull });
+  const taken2 = await takeComment(ctx, { context, parsed, onIssue: !pull, heard });
   if (!taken2 || parsed.commands.length === 0) return;
+  if (!taken2.answer.awaiting) heardTaken({ context, parsed, worker, heard });
   if (set4) {
     scheduleReconcile(set4, {
       ref: found2,
@@ -68113,57 +68239,96 @@ async function onIssueComment(context, deps) {
     scheduleFromDelivery(ctx, context, { ref: found2, deps, answer: taken2.answer });
   }
 }
-async function takeComment(ctx, { context, parsed, onIssue }) {
+async function takeComment(ctx, {
+  context,
+  parsed,
+  onIssue,
+  heard = null
+}) {
   const { comment, issue: issue2, sender } = context.payload;
   const answer = { commentId: comment.id, number: issue2.number, commands: parsed.commands };
-  const errors = () => parsed.errors.length > 0 ? replyErrors(ctx, { number: issue2.number, comment: comment.id, errors: parsed.errors }) : void 0;
+  const errors = async () => {
+    if (parsed.errors.length === 0) return;
+    const key = `reply-${comment.id}`;
+    const posted = await replyErrors(ctx, { key, number: issue2.number, errors: parsed.errors });
+    heardNote({ context, heard, posted: posted && { key, number: issue2.number, ...posted } });
+  };
   if (onIssue && parsed.commands.length > 0 && await listsChangeSets(ctx)) {
     await errors();
     const awaiting = { author: sender.login, createdAt: comment.created_at };
     return { answer: { ...answer, awaiting } };
   }
-  const reaction = await withReason(
-    "reaction",
-    () => ctx.octokit.rest.reactions.createForIssueComment({
-      owner: ctx.owner,
-      repo: ctx.repo,
-      comment_id: comment.id,
-      content: "eyes"
-    })
-  );
-  if (reaction.status !== 201) return null;
+  if (!await giveEyes(ctx, comment.id)) return null;
   await errors();
   return { answer };
 }
-async function refuseCommand(ctx, {
-  context,
-  parsed,
-  refusedKey,
-  deps
-}) {
+async function refuseCommand(ctx, refusal) {
+  const { context, parsed, refusedKey, deps, heard } = refusal;
   const { issue: issue2, sender } = context.payload;
   deps.refused ??= /* @__PURE__ */ new Set();
   if (deps.refused.size >= MAX_REFUSED) deps.refused.clear();
   deps.refused.add(refusedKey);
   const command2 = parsed.commands[0];
   const first = command2 ? commandWord(command2) : parsed.errors[0]?.line ?? "";
-  await withReason(
+  const key = `refused-${sender.login}`;
+  const posted = await withReason(
     "notice",
     () => ensureNote(ctx, {
       number: issue2.number,
-      key: `refused-${sender.login}`,
+      key,
       body: renderCommandRefusal({
         user: sender.login,
         command: first.startsWith("/") ? first : `/${first}`
       })
     })
   );
+  heardNote({ context, heard, posted: posted && { key, number: issue2.number, ...posted } });
 }
-function replyErrors(ctx, { number: number4, comment, errors }) {
+function replyErrors(ctx, { key, number: number4, errors }) {
   return withReason(
     "notice",
-    () => ensureNote(ctx, { number: number4, key: `reply-${comment}`, body: renderCommandErrors(errors) })
+    () => ensureNote(ctx, { number: number4, key, body: renderCommandErrors(errors) })
   );
+}
+function issueUrlOf2(context, ref) {
+  return `${context.payload.repository.html_url}/issues/${ref.issue}`;
+}
+function heardTaken({
+  context,
+  parsed,
+  worker,
+  heard
+}) {
+  if (!heard) return;
+  const { comment, issue: issue2, sender, repository } = context.payload;
+  const source = issue2.pull_request ? { kind: "pull", number: issue2.number, worker: worker ?? "" } : { kind: "issue" };
+  const events = parsed.commands.map(
+    (command2) => commandEvent({
+      repository: repository.full_name,
+      build: heard.ref.build,
+      issueUrl: issueUrlOf2(context, heard.ref),
+      info: {
+        commentId: comment.id,
+        author: sender.login,
+        createdAt: comment.created_at,
+        source,
+        command: command2
+      }
+    })
+  );
+  heard.onAudit(events);
+}
+function heardNote({
+  context,
+  heard,
+  posted
+}) {
+  if (!heard || !posted) return;
+  const event = refusalEvent({ issueUrl: issueUrlOf2(context, heard.ref), posted });
+  if (event)
+    heard.onAudit([
+      { repository: context.payload.repository.full_name, build: heard.ref.build, ...event }
+    ]);
 }
 async function listsChangeSets(ctx) {
   const config3 = await loadConfig(ctx.octokit, { owner: ctx.owner, repo: ctx.repo });
