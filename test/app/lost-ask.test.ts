@@ -14,6 +14,7 @@ import { startAppEachTest } from '../support/app-tests.js';
 import { BUILD } from '../support/builds.js';
 import { type CapturedLog, captureLog } from '../support/captured-log.js';
 import { holdFirstRequest } from '../support/held-request.js';
+import { branchPull, PULL_LABEL_ON } from '../support/labelled-pull.js';
 import { resyncDeps } from '../support/resync-deps.js';
 
 /** A build queue whose work never runs: the process stopped after it heard a delivery, before its reconcile. */
@@ -238,22 +239,8 @@ describe('a build a writer asked for by a label, whose ask was lost', () => {
   describe('on a pull request, the pull-label door on', () => {
     /** A branch of this repository with one commit, and a pull request of it; or a fork's. */
     function labelledPull(fork = false) {
-      gh.git.commitOn(
-        gh.defaultBranch,
-        { '.github/baton.yml': 'events:\n  pullLabel: true\n' },
-        'Turn the door on',
-      );
-      gh.git.commitOn('release/2.0', { 'src/release.ts': 'export const v = 2;\n' }, 'Start 2.0');
-      return gh.openPull({
-        title: 'Add OAuth login',
-        body: 'Add the changelog page for 2.0.',
-        head: 'release/2.0',
-        base: gh.defaultBranch,
-        user: 'maintainer',
-        ...(fork
-          ? { fork: { fullName: 'stranger/widgets', sha: gh.git.resolve('release/2.0') ?? '' } }
-          : {}),
-      });
+      gh.git.commitOn(gh.defaultBranch, { '.github/baton.yml': PULL_LABEL_ON }, 'Turn it on');
+      return branchPull(gh, fork ? { fork: 'stranger/widgets' } : {});
     }
 
     /** The build label `by` gave `pull`, heard by a process that stopped before its reconcile ran. */
@@ -298,14 +285,7 @@ describe('a build a writer asked for by a label, whose ask was lost', () => {
         { '.github/baton.yml': 'events:\n  pullLabel: false\n' },
         'Turn it off',
       );
-      gh.git.commitOn('hotfix', { 'src/fix.ts': 'export const f = 1;\n' }, 'Fix');
-      const here = gh.openPull({
-        title: 'Fix',
-        body: '',
-        head: 'hotfix',
-        base: gh.defaultBranch,
-        user: 'maintainer',
-      });
+      const here = branchPull(gh, { branch: 'hotfix', title: 'Fix' });
       await pullLabelLost(here, 'maintainer');
       await resync();
       expect(app.errors).toEqual([]);

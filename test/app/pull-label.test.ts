@@ -7,22 +7,10 @@ import { buildIdFor, integrationBranch } from '../../src/core/vocabulary/ids.js'
 import type { AppHarness } from '../support/app-harness.js';
 import { startAppEachTest } from '../support/app-tests.js';
 import { CHAIN, statusBody } from '../support/builds.js';
+import { branchPull, PULL_LABEL_ON } from '../support/labelled-pull.js';
 import { driveBuild, makeScript } from '../support/scripted-sessions.js';
 
-const ON = 'events:\n  pullLabel: true\n';
 const SCRIPT = makeScript({ workers: CHAIN });
-
-/** A branch of this repository from the default branch with one commit, and a pull request of it. */
-function featurePull(gh: FakeGitHub, branch = 'release/2.0'): SimPull {
-  gh.git.commitOn(branch, { 'src/release.ts': 'export const v = 2;\n' }, 'Start 2.0');
-  return gh.openPull({
-    title: 'Add OAuth login',
-    body: 'Add the changelog page for 2.0.',
-    head: branch,
-    base: gh.defaultBranch,
-    user: 'maintainer',
-  });
-}
 
 /** `pull` given the build label by `by`, its webhooks delivered to every app. */
 async function label(
@@ -46,10 +34,10 @@ const statusComments = (gh: FakeGitHub) =>
 describe('a pull request labelled for a build, the door on', () => {
   let gh: FakeGitHub;
   let apps: AppHarness[];
-  startAppEachTest((started) => ({ gh, apps } = started), { config: ON });
+  startAppEachTest((started) => ({ gh, apps } = started), { config: PULL_LABEL_ON });
 
   it('starts one build on the pull request, recorded as the pull-label door with its link, even when the delivery comes twice', async () => {
-    const pull = featurePull(gh);
+    const pull = branchPull(gh);
     gh.outbox.splice(0);
     gh.events.pullLabeled(pull, 'orchestrate', 'maintainer');
     const [labelled] = gh.outbox.splice(0);
@@ -77,7 +65,7 @@ describe('a pull request labelled for a build, the door on', () => {
   });
 
   it("opens the final pull request into the pull request's branch, having merged that branch's new commits in", async () => {
-    const pull = featurePull(gh);
+    const pull = branchPull(gh);
     await label({ gh, apps }, pull);
     const build = buildIdFor(pull.number, pull.title);
     await driveBuild({ gh, apps, script: SCRIPT });
@@ -93,7 +81,7 @@ describe('a pull request labelled for a build, the door on', () => {
   });
 
   it("merges the branch's new head into the build branch when the labelled pull request is pushed to", async () => {
-    const pull = featurePull(gh);
+    const pull = branchPull(gh);
     await label({ gh, apps }, pull);
     const build = buildIdFor(pull.number, pull.title);
     const moved = gh.git.commitOn('release/2.0', { 'src/notes.ts': 'x\n' }, 'More 2.0');
@@ -106,7 +94,7 @@ describe('a pull request labelled for a build, the door on', () => {
   });
 
   it('starts nothing for a reader, who is told once', async () => {
-    const pull = featurePull(gh);
+    const pull = branchPull(gh);
     await label({ gh, apps }, pull, 'reader');
     expect(plans(gh)).toEqual([]);
     expect(
@@ -143,7 +131,7 @@ describe('a pull request labelled for a build, the door on', () => {
   });
 
   it('stops the build with a notice naming why when the pull request closes before the final pull request', async () => {
-    const pull = featurePull(gh);
+    const pull = branchPull(gh);
     await label({ gh, apps }, pull);
     await driveBuild({ gh, apps, script: SCRIPT });
     Object.assign(pull, { state: 'closed', closedAt: gh.now() });
@@ -167,7 +155,7 @@ describe('a pull request labelled for a build, the door off', () => {
   startAppEachTest((started) => ({ gh, apps } = started));
 
   it('starts nothing and says once that the door is off and how to turn it on', async () => {
-    const pull = featurePull(gh);
+    const pull = branchPull(gh);
     await label({ gh, apps }, pull);
     await label({ gh, apps }, pull);
     expect(plans(gh)).toEqual([]);

@@ -8,6 +8,7 @@ import { testOctokit } from '../support/app-harness.js';
 import { mountEachTest } from '../support/app-tests.js';
 import { installedRepo, tickingClock } from '../support/builds.js';
 import { captureLog } from '../support/captured-log.js';
+import { branchPull, PULL_LABEL_ON, pullLabelEvent } from '../support/labelled-pull.js';
 
 const KEY = generateAppKey();
 
@@ -192,24 +193,9 @@ describe('the conduct job', () => {
   });
 
   it("starts a build on a pull request's branch from a writer's label on it, as pull_request_target", async () => {
-    gh.git.commitOn(
-      gh.defaultBranch,
-      { '.github/baton.yml': 'events:\n  pullLabel: true\n' },
-      'On',
-    );
-    gh.git.commitOn('release/2.0', { 'src/v.ts': 'x\n' }, 'Start 2.0');
-    const pull = gh.openPull({
-      title: 'Ship 2.0',
-      body: 'The changelog page.',
-      head: 'release/2.0',
-      base: gh.defaultBranch,
-      user: 'maintainer',
-    });
-    gh.outbox.splice(0);
-    gh.events.pullLabeled(pull, 'orchestrate', 'maintainer');
-    const [event] = gh.outbox.splice(0);
-    if (!event) throw new Error('no pull_request event');
-    const { installation: _, ...payload } = event.payload;
+    gh.git.commitOn(gh.defaultBranch, { '.github/baton.yml': PULL_LABEL_ON }, 'On');
+    const pull = branchPull(gh, { title: 'Ship 2.0' });
+    const { installation: _, ...payload } = pullLabelEvent(gh, pull).payload;
 
     expect((await run({ name: 'pull_request_target', payload })).code).toBe(0);
     expect(gh.runs.map((r) => r.displayTitle)).toEqual([`baton plan ${pull.number}-ship-2-0 - -`]);
@@ -219,24 +205,9 @@ describe('the conduct job', () => {
   });
 
   it("answers the build label on a fork's pull request with why it is not built, and starts nothing", async () => {
-    gh.git.commitOn(
-      gh.defaultBranch,
-      { '.github/baton.yml': 'events:\n  pullLabel: true\n' },
-      'On',
-    );
-    const pull = gh.openPull({
-      title: 'Ship 2.0',
-      body: 'The changelog page.',
-      head: 'baton/12-add-login/W1.1',
-      base: gh.defaultBranch,
-      user: 'mallory',
-      fork: { fullName: 'mallory/widgets', sha: gh.git.resolve(gh.defaultBranch) ?? '' },
-    });
-    gh.outbox.splice(0);
-    gh.events.pullLabeled(pull, 'orchestrate', 'maintainer');
-    const [event] = gh.outbox.splice(0);
-    if (!event) throw new Error('no pull_request event');
-    const { installation: _, ...payload } = event.payload;
+    gh.git.commitOn(gh.defaultBranch, { '.github/baton.yml': PULL_LABEL_ON }, 'On');
+    const pull = branchPull(gh, { branch: 'baton/12-add-login/W1.1', fork: 'mallory/widgets' });
+    const { installation: _, ...payload } = pullLabelEvent(gh, pull).payload;
 
     expect((await run({ name: 'pull_request_target', payload })).code).toBe(0);
     expect(gh.runs).toEqual([]);
