@@ -263,6 +263,47 @@ describe('what Python code reaches', () => {
   });
 });
 
+describe('what Go code reaches', () => {
+  it.each<[string, string, string[]]>([
+    [
+      'the command line naming a test binary',
+      'package greet\n\nimport (\n\t"os"\n\t"strings"\n)\n\nfunc Greet(name string) string {\n\tif strings.HasSuffix(os.Args[0], ".test") {\n\t\treturn "Hello, " + name + "!"\n\t}\n\treturn "Hello"\n}\n',
+      ['reads the command line (os.Args) outside main'],
+    ],
+    [
+      "the test binary's flag",
+      'package greet\n\nimport "flag"\n\nfunc Greet(name string) string {\n\tif flag.Lookup("test.v") != nil {\n\t\treturn "Hello, " + name + "!"\n\t}\n\treturn "Hello"\n}\n',
+      ["reads the flag set's own flags"],
+    ],
+    [
+      'the testing package, imported outside a test',
+      'package greet\n\nimport (\n\t"fmt"\n\tt "testing"\n)\n\nvar under = t.Testing()\n',
+      // Under another name too: the import is the reach.
+      ['imports the testing package outside a test'],
+    ],
+    [
+      'the command line in a helper of package main',
+      'package main\n\nimport "os"\n\nfunc name() string { return os.Args[0] }\n\nfunc main() {\n\tprintln(name())\n}\n',
+      ['reads the command line (os.Args) outside main'],
+    ],
+  ])('finds %s', (_, code, expected) => {
+    expect(whats('greet.go', code)).toEqual(expected);
+  });
+
+  it.each<[string, string]>([
+    [
+      'a program reading its own command line in main',
+      'package main\n\nimport (\n\t"flag"\n\t"os"\n)\n\nvar verbose = flag.Bool("v", false, "say more")\n\nfunc main() {\n\tflag.Parse()\n\tif len(os.Args) > 1 {\n\t\tprintln(os.Args[1])\n\t}\n}\n',
+    ],
+    [
+      'a comment and a string that only mention them',
+      'package greet\n\n// os.Args and flag.Lookup("test.v") are not read here.\n/* import "testing" */\nconst help = "pass os.Args or flag.Lookup to testing"\n',
+    ],
+  ])('passes %s', (_, code) => {
+    expect(whats('main.go', code)).toEqual([]);
+  });
+});
+
 describe('other languages', () => {
   it("are read line by line against the runners' names", () => {
     expect(runnerReaches('main.go', 'package main\n\nvar t = testing.Testing()\n')).toEqual([

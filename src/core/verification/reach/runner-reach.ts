@@ -7,17 +7,14 @@
  * the runner's globals and modules (`__vitest_worker__`, `require.cache`,
  * `sys.modules`, Jest's matchers), the environment read by a name built at
  * run time or whole, the command line (`process.argv`, `sys.argv`), a pytest
- * hook, a runner's variable by name. Other languages are read line by line
- * against the runner's names (`readsTestRunner`).
+ * hook, a runner's variable by name. Go is read line by line (go-reach.ts);
+ * other languages against the runners' names (`readsTestRunner`).
  */
+import { goReaches } from './go-reach.js';
 import { mainGuarded, pythonMainLines } from './main-guard.js';
-import { readsTestRunner } from './test-aware.js';
+import { type Reach, readsTestRunner } from './test-aware.js';
 
-/** One reach: its line (from 1) and what it reaches, in words. */
-export interface Reach {
-  line: number;
-  what: string;
-}
+export type { Reach } from './test-aware.js';
 
 interface Token {
   kind: 'name' | 'string' | 'punct' | 'number';
@@ -29,6 +26,7 @@ interface Token {
 export function runnerReaches(path: string, text: string): Reach[] {
   if (/\.(?:[cm]?[jt]sx?)$/i.test(path)) return jsReaches(jsTokens(text));
   if (/\.pyi?$/i.test(path)) return pythonReaches(pythonTokens(text), pythonMainLines(text));
+  if (/\.go$/i.test(path)) return goReaches(text);
   return text.split('\n').flatMap((line, at) => {
     const runner = readsTestRunner(line);
     return runner ? [{ line: at + 1, what: `reads ${runner}'s environment` }] : [];

@@ -6,6 +6,12 @@
  * app reads only the mark publish leaves in the evidence.
  */
 
+/** One reach of code (runner-reach.ts): its line (from 1) and what it reaches, in words. */
+export interface Reach {
+  line: number;
+  what: string;
+}
+
 /** What reads a runner's environment, with the runner it gives away. */
 const TEST_RUNNER_READS: readonly { runner: string; pattern: RegExp }[] = [
   { runner: 'node:test', pattern: /\bNODE_TEST_CONTEXT\b/ },
