@@ -54688,7 +54688,9 @@ function renderPolicyIgnored({
 }) {
   return [
     `🏛️ The organisation's policy (${code(`${source}: baton-policy.yml`)}) ignores what these settings of ${code(".github/baton.yml")} say:`,
-    ...ignored.map((one) => `- ${code(`${one.field}: ${one.value}`)}: ${escapeText(one.limit)}`)
+    ...ignored.map(
+      (one) => `- ${code(`${one.field}: ${one.value}`)}${one.repository ? ` in ${code(one.repository)}` : ""}: ${escapeText(one.limit)}`
+    )
   ].join("\n");
 }
 function renderIgnoredClose({ by, at }) {
@@ -65775,7 +65777,7 @@ function decideSet({
   });
   const phase = setPhase(decisions);
   if (phase === "running" && fixes.link) links.push(fixes.link);
-  const view = setViewOf({ set: set4, phase, progress, decisions, changeSet });
+  const view = withMembersPolicy(setViewOf({ set: set4, phase, progress, decisions, changeSet }), set4);
   const maxUsd = settings.budget.maxUsd;
   const notices2 = [
     ...decisions.flatMap((decision) => decision.notices),
@@ -65858,10 +65860,32 @@ function setViewOf({
 function alone2(set4, snapshot, actions) {
   const last = actions.at(-1);
   if (last?.kind !== "render-status") throw new Error("decide ends with the status");
+  const view = withMembersPolicy(last.view, set4);
   return {
-    builds: [{ repository: set4.homeRepository, snapshot, actions }],
+    builds: [
+      {
+        repository: set4.homeRepository,
+        snapshot,
+        actions: [...actions.slice(0, -1), { ...last, view }]
+      }
+    ],
     links: [],
-    view: last.view
+    view
+  };
+}
+function withMembersPolicy(view, set4) {
+  const home = set4.homeRepository.toLowerCase();
+  const applied = set4.repositories.flatMap(
+    (one) => one.name !== home && one.config?.ok && one.config.policy ? [{ repository: one.name, policy: one.config.policy }] : []
+  );
+  const ignored = applied.flatMap(
+    ({ repository, policy }) => policy.ignored.map((setting) => ({ ...setting, repository }))
+  );
+  const source = view.policyIgnored?.source ?? applied[0]?.policy.source.source;
+  if (ignored.length === 0 || source === void 0) return view;
+  return {
+    ...view,
+    policyIgnored: { source, ignored: [...view.policyIgnored?.ignored ?? [], ...ignored] }
   };
 }
 function withPlanned(actions, {

@@ -3,7 +3,9 @@ import { FakeGitHub } from '../../sim/github/fake-github.js';
 import { renderAskRecord } from '../../src/core/snapshot/ask-record.js';
 import { statusMarker } from '../../src/core/status/render-status.js';
 import { type AppHarness, labeledPayload, startApp } from '../support/app-harness.js';
+import { startSetApp } from '../support/app-tests.js';
 import { BUILD, installedRepo, sessionSpent, statusBody, tickingClock } from '../support/builds.js';
+import { driveSetIssue, SET_BUILD, setScripts } from '../support/change-sets.js';
 
 const POLICY = `defaults:
   budget:
@@ -129,5 +131,42 @@ describe('an organisation’s baton-policy.yml above its repositories', () => {
     await labelIn(a);
     expect(app.errors).toEqual([]);
     expect(a.runs.map((run) => run.inputs.role)).toEqual(['plan']);
+  });
+});
+
+describe('an organisation’s baton-policy.yml over a change set', () => {
+  it('holds every member repository to it: a member’s looser engine is not run, and its status says so', async () => {
+    const { repos, app } = await startSetApp({
+      prepare: ({ service, lib }) => {
+        const org = new FakeGitHub({
+          now: () => service.now(),
+          owner: 'acme',
+          repo: '.github',
+          repositoryId: 9,
+        });
+        org.git.commitOn(
+          org.defaultBranch,
+          { 'baton-policy.yml': 'limits:\n  engines: [baton]\n' },
+          'Policy',
+        );
+        service.installationPeers.push(org);
+        lib.installationPeers.push(org);
+        lib.git.commitOn(
+          lib.defaultBranch,
+          { '.github/baton.yml': 'session:\n  engine: claude-code\n' },
+          'Claude Code',
+        );
+      },
+    });
+    const scripts = setScripts(repos);
+    await driveSetIssue({ repos, app, scripts, approve: true });
+    expect(app.errors).toEqual([]);
+    const work = repos.lib.runs.filter((run) => run.inputs.role === 'work');
+    expect(work.map((run) => run.inputs.worker)).toContain('W1.1');
+    // Baton's own loop: no engine input, whatever acme/lib's file says.
+    expect(work.map((run) => run.inputs.engine ?? 'baton')).toEqual(work.map(() => 'baton'));
+    const status = statusBody(repos.service, SET_BUILD) ?? '';
+    expect(status).toContain('acme/.github: baton-policy.yml');
+    expect(status).toContain('`session.engine: claude-code` in `acme/lib`: engines allowed: baton');
   });
 });

@@ -145,7 +145,7 @@ export function decideSet({
   });
   const phase = setPhase(decisions);
   if (phase === 'running' && fixes.link) links.push(fixes.link);
-  const view = setViewOf({ set, phase, progress, decisions, changeSet });
+  const view = withMembersPolicy(setViewOf({ set, phase, progress, decisions, changeSet }), set);
   const maxUsd = settings.budget.maxUsd;
   const notices = [
     ...decisions.flatMap((decision) => decision.notices),
@@ -252,10 +252,40 @@ function setViewOf({
 function alone(set: SetSnapshot, snapshot: BuildSnapshot, actions: Action[]): SetDecision {
   const last = actions.at(-1);
   if (last?.kind !== 'render-status') throw new Error('decide ends with the status');
+  const view = withMembersPolicy(last.view, set);
   return {
-    builds: [{ repository: set.homeRepository, snapshot, actions }],
+    builds: [
+      {
+        repository: set.homeRepository,
+        snapshot,
+        actions: [...actions.slice(0, -1), { ...last, view }],
+      },
+    ],
     links: [],
-    view: last.view,
+    view,
+  };
+}
+
+/**
+ * The status with the settings the organisation's policy ignored in each other
+ * repository of the set named beside the home's own, each with its repository:
+ * a member's looser setting is ignored there as at home, and said where the set is steered.
+ */
+function withMembersPolicy(view: StatusView, set: SetSnapshot): StatusView {
+  const home = set.homeRepository.toLowerCase();
+  const applied = set.repositories.flatMap((one) =>
+    one.name !== home && one.config?.ok && one.config.policy
+      ? [{ repository: one.name, policy: one.config.policy }]
+      : [],
+  );
+  const ignored = applied.flatMap(({ repository, policy }) =>
+    policy.ignored.map((setting) => ({ ...setting, repository })),
+  );
+  const source = view.policyIgnored?.source ?? applied[0]?.policy.source.source;
+  if (ignored.length === 0 || source === undefined) return view;
+  return {
+    ...view,
+    policyIgnored: { source, ignored: [...(view.policyIgnored?.ignored ?? []), ...ignored] },
   };
 }
 

@@ -242,6 +242,8 @@ export interface IgnoredSetting {
   value: string;
   /** The limit, in words. */
   limit: string;
+  /** The repository whose file it is, where it is not the build's own (a change set's member). */
+  repository?: string;
 }
 
 /** What applying a policy adds to a repository's config. */

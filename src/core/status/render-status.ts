@@ -60,7 +60,10 @@ function renderPolicyIgnored({
 }: NonNullable<StatusView['policyIgnored']>): string {
   return [
     `🏛️ The organisation's policy (${code(`${source}: baton-policy.yml`)}) ignores what these settings of ${code('.github/baton.yml')} say:`,
-    ...ignored.map((one) => `- ${code(`${one.field}: ${one.value}`)}: ${escapeText(one.limit)}`),
+    ...ignored.map(
+      (one) =>
+        `- ${code(`${one.field}: ${one.value}`)}${one.repository ? ` in ${code(one.repository)}` : ''}: ${escapeText(one.limit)}`,
+    ),
   ].join('\n');
 }
 
