@@ -57917,7 +57917,7 @@ function refusalEvent({
 }) {
   const refusal = REFUSAL_NOTES.find((one) => posted.key.startsWith(one.prefix));
   if (!refusal) return null;
-  const repoUrl = issueUrl.replace(/\/issues\/\d+$/, "");
+  const repoUrl = issueUrl.replace(/\/(?:issues|pull)\/\d+$/, "");
   const where = issueUrl === `${repoUrl}/issues/${posted.number}` ? "issues" : "pull";
   return {
     at: posted.at,
@@ -68404,7 +68404,8 @@ async function onPullLabeled(context, deps) {
       how: { way: "pull-label", pull: pull.number, label: label.name, branch: pull.head.ref },
       at: deps.now(),
       link: pull.html_url,
-      refusal: labelRefusal(sender.login, label.name)
+      refusal: labelRefusal(sender.login, label.name),
+      ...deps.onAudit ? { heard: { issueUrl: pull.html_url, onAudit: deps.onAudit } } : {}
     },
     startFromDelivery(ctx, context, deps, config3)
   );

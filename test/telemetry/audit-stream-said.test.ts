@@ -25,6 +25,7 @@ import {
   SET_WORKERS,
   setScripts,
 } from '../support/change-sets.js';
+import { branchPull, PULL_LABEL_ON } from '../support/labelled-pull.js';
 import { doubledAndShuffled, driveBuild, makeScript } from '../support/scripted-sessions.js';
 
 function tempFile(name: string): string {
@@ -89,6 +90,36 @@ describe('the audit stream, beside a build’s pass', () => {
     );
     // Once each, whichever replica's guard let its write go, and each the trail's own line.
     expect(ofKinds(streamed, kinds)).toEqual(ofKinds(trail, kinds));
+  });
+
+  it('streams the refusal of a reader’s label on the pull request a build lives on, its evidence on the pull request', async () => {
+    const file = tempFile('pull.jsonl');
+    const stream = fileStream(file);
+    const now = tickingClock();
+    const gh = installedRepo(now);
+    gh.git.commitOn(gh.defaultBranch, { '.github/baton.yml': PULL_LABEL_ON }, 'Turn it on');
+    gh.permissions.set('mallory', 'read');
+    const board = new BuildBoard();
+    const app = await startApp({ gh, now, board, telemetry: stream });
+    onTestFinished(() => app.stop());
+    const pull = branchPull(gh);
+    const drive = { gh, apps: [app], script: makeScript({ workers: CHAIN }) };
+    gh.events.pullLabeled(pull, 'orchestrate', 'maintainer');
+    await driveBuild(drive);
+    gh.events.pullLabeled(pull, 'orchestrate', 'mallory');
+    await driveBuild(drive);
+    // A writer's comment after it: the build is read again, the note with it, for the trail.
+    gh.addComment({ issue: pull.number, body: '/approve', user: 'maintainer' });
+    await driveBuild(drive);
+    await stream.shutdown();
+
+    const refusals = readLines(file).filter((event) => event.kind === 'refusal');
+    expect(refusals.map((event) => `${event.door} ${event.who}`)).toEqual(['label mallory']);
+    expect(refusals[0]?.evidence[0]).toMatch(
+      new RegExp(`^${gh.htmlUrl}/pull/${pull.number}#issuecomment-\\d+$`),
+    );
+    const trail = auditTrail({ reads: board.reads(), access: { kind: 'all' } });
+    expect(ofKinds(refusals, ['refusal'])).toEqual(ofKinds(trail, ['refusal']));
   });
 
   it('streams the commands a reconcile takes with the 👀, in a repository that lists change sets: the set’s, then its build’s alone', async () => {

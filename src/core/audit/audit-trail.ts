@@ -243,7 +243,8 @@ export function refusalEvent({
 }): Omit<AuditEvent, 'repository' | 'build'> | null {
   const refusal = REFUSAL_NOTES.find((one) => posted.key.startsWith(one.prefix));
   if (!refusal) return null;
-  const repoUrl = issueUrl.replace(/\/issues\/\d+$/, '');
+  // A build lives on an issue, or on a labelled pull request (the pull-label door).
+  const repoUrl = issueUrl.replace(/\/(?:issues|pull)\/\d+$/, '');
   const where = issueUrl === `${repoUrl}/issues/${posted.number}` ? 'issues' : 'pull';
   return {
     at: posted.at,

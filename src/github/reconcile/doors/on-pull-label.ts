@@ -67,6 +67,7 @@ export async function onPullLabeled(
       at: deps.now(),
       link: pull.html_url,
       refusal: labelRefusal(sender.login, label.name),
+      ...(deps.onAudit ? { heard: { issueUrl: pull.html_url, onAudit: deps.onAudit } } : {}),
     },
     startFromDelivery(ctx, context, deps, config),
   );
