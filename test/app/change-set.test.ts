@@ -11,11 +11,10 @@ import {
   finalPullOf,
   LIB,
   mergeAsPerson,
-  SERVICE,
   SET_BUILD,
   SET_MEMBER,
-  SET_WORKERS,
   type SetRepos,
+  serviceAloneScripts,
   setScripts,
 } from '../support/change-sets.js';
 import { dropping } from '../support/scripted-sessions.js';
@@ -102,16 +101,8 @@ describe('a change set across three repositories, on the simulated GitHub', () =
   it('takes a writer’s command with its 👀 from the reconcile, on a build of the issue’s repository alone', async () => {
     // The service lists change sets, so its comment handler leaves the 👀 to the build's reconcile.
     const { repos, app } = await startSetApp();
-    const alone = SET_WORKERS.filter((worker) => worker.repository === SERVICE).map(
-      ({ depends_on: _none, ...worker }) => worker,
-    );
-    // The set build runs its plan's workers itself: its script fails W2.1's first attempt.
-    const scripts = setScripts(repos, {}, alone);
-    const [home, ...members] = scripts.get(repos.service) ?? [];
-    if (!home) throw new Error('no script of the set build');
-    const failsFirst = (worker: string, attempt: number) =>
-      worker === 'W2.1' && attempt === 1 ? ('fail' as const) : ('deliver' as const);
-    scripts.set(repos.service, [{ ...home, work: failsFirst }, ...members]);
+    // The set build runs its plan's workers itself: W2.1's first attempt fails.
+    const scripts = serviceAloneScripts(repos);
     const issue = repos.service.openIssue({ title: 'Rename fetch to get' });
     repos.service.events.labeled(issue, 'orchestrate', 'maintainer');
     await driveSet({ repos, apps: [app], scripts });

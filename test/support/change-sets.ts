@@ -146,6 +146,24 @@ export function setScripts(
 }
 
 /**
+ * The scripts of a build whose plan holds only the service's workers (W2.1,
+ * W2.2, no dependencies) in a repository that lists change sets: the set build
+ * runs them itself, and W2.1's first attempt fails (a `/retry W2.1` to take).
+ */
+export function serviceAloneScripts(repos: SetRepos): Map<FakeGitHub, SessionScript[]> {
+  const alone = SET_WORKERS.filter((worker) => worker.repository === SERVICE).map(
+    ({ depends_on: _none, ...worker }) => worker,
+  );
+  const scripts = setScripts(repos, {}, alone);
+  const [home, ...members] = scripts.get(repos.service) ?? [];
+  if (!home) throw new Error('no script of the set build');
+  const failsFirst = (worker: string, attempt: number) =>
+    worker === 'W2.1' && attempt === 1 ? ('fail' as const) : ('deliver' as const);
+  scripts.set(repos.service, [{ ...home, work: failsFirst }, ...members]);
+  return scripts;
+}
+
+/**
  * Runs the set to rest: every repository's webhooks delivered to the app, every
  * queued run played by the script of its build, until nothing is left to do.
  */

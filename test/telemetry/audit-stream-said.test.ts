@@ -20,9 +20,8 @@ import {
   driveSetIssue,
   finalPullOf,
   mergeAsPerson,
-  SERVICE,
   SET_MEMBER,
-  SET_WORKERS,
+  serviceAloneScripts,
   setScripts,
 } from '../support/change-sets.js';
 import { branchPull, PULL_LABEL_ON } from '../support/labelled-pull.js';
@@ -129,15 +128,8 @@ describe('the audit stream, beside a build’s pass', () => {
     const stream = fileStream(file);
     const board = new BuildBoard();
     const { repos, app } = await startSetApp({ board, telemetry: stream });
-    const alone = SET_WORKERS.filter((worker) => worker.repository === SERVICE).map(
-      ({ depends_on: _none, ...worker }) => worker,
-    );
-    const scripts = setScripts(repos, {}, alone);
-    const [home, ...members] = scripts.get(repos.service) ?? [];
-    if (!home) throw new Error('no script of the set build');
-    const failsFirst = (worker: string, attempt: number) =>
-      worker === 'W2.1' && attempt === 1 ? ('fail' as const) : ('deliver' as const);
-    scripts.set(repos.service, [{ ...home, work: failsFirst }, ...members]);
+    // The set build runs its plan's workers itself: W2.1's first attempt fails.
+    const scripts = serviceAloneScripts(repos);
     const issue = repos.service.openIssue({ title: 'Rename fetch to get' });
     repos.service.events.labeled(issue, 'orchestrate', 'maintainer');
     await driveSet({ repos, apps: [app], scripts });
