@@ -19,10 +19,12 @@ import {
   buildCeiling,
   type Simulation,
   type SimulationMode,
+  STEP_LIMIT_MS,
   WHOLE_BUILD_LIMIT_MS,
 } from '../../sim/e2e.js';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import type { SimPull } from '../../sim/github/records.js';
+import { pollWithin } from '../../sim/machine-time.js';
 import {
   CHANGE_SET_ISSUE,
   NOT_INSTALLED,
@@ -75,13 +77,20 @@ async function playUninstalled(started: Simulation[]): Promise<Refused> {
     issue,
     `${NOT_INSTALLED} is not in this app's installation`,
   );
-  // No job left running: every event taken, every run it started ended (a runner waits for its jobs).
-  const ended = async () => {
-    await sim.conductor?.idle();
-    await Promise.all([sim.runner, ...sim.peerRunners].map((runner) => runner.idle()));
-    return [sim.gh, ...sim.peers].every((gh) => gh.runs.every((run) => run.status === 'completed'));
-  };
-  while (!(await ended()));
+  // No job left running: every event taken, every run it started ended (a runner waits for its
+  // jobs), looked at again after a turn of the event loop, within two steps of the machine's time.
+  await pollWithin({
+    what: 'every conductor run the refusal started to end',
+    limit: 2 * STEP_LIMIT_MS,
+    check: async () => {
+      await sim.conductor?.idle();
+      await Promise.all([sim.runner, ...sim.peerRunners].map((runner) => runner.idle()));
+      return [sim.gh, ...sim.peers].every((gh) =>
+        gh.runs.every((run) => run.status === 'completed'),
+      );
+    },
+    more: () => sim.diagnostics(),
+  });
   return { sim, model, problems: status.split('\n').filter((line) => line.startsWith('- ')) };
 }
 
