@@ -81,14 +81,12 @@ describe('renderTemplates', () => {
       `uses: ${BATON_REPOSITORY}/action@${BATON_REF} # ${packageVersion()}`,
       `uses: ${BATON_REPOSITORY}/action@${BATON_REF} # ${packageVersion()}`,
       `uses: ${BATON_REPOSITORY}/action@${BATON_REF} # ${packageVersion()}`,
-      `uses: ${BATON_REPOSITORY}/action@${BATON_REF} # ${packageVersion()}`,
     ]);
     const { agent, publish, views } = workflow().jobs;
     expect(views?.steps.find((s) => s.uses?.includes('/action@'))?.with).toEqual({
       command: 'views',
     });
     expect(agent.steps.filter((s) => s.uses?.includes('/action@')).map((s) => s.with)).toEqual([
-      { command: 'engine' },
       { command: 'agent' },
     ]);
     expect(publish.steps.find((s) => s.uses?.includes('/action@'))?.with).toEqual({
@@ -120,18 +118,11 @@ describe('renderTemplates', () => {
     });
     expect(steps[fetch + 1]?.uses).toBe('./.baton-setup/.github/actions/baton-setup');
     expect(steps[fetch + 2]).toMatchObject({ if: 'always()', run: 'rm -rf .baton-setup' });
-    // The engine's cache is restored after the setup, so the setup cannot put anything where it goes.
-    expect(steps[fetch + 3]?.with).toEqual({ command: 'engine' });
-    expect(steps[fetch + 4]).toMatchObject({
-      if: "steps.engine.outputs.cache-key != ''",
-      with: {
-        path: expr('steps.engine.outputs.path'),
-        key: expr('steps.engine.outputs.cache-key'),
-      },
-    });
     // A change set's plan session reads the views its views job fetched (docs/change-sets.md).
-    expect(steps[fetch + 5]?.with).toMatchObject({ name: 'baton-views' });
-    expect(steps[fetch + 6]?.with).toEqual({ command: 'agent' });
+    expect(steps[fetch + 3]?.with).toMatchObject({ name: 'baton-views' });
+    expect(steps[fetch + 4]?.with).toEqual({ command: 'agent' });
+    // No engine comes from the Actions cache, which any run on the branch may write (docs/security.md).
+    expect(steps.map((step) => step.uses?.split('@')[0])).not.toContain('actions/cache');
   });
 
   it('installs the sandbox where the runner lacks it, before the session, widening nothing', () => {

@@ -110,7 +110,7 @@ export function jobEnv({
       ANTHROPIC_BASE_URL: world.anthropicUrl,
       ...(world.openaiKey ? { OPENAI_API_KEY: world.openaiKey } : {}),
       ...(world.openaiUrl ? { OPENAI_BASE_URL: world.openaiUrl } : {}),
-      // The engine cache a runner keeps between jobs (the workflow's cache step), warmed once per machine.
+      // The tool cache a runner keeps between jobs, where engines are installed, warmed once per machine.
       ...(process.env.BATON_ENGINE_CACHE
         ? { BATON_ENGINE_CACHE: process.env.BATON_ENGINE_CACHE }
         : {}),

@@ -30,7 +30,7 @@ Commands:
   session agent     run one session's model, read-only; leaves its result in $BATON_OUT
   session publish   check the agent's result and write it to GitHub as the Baton app
   session views     fetch what a change set's plan session may read of other repositories
-  session engine    the engine cache's folder and key for the session's engine (step outputs)
+  session engine    empty cache outputs, for workflows shipped before the agent job lost that step
   doctor            check an installation before its first build (where the app runs;
                     see \`baton doctor --help\`)
   setup             open the "Set up Baton" pull request on a repository (where the app
@@ -56,8 +56,8 @@ const SESSION_USAGE = `usage: baton session agent | baton session publish | bato
             with a token from $BATON_APP_URL/api/baton/session-token
   views     a change set's plan session: fetch, read-only, the other repositories
             it may read into $BATON_OUT, with a token it revokes (docs/change-sets.md)
-  engine    the step outputs cache-key and path of the workflow's cache step, both
-            empty: the session downloads its engine and checks it against its pin
+  engine    empty outputs cache-key and path, for a workflow shipped before its
+            engine steps went: the session downloads its engine and checks its pin
 
 \`baton session COMMAND --help\` prints that command's help.
 
@@ -106,11 +106,11 @@ may read into $BATON_OUT, with a token it revokes (docs/change-sets.md).
 Reads ${SESSION_VARIABLES}, and BATON_APP_URL.`,
   engine: `usage: baton session engine
 
-Writes the step outputs cache-key and path for the workflow's cache step
-(to $GITHUB_OUTPUT, else stdout), both empty: the session downloads the
-engine of $BATON_ENGINE and checks it against its pin rather than restore a
-cache any run on a worker's branch may have written. Exits 2 for an engine
-Baton does not know.`,
+Writes the step outputs cache-key and path (to $GITHUB_OUTPUT, else stdout),
+both empty, for a workflow shipped before its engine steps went, which still
+calls it: the session downloads the engine of $BATON_ENGINE and checks it
+against its pin rather than restore a cache any run on a worker's branch may
+have written. Exits 2 for an engine Baton does not know.`,
 };
 
 const HELP = new Set(['-h', '--help', 'help']);

@@ -189,9 +189,8 @@ describe('onboarding', () => {
     const lines = (text: string) => text.split('\n');
     const changed = lines(after).filter((line, i) => line !== lines(workflow)[i]);
     expect(lines(after)).toHaveLength(lines(workflow).length);
-    // A change set's views job's, the agent job's engine step and session step, and the publish job's.
+    // A change set's views job's, the agent job's session step, and the publish job's.
     expect(changed).toEqual([
-      `        uses: ${SOURCE.repository}/action@${SOURCE.ref} # ${packageVersion()}`,
       `        uses: ${SOURCE.repository}/action@${SOURCE.ref} # ${packageVersion()}`,
       `        uses: ${SOURCE.repository}/action@${SOURCE.ref} # ${packageVersion()}`,
       `        uses: ${SOURCE.repository}/action@${SOURCE.ref} # ${packageVersion()}`,

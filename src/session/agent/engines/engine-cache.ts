@@ -2,9 +2,10 @@ import { appendFile } from 'node:fs/promises';
 import { isEngine, listEngines } from '../../../core/vocabulary/engine-names.js';
 
 /**
- * `baton session engine` (the action's `command: engine`): the outputs the
- * workflow's `actions/cache` step before the session reads (`cache-key`,
- * `path`). They are empty for every engine, so that step restores nothing:
+ * `baton session engine` (the action's `command: engine`), which workflows
+ * shipped before it went still call: the outputs their `actions/cache` step
+ * read (`cache-key`, `path`). They are empty for every engine, so that step
+ * restores nothing, and the shipped workflow has neither step now:
  * an Actions cache is scoped to the branch a run is on, and any run on a
  * worker's branch may write it, the repository's CI running the worker's code
  * included; `actions/cache` restores with `tar -P`, so an entry forged under
