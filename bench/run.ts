@@ -6,6 +6,7 @@ import { auditCostRows, measureAuditCost } from './audit.js';
 import { type ChangeSetReport, measureChangeSet } from './change-set.js';
 import type { ContextReport } from './context.js';
 import { correctionsRows, measureCorrections } from './corrections.js';
+import { doorRows, measureDoors } from './doors.js';
 import { type EgressReport, egressUnmeasurable } from './egress.js';
 import type { EngineReport } from './engines.js';
 import { evidenceRows, measureEvidence } from './evidence.js';
@@ -93,6 +94,7 @@ async function main(): Promise<void> {
   rows.push(...rowsOf(await part('bench/proof.ts', () => measureProofs()), proofRows));
   rows.push(...rowsOf(await part('bench/attacks.ts', () => measureAttacks()), attackRows));
   rows.push(...rowsOf(await part('bench/audit.ts', () => measureAuditCost()), auditCostRows));
+  rows.push(...rowsOf(await part('bench/doors.ts', () => measureDoors()), doorRows));
   rows.push(
     ...rowsOf(await inChild<ContextReport>('context.ts', 120_000), (report) => [
       contextRow(report),
@@ -613,7 +615,7 @@ function keptChaosSection(): string[] {
 }
 
 /**
- * `npm run bench -- attacks` (or `-- audit`): one part alone, its lines and its
+ * `npm run bench -- attacks` (or `-- audit`, `-- doors`): one part alone, its lines and its
  * rows printed (bench/results.md is left as it is).
  */
 async function partAlone<T>(
@@ -636,7 +638,8 @@ else if (alone === 'attacks')
   await partAlone('bench/attacks.ts', () => measureAttacks(), attackRows, attackLines);
 else if (alone === 'audit')
   await partAlone('bench/audit.ts', () => measureAuditCost(), auditCostRows);
+else if (alone === 'doors') await partAlone('bench/doors.ts', () => measureDoors(), doorRows);
 else
   throw new Error(
-    `bench: no part ${JSON.stringify(alone)} runs alone (only \`attacks\`, \`audit\`)`,
+    `bench: no part ${JSON.stringify(alone)} runs alone (only \`attacks\`, \`audit\`, \`doors\`)`,
   );
