@@ -118,6 +118,16 @@ describe("the page's view of a repository's settings in effect", () => {
     expect(Object.values(rows).some((row) => row.from.startsWith('.github/baton.yml'))).toBe(false);
   });
 
+  it('says why there is no config where the repository’s file breaks, and lists no setting', async () => {
+    setConfig(world.shop, 'label: orchestrate\nmaxParallel: many\n');
+    const cookie = await signIn(page, world, 'alice');
+    const view = await request(page, '/settings/acme/shop', { cookie });
+    expect(view.status).toBe(200);
+    expect(view.body).toContain('No build starts until this is fixed:');
+    expect(view.body).toMatch(/<li><code>maxParallel<\/code> \(line 2\): [^<]+<\/li>/);
+    expect(rowsOf(view.body)).toEqual({});
+  });
+
   it('refuses a private repository’s settings to a person who cannot read it, and reads nothing of it for them', async () => {
     const policyCommit = setPolicy(world, POLICY);
     const fileCommit = setConfig(world.vault, 'label: vault-only-label\n');
