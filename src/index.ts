@@ -151,6 +151,7 @@ export function createBaton(options: BatonOptions = {}): ApplicationFunction {
         createPageHandler({
           settings,
           board,
+          installation: (installationId) => app.auth(installationId),
           log: { warn: (message) => app.log.warn(message) },
         }),
       );

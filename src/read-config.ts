@@ -1,9 +1,17 @@
 import type { ProbotOctokit } from 'probot';
 import { LineCounter, parseDocument } from 'yaml';
 import { type ParsedConfig, parseConfig } from './core/config/config.js';
-import type { ConfigProblem } from './core/config/config-problems.js';
-import { applyPolicy, deepMerge, isPlainObject, POLICY_FILE } from './core/config/org-policy.js';
+import type { ConfigProblem, IgnoredSetting } from './core/config/config-problems.js';
+import {
+  applyPolicy,
+  deepMerge,
+  type EffectiveSetting,
+  effectiveSettings,
+  isPlainObject,
+  POLICY_FILE,
+} from './core/config/org-policy.js';
 import { CONFIG_FILE } from './core/vocabulary/ids.js';
+import type { PolicySource } from './core/vocabulary/trailers.js';
 import { remembered } from './process-memory.js';
 import { clearPolicies, readPolicy } from './read-policy.js';
 
@@ -40,26 +48,46 @@ async function readConfig(
   return { config: await underPolicy(octokit, where, read), ownFileOnly };
 }
 
-/** `.github/baton.yml` as Probot's `context.config` reads it, merged, not yet checked. */
+/** `.github/baton.yml` as read: the settings, whether its own file alone gave them, and the repositories whose files did. */
+interface RepoFile {
+  read: RepoRead;
+  ownFileOnly: boolean;
+  /** `owner/name` of each repository whose `.github/baton.yml` gave settings: its own, an `_extends` base, the organisation's `.github`. */
+  files: string[];
+}
+
+/**
+ * `.github/baton.yml` as Probot's `context.config` reads it, merged, not yet
+ * checked: on the default branch, or at `ref` (the repository's own file
+ * only: an `_extends` base and the organisation's fallback are read on their
+ * default branches).
+ */
 async function readRepoFile(
   octokit: ProbotOctokit,
   { owner, repo }: RepoRef,
-): Promise<{ read: RepoRead; ownFileOnly: boolean }> {
+  ref?: string,
+): Promise<RepoFile> {
   try {
     const { config, files } = await octokit.config.get({
       owner,
       repo,
       path: CONFIG_PATH,
+      ...(ref ? { branch: ref } : {}),
       defaults: (configs: Record<string, unknown>[]) =>
         configs.reduce<Record<string, unknown>>((acc, next) => deepMerge(acc, next), {}),
     });
     const ownFileOnly =
       files.length > 0 && files.every((file) => file.owner === owner && file.repo === repo);
-    return { read: { raw: config }, ownFileOnly };
+    const from = files.filter((file) => file.config).map((file) => `${file.owner}/${file.repo}`);
+    return { read: { raw: config }, ownFileOnly, files: from };
   } catch (error) {
     const problem = yamlProblem(error);
     if (!problem) throw error;
-    return { read: { broken: { ok: false, problems: [problem] } }, ownFileOnly: false };
+    return {
+      read: { broken: { ok: false, problems: [problem] } },
+      ownFileOnly: false,
+      files: [`${owner}/${repo}`],
+    };
   }
 }
 
@@ -90,9 +118,7 @@ async function underPolicy(
 }
 
 const CONFIG_TTL_MS = 10 * 60_000;
-const configs = remembered(
-  new Map<string, { at: number; read: Promise<{ read: RepoRead; ownFileOnly: boolean }> }>(),
-);
+const configs = remembered(new Map<string, { at: number; read: Promise<RepoFile> }>());
 
 /**
  * The config as of a default-branch head: the repository's file read once per
@@ -109,17 +135,86 @@ export async function loadConfigAt(
 ): Promise<ParsedConfig> {
   const where = { owner: ctx.owner, repo: ctx.repo };
   const key = `${ctx.owner}/${ctx.repo}@${defaultSha}`;
+  const { read } = await cachedRepoFile(ctx.octokit, where, { key, now });
+  return underPolicy(ctx.octokit, where, read);
+}
+
+/** `readRepoFile` kept under `key`: for good where its own file alone gave it, else ten minutes. */
+async function cachedRepoFile(
+  octokit: ProbotOctokit,
+  where: RepoRef,
+  { key, ref, now }: { key: string; ref?: string; now: number },
+): Promise<RepoFile> {
   const hit = configs.get(key);
   if (hit) {
-    const { read, ownFileOnly } = await hit.read;
-    if (ownFileOnly || now - hit.at < CONFIG_TTL_MS) return underPolicy(ctx.octokit, where, read);
+    const kept = await hit.read;
+    if (kept.ownFileOnly || now - hit.at < CONFIG_TTL_MS) return kept;
   }
-  const read = readRepoFile(ctx.octokit, where);
+  const read = readRepoFile(octokit, where, ref);
   configs.set(key, { at: now, read });
   // A failed read is not remembered.
   read.catch(() => configs.delete(key));
   if (configs.size > 500) configs.delete(configs.keys().next().value ?? key);
-  return underPolicy(ctx.octokit, where, (await read).read);
+  return read;
+}
+
+/** A repository's settings in effect and where each came from (the page's settings view, docs/governance.md). */
+export interface SettingsInEffect {
+  /** The newest commit of the default branch that changed `.github/baton.yml`; null where none did. */
+  fileCommit: string | null;
+  /** `owner/name` of each repository whose `.github/baton.yml` gave settings ([] where none did). */
+  files: string[];
+  /** The organisation's policy read above them, at its commit; null where there is none. */
+  policy: PolicySource | null;
+  /**
+   * Every setting in effect with where it came from, and the repository's
+   * settings the policy ignored, each with the limit it loosens; or why there
+   * is no config, in the words a build says them (Baton starts nothing).
+   */
+  outcome:
+    | { ok: true; settings: EffectiveSetting[]; ignored: IgnoredSetting[] }
+    | { ok: false; problems: ConfigProblem[] };
+}
+
+/**
+ * The settings in effect for a repository, read as a build reads them: its
+ * `.github/baton.yml` as Probot reads it, at `fileCommit` (the newest commit
+ * of its default branch that changed the file, which the caller read) and
+ * kept as `loadConfigAt` keeps a head's, under its organisation's policy
+ * (`readPolicy`, shared with the reconciles), merged by `applyPolicy` and
+ * told leaf by leaf by `effectiveSettings`, as `baton check --effective` tells them.
+ */
+export async function loadSettingsInEffect(
+  octokit: ProbotOctokit,
+  where: RepoRef,
+  { fileCommit, now = Date.now() }: { fileCommit: string | null; now?: number },
+): Promise<SettingsInEffect> {
+  const key = `${where.owner}/${where.repo}@file ${fileCommit ?? 'none'}`;
+  const { read, files } = await cachedRepoFile(octokit, where, {
+    key,
+    ...(fileCommit ? { ref: fileCommit } : {}),
+    now,
+  });
+  const policy = await readPolicy(octokit, where.owner, now);
+  const source = policy.ok
+    ? (policy.policy?.source ?? null)
+    : { source: policy.source, commit: policy.commit };
+  const base = { fileCommit, files, policy: source };
+  if ('raw' in read && policy.ok) {
+    const { config, applied } = applyPolicy(read.raw, policy.policy);
+    if (config.ok) {
+      const ignored = applied?.ignored ?? [];
+      const settings = effectiveSettings({
+        config: config.config,
+        repoRaw: read.raw,
+        policy: policy.policy?.policy ?? null,
+        ignored,
+      });
+      return { ...base, outcome: { ok: true, settings, ignored } };
+    }
+  }
+  const config = await underPolicy(octokit, where, read);
+  return { ...base, outcome: { ok: false, problems: config.ok ? [] : config.problems } };
 }
 
 /** Forgets every cached config and policy; tests start from a clean slate. */

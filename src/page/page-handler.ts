@@ -3,8 +3,9 @@
  * installations a signed-in person can see, what waits for them, the
  * spend and what memory did, at the app's URL, and the same as JSON. It reads no build from
  * GitHub: it shows the builds as the reconciles last read them (`BuildBoard`),
- * and asks GitHub only what the person may read (`ViewerAccess`). It writes
- * nothing anywhere: commands stay comments on GitHub.
+ * and asks GitHub only what the person may read (`ViewerAccess`) and, for a
+ * repository they may read, its settings in effect (`RepoSettingsReader`). It
+ * writes nothing anywhere: commands stay comments on GitHub.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { BuildRead } from '../core/overview/build-read.js';
@@ -18,6 +19,8 @@ import {
 } from '../core/overview/filter.js';
 import { buildDetailFor, overviewOf } from '../core/overview/overview.js';
 import { DOORS } from '../core/snapshot/ask-record.js';
+import { REPOSITORY_NAME } from '../core/vocabulary/ids.js';
+import type { Octokit } from '../github/client/types.js';
 import type { Handler } from '../server/session-token.js';
 import { sendAuditTrail } from './audit-download.js';
 import { answeredUnchanged, etagOf } from './live.js';
@@ -25,19 +28,24 @@ import { createOrgOwners, type OrgOwners } from './org-owners.js';
 import type { PageSettingsRead } from './page-settings.js';
 import {
   buildDocument,
+  errorDocument,
   notFoundDocument,
   overviewDocument,
+  settingsDocument,
   signInDocument,
 } from './render/documents.js';
 import { HOSTED_LINKS } from './render/layout.js';
+import { createRepoSettings, type RepoSettings, type RepoSettingsReader } from './repo-settings.js';
 import { sendHtml, sendJson } from './respond.js';
 import { createSignInFlow, type SignedIn, type SignInFlow } from './sign-in-flow.js';
-import type { ViewerAccess } from './viewer-access.js';
+import { installationToRead, type ViewerAccess } from './viewer-access.js';
 
 /** What the page reads: the builds as last read, and what GitHub lists for a person. */
 export interface PageDeps {
   settings: PageSettingsRead;
   board: { reads(): BuildRead[] };
+  /** The app's client for one of its installations: a repository's settings are read through it. */
+  installation: (installationId: number) => Promise<Octokit>;
   /** What GitHub lists for a signed-in person; made from `settings` when absent. */
   access?: ViewerAccess;
   /** Whether a signed-in person owns an organisation (the audit trail's download); made from `settings` when absent. */
@@ -49,6 +57,7 @@ export interface PageDeps {
 type Route =
   | { kind: 'overview' | 'waiting' | 'spend' | 'memory' | 'json-overview' }
   | { kind: 'build' | 'json-build'; key: string }
+  | { kind: 'settings' | 'json-settings'; repository: string }
   | { kind: 'json-audit' }
   | { kind: 'sign-in' | 'callback' | 'sign-out' };
 
@@ -69,6 +78,12 @@ export function routeOf(method: string, path: string): Route | null {
     const key = build[2].split('/').map(decodeSafely).join('/');
     return { kind: build[1] ? 'json-build' : 'build', key };
   }
+  const settings = /^\/(api\/baton\/)?settings\/([^/]+\/[^/]+)$/.exec(path);
+  if (get && settings?.[2]) {
+    const repository = settings[2].split('/').map(decodeSafely).join('/');
+    if (REPOSITORY_NAME.test(repository))
+      return { kind: settings[1] ? 'json-settings' : 'settings', repository };
+  }
   return null;
 }
 
@@ -84,6 +99,7 @@ export function createPageHandler(deps: PageDeps): Handler {
     : null;
   const owners =
     deps.owners ?? (deps.settings.ok ? createOrgOwners(deps.settings.settings, now) : null);
+  const repoSettings = createRepoSettings({ installation: deps.installation, now });
   return async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://page.invalid');
     const route = routeOf(req.method ?? 'GET', url.pathname);
@@ -110,6 +126,8 @@ export function createPageHandler(deps: PageDeps): Handler {
           const reads = deps.board.reads();
           return sendAuditTrail({ res, url, signedIn, reads, owners, log: deps.log });
         }
+        if (route.kind === 'settings' || route.kind === 'json-settings')
+          return showSettings({ res, route, signedIn, repoSettings, log: deps.log });
         return show({
           req,
           res,
@@ -205,6 +223,48 @@ function show({
     default:
       return sendJson(res, 404, { message: 'not found' });
   }
+}
+
+/**
+ * A repository's settings in effect, only to a person GitHub lists it for:
+ * anyone else gets what an address of nothing gets, and nothing is read.
+ */
+async function showSettings({
+  res,
+  route,
+  signedIn,
+  repoSettings,
+  log,
+}: {
+  res: ServerResponse;
+  route: { kind: 'settings' | 'json-settings'; repository: string };
+  signedIn: SignedIn;
+  repoSettings: RepoSettingsReader;
+  log: PageDeps['log'];
+}): Promise<true> {
+  const { access } = signedIn;
+  const viewer = access.kind === 'viewer' ? access.login : null;
+  const json = route.kind === 'json-settings';
+  const installationId = installationToRead(access, route.repository);
+  if (installationId === null)
+    return json
+      ? sendJson(res, 404, { message: 'no repository you can read is at this address' })
+      : sendHtml(res, 404, notFoundDocument(viewer, 'repository'));
+  let settings: RepoSettings;
+  try {
+    settings = await repoSettings.settingsOf({ repository: route.repository, installationId });
+  } catch (error) {
+    log.warn(
+      `baton: the settings of ${route.repository} could not be read: ${error instanceof Error ? error.message : String(error)}`,
+    );
+    const message = 'GitHub did not answer for these settings: try again in a minute';
+    return json
+      ? sendJson(res, 502, { message })
+      : sendHtml(res, 502, errorDocument(viewer, message));
+  }
+  return json
+    ? sendJson(res, 200, settings)
+    : sendHtml(res, 200, settingsDocument({ settings, viewer }));
 }
 
 function decodeSafely(part: string): string {

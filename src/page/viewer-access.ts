@@ -90,3 +90,13 @@ export function createViewerAccess({
 }
 
 export type ViewerAccess = ReturnType<typeof createViewerAccess>;
+
+/**
+ * The installation through which a signed-in person may read `repository`,
+ * as GitHub listed it for them (`accessOf`); null where it did not: they may
+ * not see anything of it, nor have the app read it for them.
+ */
+export function installationToRead(access: Access, repository: string): number | null {
+  if (access.kind !== 'viewer') return null;
+  return access.repositories.get(repository.toLowerCase())?.installationId ?? null;
+}

@@ -1,6 +1,9 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { installationToken } from '../../sim/github/tokens.js';
 import type { BuildRead } from '../../src/core/overview/build-read.js';
+import { BatonOctokit } from '../../src/github/client/octokit.js';
+import type { Octokit } from '../../src/github/client/types.js';
 import { BuildBoard } from '../../src/page/build-board.js';
 import { createPageHandler } from '../../src/page/page-handler.js';
 import { type PageSettingsRead, readPageSettings } from '../../src/page/page-settings.js';
@@ -56,6 +59,7 @@ export async function startPageServer({
   handler = createPageHandler({
     settings,
     board,
+    installation: async (installationId) => installationClient(world, installationId),
     ...(now ? { now } : {}),
     log: { warn: (message) => warnings.push(message) },
   });
@@ -70,6 +74,16 @@ export async function startPageServer({
         server.close(() => resolve());
       }),
   };
+}
+
+/** The app's client for one installation of `world`: its installation token, retries and throttling off. */
+export function installationClient(world: PageWorld, installationId: number): Octokit {
+  return new BatonOctokit({
+    baseUrl: world.server.apiUrl,
+    auth: { token: installationToken(installationId) },
+    retry: { enabled: false },
+    throttle: { enabled: false },
+  } as never) as unknown as Octokit;
 }
 
 /** An answer of the page, read whole. */

@@ -25,13 +25,15 @@ export interface PageWorld {
   docs: FakeGitHub;
   /** Of installation 2, which no one of `PEOPLE` may read. */
   lone: FakeGitHub;
+  /** acme/.github (public), where the organisation's `baton-policy.yml` goes (`setPolicy`). */
+  org: FakeGitHub;
   auth: SimUserAuth;
   server: GitHubServer;
   stop(): Promise<void>;
 }
 
 /**
- * acme/shop (public), acme/vault (private) and acme/docs of installation 1,
+ * acme/shop (public), acme/vault (private), acme/docs and acme/.github of installation 1,
  * acme/lone of installation 2, served over HTTP with the app's user
  * authorization; `prepare` changes them before the server starts.
  */
@@ -48,11 +50,12 @@ export async function startPageWorld({
   const vault = repo('vault', 12);
   const docs = repo('docs', 13);
   const lone = repo('lone', 21, 2);
+  const org = repo('.github', 10);
   vault.visibility = 'private';
   shop.permissions.set('alice', 'write').set('bob', 'read');
   vault.permissions.set('alice', 'write');
   docs.permissions.set('bob', 'write').set('alice', 'read');
-  prepare?.({ shop, vault, docs, lone });
+  prepare?.({ shop, vault, docs, lone, org });
   const auth = new SimUserAuth({
     clientId: CLIENT_ID,
     clientSecret: CLIENT_SECRET,
@@ -62,10 +65,24 @@ export async function startPageWorld({
   });
   const server = await startGitHubServer({
     gh: shop,
-    repositories: [vault, docs, lone],
+    repositories: [vault, docs, lone, org],
     appWebhookUrl: null,
     webhookSecret: 'unused',
     userAuth: auth,
   });
-  return { shop, vault, docs, lone, auth, server, stop: () => server.close() };
+  return { shop, vault, docs, lone, org, auth, server, stop: () => server.close() };
+}
+
+/** Commits `text` as the organisation's `baton-policy.yml` in acme/.github; answers the commit. */
+export function setPolicy(world: Pick<PageWorld, 'org'>, text: string): string {
+  return world.org.git.commitOn(
+    world.org.defaultBranch,
+    { 'baton-policy.yml': text },
+    'Baton policy',
+  );
+}
+
+/** Commits `text` as `gh`'s `.github/baton.yml`; answers the commit. */
+export function setConfig(gh: FakeGitHub, text: string): string {
+  return gh.git.commitOn(gh.defaultBranch, { '.github/baton.yml': text }, 'Baton settings');
 }

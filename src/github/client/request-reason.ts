@@ -48,7 +48,9 @@ export type RequestReason =
   /** What links a change set's builds: reports delivered, `baton/change-set`, reverts (docs/change-sets.md). */
   | 'change-set'
   /** A schedule's firing: `.github/baton.yml` on the default branch, its commits, the guard, the issue. */
-  | 'schedule';
+  | 'schedule'
+  /** The page's view of a repository's settings in effect: its file's newest commit, the file, the policy. */
+  | 'page';
 
 /** Why an action's requests are made (`RequestReason`), as the bench counts them. */
 export function reasonOf(action: Action): RequestReason {

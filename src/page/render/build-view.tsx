@@ -31,6 +31,12 @@ export function BuildView({
             <a href={safeHref(row.finalPull.url)}>{`final pull request ${row.finalPull.label}`}</a>
           </>
         ) : null}
+        {links.settings ? (
+          <>
+            {' · '}
+            <a href={links.settings(row.repository)}>{`settings of ${row.repository}`}</a>
+          </>
+        ) : null}
       </p>
       <Runaways
         runaways={detail.runaways.map((runaway) => ({

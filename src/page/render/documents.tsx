@@ -1,11 +1,13 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { BuildDetail } from '../../core/overview/build-detail.js';
 import type { Overview } from '../../core/overview/overview.js';
+import type { RepoSettings } from '../repo-settings.js';
 import { BuildView } from './build-view.js';
 import { when } from './format.js';
 import { documentOf, HOSTED_LINKS, Layout, type PageLinks, STATIC_LINKS } from './layout.js';
 import { MemoryView } from './memory-view.js';
 import { OverviewView } from './overview-view.js';
+import { SettingsView } from './settings-view.js';
 import { SignInView } from './sign-in-view.js';
 import { SpendView } from './spend-view.js';
 import { WaitingView } from './waiting-view.js';
@@ -95,11 +97,43 @@ export function signInDocument({
   );
 }
 
-/** A build the viewer may not read answers as one that does not exist. */
-export function notFoundDocument(viewer: string | null): string {
+/** A repository's settings in effect (never kept current by the poll: each view reads GitHub). */
+export function settingsDocument({
+  settings,
+  viewer,
+}: {
+  settings: RepoSettings;
+  viewer: string | null;
+}): string {
+  return documentOf(
+    <Layout
+      title={`Settings of ${settings.repository}`}
+      viewer={viewer}
+      links={HOSTED_LINKS}
+      active="settings"
+    >
+      <SettingsView settings={settings} />
+    </Layout>,
+  );
+}
+
+/** What went wrong, said to a signed-in person. */
+export function errorDocument(viewer: string | null, message: string): string {
+  return documentOf(
+    <Layout title="Not now" viewer={viewer} links={HOSTED_LINKS} active="settings">
+      <h1>{message}</h1>
+    </Layout>,
+  );
+}
+
+/** A build (or a repository's settings) the viewer may not read answers as one that does not exist. */
+export function notFoundDocument(
+  viewer: string | null,
+  what: 'build' | 'repository' = 'build',
+): string {
   return documentOf(
     <Layout title="Not found" viewer={viewer} links={HOSTED_LINKS} active="build">
-      <h1>No build you can read is at this address</h1>
+      <h1>{`No ${what} you can read is at this address`}</h1>
       <p>
         <a href={HOSTED_LINKS.home}>Every build you can read</a>
       </p>

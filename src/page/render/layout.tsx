@@ -12,6 +12,8 @@ export interface PageLinks {
   spend: string;
   memory: string;
   build(key: string): string;
+  /** A repository's settings in effect (`owner/name`); null in the static file, which reads none. */
+  settings: ((repository: string) => string) | null;
   /** Where the sign-out form posts; null in the static file. */
   signOut: string | null;
   /** An organisation's audit trail to download (its owners only); null in the static file. */
@@ -26,6 +28,7 @@ export const HOSTED_LINKS: PageLinks = {
   spend: '/spend',
   memory: '/memory',
   build: (key) => `/builds/${key.split('/').map(encodeURIComponent).join('/')}`,
+  settings: (repository) => `/settings/${repository.split('/').map(encodeURIComponent).join('/')}`,
   signOut: '/sign-out',
   audit: (org) => `/audit.jsonl?org=${encodeURIComponent(org)}`,
   live: true,
@@ -37,6 +40,7 @@ export const STATIC_LINKS: PageLinks = {
   spend: '#spend',
   memory: '#memory',
   build: (key) => `#build-${anchorOf(key)}`,
+  settings: null,
   signOut: null,
   audit: null,
   live: false,
@@ -47,7 +51,7 @@ export function anchorOf(key: string): string {
   return key.toLowerCase().replace(/[^a-z0-9._-]+/g, '-');
 }
 
-export type Section = 'builds' | 'waiting' | 'spend' | 'memory' | 'build' | 'sign-in';
+export type Section = 'builds' | 'waiting' | 'spend' | 'memory' | 'build' | 'settings' | 'sign-in';
 
 /**
  * Every page: the stylesheet (the one the Content Security Policy allows, by
@@ -143,9 +147,12 @@ export function TableHead({
 export function LinksCell({
   links,
   between,
+  page = null,
 }: {
   links: readonly (Link | null)[];
   between: string;
+  /** A view of the page's own to link after them (a path of the app, not a web address). */
+  page?: { path: string; label: string } | null;
 }) {
   const shown = links.filter((link): link is Link => link !== null);
   return (
@@ -156,6 +163,12 @@ export function LinksCell({
           <a href={safeHref(link.url)}>{link.label}</a>
         </>
       ))}
+      {page ? (
+        <>
+          {shown.length > 0 ? between : ''}
+          <a href={page.path}>{page.label}</a>
+        </>
+      ) : null}
     </td>
   );
 }

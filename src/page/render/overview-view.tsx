@@ -222,6 +222,9 @@ function BuildTable({
                 row.asked?.link ? { url: row.asked.link, label: 'what asked' } : null,
               ]}
               between=" · "
+              page={
+                links.settings ? { path: links.settings(row.repository), label: 'settings' } : null
+              }
             />
           </tr>
         ))}
@@ -246,6 +249,12 @@ function SetSection({ set, links }: { set: SetRow; links: PageLinks }) {
             <tr>
               <td>
                 <a href={safeHref(repository.url)}>{repository.name}</a>
+                {links.settings ? (
+                  <>
+                    {' · '}
+                    <a href={links.settings(repository.name)}>settings</a>
+                  </>
+                ) : null}
               </td>
               <td>
                 <span class={`pill s-${repository.state}`}>{repository.state}</span>{' '}
