@@ -12,6 +12,7 @@ import { graphqlCost, graphqlRefusals } from '../graphql/graphql-cost.js';
 import { readDocument } from '../graphql/graphql-document.js';
 import { memberNode } from '../graphql/graphql-members.js';
 import { applyWindows } from '../graphql/graphql-windows.js';
+import { answerProjectQuery } from '../projects/project-items.js';
 import { type ApiResponse, json, type Router } from '../router.js';
 import { refOfNodeId } from './routes-git.js';
 import { answerProbeQuery } from './routes-probes.js';
@@ -20,6 +21,7 @@ import { answerUpdateRefs } from './update-refs.js';
 /**
  * GitHub's GraphQL endpoint, for the documents Baton sends: the build query
  * and its pages (src/github/observe/build-query.ts), a plan session's issue history,
+ * the project door's item and field (projects/project-items.ts),
  * the auto-merge mutation and `updateRefs` (update-refs.ts). As on GitHub, a
  * document is refused before it runs when it does not hold against GitHub's
  * published schema (a field or argument the schema lacks: graphql-document.ts),
@@ -94,6 +96,13 @@ export function registerGraphqlRoutes(router: Router, gh: GitHubState): void {
     }
     const probe = answerProbeQuery(gh, query, vars);
     if (probe) return withHeaders(json(200, selected(probe)), charge.headers);
+    const project = answerProjectQuery(gh, {
+      name,
+      variables: vars,
+      grants: gh.grantsOfRequest(request),
+      sees: (repo) => gh.sees(request, repo),
+    });
+    if (project) return withHeaders(json(200, selected(project)), charge.headers);
     const pulls = issuesThatArePulls(gh, [operation, ...fragmentsOf(doc)], vars);
     if (pulls.length > 0)
       return withHeaders(json(200, { data: null, errors: pulls }), charge.headers);

@@ -39,6 +39,24 @@ export function labelRefusal(login: string, label: string): { key: string; body:
   return { key: `label-refused-${login}`, body: renderLabelRefusal({ user: login, label }) };
 }
 
+/**
+ * The note someone without write access who moved an issue's project item to
+ * the door's value is told, once on the issue (by its key): nothing starts.
+ */
+export function projectRefusal(
+  login: string,
+  { field, value }: { field: string; value: string },
+): { key: string; body: string } {
+  return {
+    key: `project-refused-${login}`,
+    body: reply([
+      `Thanks, ${mention(login)}. Baton starts a build only when someone with write access sets this issue's ${code(field)} to ${code(value)} on a project, so nothing has started.`,
+      '',
+      'A maintainer can set it to start one.',
+    ]),
+  };
+}
+
 /** To someone without write, maintain or admin permission who wrote a command. */
 export function renderCommandRefusal({ user, command }: { user: string; command: string }): string {
   return reply([

@@ -2,8 +2,8 @@ import { z } from 'zod';
 
 /**
  * The doors events open (docs/intake.md), each off until `.github/baton.yml`
- * names it: the default branch turned red by a workflow it names, and a pull
- * request given the build label.
+ * names it: the default branch turned red by a workflow it names, a pull
+ * request given the build label, and an issue moved on an organisation's project.
  */
 export const EventDoors = z.strictObject({
   /**
@@ -23,5 +23,16 @@ export const EventDoors = z.strictObject({
    * False: off.
    */
   pullLabel: z.boolean().default(false),
+  /**
+   * An issue of this repository whose item on one of the organisation's
+   * projects a writer sets to `value` in the single-select field `field`
+   * (`{ field: Status, value: Baton }`) asks for a build on that issue. Absent: off.
+   */
+  project: z
+    .strictObject({
+      field: z.string().trim().min(1).max(100),
+      value: z.string().trim().min(1).max(100),
+    })
+    .optional(),
 });
 export type EventDoors = z.infer<typeof EventDoors>;

@@ -8,6 +8,7 @@ import { onCheckFailed } from './on-check-failed.js';
 import { onIssueLabeled, onIssueStateChange } from './on-issue.js';
 import { onIssueComment } from './on-issue-comment.js';
 import { onBasePullEvent, onPullLabeled } from './on-pull-label.js';
+import { onProjectItemEdited } from './project/on-project-item.js';
 
 /**
  * Hands every event that may concern a build to its handler, which finds the
@@ -65,6 +66,10 @@ export function wireBuildEvents(app: Pick<Probot, 'on'>, deps: HandlerDeps): voi
   // A writer's build label on a pull request of this repository asks for a build on its branch (off unless on).
   app.on('pull_request.labeled', (context) =>
     reading(() => onPullLabeled(context, deps)).then(() => undefined),
+  );
+  // An issue's item on an organisation's project set to the value its repository names asks for a build (off unless named).
+  app.on('projects_v2_item.edited', (context) =>
+    reading(() => onProjectItemEdited(context, deps)).then(() => undefined),
   );
   app.on(['pull_request_review.submitted', 'pull_request_review.dismissed'], async (context) => {
     const { action, sender, pull_request: pull, repository } = context.payload;
