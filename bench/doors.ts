@@ -1,4 +1,5 @@
 import type { FakeGitHub } from '../sim/github/fake-github.js';
+import { addProjectItem, setProjectField } from '../sim/github/projects/project-items.js';
 import { clearPermissionCache } from '../src/github/observe/permissions.js';
 import { fireSchedules, startFromSchedule } from '../src/github/reconcile/doors/fire-schedules.js';
 import { resyncAll } from '../src/github/reconcile/doors/resync.js';
@@ -133,6 +134,19 @@ const DOORS: Door[] = [
     async ask({ gh, app }) {
       const event = pullLabelEvent(gh, branchPull(gh));
       await app.deliver(event.name, event.payload);
+    },
+  },
+  {
+    door: 'project',
+    config: 'events:\n  project: { field: Status, value: Baton }\n',
+    async ask({ gh, app }) {
+      const issue = gh.openIssue({ title: 'Add OAuth login', user: 'maintainer' });
+      const item = addProjectItem(gh, {
+        content: { type: 'Issue', repository: gh, number: issue },
+      });
+      gh.outbox.splice(0);
+      setProjectField(gh, item, { field: 'Status', value: 'Baton', by: 'maintainer' });
+      await app.deliverAll(gh.outbox.splice(0));
     },
   },
   {

@@ -15,6 +15,7 @@ describe('the doors part of the bench', () => {
       'schedule',
       'check-failed',
       'pull-label',
+      'project',
       'linear',
       'jira',
     ]);
