@@ -43747,7 +43747,16 @@ var EventDoors = external_exports.strictObject({
    * the build branch starts from that branch and is kept in sync with it.
    * False: off.
    */
-  pullLabel: external_exports.boolean().default(false)
+  pullLabel: external_exports.boolean().default(false),
+  /**
+   * An issue of this repository whose item on one of the organisation's
+   * projects a writer sets to `value` in the single-select field `field`
+   * (`{ field: Status, value: Baton }`) asks for a build on that issue. Absent: off.
+   */
+  project: external_exports.strictObject({
+    field: external_exports.string().trim().min(1).max(100),
+    value: external_exports.string().trim().min(1).max(100)
+  }).optional()
 });
 
 // src/core/config/memory-settings.ts
@@ -59437,6 +59446,16 @@ function renderLabelRefusal({ user, label }) {
 function labelRefusal(login, label) {
   return { key: `label-refused-${login}`, body: renderLabelRefusal({ user: login, label }) };
 }
+function projectRefusal(login, { field, value }) {
+  return {
+    key: `project-refused-${login}`,
+    body: reply([
+      `Thanks, ${mention(login)}. Baton starts a build only when someone with write access sets this issue's ${code(field)} to ${code(value)} on a project, so nothing has started.`,
+      "",
+      "A maintainer can set it to start one."
+    ])
+  };
+}
 function renderCommandRefusal({ user, command: command2 }) {
   return reply([
     `Sorry, ${mention(user)}: Baton takes commands only from people with write, maintain or admin permission on this repository, so ${code(truncate(command2))} was not run.`,
@@ -63840,20 +63859,26 @@ async function readConfig(octokit, where) {
   const { read, ownFileOnly } = await readRepoFile(octokit, where);
   return { config: await underPolicy(octokit, where, read), ownFileOnly };
 }
-async function readRepoFile(octokit, { owner, repo }) {
+async function readRepoFile(octokit, { owner, repo }, ref) {
   try {
     const { config: config3, files } = await octokit.config.get({
       owner,
       repo,
       path: CONFIG_PATH,
+      ...ref ? { branch: ref } : {},
       defaults: (configs2) => configs2.reduce((acc, next) => deepMerge(acc, next), {})
     });
     const ownFileOnly = files.length > 0 && files.every((file2) => file2.owner === owner && file2.repo === repo);
-    return { read: { raw: config3 }, ownFileOnly };
+    const from = files.filter((file2) => file2.config).map((file2) => `${file2.owner}/${file2.repo}`);
+    return { read: { raw: config3 }, ownFileOnly, files: from };
   } catch (error62) {
     const problem = yamlProblem(error62);
     if (!problem) throw error62;
-    return { read: { broken: { ok: false, problems: [problem] } }, ownFileOnly: false };
+    return {
+      read: { broken: { ok: false, problems: [problem] } },
+      ownFileOnly: false,
+      files: [`${owner}/${repo}`]
+    };
   }
 }
 async function underPolicy(octokit, where, read) {
@@ -63871,22 +63896,24 @@ async function underPolicy(octokit, where, read) {
   return { ok: false, problems: await findFieldLines(octokit, where, config3.problems) };
 }
 var CONFIG_TTL_MS = 10 * 6e4;
-var configs = remembered(
-  /* @__PURE__ */ new Map()
-);
+var configs = remembered(/* @__PURE__ */ new Map());
 async function loadConfigAt(ctx, defaultSha, now = Date.now()) {
   const where = { owner: ctx.owner, repo: ctx.repo };
   const key = `${ctx.owner}/${ctx.repo}@${defaultSha}`;
+  const { read } = await cachedRepoFile(ctx.octokit, where, { key, now });
+  return underPolicy(ctx.octokit, where, read);
+}
+async function cachedRepoFile(octokit, where, { key, ref, now }) {
   const hit = configs.get(key);
   if (hit) {
-    const { read: read2, ownFileOnly } = await hit.read;
-    if (ownFileOnly || now - hit.at < CONFIG_TTL_MS) return underPolicy(ctx.octokit, where, read2);
+    const kept2 = await hit.read;
+    if (kept2.ownFileOnly || now - hit.at < CONFIG_TTL_MS) return kept2;
   }
-  const read = readRepoFile(ctx.octokit, where);
+  const read = readRepoFile(octokit, where, ref);
   configs.set(key, { at: now, read });
   read.catch(() => configs.delete(key));
   if (configs.size > 500) configs.delete(configs.keys().next().value ?? key);
-  return underPolicy(ctx.octokit, where, (await read).read);
+  return read;
 }
 function yamlProblem(error62) {
   if (!(error62 instanceof Error) || !error62.message.includes("invalid YAML")) return null;
@@ -68443,6 +68470,160 @@ async function onBasePullEvent(context, deps) {
   if (ref) scheduleFromDelivery(ctx, context, { ref, deps });
 }
 
+// src/github/reconcile/doors/project/read-project-item.ts
+var PROJECT_ITEM_QUERY = `query BatonProjectItem($item: ID!) {
+  node(id: $item) {
+    ... on ProjectV2Item {
+      type
+      isArchived
+      project { url }
+      content {
+        ... on Issue {
+          number
+          title
+          url
+          repository {
+            name
+            owner { login }
+            defaultBranchRef { name }
+          }
+        }
+      }
+    }
+  }
+}`;
+var PROJECT_VALUE_QUERY = `query BatonProjectValue($item: ID!, $field: String!) {
+  node(id: $item) {
+    ... on ProjectV2Item {
+      fieldValueByName(name: $field) {
+        ... on ProjectV2ItemFieldSingleSelectValue {
+          name
+          field {
+            ... on ProjectV2SingleSelectField { id }
+          }
+        }
+      }
+    }
+  }
+}`;
+async function readProjectItem(ctx, itemId) {
+  const read = await answerOf(
+    () => ctx.octokit.graphql(PROJECT_ITEM_QUERY, { item: itemId })
+  );
+  const node2 = read?.node;
+  if (!node2) return { kind: "other", why: "an item the installation cannot read" };
+  if (node2.type !== "ISSUE") return { kind: "other", why: `an item of type ${node2.type}` };
+  if (node2.isArchived) return { kind: "other", why: "an archived item" };
+  const issue2 = node2.content;
+  const repository = issue2?.repository;
+  if (!issue2?.number || !repository?.defaultBranchRef)
+    return { kind: "other", why: "an issue the installation cannot read" };
+  return {
+    kind: "issue",
+    number: issue2.number,
+    title: issue2.title ?? "",
+    url: issue2.url ?? "",
+    project: node2.project?.url ?? "",
+    owner: repository.owner.login,
+    repo: repository.name,
+    defaultBranch: repository.defaultBranchRef.name
+  };
+}
+async function readFieldValue(ctx, { itemId, field }) {
+  const read = await answerOf(
+    () => ctx.octokit.graphql(PROJECT_VALUE_QUERY, { item: itemId, field })
+  );
+  const value = read?.node?.fieldValueByName;
+  if (!value?.name || !value.field?.id) return null;
+  return { value: value.name, fieldId: value.field.id };
+}
+async function answerOf(query) {
+  try {
+    return await query();
+  } catch (error62) {
+    const failed = error62;
+    if (failed?.name === "GraphqlResponseError") return failed.data ?? null;
+    throw error62;
+  }
+}
+
+// src/github/reconcile/doors/project/on-project-item.ts
+var NodeId = external_exports.string().regex(/^[\w-]{1,100}$/);
+var Edited = external_exports.object({
+  projects_v2_item: external_exports.object({ node_id: NodeId, content_type: external_exports.string() }),
+  changes: external_exports.object({
+    field_value: external_exports.object({ field_node_id: NodeId, field_type: external_exports.string().optional() })
+  }),
+  organization: external_exports.object({ login: external_exports.string().regex(/^[\w-]{1,100}$/) }),
+  sender: external_exports.object({ login: external_exports.string().regex(/^[\w.[\]-]{1,100}$/), type: external_exports.string().optional() }),
+  installation: external_exports.object({ id: external_exports.number().int().positive() })
+});
+async function onProjectItemEdited(context, deps) {
+  const ignored = (why) => ({ result: "ignored", why });
+  const parsed = Edited.safeParse(context.payload);
+  if (!parsed.success)
+    return ignored("no field value changed, or a payload the door does not read");
+  const { projects_v2_item: item, changes, organization, sender, installation } = parsed.data;
+  if (item.content_type !== "Issue") return ignored(`an item of type ${item.content_type}`);
+  const field = changes.field_value;
+  if (field.field_type !== void 0 && field.field_type !== "single_select")
+    return ignored("not a single-select field");
+  if (sender.type === "Bot") return ignored("moved by an app, not a person");
+  const org = await repoContext(
+    {
+      id: context.id,
+      octokit: context.octokit,
+      payload: { installation },
+      repo: () => ({ owner: organization.login, repo: "" })
+    },
+    deps
+  );
+  const issue2 = await readProjectItem(org, item.node_id);
+  if (issue2.kind !== "issue") return ignored(issue2.why);
+  if (issue2.owner.toLowerCase() !== organization.login.toLowerCase())
+    return ignored("an issue of another account's repository");
+  const ctx = { ...org, owner: issue2.owner, repo: issue2.repo };
+  if (!await isInstalledOn(ctx, installation.id))
+    return ignored("an issue of a repository the app is not installed on");
+  const config3 = await loadConfig(ctx.octokit, { owner: ctx.owner, repo: ctx.repo });
+  const door = config3.ok ? config3.config.events.project : void 0;
+  if (!door) return ignored("the repository does not name the door");
+  const now = await readFieldValue(ctx, { itemId: item.node_id, field: door.field });
+  if (now?.fieldId !== field.field_node_id || now.value !== door.value)
+    return ignored(`${door.field} is not ${door.value}`);
+  const delivery = {
+    id: context.id,
+    log: context.log,
+    payload: { repository: { default_branch: issue2.defaultBranch } }
+  };
+  const answer = await askForBuild(
+    ctx,
+    {
+      asker: sender.login,
+      issue: { number: issue2.number, title: issue2.title },
+      what: { kind: "build", type: "code" },
+      how: { way: "project", key: item.node_id },
+      at: deps.now(),
+      ...issue2.project.startsWith("https://") ? { link: issue2.project } : {},
+      refusal: projectRefusal(sender.login, door),
+      ...deps.onAudit ? { heard: { issueUrl: issue2.url, onAudit: deps.onAudit } } : {}
+    },
+    startFromDelivery(ctx, delivery, deps, config3)
+  );
+  return { result: "asked", answer };
+}
+async function isInstalledOn(ctx, installationId) {
+  const names2 = await conditionalReads.paginate(ctx.octokit, {
+    route: "GET /installation/repositories",
+    params: { per_page: 100 },
+    scope: `installation ${installationId}`,
+    pick: (data) => (data?.repositories ?? []).map(
+      (repository) => repository.full_name.toLowerCase()
+    )
+  });
+  return names2.includes(`${ctx.owner}/${ctx.repo}`.toLowerCase());
+}
+
 // src/github/reconcile/doors/wire-events.ts
 function wireBuildEvents(app, deps) {
   const reading = (handle) => withReason("event-read", handle);
@@ -68487,6 +68668,10 @@ function wireBuildEvents(app, deps) {
   app.on(
     "pull_request.labeled",
     (context) => reading(() => onPullLabeled(context, deps)).then(() => void 0)
+  );
+  app.on(
+    "projects_v2_item.edited",
+    (context) => reading(() => onProjectItemEdited(context, deps)).then(() => void 0)
   );
   app.on(["pull_request_review.submitted", "pull_request_review.dismissed"], async (context) => {
     const { action, sender, pull_request: pull, repository } = context.payload;
