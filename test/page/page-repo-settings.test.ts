@@ -1,9 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { applyPolicy, checkPolicy, effectiveSettings } from '../../src/core/config/org-policy.js';
-import { pageReads, READ_AT } from '../support/page-builds.js';
-import { type PageServer, request, signIn, startPageServer } from '../support/page-server.js';
-import { type PageWorld, setConfig, setPolicy, startPageWorld } from '../support/page-world.js';
+import { READ_AT } from '../support/page-builds.js';
+import { type PageServer, pageEachTest, request, signIn } from '../support/page-server.js';
+import { type PageWorld, setConfig, setPolicy } from '../support/page-world.js';
 
 const POLICY = `defaults:
   budget:
@@ -22,15 +22,16 @@ let world: PageWorld;
 let page: PageServer;
 let clock: number;
 
-beforeEach(async () => {
-  world = await startPageWorld();
+beforeEach(() => {
   clock = Date.parse(READ_AT);
-  page = await startPageServer({ world, reads: pageReads(), now: () => clock });
 });
-afterEach(async () => {
-  await page.close();
-  await world.stop();
-});
+pageEachTest(
+  () => clock,
+  (started, server) => {
+    world = started;
+    page = server;
+  },
+);
 
 /** The settings table of a view: each row's setting, value and where it came from. */
 function rowsOf(body: string): Record<string, { value: string; from: string }> {

@@ -1,5 +1,5 @@
 import { EncryptJWT } from 'jose';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { readPageSettings } from '../../src/page/page-settings.js';
 import { POLL_SCRIPT, POLL_SCRIPT_SOURCE } from '../../src/page/render/page-style.js';
 import { openCookie, sealCookie } from '../../src/page/session-cookie.js';
@@ -7,11 +7,12 @@ import { pageReads, READ_AT } from '../support/page-builds.js';
 import {
   consented,
   type PageServer,
+  pageEachTest,
   request,
   signIn,
   startPageServer,
 } from '../support/page-server.js';
-import { CLIENT_ID, type PageWorld, startPageWorld } from '../support/page-world.js';
+import { CLIENT_ID, type PageWorld } from '../support/page-world.js';
 
 /**
  * Attacks on the page's session cookie: one forged, one changed, one of
@@ -23,15 +24,16 @@ let world: PageWorld;
 let page: PageServer;
 let clock: number;
 
-beforeEach(async () => {
-  world = await startPageWorld();
+beforeEach(() => {
   clock = Date.parse(READ_AT);
-  page = await startPageServer({ world, reads: pageReads(), now: () => clock });
 });
-afterEach(async () => {
-  await page.close();
-  await world.stop();
-});
+pageEachTest(
+  () => clock,
+  (started, server) => {
+    world = started;
+    page = server;
+  },
+);
 
 /** Whether the cookie shows the page signed in (alice's private build in sight). */
 async function readsAsAlice(target: Pick<PageServer, 'url'>, cookie: string): Promise<boolean> {

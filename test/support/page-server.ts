@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterEach, beforeEach } from 'vitest';
 import { installationToken } from '../../sim/github/tokens.js';
 import type { BuildRead } from '../../src/core/overview/build-read.js';
 import { BatonOctokit } from '../../src/github/client/octokit.js';
@@ -7,7 +8,8 @@ import type { Octokit } from '../../src/github/client/types.js';
 import { BuildBoard } from '../../src/page/build-board.js';
 import { createPageHandler } from '../../src/page/page-handler.js';
 import { type PageSettingsRead, readPageSettings } from '../../src/page/page-settings.js';
-import { CLIENT_ID, CLIENT_SECRET, type PageWorld } from './page-world.js';
+import { pageReads } from './page-builds.js';
+import { CLIENT_ID, CLIENT_SECRET, type PageWorld, startPageWorld } from './page-world.js';
 
 /** The page served on 127.0.0.1 against a page world, with the builds of `reads` on its board. */
 export interface PageServer {
@@ -159,4 +161,25 @@ export async function signIn(
   if (answer.status !== 303 || !session)
     throw new Error(`sign-in of ${login} failed: ${answer.status} ${answer.body}`);
   return session;
+}
+
+/**
+ * Before each test: the page's world and its server on the clock `now`, which
+ * `use` receives; both stopped after the test.
+ */
+export function pageEachTest(
+  now: () => number,
+  use: (world: PageWorld, page: PageServer) => void,
+): void {
+  let started: { world: PageWorld; page: PageServer } | undefined;
+  beforeEach(async () => {
+    const world = await startPageWorld();
+    const page = await startPageServer({ world, reads: pageReads(), now });
+    started = { world, page };
+    use(world, page);
+  });
+  afterEach(async () => {
+    await started?.page.close();
+    await started?.world.stop();
+  });
 }
