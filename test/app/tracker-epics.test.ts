@@ -147,6 +147,36 @@ describe("a tracker's epic", () => {
     expect(plans()).toHaveLength(2);
   });
 
+  it('an epic whose mirroring failed part way is mirrored whole when the label is given again', async () => {
+    const epic = linear.issue('ENG', { title: 'Epic' });
+    const one = linear.child(epic, 'ENG', { title: 'One' });
+    const two = linear.child(epic, 'ENG', { title: 'Two' });
+    linear.relate(one, two);
+    gh.faults.push({
+      route: 'POST /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by',
+      response: { status: 502, body: { message: 'Bad Gateway' } },
+      unrouted: true,
+    });
+    const failed = await postDelivery(
+      app,
+      TRACKER_ROUTES.linear,
+      linear.label(epic, 'baton', alice),
+    );
+    epic.labels = [];
+    const again = await postDelivery(
+      app,
+      TRACKER_ROUTES.linear,
+      linear.label(epic, 'baton', alice),
+    );
+
+    expect([failed.status, again.body.status]).toEqual([500, 'started']);
+    const mirror = issues().findLast((issue) => issue.title === 'ENG-1: Epic');
+    const children = subIssuesOf(mirror?.number ?? 0);
+    expect(children.map((child) => child?.title)).toEqual(['ENG-2: One', 'ENG-3: Two']);
+    expect(children[1]?.blockedBy).toEqual([children[0]?.number]);
+    expect(plans()).toHaveLength(1);
+  });
+
   it('a Jira epic with three children, one blocked by another, mirrors them as sub-issues with the link', async () => {
     const epic = jira.issue('PROJ', { summary: 'Dry run' });
     const flag = jira.child(epic, 'PROJ', { summary: 'Flag', description: 'Add --dry-run.' });

@@ -18,6 +18,7 @@ import {
   type TrackerChild,
 } from '../../../core/trackers/tracker-epic.js';
 import { loadConfigAt } from '../../../read-config.js';
+import { deleteRef } from '../../act/locks/refs.js';
 import { writeOnceByRef } from '../../act/locks/write-once.js';
 import { withReason } from '../../client/request-reason.js';
 import { type RepoContext, statusOf } from '../../client/types.js';
@@ -79,7 +80,9 @@ export async function readEpicPlan(
  * The epic's open `children` mirrored as sub-issues of issue `parent`, in the
  * tracker's order, then each linked "blocked by" the mirrors of its blockers.
  * A child another door or delivery mirrored already (its ref taken) is left
- * out, and so are the links to it. What was mirrored, by key.
+ * out, and so are the links to it. What was mirrored, by key. Where a
+ * request fails, the refs of the children this call mirrored are freed with
+ * the epic's, so the label given again mirrors the whole epic anew.
  * Requests: per child the ref, the issue, the sub-issue link; one per link.
  */
 export async function mirrorChildren(
@@ -98,8 +101,38 @@ export async function mirrorChildren(
     sha: string;
   },
 ): Promise<Map<string, { id: number; number: number }>> {
-  const { owner, repo } = ctx;
   const made = new Map<string, { id: number; number: number }>();
+  try {
+    await mirrorEach(ctx, { parent, tracker, epic, children, sha, made });
+  } catch (error) {
+    // The epic's own ref is freed with this error, so its label given again mirrors it anew:
+    // its children's refs go too, or that mirror would find them taken and plan without them.
+    for (const key of made.keys())
+      await deleteRef(ctx, trackerRef(tracker, key)).catch(() => undefined);
+    throw error;
+  }
+  return made;
+}
+
+async function mirrorEach(
+  ctx: RepoContext,
+  {
+    parent,
+    tracker,
+    epic,
+    children,
+    sha,
+    made,
+  }: {
+    parent: number;
+    tracker: Tracker;
+    epic: string;
+    children: readonly EpicChild[];
+    sha: string;
+    made: Map<string, { id: number; number: number }>;
+  },
+): Promise<void> {
+  const { owner, repo } = ctx;
   for (const { child } of children) {
     const opened = await withReason('notice', () =>
       writeOnceByRef(ctx, { ref: trackerRef(tracker, child.key), sha }, async () => {
@@ -145,5 +178,4 @@ export async function mirrorChildren(
       );
     }
   }
-  return made;
 }
