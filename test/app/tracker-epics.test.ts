@@ -229,6 +229,30 @@ describe("a tracker's epic", () => {
     expect(plans()).toHaveLength(1);
   });
 
+  it("a change set's issue of a long epic and 60 long children stays within GitHub's body limit", async () => {
+    gh.git.commitOn(gh.defaultBranch, { '.github/baton.yml': `${MAPPING}${LISTED}` }, 'List web');
+    const epic = linear.issue('ENG', {
+      title: 'B'.repeat(1_000),
+      description: 'e'.repeat(150_000),
+    });
+    for (let i = 0; i < 60; i++)
+      linear.child(epic, i % 2 ? 'WEB' : 'ENG', {
+        title: `Part ${i}`,
+        description: 'c'.repeat(5_000),
+      });
+
+    const answer = await postDelivery(
+      app,
+      TRACKER_ROUTES.linear,
+      linear.label(epic, 'baton', alice),
+    );
+
+    expect(answer.body.status).toBe('started');
+    expect(app.errors).toEqual([]);
+    expect(epicMirror()?.body).toContain('## WEB-61 → octo-org/web');
+    expect(plans()).toHaveLength(1);
+  });
+
   it('a child mapped to a repository the epic’s does not list starts nothing, and the tracker is told which to add in one line', async () => {
     const epic = jira.issue('PROJ', { summary: 'Dark mode' });
     jira.child(epic, 'PROJ', { summary: 'Theme API' });

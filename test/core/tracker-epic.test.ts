@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  changeSetSection,
   type EpicPlan,
   planEpic,
   type TrackerChild,
@@ -103,6 +104,16 @@ describe("what a tracker epic's children make", () => {
       ['ENG-2', 'acme/api', []],
       ['WEB-3', 'acme/web', ['ENG-2']],
     ]);
+  });
+
+  it("keeps a change set's list of 60 long children well within GitHub's body limit, beside the epic's own text", () => {
+    const long = 'x'.repeat(200_000);
+    const parts = Array.from({ length: 60 }, (_, i) => ({
+      child: child(`WEB-${i + 2}`, { title: long.slice(0, 1_000), description: long }),
+      repository: 'acme/web',
+      blockedBy: i > 0 ? [`WEB-${i + 1}`] : [],
+    }));
+    expect(changeSetSection(parts).length).toBeLessThan(14_000);
   });
 
   it('removes what a reader never sees: HTML comments, zero-width and bidi characters', () => {

@@ -134,8 +134,11 @@ export function visibleText(text: string): string {
     .replace(HIDDEN, (char) => (char === '\n' || char === '\t' ? char : ''));
 }
 
-/** The most characters of a child's description quoted. */
+/** The most characters of a child's title and description quoted in its sub-issue. */
 const CHILD_TEXT_CHARS = 20_000;
+
+/** The most characters of every child's title and description in a change set's list, together. */
+const CHANGE_SET_TEXT_CHARS = 10_000;
 
 /** A child's title on one line, visible, for a GitHub issue's title. */
 export function childTitle(child: TrackerChild): string {
@@ -175,12 +178,14 @@ export function childBody({
  * it, every child's text quoted as material in one fence.
  */
 export function changeSetSection(parts: readonly (EpicChild & { repository: string })[]): string {
+  // The children share a budget, so the mirrored issue stays within GitHub's 65,536 characters.
+  const each = Math.floor(CHANGE_SET_TEXT_CHARS / Math.max(1, parts.length));
   const listing = parts
     .map(({ child, repository, blockedBy }) =>
       [
         `## ${child.key} → ${repository}${blockedBy.length ? ` (blocked by ${blockedBy.join(', ')})` : ''}`,
         '',
-        quotedChild(child),
+        quotedChild(child, each),
       ].join('\n'),
     )
     .join('\n\n');
@@ -192,7 +197,9 @@ export function changeSetSection(parts: readonly (EpicChild & { repository: stri
   ].join('\n');
 }
 
-function quotedChild(child: TrackerChild): string {
-  const description = visibleText(child.description).slice(0, CHILD_TEXT_CHARS);
-  return `${visibleText(child.title)}\n\n${description || '(no description)'}`;
+/** A child's title and description, visible, within `chars` (the title a fifth of them at most). */
+function quotedChild(child: TrackerChild, chars = CHILD_TEXT_CHARS): string {
+  const title = visibleText(child.title).slice(0, Math.max(20, Math.floor(chars / 5)));
+  const description = visibleText(child.description).slice(0, Math.max(0, chars - title.length));
+  return `${title}\n\n${description || '(no description)'}`;
 }

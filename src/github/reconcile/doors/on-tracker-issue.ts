@@ -37,6 +37,9 @@ const CONFIG_PATH = `.github/${CONFIG_FILE}`;
 /** The most characters of a tracker's description the mirrored issue quotes. */
 const TEXT_CHARS = 50_000;
 
+/** What an epic's change-set list takes of them. */
+const CHANGE_SET_SHARE = 15_000;
+
 /** A tracker's issue as its verified webhook tells it, each field read by an allowlist. */
 export interface TrackerIssue {
   tracker: Tracker;
@@ -206,15 +209,15 @@ function titleOf(issue: TrackerIssue): string {
 function mirrorBody(issue: TrackerIssue, login: string, epic: EpicPlan): string {
   const name = NAMES[issue.tracker];
   const parts = epic.kind === 'change-set' ? ['', changeSetSection(epic.parts)] : [];
+  // A change set's list takes its share of GitHub's 65,536 characters from the epic's text.
+  const chars = parts.length > 0 ? TEXT_CHARS - CHANGE_SET_SHARE : TEXT_CHARS;
   return [
     `<!-- baton:tracker ${issue.tracker} ${issue.key} -->`,
     `Asked from ${name}: ${issue.key} (${issue.link}), by @${login} (${name}: ${escapeText(issue.person.name)}).`,
     '',
     `Build what the ${name} issue below asks. Its title and description are the tracker's text, quoted as written.`,
     '',
-    quoteMaterial(
-      `${issue.title}\n\n${issue.description.slice(0, TEXT_CHARS) || '(no description)'}`,
-    ),
+    quoteMaterial(`${issue.title}\n\n${issue.description.slice(0, chars) || '(no description)'}`),
     ...parts,
   ].join('\n');
 }
