@@ -13,6 +13,10 @@
  * account's own: 403); `GET /rest/api/3/issue/{key}` with its status's
  * category; its `transitions` listed and taken (`POST`, 204; an id not
  * available: 400). Its rate limit answers 429 with `Retry-After` (seconds).
+ * `POST /rest/api/3/search/jql` answers `parent = KEY` with the issue's
+ * children (an epic's issues, sub-tasks), each with its status and its
+ * `issuelinks` (a "Blocks" link: `outwardIssue` on the blocker's side,
+ * `inwardIssue` on the blocked one's); any other query: 400.
  */
 import {
   deliveryId,
@@ -37,6 +41,10 @@ export interface JiraIssue {
   labels: string[];
   /** Its status's name, one of the workflow's. */
   status: string;
+  /** Its parent's key, where it is an epic's child or a sub-task. */
+  parent?: string;
+  /** The keys of the issues it blocks ("Blocks" links). */
+  blocks: string[];
 }
 
 export interface JiraComment {
@@ -101,9 +109,26 @@ export class FakeJira {
       project,
       labels: [],
       status: 'To Do',
+      blocks: [],
     };
     this.issues.set(issue.key, issue);
     return issue;
+  }
+
+  /** A new issue of `project`, a child of `parent`. */
+  child(
+    parent: JiraIssue,
+    project: string,
+    text: { summary: string; description?: string },
+  ): JiraIssue {
+    const child = this.issue(project, text);
+    child.parent = parent.key;
+    return child;
+  }
+
+  /** The link "`blocker` blocks `blocked`". */
+  block(blocker: JiraIssue, blocked: JiraIssue): void {
+    blocker.blocks.push(blocked.key);
   }
 
   /** The webhook of `user` adding the label `name` to `issue`, signed with the secret. */
@@ -183,6 +208,7 @@ export class FakeJira {
           active: true,
         },
       };
+    if (method === 'POST' && path === '/rest/api/3/search/jql') return this.#search(request);
     const match = /^\/rest\/api\/3\/issue\/([^/]+)(?:\/(comment|transitions))?(?:\/([^/]+))?$/.exec(
       path,
     );
@@ -290,6 +316,40 @@ export class FakeJira {
     issue.status = transition.to.name;
     this.writes.push({ kind: 'transitioned', key: issue.key, text: transition.to.name });
     return { status: 204, body: undefined };
+  }
+
+  #search(request: TrackerRequest): TrackerResponse {
+    const jql = (request.body as { jql?: string } | null)?.jql ?? '';
+    const parent = /^parent = ([A-Za-z][\w]*-\d+)(?: ORDER BY Rank ASC)?$/.exec(jql)?.[1];
+    if (!parent)
+      return { status: 400, body: { errorMessages: ['The simulator reads only parent = KEY.'] } };
+    const children = [...this.issues.values()].filter((one) => one.parent === parent);
+    const link = (key: string, side: 'inwardIssue' | 'outwardIssue') => ({
+      type: { name: 'Blocks', inward: 'is blocked by', outward: 'blocks' },
+      [side]: { key },
+    });
+    return {
+      status: 200,
+      body: {
+        isLast: true,
+        issues: children.slice(0, 100).map((one) => ({
+          id: one.id,
+          key: one.key,
+          fields: {
+            summary: one.summary,
+            description: one.description,
+            project: { key: one.project },
+            status: { name: one.status, statusCategory: { key: this.#category(one.status) } },
+            issuelinks: [
+              ...one.blocks.map((key) => link(key, 'outwardIssue')),
+              ...[...this.issues.values()]
+                .filter((other) => other.blocks.includes(one.key))
+                .map((other) => link(other.key, 'inwardIssue')),
+            ],
+          },
+        })),
+      },
+    };
   }
 
   #category(status: string): string {

@@ -12,7 +12,9 @@
  * with its `user`), `viewer`, `commentCreate`, `commentUpdate` (only the key's
  * own comment) and `issueUpdate` to a state of the issue's team; an unknown
  * issue or comment: `Entity not found`. Its rate limit answers `RATELIMITED`
- * with `X-RateLimit-Requests-Reset`, the time its bucket has room (ms).
+ * with `X-RateLimit-Requests-Reset`, the time its bucket has room (ms). An
+ * issue's `children` are the issues whose parent it is, each with its state's
+ * type and its `relations` (`blocks`: this issue blocks `relatedIssue`).
  */
 import {
   deliveryId,
@@ -37,6 +39,10 @@ export interface LinearIssue {
   labels: { id: string; name: string }[];
   /** Its workflow state's id. */
   state: string;
+  /** Its parent's id, where it is a child. */
+  parentId?: string;
+  /** The ids of the issues it blocks (its `blocks` relations). */
+  blocks: string[];
 }
 
 export interface LinearComment {
@@ -123,9 +129,26 @@ export class FakeLinear {
       team,
       labels: [],
       state: 'state-todo',
+      blocks: [],
     };
     this.issues.set(issue.id, issue);
     return issue;
+  }
+
+  /** A new issue of `team`, a child of `parent`. */
+  child(
+    parent: LinearIssue,
+    team: string,
+    text: { title: string; description?: string },
+  ): LinearIssue {
+    const child = this.issue(team, text);
+    child.parentId = parent.id;
+    return child;
+  }
+
+  /** The relation "`blocker` blocks `blocked`". */
+  relate(blocker: LinearIssue, blocked: LinearIssue): void {
+    blocker.blocks.push(blocked.id);
   }
 
   /** The webhook of `actor` giving `issue` the label `name`, signed with the secret. */
@@ -229,6 +252,8 @@ export class FakeLinear {
     }
     const issue = this.#find(variables.id as string | undefined);
     if (!query.includes('issue(id: $id)') || !issue) return notFound('Issue');
+    if (query.includes('children('))
+      return ok({ issue: { id: issue.id, children: this.#children(issue) } });
     const all = this.comments.filter((one) => one.issueId === issue.id);
     const from = typeof variables.after === 'string' ? Number(variables.after) : 0;
     const page = all.slice(from, from + 100);
@@ -265,6 +290,26 @@ export class FakeLinear {
   /** The workflow states of `team`: Linear's defaults, one of each type, unless a test set others. */
   states(team: string): LinearState[] {
     return this.teamStates.get(team) ?? DEFAULT_STATES;
+  }
+
+  #children(parent: LinearIssue): object {
+    const children = [...this.issues.values()].filter((one) => one.parentId === parent.id);
+    return {
+      nodes: children.slice(0, 100).map((one) => ({
+        identifier: one.identifier,
+        title: one.title,
+        description: one.description,
+        url: `https://linear.app/${this.workspace}/issue/${one.identifier}/${slug(one.title)}`,
+        team: { key: one.team },
+        state: { type: this.states(one.team).find((state) => state.id === one.state)?.type },
+        relations: {
+          nodes: one.blocks.map((id) => ({
+            type: 'blocks',
+            relatedIssue: { identifier: this.issues.get(id)?.identifier },
+          })),
+        },
+      })),
+    };
   }
 
   #find(id: string | undefined): LinearIssue | undefined {

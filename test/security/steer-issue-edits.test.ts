@@ -153,6 +153,44 @@ describe('a build of sub-issues holds each description to the writer’s label',
     expect(problem).toContain('after maintainer labelled #5');
   });
 
+  it("plans from the sub-issues the app itself opened for a tracker's epic, its issue labelled by no one", async () => {
+    const tracker = { ...github({}), getIssueHistory: async () => untouched };
+    const opened = new Map([
+      [7, { login: 'baton-app[bot]', at: AFTER }],
+      [8, { login: 'baton-app[bot]', at: AFTER }],
+    ]);
+    expect(
+      await issueTextProblem(tracker, {
+        issue: PARENT,
+        request,
+        subIssues: [7, 8],
+        opened,
+        app: 'baton-app[bot]',
+      }),
+    ).toBeNull();
+    // Another account's sub-issue, or another app's, is still no writer's text.
+    for (const login of ['mallory', 'mallory-app[bot]'])
+      expect(
+        await issueTextProblem(tracker, {
+          issue: PARENT,
+          request,
+          subIssues: [7, 8],
+          opened: new Map([...opened, [9, { login, at: AFTER }]]),
+          app: 'baton-app[bot]',
+        }),
+      ).toContain('no one with write access added the "orchestrate" label');
+    // An actor that is no app (a person's own dispatch) exempts nothing.
+    expect(
+      await issueTextProblem(tracker, {
+        issue: PARENT,
+        request,
+        subIssues: [7, 8],
+        opened: new Map([[7, { login: 'maintainer', at: AFTER }]]),
+        app: 'maintainer',
+      }),
+    ).toContain('no one with write access added the "orchestrate" label');
+  });
+
   it('plans from sub-issues edited before the label', async () => {
     const problem = await issueTextProblem(github({ 8: { at: BEFORE, login: 'mallory' } }), {
       issue: PARENT,

@@ -7,7 +7,19 @@ import { issueBody, page } from './routes-issues.js';
  * Sub-issues and "blocked by" links, and opening, closing or retitling an issue, as
  * GitHub's REST routes do them. An issue's `id` is its number here, so the
  * ids these routes take (`sub_issue_id`, `issue_id`) are issue numbers.
+ * GitHub's documented limits are refused as it refuses them (422): 100
+ * sub-issues a parent, open or closed; 50 issues an issue is blocked by.
  */
+const SUB_ISSUES_PER_PARENT = 100;
+const BLOCKED_BY_PER_ISSUE = 50;
+
+function refused(message: string) {
+  return json(422, {
+    message: 'Validation Failed',
+    errors: [{ resource: 'Issue', code: 'custom', message }],
+  });
+}
+
 export function registerSubIssueRoutes(router: Router, gh: GitHubState): void {
   const issuePath = '/repos/{owner}/{repo}/issues/{issue_number}';
   const issueOf = (number: string | undefined) => {
@@ -48,14 +60,10 @@ export function registerSubIssueRoutes(router: Router, gh: GitHubState): void {
       const { sub_issue_id } = (request.body ?? {}) as { sub_issue_id?: number };
       const child = issueOf(String(sub_issue_id));
       if (!parent || !child) return notFound();
-      if (child.parent !== undefined || child.number === parent.number) {
-        return json(422, {
-          message: 'Validation Failed',
-          errors: [
-            { resource: 'Issue', code: 'custom', message: 'Issue may only have one parent' },
-          ],
-        });
-      }
+      if (child.parent !== undefined || child.number === parent.number)
+        return refused('Issue may only have one parent');
+      if ((parent.subIssues ?? []).length >= SUB_ISSUES_PER_PARENT)
+        return refused(`Parent issue may have at most ${SUB_ISSUES_PER_PARENT} sub-issues`);
       gh.addSubIssue(parent.number, child.number);
       return json(201, issueBody(gh, parent));
     })
@@ -73,6 +81,9 @@ export function registerSubIssueRoutes(router: Router, gh: GitHubState): void {
       const { issue_id } = (request.body ?? {}) as { issue_id?: number };
       const blocker = issueOf(String(issue_id));
       if (!issue || !blocker) return notFound();
+      const links = issue.blockedBy ?? [];
+      if (!links.includes(blocker.number) && links.length >= BLOCKED_BY_PER_ISSUE)
+        return refused(`Issue may be blocked by at most ${BLOCKED_BY_PER_ISSUE} issues`);
       gh.addBlockedBy(issue.number, blocker.number);
       return json(201, issueBody(gh, blocker));
     })

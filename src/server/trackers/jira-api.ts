@@ -8,10 +8,13 @@
  * status's `statusCategory.key`, `done` when done), `GET …/transitions` (each
  * one's `to.statusCategory`) and `POST …/transitions` with the transition's
  * id. A refusal throws a `TrackerRefusal`: 401 without valid credentials, 404
- * for an issue the account cannot see, 429 with `Retry-After` (seconds).
+ * for an issue the account cannot see, 429 with `Retry-After` (seconds). An
+ * epic's children: `POST /rest/api/3/search/jql` of `parent = KEY` (an epic's
+ * child issues and an issue's sub-tasks), with each one's status and links.
  */
 import type { DoneMove } from '../../core/trackers/tracker-echo-text.js';
 import { retryOf, TRACKER_CALL_MS, type TrackerApi, TrackerRefusal } from './tracker-api.js';
+import { CHILDREN_READ, readJiraChildren } from './tracker-children.js';
 
 /** The most pages of an issue's comments read looking for Baton's (a hundred each). */
 const COMMENT_PAGES = 5;
@@ -86,6 +89,15 @@ export function jiraApi(credentials: JiraCredentials, fetcher: typeof fetch = fe
       if (!done) return { kind: 'not-moved', why: 'no-done-transition' };
       await call('POST', `${issue}/transitions`, { transition: { id: done.id } });
       return { kind: 'done' };
+    },
+    async children(key) {
+      // The key is a key (`TrackerKey`), so the query says nothing but the parent.
+      const found = (await call('POST', '/rest/api/3/search/jql', {
+        jql: `parent = ${key} ORDER BY Rank ASC`,
+        fields: ['summary', 'description', 'project', 'status', 'issuelinks'],
+        maxResults: CHILDREN_READ,
+      })) as { issues?: unknown } | null;
+      return readJiraChildren(found?.issues, credentials.site);
     },
   };
 }

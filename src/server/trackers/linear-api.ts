@@ -12,6 +12,7 @@
  */
 import type { DoneMove } from '../../core/trackers/tracker-echo-text.js';
 import { retryOf, TRACKER_CALL_MS, type TrackerApi, TrackerRefusal } from './tracker-api.js';
+import { CHILDREN_READ, readLinearChildren } from './tracker-children.js';
 
 /** Linear's GraphQL endpoint. */
 export const LINEAR_API = 'https://api.linear.app/graphql';
@@ -29,6 +30,8 @@ const READ_STATES =
   'query BatonTrackerStates($id: String!) { issue(id: $id) { id state { type } team { states { nodes { id type } } } } }';
 const MOVE =
   'mutation BatonTrackerDone($id: String!, $input: IssueUpdateInput!) { issueUpdate(id: $id, input: $input) { success } }';
+
+const READ_CHILDREN = `query BatonTrackerChildren($id: String!) { issue(id: $id) { id children(first: ${CHILDREN_READ}) { nodes { identifier title description url team { key } state { type } relations(first: 50) { nodes { type relatedIssue { identifier } } } } } } }`;
 
 interface LinearComment {
   id: string;
@@ -79,6 +82,13 @@ export function linearApi(apiKey: string, fetcher: typeof fetch = fetch): Tracke
         succeeded('issueUpdate'),
       );
       return { kind: 'done' };
+    },
+    async children(key) {
+      const data = (await call(READ_CHILDREN, { id: key })) as {
+        issue?: { children?: { nodes?: unknown } | null } | null;
+      };
+      if (!data.issue) throw new TrackerRefusal('Linear: no such issue', { status: 404 });
+      return readLinearChildren(data.issue.children?.nodes);
     },
   };
 }

@@ -12,7 +12,7 @@ import type { HandlerDeps } from '../../github/reconcile/queue/handler-deps.js';
 import type { BatonStore } from '../../github/store/store.js';
 import type { Handler } from '../session-token.js';
 import { createTrackerHandler } from './tracker-endpoint.js';
-import { replierFor } from './tracker-replies.js';
+import { replierFor, trackerApiFor } from './tracker-replies.js';
 import type { TrackerSettings } from './tracker-settings.js';
 
 /** How many tracker delivery ids one process remembers without a shared store. */
@@ -44,7 +44,20 @@ export function trackerDoors(
     door: async (issue, say) => {
       const ctx = await homeContext(app, home, await deps.botLogin());
       const { data: repo } = await ctx.octokit.rest.repos.get({ owner: ctx.owner, repo: ctx.repo });
+      const api = trackerApiFor(settings, issue.tracker, fetcher);
       return onTrackerIssue(issue, {
+        ...(api
+          ? {
+              children: () =>
+                api.children(issue.key).catch((err: unknown) => {
+                  app.log.warn(
+                    { err, tracker: issue.tracker, key: issue.key },
+                    "baton: could not read a tracker issue's children",
+                  );
+                  return null;
+                }),
+            }
+          : {}),
         home: { ctx, defaultBranch: repo.default_branch },
         say,
         now: deps.now,

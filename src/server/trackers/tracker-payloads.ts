@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { TrackerIssue } from '../../github/reconcile/doors/on-tracker-issue.js';
 
 /** An issue's key on either tracker: a team's or project's key, a dash, a number. */
-const Key = z.string().regex(/^[A-Za-z][A-Za-z\d_]{0,30}-\d{1,9}$/);
+export const TrackerKey = z.string().regex(/^[A-Za-z][A-Za-z\d_]{0,30}-\d{1,9}$/);
 /** A tracker's id for a thing or a person. */
 const Id = z.string().regex(/^[\w.:-]{1,128}$/);
 /** A person's name as the tracker shows it: no control character, no angle bracket. */
@@ -30,7 +30,7 @@ const LinearIssue = z.object({
   actor: z.object({ id: Id, name: Name }),
   data: z.object({
     id: Id,
-    identifier: Key,
+    identifier: TrackerKey,
     title: z.string().max(1_000),
     description: z.string().max(200_000).nullish(),
     url: z.string().max(400),
@@ -81,7 +81,7 @@ const JiraIssue = z.object({
   webhookEvent: z.enum(['jira:issue_created', 'jira:issue_updated']),
   user: z.object({ accountId: Id, displayName: Name }),
   issue: z.object({
-    key: Key,
+    key: TrackerKey,
     fields: z.object({
       summary: z.string().max(1_000),
       description: z.unknown().optional(),
@@ -111,7 +111,7 @@ export function readJiraDelivery(body: unknown, site: string): TrackerDelivery |
       tracker: 'jira',
       key: issue.key,
       title: issue.fields.summary,
-      description: textOf(issue.fields.description).slice(0, 200_000),
+      description: jiraText(issue.fields.description).slice(0, 200_000),
       link: `${site}/browse/${issue.key}`,
       team: issue.fields.project.key,
       person: { id: user.accountId, name: user.displayName },
@@ -127,12 +127,12 @@ export function readJiraDelivery(body: unknown, site: string): TrackerDelivery |
 }
 
 /** A Jira description's text: a string (wiki markup) as written, a document (ADF) by its text nodes. */
-function textOf(description: unknown, depth = 0): string {
+export function jiraText(description: unknown, depth = 0): string {
   if (typeof description === 'string') return description;
   if (!description || typeof description !== 'object' || depth > 30) return '';
   const node = description as { type?: unknown; text?: unknown; content?: unknown };
   if (node.type === 'text' && typeof node.text === 'string') return node.text;
   if (!Array.isArray(node.content)) return '';
-  const inner = node.content.map((child) => textOf(child, depth + 1));
+  const inner = node.content.map((child) => jiraText(child, depth + 1));
   return inner.join(node.type === 'doc' ? '\n\n' : node.type === 'paragraph' ? '' : '\n');
 }

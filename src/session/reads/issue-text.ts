@@ -31,6 +31,7 @@ export async function issueTextProblem(
     request,
     subIssues = [],
     opened,
+    app,
   }: {
     issue: number;
     request: PlanRequest;
@@ -41,6 +42,12 @@ export async function issueTextProblem(
      * without write access is text no writer asked for, as an edit would be.
      */
     opened?: Map<number, { login: string | null; at: string }>;
+    /**
+     * The app's own login (`<slug>[bot]`, the run's actor where the app dispatched it): a
+     * sub-issue it opened is its own quoting of a writer's ask (a tracker epic's child,
+     * docs/intake.md), no outsider's text. Its later edits by others still count.
+     */
+    app?: string | undefined;
   },
 ): Promise<string | null> {
   const history = await github.getIssueHistory(issue);
@@ -52,13 +59,15 @@ export async function issueTextProblem(
       ...(changed.lastEdit ? [{ issue: number, what: 'body', ...changed.lastEdit }] : []),
       ...changed.renames.map((rename) => ({ issue: number, what: 'title', ...rename })),
     ]),
-    ...[...(opened ?? [])].map(([number, open]) => ({
-      issue: number,
-      what: 'opened',
-      login: open.login,
-      // A sub-issue GitHub gives no time for is held to the request as if opened now.
-      at: open.at || new Date(8.64e15).toISOString(),
-    })),
+    ...[...(opened ?? [])]
+      .filter(([, open]) => !(app?.endsWith('[bot]') && open.login === app))
+      .map(([number, open]) => ({
+        issue: number,
+        what: 'opened',
+        login: open.login,
+        // A sub-issue GitHub gives no time for is held to the request as if opened now.
+        at: open.at || new Date(8.64e15).toISOString(),
+      })),
   ];
   if (changes.length === 0) return null;
   const permissions = new Map<string, Promise<string>>();

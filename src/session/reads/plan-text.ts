@@ -40,7 +40,14 @@ export async function planTextProblem(
     issue,
     trigger,
     config,
-  }: { issue: number; trigger: string | undefined; config: Pick<Config, 'label' | 'types'> },
+    app,
+  }: {
+    issue: number;
+    trigger: string | undefined;
+    config: Pick<Config, 'label' | 'types'>;
+    /** The app's own login, the run's actor (`issueTextProblem`'s `app`). */
+    app?: string | undefined;
+  },
 ): Promise<string | null> {
   const read = await github.getIssue(issue);
   const subs = await github.listSubIssues(issue);
@@ -53,6 +60,7 @@ export async function planTextProblem(
     issue,
     request: planRequestOf(config, labelNames(read), feedback),
     subIssues: subs.map((sub) => sub.number),
+    app,
     ...(subs.length > 0
       ? {
           opened: new Map(

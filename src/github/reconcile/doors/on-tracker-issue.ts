@@ -10,11 +10,18 @@
  * brief's own words, linking back) and asks for a build there through
  * `askForBuild`, once per tracker issue (the ref
  * `refs/baton-trackers/<tracker>/<key>`, created before anything is written).
+ * An epic's children make the plan, through one seam (`tracker-epic.ts`): its
+ * sub-issues, or a change set's list in the mirrored issue.
  */
 import { parse } from 'yaml';
 import { mapTrackerAsk, type Tracker, Trackers } from '../../../core/config/trackers.js';
 import type { MappedPerson } from '../../../core/snapshot/ask-record.js';
 import { plannedEcho } from '../../../core/trackers/tracker-echo-text.js';
+import {
+  changeSetSection,
+  type EpicPlan,
+  type TrackerChild,
+} from '../../../core/trackers/tracker-epic.js';
 import { CONFIG_FILE } from '../../../core/vocabulary/ids.js';
 import { escapeText, quoteMaterial } from '../../../core/vocabulary/markdown.js';
 import { writeOnceByRef } from '../../act/locks/write-once.js';
@@ -23,11 +30,15 @@ import type { RepoContext } from '../../client/types.js';
 import { hasWriteAccess } from '../../observe/permissions.js';
 import { readFileAt } from '../../setup/setup-git.js';
 import { type AskAnswer, askForBuild, type StartBuild } from './ask-for-build.js';
+import { mirrorChildren, readEpicPlan, trackerRef } from './tracker-epic.js';
 
 const CONFIG_PATH = `.github/${CONFIG_FILE}`;
 
 /** The most characters of a tracker's description the mirrored issue quotes. */
 const TEXT_CHARS = 50_000;
+
+/** What an epic's change-set list takes of them. */
+const CHANGE_SET_SHARE = 15_000;
 
 /** A tracker's issue as its verified webhook tells it, each field read by an allowlist. */
 export interface TrackerIssue {
@@ -63,6 +74,8 @@ export interface TrackerDoorDeps {
   now: () => string;
   /** How a build is started in a repository (`startFromTracker`). */
   start: (ctx: RepoContext, defaultBranch: string) => StartBuild;
+  /** The issue's children read from the tracker, where Baton can read them there (null: the tracker refused); none: no epic. */
+  children?: () => Promise<TrackerChild[] | null>;
 }
 
 const NAMES: Record<Tracker, string> = { linear: 'Linear', jira: 'Jira' };
@@ -95,18 +108,30 @@ export async function onTrackerIssue(
     return refuse(
       `@${mapping.login}, whom you are mapped to, has no write access to ${repository}`,
     );
+  const epic: EpicPlan = deps.children
+    ? await readEpicPlan(ctx, { issue, trackers, sha: target.sha, children: deps.children })
+    : { kind: 'alone' };
+  if (epic.kind === 'refused') return refuse(epic.why);
   const guarded = await withReason('notice', () =>
     writeOnceByRef(
       ctx,
-      { ref: `refs/baton-trackers/${issue.tracker}/${issue.key}`, sha: target.sha },
+      { ref: trackerRef(issue.tracker, issue.key), sha: target.sha },
       async () => {
         const title = titleOf(issue);
         const { data: opened } = await ctx.octokit.rest.issues.create({
           owner: ctx.owner,
           repo: ctx.repo,
           title,
-          body: mirrorBody(issue, mapping.login),
+          body: mirrorBody(issue, mapping.login, epic),
         });
+        if (epic.kind === 'sub-issues')
+          await mirrorChildren(ctx, {
+            parent: opened.number,
+            tracker: issue.tracker,
+            epic: issue.key,
+            children: epic.children,
+            sha: target.sha,
+          });
         const answer = await askForBuild(
           ctx,
           {
@@ -181,16 +206,18 @@ function titleOf(issue: TrackerIssue): string {
  * ask came from and who asked, then the tracker's title and description quoted
  * as material (fenced, so no line of theirs reads as the issue's own).
  */
-function mirrorBody(issue: TrackerIssue, login: string): string {
+function mirrorBody(issue: TrackerIssue, login: string, epic: EpicPlan): string {
   const name = NAMES[issue.tracker];
+  const parts = epic.kind === 'change-set' ? ['', changeSetSection(epic.parts)] : [];
+  // A change set's list takes its share of GitHub's 65,536 characters from the epic's text.
+  const chars = parts.length > 0 ? TEXT_CHARS - CHANGE_SET_SHARE : TEXT_CHARS;
   return [
     `<!-- baton:tracker ${issue.tracker} ${issue.key} -->`,
     `Asked from ${name}: ${issue.key} (${issue.link}), by @${login} (${name}: ${escapeText(issue.person.name)}).`,
     '',
     `Build what the ${name} issue below asks. Its title and description are the tracker's text, quoted as written.`,
     '',
-    quoteMaterial(
-      `${issue.title}\n\n${issue.description.slice(0, TEXT_CHARS) || '(no description)'}`,
-    ),
+    quoteMaterial(`${issue.title}\n\n${issue.description.slice(0, chars) || '(no description)'}`),
+    ...parts,
   ].join('\n');
 }

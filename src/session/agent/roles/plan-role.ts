@@ -74,6 +74,7 @@ export async function runPlanRole(ctx: AgentContext): Promise<RoleOutcome> {
       request: planRequestOf(ctx.config, labelNames(issue), feedback),
       subIssues: subIssues ? [...subIssues.bodies.keys()] : [],
       ...(subIssues ? { opened: subIssues.opened } : {}),
+      app: ctx.env.GITHUB_ACTOR,
     }).catch((error: unknown) => {
       // This job's token may not ask who is a writer: publish, holding the app's token,
       // runs the same check before it writes any plan (`planTextProblem`).

@@ -56,6 +56,11 @@ export async function checkPlanText({
     ...(log ? { log } : {}),
     ...(github ? { options: github } : {}),
   });
-  const problem = await planTextProblem(reads, { issue, trigger: env.BATON_TRIGGER, config });
+  const problem = await planTextProblem(reads, {
+    issue,
+    trigger: env.BATON_TRIGGER,
+    config,
+    app: env.GITHUB_ACTOR,
+  });
   return problem ? [problem] : [];
 }
