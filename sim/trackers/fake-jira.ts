@@ -324,6 +324,8 @@ export class FakeJira {
     if (!parent)
       return { status: 400, body: { errorMessages: ['The simulator reads only parent = KEY.'] } };
     const children = [...this.issues.values()].filter((one) => one.parent === parent);
+    const { maxResults = 50 } = (request.body as { maxResults?: number } | null) ?? {};
+    const page = Math.min(maxResults, 100);
     const link = (key: string, side: 'inwardIssue' | 'outwardIssue') => ({
       type: { name: 'Blocks', inward: 'is blocked by', outward: 'blocks' },
       [side]: { key },
@@ -331,8 +333,8 @@ export class FakeJira {
     return {
       status: 200,
       body: {
-        isLast: true,
-        issues: children.slice(0, 100).map((one) => ({
+        isLast: children.length <= page,
+        issues: children.slice(0, page).map((one) => ({
           id: one.id,
           key: one.key,
           fields: {

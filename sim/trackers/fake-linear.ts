@@ -252,8 +252,11 @@ export class FakeLinear {
     }
     const issue = this.#find(variables.id as string | undefined);
     if (!query.includes('issue(id: $id)') || !issue) return notFound('Issue');
-    if (query.includes('children('))
-      return ok({ issue: { id: issue.id, children: this.#children(issue) } });
+    if (query.includes('children(')) {
+      // A connection's `first` (Linear's most: 250), and whether a page is left after it.
+      const first = Math.min(Number(/children\(first: (\d+)\)/.exec(query)?.[1] ?? 50), 250);
+      return ok({ issue: { id: issue.id, children: this.#children(issue, first) } });
+    }
     const all = this.comments.filter((one) => one.issueId === issue.id);
     const from = typeof variables.after === 'string' ? Number(variables.after) : 0;
     const page = all.slice(from, from + 100);
@@ -292,10 +295,11 @@ export class FakeLinear {
     return this.teamStates.get(team) ?? DEFAULT_STATES;
   }
 
-  #children(parent: LinearIssue): object {
+  #children(parent: LinearIssue, first: number): object {
     const children = [...this.issues.values()].filter((one) => one.parentId === parent.id);
     return {
-      nodes: children.slice(0, 100).map((one) => ({
+      pageInfo: { hasNextPage: children.length > first },
+      nodes: children.slice(0, first).map((one) => ({
         identifier: one.identifier,
         title: one.title,
         description: one.description,

@@ -288,6 +288,31 @@ describe("a tracker's epic", () => {
     ]);
   });
 
+  it('an epic with more children than Baton reads starts nothing and says so, rather than a plan without those past the first page', async () => {
+    const linearEpic = linear.issue('ENG', { title: 'Epic' });
+    const jiraEpic = jira.issue('PROJ', { summary: 'Epic' });
+    // A hundred done, then the one open child a first page leaves out.
+    for (let n = 1; n <= 100; n++) {
+      linear.child(linearEpic, 'ENG', { title: `Done ${n}` }).state = 'state-done';
+      jira.child(jiraEpic, 'PROJ', { summary: `Done ${n}` }).status = 'Done';
+    }
+    linear.child(linearEpic, 'ENG', { title: 'Still to do' });
+    jira.child(jiraEpic, 'PROJ', { summary: 'Still to do' });
+
+    const answers = [
+      await postDelivery(app, TRACKER_ROUTES.linear, linear.label(linearEpic, 'baton', alice)),
+      await postDelivery(app, TRACKER_ROUTES.jira, jira.label(jiraEpic, 'baton', aliceJira)),
+    ];
+
+    expect(answers.map((answer) => answer.body.status)).toEqual(['refused', 'refused']);
+    expect(issues()).toEqual([]);
+    expect(plans()).toEqual([]);
+    const told =
+      'Baton started nothing: it has more than the 100 children Baton reads of an epic; split it into epics of at most 100.';
+    expect(linear.comments.map((one) => one.body)).toEqual([told]);
+    expect(jira.comments.map((one) => one.text)).toEqual([told]);
+  });
+
   it("a child's text that tries to add a worker in an unlisted repository or steer past the brief stays material", async () => {
     gh.git.commitOn(gh.defaultBranch, { '.github/baton.yml': `${MAPPING}${LISTED}` }, 'List web');
     const steer = [

@@ -43,6 +43,15 @@ export type EpicPlan =
   /** Nothing starts; the tracker issue is told `why`, in one line. */
   | { kind: 'refused'; why: string };
 
+/** The most children read of one epic: GitHub's own limit of sub-issues per issue. */
+export const EPIC_CHILDREN_READ = 100;
+
+/** An epic's children as its tracker gave them: the first `EPIC_CHILDREN_READ`, and whether it has more. */
+export interface EpicChildren {
+  children: TrackerChild[];
+  more: boolean;
+}
+
 /** The most open children an epic's plan takes: the sub-issue plan's own limit (docs/sub-issues.md). */
 export const EPIC_CHILDREN_LIMIT = 60;
 

@@ -96,8 +96,12 @@ export function jiraApi(credentials: JiraCredentials, fetcher: typeof fetch = fe
         jql: `parent = ${key} ORDER BY Rank ASC`,
         fields: ['summary', 'description', 'project', 'status', 'issuelinks'],
         maxResults: CHILDREN_READ,
-      })) as { issues?: unknown } | null;
-      return readJiraChildren(found?.issues, credentials.site);
+      })) as { issues?: unknown; isLast?: unknown } | null;
+      // Enhanced search says `isLast` of its page; anything else is read as more left.
+      return {
+        children: readJiraChildren(found?.issues, credentials.site),
+        more: found?.isLast !== true,
+      };
     },
   };
 }

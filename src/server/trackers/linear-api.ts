@@ -31,7 +31,7 @@ const READ_STATES =
 const MOVE =
   'mutation BatonTrackerDone($id: String!, $input: IssueUpdateInput!) { issueUpdate(id: $id, input: $input) { success } }';
 
-const READ_CHILDREN = `query BatonTrackerChildren($id: String!) { issue(id: $id) { id children(first: ${CHILDREN_READ}) { nodes { identifier title description url team { key } state { type } relations(first: 50) { nodes { type relatedIssue { identifier } } } } } } }`;
+const READ_CHILDREN = `query BatonTrackerChildren($id: String!) { issue(id: $id) { id children(first: ${CHILDREN_READ}) { pageInfo { hasNextPage } nodes { identifier title description url team { key } state { type } relations(first: 50) { nodes { type relatedIssue { identifier } } } } } } }`;
 
 interface LinearComment {
   id: string;
@@ -85,10 +85,16 @@ export function linearApi(apiKey: string, fetcher: typeof fetch = fetch): Tracke
     },
     async children(key) {
       const data = (await call(READ_CHILDREN, { id: key })) as {
-        issue?: { children?: { nodes?: unknown } | null } | null;
+        issue?: {
+          children?: { nodes?: unknown; pageInfo?: { hasNextPage?: unknown } | null } | null;
+        } | null;
       };
       if (!data.issue) throw new TrackerRefusal('Linear: no such issue', { status: 404 });
-      return readLinearChildren(data.issue.children?.nodes);
+      const { children } = data.issue;
+      return {
+        children: readLinearChildren(children?.nodes),
+        more: children?.pageInfo?.hasNextPage === true,
+      };
     },
   };
 }

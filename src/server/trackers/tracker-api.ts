@@ -6,7 +6,7 @@
  * says (`Retry-After`, a rate limit's reset).
  */
 import type { DoneMove } from '../../core/trackers/tracker-echo-text.js';
-import type { TrackerChild } from '../../core/trackers/tracker-epic.js';
+import type { ChildrenRead } from './tracker-children.js';
 
 /** `keep`: the comment is made or edited to the text; `ensure`: made where missing, else left as it is. */
 export type CommentMode = 'keep' | 'ensure';
@@ -23,8 +23,8 @@ export interface TrackerApi {
   ): Promise<'created' | 'edited' | 'unchanged'>;
   /** Issue `key` moved to its done state, unless it is done or cancelled already: where it stands then. */
   moveToDone(key: string): Promise<DoneMove>;
-  /** Issue `key`'s children (an epic's issues, sub-tasks), in the tracker's order; none: it is no epic. */
-  children(key: string): Promise<TrackerChild[]>;
+  /** Issue `key`'s children (an epic's issues, sub-tasks), in the tracker's order, and whether it has more than were read; none: it is no epic. */
+  children(key: string): Promise<ChildrenRead>;
 }
 
 /** A tracker's refusal: its HTTP status, and when it may be asked again (ms since the epoch), where it says. */

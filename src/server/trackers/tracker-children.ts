@@ -9,11 +9,18 @@
  * status's category and its `issuelinks` of the type named `Blocks`.
  */
 import { z } from 'zod';
-import type { TrackerChild } from '../../core/trackers/tracker-epic.js';
+import {
+  EPIC_CHILDREN_READ,
+  type EpicChildren,
+  type TrackerChild,
+} from '../../core/trackers/tracker-epic.js';
 import { jiraText, TrackerKey } from './tracker-payloads.js';
 
-/** The most children read of one epic: GitHub's own limit of sub-issues per issue. */
-export const CHILDREN_READ = 100;
+/** The most children read of one epic (`EPIC_CHILDREN_READ`). */
+export const CHILDREN_READ = EPIC_CHILDREN_READ;
+
+/** An epic's children as a tracker gave them (`EpicChildren`). */
+export type ChildrenRead = EpicChildren;
 
 const TeamKey = z.string().regex(/^[A-Za-z\d_]{1,30}$/);
 

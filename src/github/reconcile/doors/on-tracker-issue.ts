@@ -19,8 +19,8 @@ import type { MappedPerson } from '../../../core/snapshot/ask-record.js';
 import { plannedEcho } from '../../../core/trackers/tracker-echo-text.js';
 import {
   changeSetSection,
+  type EpicChildren,
   type EpicPlan,
-  type TrackerChild,
 } from '../../../core/trackers/tracker-epic.js';
 import { CONFIG_FILE } from '../../../core/vocabulary/ids.js';
 import { escapeText, quoteMaterial } from '../../../core/vocabulary/markdown.js';
@@ -75,7 +75,7 @@ export interface TrackerDoorDeps {
   /** How a build is started in a repository (`startFromTracker`). */
   start: (ctx: RepoContext, defaultBranch: string) => StartBuild;
   /** The issue's children read from the tracker, where Baton can read them there (null: the tracker refused); none: no epic. */
-  children?: () => Promise<TrackerChild[] | null>;
+  children?: () => Promise<EpicChildren | null>;
 }
 
 const NAMES: Record<Tracker, string> = { linear: 'Linear', jira: 'Jira' };

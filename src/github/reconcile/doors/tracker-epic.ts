@@ -12,10 +12,11 @@ import type { Tracker, Trackers } from '../../../core/config/trackers.js';
 import {
   childBody,
   childTitle,
+  EPIC_CHILDREN_READ,
   type EpicChild,
+  type EpicChildren,
   type EpicPlan,
   planEpic,
-  type TrackerChild,
 } from '../../../core/trackers/tracker-epic.js';
 import { loadConfigAt } from '../../../read-config.js';
 import { deleteRef } from '../../act/locks/refs.js';
@@ -48,7 +49,7 @@ export async function readEpicPlan(
     issue: { tracker: Tracker };
     trackers: Trackers;
     sha: string;
-    children: () => Promise<TrackerChild[] | null>;
+    children: () => Promise<EpicChildren | null>;
   },
 ): Promise<EpicPlan> {
   const read = await children();
@@ -58,17 +59,24 @@ export async function readEpicPlan(
       kind: 'refused',
       why: `its children could not be read from ${NAMES[issue.tracker]}; take the label off and give it again`,
     };
-  if (!read.some((child) => child.open)) return { kind: 'alone' };
+  // Children past those read would be left out of the plan unseen: nothing starts instead.
+  if (read.more)
+    return {
+      kind: 'refused',
+      why: `it has more than the ${EPIC_CHILDREN_READ} children Baton reads of an epic; split it into epics of at most ${EPIC_CHILDREN_READ}`,
+    };
+  const { children: listed } = read;
+  if (!listed.some((child) => child.open)) return { kind: 'alone' };
   const door = trackers[issue.tracker];
   const teams: Record<string, string> = door ? ('teams' in door ? door.teams : door.projects) : {};
   const repoOf = (team: string) => (Object.hasOwn(teams, team) ? (teams[team] ?? null) : null);
-  const elsewhere = read.some((child) => {
+  const elsewhere = listed.some((child) => {
     const repo = repoOf(child.team);
     return child.open && repo !== null && repo !== ctx.repo;
   });
   const config = elsewhere ? await withReason('event-read', () => loadConfigAt(ctx, sha)) : null;
   return planEpic({
-    children: read,
+    children: listed,
     owner: ctx.owner,
     home: ctx.repo,
     repoOf,
