@@ -95,23 +95,12 @@ export async function readEpicPlan(
  */
 export async function mirrorChildren(
   ctx: RepoContext,
-  {
-    parent,
-    tracker,
-    epic,
-    children,
-    sha,
-  }: {
-    parent: number;
-    tracker: Tracker;
-    epic: string;
-    children: readonly EpicChild[];
-    sha: string;
-  },
+  mirroring: Mirroring,
 ): Promise<Map<string, { id: number; number: number }>> {
+  const { tracker } = mirroring;
   const made = new Map<string, { id: number; number: number }>();
   try {
-    await mirrorEach(ctx, { parent, tracker, epic, children, sha, made });
+    await mirrorEach(ctx, mirroring, made);
   } catch (error) {
     // The epic's own ref is freed with this error, so its label given again mirrors it anew:
     // its children's refs go too, or that mirror would find them taken and plan without them.
@@ -122,23 +111,20 @@ export async function mirrorChildren(
   return made;
 }
 
+/** What `mirrorChildren` mirrors: the epic's open `children` under issue `parent`, guarded at `sha`. */
+interface Mirroring {
+  parent: number;
+  tracker: Tracker;
+  epic: string;
+  children: readonly EpicChild[];
+  sha: string;
+}
+
+/** Mirrors each child into `made` as it goes, so a failure part way knows what to free. */
 async function mirrorEach(
   ctx: RepoContext,
-  {
-    parent,
-    tracker,
-    epic,
-    children,
-    sha,
-    made,
-  }: {
-    parent: number;
-    tracker: Tracker;
-    epic: string;
-    children: readonly EpicChild[];
-    sha: string;
-    made: Map<string, { id: number; number: number }>;
-  },
+  { parent, tracker, epic, children, sha }: Mirroring,
+  made: Map<string, { id: number; number: number }>,
 ): Promise<void> {
   const { owner, repo } = ctx;
   for (const { child } of children) {
