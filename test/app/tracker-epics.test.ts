@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
+import { parseAskRecord } from '../../src/core/snapshot/ask-record.js';
 import { MATERIAL_LEAD } from '../../src/core/vocabulary/markdown.js';
 import { TRACKER_ROUTES } from '../../src/server/trackers/tracker-endpoint.js';
 import { type AppHarness, startReplica } from '../support/app-harness.js';
@@ -227,6 +228,14 @@ describe("a tracker's epic", () => {
     expect(body).toContain('## ENG-2 → octo-org/widgets');
     expect(body).toContain('## WEB-3 → octo-org/web (blocked by ENG-2)');
     expect(plans()).toHaveLength(1);
+    // The status records who asked: the set is planned across both repositories as theirs, the
+    // next reconciles too (no label names an asker here).
+    const status = gh.comments.find((one) => one.body.startsWith('<!-- baton:status'))?.body ?? '';
+    expect(parseAskRecord(status)).toMatchObject({
+      by: 'maintainer',
+      how: { way: 'linear', key: 'ENG-1' },
+    });
+    expect(status).toContain('the plan session reads `octo-org/web` too');
   });
 
   it("a change set's issue of a long epic and 60 long children stays within GitHub's body limit", async () => {

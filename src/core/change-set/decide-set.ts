@@ -315,7 +315,8 @@ function withPlanned(
       ? { home, repositories: [], planning }
       : null;
   const view = changeSet ? { ...last.view, changeSet } : last.view;
-  return [...actions.slice(0, -1), { kind: 'render-status', view }];
+  // The ask's record stays: the set's askers are read back from it (`plansAcross`).
+  return [...actions.slice(0, -1), { ...last, view }];
 }
 
 /**
