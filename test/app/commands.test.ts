@@ -72,6 +72,19 @@ describe('commands in comments', () => {
     expect(other.replies).toEqual([expect.stringContaining('so `/retry synthesis` was not run')]);
   });
 
+  it('refuses at the next command someone whose refusal GitHub failed to take, and takes neither', async () => {
+    gh.faults.push({
+      route: 'POST /repos/{owner}/{repo}/issues/{issue_number}/comments',
+      response: { status: 502, body: { message: 'Bad Gateway' } },
+      unrouted: true,
+    });
+    await expect(say('/approve', { user: 'reader' })).rejects.toThrow('Bad Gateway');
+    app.errors.splice(0);
+    const again = await say('/approve', { user: 'reader' });
+    expect(again.replies).toEqual([expect.stringContaining('write, maintain or admin')]);
+    expect(gh.runs.filter((run) => run.inputs.role === 'work')).toEqual([]);
+  });
+
   it('answers /retry synthesis in a code build that it has no synthesis', async () => {
     const { comment, replies } = await say('/retry synthesis');
     expect(comment.reactions).toEqual([{ login: gh.botLogin, content: 'eyes' }]);

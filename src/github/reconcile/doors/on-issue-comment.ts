@@ -153,10 +153,6 @@ interface Refusal {
 async function refuseCommand(ctx: RepoContext, refusal: Refusal): Promise<void> {
   const { context, parsed, refusedKey, deps, heard } = refusal;
   const { issue, sender } = context.payload;
-  // One refusal per person per issue: a second command costs no write.
-  deps.refused ??= new Set();
-  if (deps.refused.size >= MAX_REFUSED) deps.refused.clear();
-  deps.refused.add(refusedKey);
   const command = parsed.commands[0];
   const first = command ? commandWord(command) : (parsed.errors[0]?.line ?? '');
   const key = `refused-${sender.login}`;
@@ -170,6 +166,11 @@ async function refuseCommand(ctx: RepoContext, refusal: Refusal): Promise<void> 
       }),
     }),
   );
+  // One refusal per person per issue: a second command costs no write. Remembered once the
+  // refusal stands, so a refusal GitHub failed to take is made at that person's next command.
+  deps.refused ??= new Set();
+  if (deps.refused.size >= MAX_REFUSED) deps.refused.clear();
+  deps.refused.add(refusedKey);
   heardNote({ context, heard, posted: posted && { key, number: issue.number, ...posted } });
 }
 
