@@ -79,6 +79,50 @@ describe('the text Baton keeps on a tracker issue', () => {
     expect(lines[2]).toMatch(/^On GitHub: https:\/\/github\.com\/acme\/shop\/(issues\/7|pull\/9)$/);
   });
 
+  it("follows a change set's final pull requests, in the order they land, to its delivery", () => {
+    const line = (name: string, final: 'open' | 'merged' | null, number: number) => ({
+      name,
+      url: `https://github.com/${name}`,
+      workers: 1,
+      done: 1,
+      after: [],
+      branch: null,
+      state: 'landing' as const,
+      note: null,
+      final: final
+        ? { number, url: `https://github.com/${name}/pull/${number}`, state: final }
+        : null,
+      released: true,
+      revert: null,
+    });
+    const set = (lib: 'open' | 'merged' | null, shop: 'open' | 'merged' | null) => ({
+      home: 'acme/shop',
+      repositories: [
+        line('acme/lib', lib, 2),
+        line('acme/shop', shop, 4),
+        line('a b/<x>', shop, 5),
+      ],
+    });
+    const totals = makeTotals({ merged: 3, skipped: 0, total: 3 });
+    const text = (view: StatusView) => trackerEchoText({ tracker: 'linear', build, view })[1];
+
+    expect(text({ ...makeRunningView({ totals }), changeSet: set('open', null) })).toBe(
+      'Running: 3 of 3 workers merged.',
+    );
+    expect(text({ ...makeRunningView({ totals }), changeSet: set('merged', 'open') })).toBe(
+      'Final pull requests open: acme/lib#2, acme/shop#4, 3 of 3 workers merged. Merging them, in this order, delivers the build.',
+    );
+    const done: StatusView = {
+      phase: 'done',
+      build: 'b',
+      progress: progress(makeRunningView({ totals })),
+      changeSet: set('merged', 'merged'),
+    };
+    expect(text(done)).toBe(
+      'Delivered: the final pull requests acme/lib#2, acme/shop#4 were merged.',
+    );
+  });
+
   it('says where the issue stands once delivered, and the door says first what planning says', () => {
     const view: StatusView = { phase: 'done', build: 'b', progress: null };
     expect(echoStage(view)).toBe('delivered');

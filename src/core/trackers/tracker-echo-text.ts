@@ -6,7 +6,7 @@
  * note, no name; only fixed words, numbers, the repository's name and GitHub's
  * addresses. Its first line is the marker Baton finds its comment by.
  */
-import type { BuildProgress, StatusView } from '../status/status-view.js';
+import type { BuildProgress, ChangeSetView, StatusView } from '../status/status-view.js';
 
 /** Where a person follows the build: its issue on GitHub. */
 export interface EchoBuild {
@@ -92,7 +92,7 @@ export function echoStage(view: StatusView): EchoStage {
       return 'stopped';
     case 'running': {
       const final = view.progress.finalPull;
-      if (final?.state === 'open') return 'final-pull';
+      if (final?.state === 'open' || setLanding(view)) return 'final-pull';
       return final?.state === 'closed' || waitsForPerson(view.progress) ? 'waiting' : 'running';
     }
     default: {
@@ -142,6 +142,13 @@ export function trackerEchoText({
       } else lines.push(`Waiting for a person on GitHub: ${why(view)}.`, ...onGitHub(issueUrl));
       break;
     case 'final-pull':
+      if (!final && view.changeSet) {
+        lines.push(
+          `Final pull requests open: ${setFinals(view.changeSet)}, ${counts(progress)}. Merging them, in this order, delivers the build.`,
+          ...onGitHub(issueUrl),
+        );
+        break;
+      }
       lines.push(
         `Final pull request open: #${final?.number ?? 0}, ${counts(progress)}. Merging it delivers the build.`,
         ...onGitHub(finalUrl ?? issueUrl),
@@ -149,7 +156,11 @@ export function trackerEchoText({
       break;
     case 'delivered':
       lines.push(
-        final ? `Delivered: the final pull request #${final.number} was merged.` : 'Delivered.',
+        final
+          ? `Delivered: the final pull request #${final.number} was merged.`
+          : view.changeSet && setFinals(view.changeSet)
+            ? `Delivered: the final pull requests ${setFinals(view.changeSet)} were merged.`
+            : 'Delivered.',
         ...onGitHub(finalUrl ?? issueUrl),
       );
       if (moved?.kind === 'done') lines.push(`Done in ${NAMES[tracker]}.`);
@@ -161,6 +172,29 @@ export function trackerEchoText({
       break;
   }
   return lines;
+}
+
+/**
+ * Whether a change set lands: every repository of it has its final pull
+ * request, none closed unmerged, and one is still open.
+ */
+function setLanding(view: StatusView): boolean {
+  const repositories = view.changeSet?.repositories ?? [];
+  const finals = repositories.map((repository) => repository.final);
+  return (
+    finals.length > 0 &&
+    finals.every((final) => final !== null && final.state !== 'closed') &&
+    finals.some((final) => final?.state === 'open')
+  );
+}
+
+/** A change set's final pull requests in the order they land (`owner/name#12`); where none, empty. */
+function setFinals(set: ChangeSetView): string {
+  return set.repositories
+    .flatMap(({ name, final }) =>
+      final && REPOSITORY.test(name) ? [`${name}#${Math.trunc(final.number)}`] : [],
+    )
+    .join(', ');
 }
 
 /** Whether the running build cannot go on without a person. */

@@ -147,13 +147,14 @@ async function reconcileQueued(queued: Queued, hold: BuildHold): Promise<void> {
   await budget?.sync();
   const look = timedLook(ctx, { ...request, deliveryId: request.deliveryId, start: starting });
   const now = deps.now();
-  // The build as the reconcile read it, for what follows it (`afterRead`).
+  // The build as the reconcile read it, for what follows it (`afterRead`): the first read, the
+  // build's own; a change set's members are read after its set build.
   let read: BuildRead | undefined;
   const onRead =
     deps.onRead || deps.afterRead
       ? (one: BuildRead) => {
           deps.onRead?.(one);
-          read = one;
+          read ??= one;
         }
       : undefined;
   // What a reconcile reads is its read of the build; act tags each write by its action.
