@@ -12,6 +12,8 @@ prints it as it goes. KIND is one of:
   improve    improvement loops (/improve 3)
   change-set a change set across three repositories: the order of their final
              pull requests, an early merge refused, /rollback
+  linear     a Linear epic of three children across two repositories: one change
+             set, delivered, the epic moved to done in Linear
   steer      talking to a running session: /queue, /steer, a wind-down to a
              partial draft, /continue
   doctor     \`baton doctor\` against the simulator, every check and probe passing
@@ -25,7 +27,7 @@ Options:
 
 /** What `npm run demo -- …` asked for. */
 export interface DemoArgs {
-  /** `code` (the default), `research`, `improve`, `change-set`, `steer`, `doctor` or `page`. */
+  /** `code` (the default), `research`, `improve`, `change-set`, `linear`, `steer`, `doctor` or `page`. */
   kind: string;
   /** `--write-transcript`: write the committed transcript under docs/. */
   writeTranscript: boolean;

@@ -9,7 +9,9 @@
 // `npm run demo -- page` serves the page with builds and people to sign in as;
 // `npm run demo -- change-set` plays a change set across three repositories
 // (docs/demo-change-set-transcript.md), and `npm run demo -- steer` a build
-// whose running session is talked to (docs/demo-steer-transcript.md).
+// whose running session is talked to (docs/demo-steer-transcript.md);
+// `npm run demo -- linear` a Linear epic delivered as a change set
+// (docs/demo-linear-transcript.md).
 // Each run writes to a folder of its own under $TMPDIR/baton-demo/.
 // First, before anything else runs: an older Node is refused in one line.
 import '../src/refuse-old-node.js';
@@ -40,6 +42,7 @@ import {
 import { type PlayedBuild, playBuild } from '../sim/scenario/play-build.js';
 import { playChangeSet } from '../sim/scenario/play-change-set.js';
 import { playImprove } from '../sim/scenario/play-improve.js';
+import { playLinearEpic } from '../sim/scenario/play-linear-epic.js';
 import { playTalk } from '../sim/scenario/play-talk.js';
 import type { Scenario } from '../sim/scenario/scenario.js';
 import { createScriptedModel, type ScriptedModel } from '../sim/scenario/scripted-model.js';
@@ -74,6 +77,8 @@ interface Watchers {
   onComment: (body: string) => void;
   /** What the maintainer does besides commenting: presses merge, raises the budget. */
   onAct: (what: string) => void;
+  /** What Baton wrote in a tracker: its comment's new text, or a move of the issue. */
+  onLinear: (what: string) => void;
 }
 
 /** The simulator's variables for the app in every demo. */
@@ -175,6 +180,26 @@ const DEMOS: Record<string, DemoBuild> = {
     },
     story: `The change set: issue "${CHANGE_SET_ISSUE.title}" in ${SET_REPOSITORIES.service}, whose \`.github/baton.yml\` lists ${SET_REPOSITORIES.lib} (private, sharing its text with the other two) and ${SET_REPOSITORIES.client} under \`changeSets.repositories\`. One plan puts W1.1 in lib, W2.1 and W2.2 in the service (both after W1.1, their re-exports conflicting), and W3.1 in the client (after W2.1); each repository builds its part with its own branch, runs and reviews, and W1.1's first review asks for a change. Each repository's final pull request waits on the check \`baton/change-set\` until the ones it lands after have merged: the maintainer's merge of the client's, pressed too early, is refused; lib, the service and the client then merge in that order. \`/rollback\` opens revert pull requests in the reverse order, the client's first.`,
   },
+  linear: {
+    transcript: 'demo-linear-transcript.md',
+    heading: 'a Linear epic, from its label to the epic moved to done',
+    start: 'Alice gives the Linear epic SVC-1 the label `baton`.',
+    own: async (watchers, started) => {
+      const played = await playLinearEpic({
+        started,
+        timeoutMs: 2 * WHOLE_BUILD_LIMIT_MS,
+        appEnv: DEMO_APP_ENV,
+        watchers: {
+          onStatus: watchers.onStatus,
+          onNotice: watchers.onNotice,
+          onMaintainer: watchers.onAct,
+          onLinear: watchers.onLinear,
+        },
+      });
+      return { sim: played.sim, model: played.model, finalPull: played.finals.service };
+    },
+    story: `The epic: SVC-1 "Rename fetchUser to getUser" in Linear, whose three children are LIB-2 (team LIB, mapped to ${SET_REPOSITORIES.lib}) and SVC-3 and SVC-4 (team SVC, mapped to ${SET_REPOSITORIES.service}); LIB-2 blocks both. ${SET_REPOSITORIES.service}'s \`.github/baton.yml\` maps the two teams and Alice to the maintainer's GitHub login, and lists ${SET_REPOSITORIES.lib} under \`changeSets.repositories\`. Linear delivers the label's webhook twice; the app, hosted, checks its signature, reads the children from Linear, and opens one issue in the service that asks one change set, the children quoted as material. Baton comments once on the epic and edits that comment as the build moves. The maintainer approves the plan on GitHub and merges the two final pull requests as the set releases them, the library's first; once both merged, the epic is moved to Done.`,
+  },
   steer: {
     transcript: 'demo-steer-transcript.md',
     heading: 'talking to a running session: /queue, /steer, a wind-down and /continue',
@@ -208,7 +233,8 @@ type Entry =
   | { kind: 'status'; body: string; seconds: number }
   | { kind: 'notice'; body: string; seconds: number }
   | { kind: 'comment'; body: string; seconds: number }
-  | { kind: 'act'; body: string; seconds: number };
+  | { kind: 'act'; body: string; seconds: number }
+  | { kind: 'linear'; body: string; seconds: number };
 
 async function main(): Promise<number> {
   if (ARGS.unknown.length > 0) {
@@ -230,7 +256,7 @@ async function main(): Promise<number> {
   }
   if (!DEMO) {
     console.error(
-      `No demo called "${KIND}"${KIND === 'doctor' || KIND === 'page' ? ' with --write-transcript' : ''}: run \`npm run demo\`, or \`npm run demo -- KIND\` with KIND research, improve, change-set, steer, doctor or page.`,
+      `No demo called "${KIND}"${KIND === 'doctor' || KIND === 'page' ? ' with --write-transcript' : ''}: run \`npm run demo\`, or \`npm run demo -- KIND\` with KIND research, improve, change-set, linear, steer, doctor or page.`,
     );
     return 2;
   }
@@ -259,6 +285,7 @@ async function main(): Promise<number> {
       }),
     onComment: (body) => show(entries, { kind: 'comment', body, seconds: seconds() }),
     onAct: (body) => show(entries, { kind: 'act', body, seconds: seconds() }),
+    onLinear: (body) => show(entries, { kind: 'linear', body, seconds: seconds() }),
   };
   // The status comment is quiet for minutes while sessions run: say what runs meanwhile.
   const stopHeartbeat = startHeartbeat({
@@ -337,6 +364,10 @@ function show(entries: Entry[], entry: Entry): void {
     console.log(`\n>>> ${at} · maintainer ${entry.body}`);
     return;
   }
+  if (entry.kind === 'linear') {
+    console.log(`\n📋 ${at} · in Linear, Baton writes on the epic:\n${entry.body}`);
+    return;
+  }
   if (entry.kind === 'notice') {
     console.log(`\n🔔 ${at} · Baton posts a new comment (people are notified):\n${entry.body}`);
     return;
@@ -395,6 +426,12 @@ function renderTranscript({
         return `> **+${entry.seconds.toFixed(1)} s** · the maintainer ${entry.body}`;
       case 'notice':
         return `### 🔔 Notice: a new comment by Baton (+${entry.seconds.toFixed(1)} s)\n\nA new comment notifies the people it mentions; an edit of the status comment notifies nobody.\n\n${entry.body
+          .trim()
+          .split('\n')
+          .map((line) => `> ${line}`)
+          .join('\n')}`;
+      case 'linear':
+        return `### 📋 In Linear: Baton on the epic (+${entry.seconds.toFixed(1)} s)\n\n${entry.body
           .trim()
           .split('\n')
           .map((line) => `> ${line}`)

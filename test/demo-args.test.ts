@@ -106,7 +106,16 @@ describe('npm run demo: where the transcript goes', () => {
     const { code, stdout } = await runDemo('--help');
     expect(code).toBe(0);
     expect(stdout).toBe(`${DEMO_USAGE}\n`);
-    for (const kind of ['code', 'research', 'improve', 'change-set', 'steer', 'doctor', 'page'])
+    for (const kind of [
+      'code',
+      'research',
+      'improve',
+      'change-set',
+      'linear',
+      'steer',
+      'doctor',
+      'page',
+    ])
       expect(DEMO_USAGE).toMatch(new RegExp(`^  ${kind} `, 'm'));
   });
 

@@ -65925,7 +65925,7 @@ function withPlanned(actions, {
   const listed = planning.repositories.length > 0;
   const changeSet = planned ? { ...planned, planning } : listed && (last.view.phase === "planning" || !planning.across) ? { home, repositories: [], planning } : null;
   const view = changeSet ? { ...last.view, changeSet } : last.view;
-  return [...actions.slice(0, -1), { kind: "render-status", view }];
+  return [...actions.slice(0, -1), { ...last, view }];
 }
 function unreachableListed(set4, config3) {
   return config3.changeSets.repositories.filter((name) => set4.outsideInstallation.includes(name)).map((name) => ({
@@ -67463,7 +67463,7 @@ async function reconcileQueued(queued, hold) {
   let read;
   const onRead = deps.onRead || deps.afterRead ? (one) => {
     deps.onRead?.(one);
-    read = one;
+    read ??= one;
   } : void 0;
   const outcomes = await withReason(
     "reconcile-read",
@@ -68316,9 +68316,6 @@ async function takeComment(ctx, {
 async function refuseCommand(ctx, refusal) {
   const { context, parsed, refusedKey, deps, heard } = refusal;
   const { issue: issue2, sender } = context.payload;
-  deps.refused ??= /* @__PURE__ */ new Set();
-  if (deps.refused.size >= MAX_REFUSED) deps.refused.clear();
-  deps.refused.add(refusedKey);
   const command2 = parsed.commands[0];
   const first = command2 ? commandWord(command2) : parsed.errors[0]?.line ?? "";
   const key = `refused-${sender.login}`;
@@ -68333,6 +68330,9 @@ async function refuseCommand(ctx, refusal) {
       })
     })
   );
+  deps.refused ??= /* @__PURE__ */ new Set();
+  if (deps.refused.size >= MAX_REFUSED) deps.refused.clear();
+  deps.refused.add(refusedKey);
   heardNote({ context, heard, posted: posted && { key, number: issue2.number, ...posted } });
 }
 function replyErrors(ctx, { key, number: number4, errors }) {

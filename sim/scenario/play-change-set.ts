@@ -33,6 +33,7 @@ import {
   setUpService,
 } from './builds/change-set-scenario.js';
 import { findFinalPull, waitWatching, watchStatus } from './play-build.js';
+import type { Scenario } from './scenario.js';
 import { createScriptedModel, type ScriptedModel } from './scripted-model.js';
 import { settle } from './settle.js';
 
@@ -60,7 +61,7 @@ export interface ChangeSetWatchers {
 }
 
 /** A person presses merge on a pull request, through the simulated GitHub's REST API. */
-async function merge(sim: Simulation, gh: FakeGitHub, number: number): Promise<number> {
+export async function merge(sim: Simulation, gh: FakeGitHub, number: number): Promise<number> {
   const response = await fetch(`${sim.server.apiUrl}/repos/${gh.fullName}/pulls/${number}/merge`, {
     method: 'PUT',
     headers: { authorization: `token ghu_${MAINTAINER}`, 'content-type': 'application/json' },
@@ -86,14 +87,17 @@ export function changeSetCheck(gh: FakeGitHub, pull: SimPull): string | null {
 export async function startChangeSet({
   started,
   setup = setUpService,
+  scenario = changeSetScenario,
   more = [],
   ...options
 }: Omit<SimulationOptions, 'respond' | 'name' | 'setup' | 'peers'> & {
   started: Simulation[];
   setup?: SimulationOptions['setup'];
+  /** The set's plan and workers; default the four of `changeSetScenario`. */
+  scenario?: () => Scenario;
   more?: PeerRepository[];
 }): Promise<{ sim: Simulation; model: ScriptedModel }> {
-  const model = createScriptedModel(changeSetScenario());
+  const model = createScriptedModel(scenario());
   const sim = await startSimulation({
     ...options,
     respond: model,

@@ -71,4 +71,44 @@ describe('the trackers settings', () => {
       'BATON_TRACKER_HOME is not set: the trackers map to nothing and start nothing',
     ]);
   });
+
+  it('sends the credentials only to an https address, or plain http on this machine', () => {
+    const read = (env: Record<string, string>) =>
+      readTrackerSettings({
+        BATON_TRACKER_HOME: 'octo/home',
+        BATON_LINEAR_WEBHOOK_SECRET: 's',
+        BATON_LINEAR_API_KEY: 'lin_api_x',
+        BATON_JIRA_WEBHOOK_SECRET: 'j',
+        BATON_JIRA_EMAIL: 'baton@example.com',
+        BATON_JIRA_API_TOKEN: 't',
+        ...env,
+      });
+    const proxied = read({
+      BATON_LINEAR_API_URL: 'https://linear-proxy.example/graphql',
+      BATON_JIRA_SITE: 'https://acme.atlassian.net',
+    });
+    expect(proxied.problems).toEqual([]);
+    expect(proxied.settings.linear?.endpoint).toBe('https://linear-proxy.example/graphql');
+    const local = read({
+      BATON_LINEAR_API_URL: 'http://127.0.0.1:4010/graphql',
+      BATON_JIRA_SITE: 'http://localhost:4011',
+    });
+    expect(local.problems).toEqual([]);
+    expect(local.settings).toMatchObject({
+      linear: { apiKey: 'lin_api_x', endpoint: 'http://127.0.0.1:4010/graphql' },
+      jira: { site: 'http://localhost:4011' },
+    });
+    for (const address of [
+      'http://linear.example/graphql',
+      'https://key:secret@linear.example/graphql',
+      'ftp://127.0.0.1/graphql',
+      'not a url',
+    ]) {
+      const far = read({ BATON_LINEAR_API_URL: address, BATON_JIRA_SITE: address });
+      // Neither key goes anywhere: Baton answers nothing in either tracker.
+      expect(far.settings.linear).toEqual({ secret: 's' });
+      expect(far.settings.jira).toBeUndefined();
+      expect(far.problems).toHaveLength(2);
+    }
+  });
 });

@@ -42,7 +42,7 @@ function setUpProject(gh: FakeGitHub, name: string, more: Record<string, string>
 }
 
 /** Appends `text` to the repository's `.github/baton.yml` on its default branch. */
-function configure(gh: FakeGitHub, text: string): void {
+export function configure(gh: FakeGitHub, text: string): void {
   const path = `.github/${CONFIG_FILE}`;
   const head = gh.git.resolve(gh.defaultBranch) ?? '';
   const config = gh.git.filesOf(head).get(path) ?? '';

@@ -39,10 +39,19 @@ interface LinearComment {
   user: { id: string } | null;
 }
 
-/** Linear's API for the key `apiKey`. */
-export function linearApi(apiKey: string, fetcher: typeof fetch = fetch): TrackerApi {
+/** Linear's credentials: its API key, and the GraphQL endpoint (`LINEAR_API` unless the operator named another). */
+export interface LinearCredentials {
+  apiKey: string;
+  endpoint?: string;
+}
+
+/** Linear's API for the key `apiKey`, at `endpoint`. */
+export function linearApi(
+  credentials: LinearCredentials,
+  fetcher: typeof fetch = fetch,
+): TrackerApi {
   const call = (query: string, variables: object) =>
-    linearCall({ apiKey, fetcher }, query, variables);
+    linearCall({ ...credentials, fetcher }, query, variables);
   return {
     async say(key, lines) {
       await call(CREATE, { input: { issueId: key, body: lines.join('\n\n') } }).then(
@@ -142,11 +151,11 @@ function succeeded(field: string) {
 
 /** One GraphQL call; its `data`, or a `TrackerRefusal`. */
 export async function linearCall(
-  { apiKey, fetcher }: { apiKey: string; fetcher: typeof fetch },
+  { apiKey, endpoint = LINEAR_API, fetcher }: LinearCredentials & { fetcher: typeof fetch },
   query: string,
   variables: object,
 ): Promise<unknown> {
-  const response = await fetcher(LINEAR_API, {
+  const response = await fetcher(endpoint, {
     method: 'POST',
     headers: { authorization: apiKey, 'content-type': 'application/json' },
     body: JSON.stringify({ query, variables }),

@@ -19,7 +19,11 @@ export function trackerApiFor(
   fetcher: typeof fetch = fetch,
 ): TrackerApi | null {
   const { linear, jira } = settings;
-  if (tracker === 'linear' && linear?.apiKey) return linearApi(linear.apiKey, fetcher);
+  if (tracker === 'linear' && linear?.apiKey)
+    return linearApi(
+      { apiKey: linear.apiKey, ...(linear.endpoint ? { endpoint: linear.endpoint } : {}) },
+      fetcher,
+    );
   if (tracker === 'jira' && jira?.email && jira.apiToken)
     return jiraApi({ site: jira.site, email: jira.email, apiToken: jira.apiToken }, fetcher);
   return null;

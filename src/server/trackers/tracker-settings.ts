@@ -9,7 +9,8 @@
 export interface TrackerSettings {
   /** `BATON_TRACKER_HOME`: the repository (`owner/name`) whose default branch maps the trackers. */
   home: { owner: string; repo: string } | null;
-  linear?: { secret: string; apiKey?: string };
+  /** `endpoint`: `BATON_LINEAR_API_URL`, Linear's GraphQL endpoint where not https://api.linear.app/graphql. */
+  linear?: { secret: string; apiKey?: string; endpoint?: string };
   jira?: { secret: string; site: string; email?: string; apiToken?: string };
 }
 
@@ -27,13 +28,23 @@ export function readTrackerSettings(env: Env): { settings: TrackerSettings; prob
   const linearSecret = env.BATON_LINEAR_WEBHOOK_SECRET?.trim();
   if (linearSecret) {
     const apiKey = env.BATON_LINEAR_API_KEY?.trim();
-    settings.linear = { secret: linearSecret, ...(apiKey ? { apiKey } : {}) };
+    const endpoint = env.BATON_LINEAR_API_URL?.trim() ?? '';
+    const endpointOk = !endpoint || servedSafely(endpoint);
+    settings.linear = {
+      secret: linearSecret,
+      ...(apiKey && endpointOk ? { apiKey } : {}),
+      ...(endpoint && endpointOk ? { endpoint } : {}),
+    };
     if (!apiKey) problems.push('BATON_LINEAR_API_KEY is not set: Baton answers nothing in Linear');
+    else if (!endpointOk)
+      problems.push(
+        'BATON_LINEAR_API_URL is not an https URL (or http on this machine, 127.0.0.1 or localhost): Baton answers nothing in Linear',
+      );
   }
   const jiraSecret = env.BATON_JIRA_WEBHOOK_SECRET?.trim();
   const site = env.BATON_JIRA_SITE?.trim().replace(/\/+$/, '') ?? '';
   if (jiraSecret) {
-    if (!/^https:\/\/[\w.-]+$/.test(site))
+    if (!servedSafely(site) || new URL(site).origin !== site)
       problems.push(
         'BATON_JIRA_SITE is not an https origin (https://example.atlassian.net): Jira is not heard',
       );
@@ -55,4 +66,16 @@ export function readTrackerSettings(env: Env): { settings: TrackerSettings; prob
   if ((settings.linear || settings.jira) && !settings.home)
     problems.push('BATON_TRACKER_HOME is not set: the trackers map to nothing and start nothing');
   return { settings, problems };
+}
+
+/**
+ * Whether a tracker's address may carry its credentials: https anywhere, or
+ * plain http only to this machine (a proxy beside the app, or the simulator).
+ */
+function servedSafely(address: string): boolean {
+  if (!URL.canParse(address)) return false;
+  const { protocol, hostname, username, password } = new URL(address);
+  if (username || password) return false;
+  if (protocol === 'https:') return true;
+  return protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(hostname);
 }
