@@ -44,7 +44,10 @@ import { setUpJob } from './set-up-job.js';
 export type Expected =
   /** Publish refuses a session of it, its reasons naming this (a path, a rule). */
   | { refused: string }
-  /** Publish lets it through, and its pull request waits for a person for this (a class: `test-aware`). */
+  /**
+   * Publish lets it through, and its pull request waits for a person for this (a class:
+   * `test-aware`); the milestone's validation does not prove the criterion either.
+   */
   | { waits: string }
   /** It reaches the build branch, and the milestone's validation does not prove the criterion. */
   | { notProven: true };

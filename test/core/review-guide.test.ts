@@ -196,6 +196,37 @@ describe('the review guide', () => {
     );
   });
 
+  it('says a check whose run reached test-aware code is not proven, naming the file and line once', () => {
+    const [row, ...more] = tableRows(
+      guideOf(
+        finalBody(
+          delivered({
+            validation: {
+              contract_commit: 'c0ffee0'.padEnd(40, '0'),
+              checks: [
+                {
+                  criterion: 'build:1',
+                  before: 'failed',
+                  after: 'passed',
+                  verdict: 'not-proven',
+                  reached: {
+                    path: 'src/greet.js',
+                    line: 2,
+                    what: 'reads the command line (process.argv)',
+                  },
+                },
+              ],
+            },
+          }),
+        ),
+      ),
+    ).filter((one) => one.startsWith('| build:1 |'));
+    expect(more).toEqual([]);
+    expect(row).toContain(
+      "⚠️ not proven (test-aware): its run reached the work's code that asks whether a test runner runs it, “src/greet.js:2” (“reads the command line (process.argv)”); passed on",
+    );
+  });
+
   it('ranks the changes by risk and says how much to read first', () => {
     const guide = guideOf(finalBody(delivered()));
     expect(guide).toContain('### Read these first: 14 of 200 changed lines');

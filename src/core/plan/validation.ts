@@ -34,6 +34,18 @@ export const CheckRecord = z.strictObject({
   before: Seen.nullable(),
   after: Seen,
   verdict: z.enum(['proven', 'not-proven', 'guard', 'failing', 'not-due']),
+  /**
+   * The work's code the run reached that asks whether a test runner runs it
+   * (src/core/verification/reach/reached-in-work.ts): the check is not proven
+   * whatever the reports said. Its path is the work's, quoted wherever shown.
+   */
+  reached: z
+    .strictObject({
+      path: z.string().min(1).max(500),
+      line: z.number().int().min(1),
+      what: z.string().min(1).max(200),
+    })
+    .optional(),
 });
 export type CheckRecord = z.infer<typeof CheckRecord>;
 

@@ -221,6 +221,10 @@ function provenText(criterion: string, validated: ValidationRecord): string | nu
     case 'guard':
       return `🛡️ guard: passed on both, ${before ?? "the contract's commit"} and ${head}`;
     case 'not-proven':
+      if (worst.reached) {
+        const { path, line, what } = worst.reached;
+        return `⚠️ not proven (test-aware): its run reached the work's code that asks whether a test runner runs it, ${quoted(`${path}:${line}`)} (${quoted(what, 80)}); passed on ${head}`;
+      }
       return worst.before === 'passed'
         ? `⚠️ not proven: passed before the work (${onContract}), so it passes whatever the work does; passed on ${head}`
         : `⚠️ not proven: ${worst.before === null ? `no report ${onContract}` : `${BEFORE[worst.before] ?? worst.before} ${onContract}`}; passed on ${head}`;

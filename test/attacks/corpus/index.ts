@@ -30,6 +30,7 @@ const IN_CI = [
   'the check’s import pointed at a double in a new test file (Vitest)',
   'a push emptying seal.json beside a pyproject.toml that loads a plugin',
   'greet returning an object whose asymmetricMatch is () => true, which passes any toEqual',
+  'code that answers right only when process.argv names Vitest',
   'a Go check’s if rewritten as a tautology',
 ];
 

@@ -156,7 +156,7 @@ export async function publishValidation({
 
 /**
  * The criteria whose checks the runner's reports judged not proven (passed on
- * the contract's commit) and none failing: each is a contract fix's, where the
+ * the contract's commit, not for reaching test-aware code) and none failing: each is a contract fix's, where the
  * plan does not mark it a guard. A change set's member has none yet: its plan
  * is the set's, which the app amends, and it shows them only in the guide.
  */
@@ -171,7 +171,11 @@ function unprovenCriteria(
   return [
     ...new Set(
       checks
-        .filter((check) => check.verdict === 'not-proven' && !failing.has(check.criterion))
+        // A check not proven for the work's test-aware code is the work's to answer, not the contract's.
+        .filter(
+          (check) =>
+            check.verdict === 'not-proven' && !check.reached && !failing.has(check.criterion),
+        )
         .map((check) => check.criterion),
     ),
   ];

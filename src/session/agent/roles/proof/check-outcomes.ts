@@ -108,14 +108,23 @@ export function failuresFromProofs({
   return [...failures.values()];
 }
 
-/** The checks' record: each check's outcome before and after, and its verdict. */
+/** The checks' record: each check's outcome before and after, its verdict, and the test-aware code it reached. */
 export function recordedChecks(
   proofs: readonly CheckProof[],
 ): NonNullable<ValidationResult['checks']> {
-  return proofs.map(({ criterion, before, after, verdict }) => ({
+  return proofs.map(({ criterion, before, after, verdict, reached }) => ({
     criterion,
     before,
     after,
     verdict,
+    ...(reached
+      ? {
+          reached: {
+            path: reached.path.slice(0, 500),
+            line: reached.line,
+            what: reached.what.slice(0, 200),
+          },
+        }
+      : {}),
   }));
 }
