@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CI_ATTACKS } from './corpus/index.js';
 import { expectAnswer } from './expect-answer.js';
 import { playAttack } from './play-attack.js';
-import { GO, NODE_TEST, PYTEST, VITEST } from './projects.js';
+import { GO, NODE_TEST, PYTEST, VITEST, VITEST_MONOREPO } from './projects.js';
 
 /**
  * CI's part of the attack corpus (docs/verification.md, "The attack corpus"),
@@ -12,8 +12,13 @@ import { GO, NODE_TEST, PYTEST, VITEST } from './projects.js';
  */
 describe('the controls: honest work is proven and lands with no person asked', () => {
   // An attack's "not proven" means something only while honest work on the same project is proven.
-  for (const project of [VITEST, NODE_TEST, PYTEST, GO]) {
-    it(`on the ${project.runner} project`, async () => {
+  // The monorepo's check imports the code under test by its workspace package's name.
+  const projects = [
+    ...[VITEST, NODE_TEST, PYTEST, GO].map((project) => [project.runner, project] as const),
+    ['Vitest monorepo', VITEST_MONOREPO] as const,
+  ];
+  for (const [label, project] of projects) {
+    it(`on the ${label} project`, async () => {
       const played = await playAttack({
         name: 'honest work',
         project,
