@@ -432,7 +432,8 @@ type Validation = Awaited<ReturnType<typeof runSession>>['result']['validation']
  * What the validation says of the criterion, as the app counts it. Proven:
  * every check of it was proven by the runner's reports and the milestone
  * passed; or, where no report judged the checks, the milestone passed on the
- * exit status, as the guide then shows the criterion passed. A record whose
+ * exit status and the run reached none of the work's test-aware code, as the
+ * guide then shows the criterion passed. A record whose
  * contract's commits are not the merges of the contract's pull requests that
  * publish judged does not count (`sealBreach`, as the app's snapshot reads it).
  */
@@ -464,7 +465,9 @@ function judged(
   const proven =
     breach === null &&
     passed &&
-    (checks === null || (checks.length > 0 && checks.every((check) => check.verdict === 'proven')));
+    (checks === null
+      ? validation.reached === undefined
+      : checks.length > 0 && checks.every((check) => check.verdict === 'proven'));
   return {
     proven,
     passed,

@@ -190,6 +190,12 @@ export const VITEST_MONOREPO = vitestProject({
   honest: { 'packages/core/index.js': RIGHT_JS },
 });
 
+/** `npm test` runs another script, so no runner's report is read: the exit status decides. */
+export const VITEST_NO_REPORT = vitestProject({
+  name: 'vitest-no-report',
+  manifest: { scripts: { test: 'npm run unit', unit: 'vitest run test/contract' } },
+});
+
 /** The check's helper is reached through a tsconfig path, which the Vitest config reads as aliases. */
 export const VITEST_TSCONFIG = vitestProject({
   name: 'vitest-tsconfig',

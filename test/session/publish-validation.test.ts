@@ -460,6 +460,21 @@ describe('a validation whose check passed before the work', () => {
     });
   });
 
+  describe('where no report judged the checks and the run reached test-aware code', () => {
+    const h = usePublishHarness(options());
+    const reached = {
+      path: 'src/login.ts',
+      line: 3,
+      what: 'reads the command line (process.argv)',
+    };
+
+    it('records the code it reached beside the exit status', async () => {
+      writeValidation(h, { command: 'npm test', exit_code: 0, tail: 'ok', reached });
+      expect(await h.publish(VALIDATE_ENV)).toBe(PUBLISH_EXIT.published);
+      expect(recordOf(h)).toMatchObject({ passed: true, exit_code: 0, reached });
+    });
+  });
+
   describe('after its contract fix merged', () => {
     const fix = {
       id: 'W0.2',

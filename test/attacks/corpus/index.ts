@@ -32,6 +32,7 @@ const IN_CI = [
   'a push emptying seal.json beside a pyproject.toml that loads a plugin',
   'greet returning an object whose asymmetricMatch is () => true, which passes any toEqual',
   'code that answers right only when process.argv names Vitest',
+  'code that answers right only when process.argv names Vitest, where the exit status decides',
   'a Go check’s if rewritten as a tautology',
 ];
 

@@ -11,7 +11,7 @@ import { isTestPath } from '../risk.js';
 import { runnerReaches } from './runner-reach.js';
 import { readsTestRunner } from './test-aware.js';
 
-/** One reach of the work's code: its file, its line (from 1), and what it reaches, in words. */
+/** One reach of the work's code: its file, its line (from 1), and what it reaches (a record's `ReachedCode`). */
 export interface ReachedCode {
   path: string;
   line: number;

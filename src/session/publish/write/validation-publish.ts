@@ -135,6 +135,7 @@ export async function publishValidation({
     ...(validation.checks ? { checks: validation.checks } : {}),
     ...(validation.contract_commits ? { contract_commits: validation.contract_commits } : {}),
     ...(validation.before_from ? { before_from: validation.before_from } : {}),
+    ...(validation.reached && !validation.checks ? { reached: validation.reached } : {}),
   };
   const problem = await pushRecordRef({ ...access, ref, message: renderValidationMessage(record) });
   if (problem !== null)
