@@ -66,10 +66,12 @@ describe('reachedInWork', () => {
     ]);
   });
 
-  it("leaves out tests, which run as the runner's own code", () => {
+  it("leaves out tests, which run as the runner's own code, and documents, which no runner loads", () => {
     const after = unless('globalThis.__vitest_worker__');
     expect(reachedInWork([{ path: 'test/helpers.js', before: null, after }])).toEqual([]);
     expect(reachedInWork([{ path: 'src/greet.test.js', before: null, after }])).toEqual([]);
+    const readme = 'Set `process.env.VITEST` to run under Vitest.\n';
+    expect(reachedInWork([{ path: 'README.md', before: null, after: readme }])).toEqual([]);
   });
 
   it('finds nothing in honest code', () => {

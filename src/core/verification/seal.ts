@@ -10,9 +10,10 @@
  * manager's settings, every `conftest.py` on the way to a contract file, and
  * the helper modules and fixtures the contract's files import, transitively,
  * among test files only (code outside them is the code under test, the
- * workers'), a workspace package's by its name too (workspace-packages.ts). The contract's files themselves are kept as contract files: a
- * worker turns its own criteria's checks into plain ones, so they are judged
- * by the contract's rules rather than restored byte for byte.
+ * workers'), a test's workspace package by its name too
+ * (workspace-packages.ts). The contract's files themselves are kept as
+ * contract files: a worker turns its own criteria's checks into plain ones, so
+ * they are judged by the contract's rules rather than restored byte for byte.
  */
 import { z } from 'zod';
 import { buildDir } from '../vocabulary/ids.js';

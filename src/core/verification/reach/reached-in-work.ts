@@ -28,11 +28,14 @@ export interface WorkFile {
 /** Past this a file's text (generated, minified) is read line by line against the runners' names. */
 export const REACH_MAX_CHARS = 512 * 1024;
 
-/** The reaches the work's files gained since the contract's commit, tests apart, by path then line. */
+/** Documents and images: no runner loads them as code. */
+const DOCUMENT = /\.(?:md|mdx|rst|adoc|png|jpe?g|gif|svg|webp|ico)$/i;
+
+/** The reaches the work's files gained since the contract's commit, tests and documents apart, by path then line. */
 export function reachedInWork(files: readonly WorkFile[]): ReachedCode[] {
   const reached: ReachedCode[] = [];
   for (const file of [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
-    if (isTestPath(file.path)) continue;
+    if (isTestPath(file.path) || DOCUMENT.test(file.path)) continue;
     const held = counted(file.path, file.before ?? '');
     const lines = file.after.split('\n');
     for (const reach of reachesOf(file.path, file.after)) {

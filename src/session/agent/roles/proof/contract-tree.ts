@@ -156,7 +156,8 @@ export async function enterContractTree(
       (verdict.kind === 'other' && verdict.brought);
     if (brings) brought.push(file);
     else keptOut.push({ path: file, why: whyKept(verdict) });
-    const headText = verdict.kind === 'package' || !brings ? null : await text(now);
+    // The work's code, which the checks' run may load; no runner reads `.github/` or `.baton/`.
+    const headText = verdict.kind === 'work' ? await text(now) : null;
     if (headText !== null) work.push({ path: file, before: await text(was), after: headText });
   }
   const built = await buildTree(ctx, sandbox, { sealedAt, after, brought, writes });
