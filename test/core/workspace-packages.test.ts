@@ -137,3 +137,28 @@ describe("what a check brings into the seal by a package's name", () => {
     expect(broughtBy('test/contract/greet.test.js', check, TREE)).toEqual([]);
   });
 });
+
+describe("the workspace's globs", () => {
+  const tree = new Set([
+    'apps/web/package.json',
+    'libs/a/b/package.json',
+    'packages/x-kit/package.json',
+  ]);
+
+  it.each<[string, string[]]>([
+    ['packages/*', ['packages/x-kit/package.json']],
+    ['packages/*-kit', ['packages/x-kit/package.json']],
+    ['libs/**', ['libs/a/b/package.json']],
+    ['**/web', ['apps/web/package.json']],
+    ['apps/w?b', ['apps/web/package.json']],
+    ['libs/*', []],
+  ])('%s names %j', (glob, manifests) => {
+    expect(workspaceManifests([glob], tree)).toEqual(manifests);
+  });
+
+  it('judges a glob written to backtrack without backtracking (a regular expression of it would not end)', () => {
+    const glob = `${'**/'.repeat(40)}${'*a'.repeat(40)}b`;
+    const long = new Set([`${'a/'.repeat(60)}${'a'.repeat(200)}/package.json`]);
+    expect(workspaceManifests([glob], long)).toEqual([]);
+  });
+});

@@ -154,22 +154,51 @@ function joinInside(dir: string, target: string): string | null {
   return out.length > depth ? out.join('/') : null;
 }
 
-/** A workspace glob against a folder: `*` within one folder name, `**` across folders, anchored at the root. */
+/**
+ * A workspace glob against a folder, folder name by folder name: `*` within
+ * one name, `**` for any number of names, anchored at the root. No regular
+ * expression is built from the glob, so none can take long on any input.
+ */
 function globMatchesDir(glob: string, dir: string): boolean {
-  const pattern = glob.replace(/^\.\/+/, '').replace(/\/+$/, '');
-  const source = pattern
-    .split(/(\*\*\/?|\*)/)
-    .map((part) =>
-      part === '**/'
-        ? '(?:.*/)?'
+  const pattern = glob
+    .replace(/^\.\/+/, '')
+    .replace(/\/+$/, '')
+    .split('/');
+  const names = dir.split('/');
+  const memo = new Map<string, boolean>();
+  const match = (p: number, n: number): boolean => {
+    const key = `${p},${n}`;
+    const known = memo.get(key);
+    if (known !== undefined) return known;
+    const part = pattern[p];
+    const result =
+      part === undefined
+        ? n === names.length
         : part === '**'
-          ? '.*'
-          : part === '*'
-            ? '[^/]*'
-            : part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'),
-    )
-    .join('');
-  return new RegExp(`^${source}$`).test(dir);
+          ? match(p + 1, n) || (n < names.length && match(p, n + 1))
+          : n < names.length && wildcard(part, names[n] ?? '') && match(p + 1, n + 1);
+    memo.set(key, result);
+    return result;
+  };
+  return match(0, 0);
+}
+
+/** A folder name against a glob's name (`*` any run of characters, `?` one), in linear time. */
+function wildcard(part: string, name: string): boolean {
+  let [p, n, star, mark] = [0, 0, -1, 0];
+  while (n < name.length) {
+    if (p < part.length && (part[p] === '?' || part[p] === name[n])) {
+      p++;
+      n++;
+    } else if (p < part.length && part[p] === '*') {
+      [star, mark] = [p++, n];
+    } else if (star >= 0) {
+      p = star + 1;
+      n = ++mark;
+    } else return false;
+  }
+  while (part[p] === '*') p++;
+  return p === part.length;
 }
 
 function parseObject(text: string | null): Record<string, unknown> | null {
