@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Plan, WorkerId } from '../core/plan/plan.js';
-import { CheckRecord, FailedCheck } from '../core/plan/validation.js';
+import { CheckRecord, FailedCheck, ReachedCode } from '../core/plan/validation.js';
 import { AppliedLessons, Completion, Usage } from '../core/records/completion.js';
 import { MAX_TOOL_CALLS, ToolCall } from '../core/records/tool-call.js';
 import { MessageReceipt, SessionLimit } from '../core/records/usage.js';
@@ -108,6 +108,8 @@ export const ValidationResult = z.strictObject({
   before_from: z.number().int().positive().optional(),
   /** Why no report judged the checks, where none did (the runner, or a report that did not parse). */
   report: z.string().max(1000).optional(),
+  /** Where no report judged the checks, the work's test-aware code the run reached (the record's `reached`). */
+  reached: ReachedCode.optional(),
 });
 export type ValidationResult = z.infer<typeof ValidationResult>;
 

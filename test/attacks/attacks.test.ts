@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CI_ATTACKS } from './corpus/index.js';
 import { expectAnswer } from './expect-answer.js';
 import { playAttack } from './play-attack.js';
-import { GO, NODE_TEST, PYTEST, VITEST } from './projects.js';
+import { GO, NODE_TEST, PYTEST, VITEST, VITEST_MONOREPO, VITEST_NO_REPORT } from './projects.js';
 
 /**
  * CI's part of the attack corpus (docs/verification.md, "The attack corpus"),
@@ -12,8 +12,15 @@ import { GO, NODE_TEST, PYTEST, VITEST } from './projects.js';
  */
 describe('the controls: honest work is proven and lands with no person asked', () => {
   // An attack's "not proven" means something only while honest work on the same project is proven.
-  for (const project of [VITEST, NODE_TEST, PYTEST, GO]) {
-    it(`on the ${project.runner} project`, async () => {
+  // The monorepo's check imports the code under test by its workspace package's name; the last
+  // project's command runs another script, so no report is read and the exit status decides.
+  const projects = [
+    ...[VITEST, NODE_TEST, PYTEST, GO].map((project) => [project.runner, project] as const),
+    ['Vitest monorepo', VITEST_MONOREPO] as const,
+    ['Vitest no-report', VITEST_NO_REPORT] as const,
+  ];
+  for (const [label, project] of projects) {
+    it(`on the ${label} project`, async () => {
       const played = await playAttack({
         name: 'honest work',
         project,
@@ -22,7 +29,11 @@ describe('the controls: honest work is proven and lands with no person asked', (
         expect: { notProven: true },
       });
       expect(played.publish).toEqual([{ session: 'work W1.1', waits: [] }]);
-      expect(played.validation).toMatchObject({ proven: true, passed: true, verdict: 'proven' });
+      expect(played.validation).toMatchObject({ proven: true, passed: true });
+      // With a report, the check itself was proven; without one, the exit status decided.
+      expect(played.validation?.verdict).toMatch(
+        project === VITEST_NO_REPORT ? /^exit 0/ : /^proven$/,
+      );
       expect(played.merged).toBe(true);
     }, 600_000);
   }

@@ -16,7 +16,9 @@ export function missedAnswer(attack: Attack, played: Played): string | null {
   if (played.refused) return 'refused at publish';
   if ('waits' in expected) {
     const waits = played.publish.flatMap((answer) => ('waits' in answer ? answer.waits : []));
-    return waits.includes(expected.waits) ? null : `does not wait for ${expected.waits}`;
+    if (!waits.includes(expected.waits)) return `does not wait for ${expected.waits}`;
+    // What the person is then told comes from the validation: it must not say the criterion proven.
+    return played.proven ? `waits for ${expected.waits}, but proven` : null;
   }
   if (played.validation === null) return 'no validation';
   return played.proven ? 'proven' : null;

@@ -44,7 +44,10 @@ import { setUpJob } from './set-up-job.js';
 export type Expected =
   /** Publish refuses a session of it, its reasons naming this (a path, a rule). */
   | { refused: string }
-  /** Publish lets it through, and its pull request waits for a person for this (a class: `test-aware`). */
+  /**
+   * Publish lets it through, and its pull request waits for a person for this (a class:
+   * `test-aware`); the milestone's validation does not prove the criterion either.
+   */
   | { waits: string }
   /** It reaches the build branch, and the milestone's validation does not prove the criterion. */
   | { notProven: true };
@@ -429,7 +432,8 @@ type Validation = Awaited<ReturnType<typeof runSession>>['result']['validation']
  * What the validation says of the criterion, as the app counts it. Proven:
  * every check of it was proven by the runner's reports and the milestone
  * passed; or, where no report judged the checks, the milestone passed on the
- * exit status, as the guide then shows the criterion passed. A record whose
+ * exit status and the run reached none of the work's test-aware code, as the
+ * guide then shows the criterion passed. A record whose
  * contract's commits are not the merges of the contract's pull requests that
  * publish judged does not count (`sealBreach`, as the app's snapshot reads it).
  */
@@ -461,7 +465,9 @@ function judged(
   const proven =
     breach === null &&
     passed &&
-    (checks === null || (checks.length > 0 && checks.every((check) => check.verdict === 'proven')));
+    (checks === null
+      ? validation.reached === undefined
+      : checks.length > 0 && checks.every((check) => check.verdict === 'proven'));
   return {
     proven,
     passed,

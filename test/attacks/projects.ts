@@ -85,12 +85,14 @@ function vitestProject({
   body = "  expect(greet('Ada')).toEqual(expected('Ada'));",
   files = {},
   manifest = {},
+  honest = { 'src/greet.js': RIGHT_JS },
 }: {
   name: string;
   imports?: string;
   body?: string;
   files?: Record<string, string>;
   manifest?: Record<string, unknown>;
+  honest?: Record<string, string>;
 }): Project {
   return {
     name,
@@ -117,7 +119,7 @@ function vitestProject({
     command: 'npm test',
     contractFiles: ['test/contract'],
     check: { file: VITEST_CHECK, name: 'greets by name' },
-    honest: { 'src/greet.js': RIGHT_JS },
+    honest,
     setup: 'npm',
   };
 }
@@ -174,6 +176,24 @@ export const VITEST_WORKSPACE = vitestProject({
     'packages/testkit/package.json': `${JSON.stringify({ name: '@greet/testkit', version: '1.0.0', type: 'module', exports: './index.js' }, null, 2)}\n`,
     'packages/testkit/index.js': EXPECTED_JS,
   },
+});
+
+/** A monorepo whose check imports the code under test from a workspace package, `@greet/core`. */
+export const VITEST_MONOREPO = vitestProject({
+  name: 'vitest-monorepo',
+  imports: "import { greet } from '@greet/core';\nimport { expected } from '../helpers.js';\n",
+  manifest: { workspaces: ['packages/*'] },
+  files: {
+    'packages/core/package.json': `${JSON.stringify({ name: '@greet/core', version: '1.0.0', type: 'module', exports: './index.js' }, null, 2)}\n`,
+    'packages/core/index.js': WRONG_JS,
+  },
+  honest: { 'packages/core/index.js': RIGHT_JS },
+});
+
+/** `npm test` runs another script, so no runner's report is read: the exit status decides. */
+export const VITEST_NO_REPORT = vitestProject({
+  name: 'vitest-no-report',
+  manifest: { scripts: { test: 'npm run unit', unit: 'vitest run test/contract' } },
 });
 
 /** The check's helper is reached through a tsconfig path, which the Vitest config reads as aliases. */

@@ -9,7 +9,9 @@ import {
   criterionVerdicts,
   judgeChecks,
   type Seen,
+  type Verdict,
   verdictOf,
+  withReached,
 } from '../../src/core/verification/check-proof.js';
 
 const SEEN: readonly (Seen | null)[] = [
@@ -145,5 +147,39 @@ describe('judgeChecks', () => {
       after,
     });
     expect(proofs[0]).toMatchObject({ before: null, after: 'passed', verdict: 'not-proven' });
+  });
+});
+
+describe('withReached', () => {
+  const reached = { path: 'src/greet.js', line: 2, what: 'reads the command line (process.argv)' };
+  const proof = (criterion: string, verdict: Verdict) => ({
+    criterion,
+    file: 'test/contract/greet.test.js',
+    name: 'greets',
+    before: 'failed' as const,
+    after: 'passed' as const,
+    verdict,
+  });
+
+  it('leaves a check that would be proven, or a guard, not proven where the run reached test-aware code', () => {
+    const proofs = [
+      proof('W1.1:1', 'proven'),
+      proof('W1.1:2', 'guard'),
+      proof('W1.1:3', 'failing'),
+      proof('W2.1:1', 'not-due'),
+      proof('W1.1:4', 'not-proven'),
+    ];
+    expect(withReached(proofs, [reached]).map((one) => [one.verdict, one.reached])).toEqual([
+      ['not-proven', reached],
+      ['not-proven', reached],
+      ['failing', undefined],
+      ['not-due', undefined],
+      ['not-proven', undefined],
+    ]);
+  });
+
+  it('changes nothing where the work reached no test-aware code', () => {
+    const proofs = [proof('W1.1:1', 'proven')];
+    expect(withReached(proofs, [])).toEqual(proofs);
   });
 });

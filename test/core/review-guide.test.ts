@@ -196,6 +196,53 @@ describe('the review guide', () => {
     );
   });
 
+  it('says a check whose run reached test-aware code is not proven, naming the file and line once', () => {
+    const [row, ...more] = tableRows(
+      guideOf(
+        finalBody(
+          delivered({
+            validation: {
+              contract_commit: 'c0ffee0'.padEnd(40, '0'),
+              checks: [
+                {
+                  criterion: 'build:1',
+                  before: 'failed',
+                  after: 'passed',
+                  verdict: 'not-proven',
+                  reached: {
+                    path: 'src/greet.js',
+                    line: 2,
+                    what: 'reads the command line (process.argv)',
+                  },
+                },
+              ],
+            },
+          }),
+        ),
+      ),
+    ).filter((one) => one.startsWith('| build:1 |'));
+    expect(more).toEqual([]);
+    expect(row).toContain(
+      "⚠️ not proven (test-aware): its run reached the work's code that asks whether a test runner runs it, “src/greet.js:2” (“reads the command line (process.argv)”); passed on",
+    );
+  });
+
+  it('says no criterion is proven where the exit status decided and the run reached test-aware code', () => {
+    const reached = {
+      path: 'src/greet.js',
+      line: 2,
+      what: 'reads the command line (process.argv)',
+    };
+    const rows = tableRows(guideOf(finalBody(delivered({ validation: { reached } })))).filter(
+      (row) => row.startsWith('| build:1 |') || row.startsWith('| W1.1:1 |'),
+    );
+    expect(rows).toHaveLength(2);
+    for (const row of rows)
+      expect(row).toContain(
+        "⚠️ not proven (test-aware): M2's validation passed on its exit status, but its run reached the work's code that asks whether a test runner runs it, “src/greet.js:2” (“reads the command line (process.argv)”) |",
+      );
+  });
+
   it('ranks the changes by risk and says how much to read first', () => {
     const guide = guideOf(finalBody(delivered()));
     expect(guide).toContain('### Read these first: 14 of 200 changed lines');

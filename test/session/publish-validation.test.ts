@@ -416,6 +416,65 @@ describe('a validation whose check passed before the work', () => {
     });
   });
 
+  describe('where the run reached test-aware code of the work', () => {
+    const h = usePublishHarness(options());
+    const reached = {
+      path: 'src/login.ts',
+      line: 3,
+      what: 'reads the command line (process.argv)',
+    };
+
+    it('passes with no contract fix, the check not proven and the code it reached recorded', async () => {
+      writeValidation(h, {
+        command: 'npm test',
+        exit_code: 0,
+        tail: 'ok',
+        checks: [
+          {
+            criterion: 'W1.1:1',
+            before: 'failed',
+            after: 'passed',
+            verdict: 'not-proven',
+            reached,
+          },
+          {
+            criterion: 'W1.1:2',
+            before: 'passed',
+            after: 'passed',
+            verdict: 'not-proven',
+            reached,
+          },
+        ],
+        contract_commit: 'c'.repeat(40),
+      });
+      expect(await h.publish(VALIDATE_ENV)).toBe(PUBLISH_EXIT.published);
+      expect(recordOf(h)).toMatchObject({
+        passed: true,
+        failed: [],
+        checks: [
+          { verdict: 'not-proven', reached },
+          { verdict: 'not-proven', reached },
+        ],
+      });
+      expect(JSON.parse(show(h, planPath(BUILD))).workers).toHaveLength(2);
+    });
+  });
+
+  describe('where no report judged the checks and the run reached test-aware code', () => {
+    const h = usePublishHarness(options());
+    const reached = {
+      path: 'src/login.ts',
+      line: 3,
+      what: 'reads the command line (process.argv)',
+    };
+
+    it('records the code it reached beside the exit status', async () => {
+      writeValidation(h, { command: 'npm test', exit_code: 0, tail: 'ok', reached });
+      expect(await h.publish(VALIDATE_ENV)).toBe(PUBLISH_EXIT.published);
+      expect(recordOf(h)).toMatchObject({ passed: true, exit_code: 0, reached });
+    });
+  });
+
   describe('after its contract fix merged', () => {
     const fix = {
       id: 'W0.2',

@@ -24,6 +24,18 @@ const Sha = z.string().regex(/^[0-9a-f]{40}$/);
 const Seen = z.enum(['passed', 'failed', 'expected-failure', 'skipped', 'todo', 'missing']);
 
 /**
+ * The work's code a run reached that asks whether a test runner runs it
+ * (src/core/verification/reach/reached-in-work.ts): its file (the work's
+ * path, quoted wherever shown), line and reach in words.
+ */
+export const ReachedCode = z.strictObject({
+  path: z.string().min(1).max(500),
+  line: z.number().int().min(1),
+  what: z.string().min(1).max(200),
+});
+export type ReachedCode = z.infer<typeof ReachedCode>;
+
+/**
  * One check of the contract judged from the runner's reports on the contract's
  * commit and on the head (src/core/verification/check-proof.ts,
  * docs/verification.md "Fails before, passes after").
@@ -34,6 +46,8 @@ export const CheckRecord = z.strictObject({
   before: Seen.nullable(),
   after: Seen,
   verdict: z.enum(['proven', 'not-proven', 'guard', 'failing', 'not-due']),
+  /** The work's test-aware code the run reached: the check is not proven whatever the reports said. */
+  reached: ReachedCode.optional(),
 });
 export type CheckRecord = z.infer<typeof CheckRecord>;
 
@@ -76,6 +90,12 @@ export const ValidationRecord = z.strictObject({
    * run as this record is, or the reuse is a breach.
    */
   before_from: z.number().int().positive().optional(),
+  /**
+   * Where no report judged the checks (`checks` absent: the exit status
+   * decided), the work's test-aware code the run reached: no criterion is
+   * proven by it.
+   */
+  reached: ReachedCode.optional(),
 });
 
 /** How many contract commits a record names: past them, the oldest are left out. */

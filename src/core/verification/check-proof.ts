@@ -11,6 +11,7 @@
  */
 import { type DueAt, isDue } from '../plan/due-criteria.js';
 import { type CheckOutcome, outcomeOf, type ReportedCheck } from '../reports/check-outcome.js';
+import type { ReachedCode } from './reach/reached-in-work.js';
 
 /** What a report said of a check: its outcome, or `missing` where it does not hold the check. */
 export type Seen = CheckOutcome | 'missing';
@@ -19,7 +20,7 @@ export type Seen = CheckOutcome | 'missing';
  * - `proven`: failed before, passes after.
  * - `not-proven`: passes after, but did not fail before (it passed, or did not
  *   run: skipped, left to do, missing, or no report before); a guard that did
- *   not pass before.
+ *   not pass before; or its run reached test-aware code of the work (`reached`).
  * - `guard`: a guard's check, passing before and after.
  * - `failing`: does not pass after.
  * - `not-due`: its criterion is not due at this milestone (src/core/plan/due-criteria.ts).
@@ -34,6 +35,8 @@ export interface CheckProof {
   before: Seen | null;
   after: Seen;
   verdict: Verdict;
+  /** The work's test-aware code the run reached, which leaves a check that would be proven not proven. */
+  reached?: ReachedCode;
 }
 
 /** The table: a check's verdict from what it did before and after the work. */
@@ -98,4 +101,23 @@ export function criterionVerdicts(proofs: readonly CheckProof[]): Map<string, Ve
       verdicts.set(proof.criterion, proof.verdict);
   }
   return verdicts;
+}
+
+/**
+ * The proofs once the work's test-aware code is weighed (reached-in-work.ts):
+ * every check ran in one process tree with that code, and Baton cannot tell
+ * which check's run reached it, so a check that would be proven, or a guard,
+ * is not proven, naming the first of it. Failing and not-due checks stay.
+ */
+export function withReached(
+  proofs: readonly CheckProof[],
+  reached: readonly ReachedCode[],
+): CheckProof[] {
+  const first = reached[0];
+  if (first === undefined) return [...proofs];
+  return proofs.map((proof) =>
+    proof.verdict === 'proven' || proof.verdict === 'guard'
+      ? { ...proof, verdict: 'not-proven', reached: first }
+      : proof,
+  );
 }

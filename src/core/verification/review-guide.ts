@@ -10,7 +10,7 @@
  */
 import type { PlannedCriterion } from '../plan/contract.js';
 import { dueAtEnd, notDue, withdrawnBy } from '../plan/due-criteria.js';
-import type { CheckRecord, ValidationRecord } from '../plan/validation.js';
+import type { CheckRecord, ReachedCode, ValidationRecord } from '../plan/validation.js';
 import type { ContractRead, PullInfo } from '../snapshot/snapshot.js';
 import { code, escapeLinkText } from '../vocabulary/markdown.js';
 import { quoted } from './quoted.js';
@@ -183,6 +183,8 @@ function resultOf(
   if (validated) {
     const proven = provenText(criterion.id, validated);
     if (proven !== null) return proven;
+    if (validated.reached)
+      return `⚠️ not proven (test-aware): M${validated.milestone}'s validation passed on its exit status, but ${reachedText(validated.reached)}`;
     return `✅ passed in M${validated.milestone}'s validation of ${code(validated.head.slice(0, 7))}, by a session that wrote none of the code`;
   }
   if (criterion.worker === null) return "runs in this pull request's checks";
@@ -221,12 +223,19 @@ function provenText(criterion: string, validated: ValidationRecord): string | nu
     case 'guard':
       return `🛡️ guard: passed on both, ${before ?? "the contract's commit"} and ${head}`;
     case 'not-proven':
+      if (worst.reached)
+        return `⚠️ not proven (test-aware): ${reachedText(worst.reached)}; passed on ${head}`;
       return worst.before === 'passed'
         ? `⚠️ not proven: passed before the work (${onContract}), so it passes whatever the work does; passed on ${head}`
         : `⚠️ not proven: ${worst.before === null ? `no report ${onContract}` : `${BEFORE[worst.before] ?? worst.before} ${onContract}`}; passed on ${head}`;
     default:
       return `❌ failing on ${head}: ${worst.after}`;
   }
+}
+
+/** The work's test-aware code a run reached, its path and words quoted. */
+function reachedText({ path, line, what }: ReachedCode): string {
+  return `its run reached the work's code that asks whether a test runner runs it, ${quoted(`${path}:${line}`)} (${quoted(what, 80)})`;
 }
 
 function rankedBlock(ranked: WorkerRisk[], byId: Map<string, GuideWorker>): string[] {

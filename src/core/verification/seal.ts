@@ -10,13 +10,19 @@
  * manager's settings, every `conftest.py` on the way to a contract file, and
  * the helper modules and fixtures the contract's files import, transitively,
  * among test files only (code outside them is the code under test, the
- * workers'). The contract's files themselves are kept as contract files: a
- * worker turns its own criteria's checks into plain ones, so they are judged
- * by the contract's rules rather than restored byte for byte.
+ * workers'), a test's workspace package by its name too
+ * (workspace-packages.ts). The contract's files themselves are kept as
+ * contract files: a worker turns its own criteria's checks into plain ones, so
+ * they are judged by the contract's rules rather than restored byte for byte.
  */
 import { z } from 'zod';
 import { buildDir } from '../vocabulary/ids.js';
 import { isTestPath } from './risk.js';
+import {
+  isTestPackage,
+  resolveWorkspaceImport,
+  type WorkspacePackage,
+} from './workspace-packages.js';
 
 /** Where the seal lies on the build branch, beside `contract.json`. */
 export function sealPath(build: string): string {
@@ -232,12 +238,15 @@ function normalise(parts: readonly string[]): string | null {
 /**
  * What a sealed or contract file brings into the seal: a runner's settings,
  * the files its setup and preload keys name (whatever they are: a runner
- * loads them before any test); a test file, the test files it imports.
+ * loads them before any test); a test file, the test files it imports, by a
+ * relative path or by a workspace package's name (`packages`): where the
+ * package is a test's, its `package.json` and the files its name loads.
  */
 export function broughtBy(
   path: string,
   text: string,
   files: ReadonlySet<string>,
+  packages: readonly WorkspacePackage[] = [],
 ): { path: string; named: boolean }[] {
   const brought: { path: string; named: boolean }[] = [];
   if (isRunnerSettings(path)) {
@@ -246,11 +255,32 @@ export function broughtBy(
       if (found) brought.push({ path: found, named: true });
     }
   }
+  const helper = (file: string) =>
+    isTestPath(file) ||
+    packages.some((one) => file.startsWith(`${one.dir}/`) && isTestPackage(one));
   for (const spec of importsOf(path)(text)) {
     const found = resolveNamed(path, spec, files);
-    if (found && isTestPath(found)) brought.push({ path: found, named: false });
+    if (found && helper(found)) brought.push({ path: found, named: false });
+  }
+  if (path.endsWith('.py')) return brought;
+  for (const spec of bareImportsOf(text)) {
+    const reached = resolveWorkspaceImport(spec, packages, (file) =>
+      resolveNamed(MANIFEST, file, files),
+    );
+    if (!reached?.helper) continue;
+    brought.push({ path: reached.package.manifest, named: false });
+    for (const file of reached.files) brought.push({ path: file, named: false });
   }
   return brought;
+}
+
+/** What a JavaScript or TypeScript file imports by a bare name (`@greet/testkit`, `lodash/fp`). */
+function bareImportsOf(text: string): string[] {
+  return [...text.matchAll(JS_IMPORT)]
+    .map((m) => m[2] ?? m[4] ?? m[6] ?? '')
+    .filter(
+      (spec) => /^(?:@[\w.-]+\/)?[\w.-]/.test(spec) && !spec.startsWith('.') && !spec.includes(':'),
+    );
 }
 
 /** The manifest sealed with the contract, the root's `package.json`. */

@@ -28,8 +28,11 @@ const IN_CI = [
   'a committed node_modules/.bin/node that npm test runs in node’s place (node:test)',
   'a tests/pytest.ini, read before the root’s settings, loading a plugin that passes every test',
   'the check’s import pointed at a double in a new test file (Vitest)',
+  'the workspace package the check takes its helper from, made to agree with the wrong code',
   'a push emptying seal.json beside a pyproject.toml that loads a plugin',
   'greet returning an object whose asymmetricMatch is () => true, which passes any toEqual',
+  'code that answers right only when process.argv names Vitest',
+  'code that answers right only when process.argv names Vitest, where the exit status decides',
   'a Go check’s if rewritten as a tautology',
 ];
 

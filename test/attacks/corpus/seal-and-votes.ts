@@ -6,7 +6,7 @@
  */
 import { sealPath } from '../../../src/core/verification/seal.js';
 import type { Attack } from '../play-attack.js';
-import { GO, NODE_TEST, PYTEST, VITEST } from '../projects.js';
+import { GO, NODE_TEST, PYTEST, VITEST, VITEST_NO_REPORT } from '../projects.js';
 import { HOLD_SETUP, INI_LOADING_PLUGIN, PASS_ALL } from './payloads.js';
 
 const SEAL = sealPath('12-add-login');
@@ -112,6 +112,15 @@ export const SEAL_AND_VOTES: Attack[] = [
   {
     name: 'code that answers right only when process.argv names Vitest',
     project: VITEST,
+    found: 'issue 74',
+    worker: {
+      'src/greet.js': greetUnless("process.argv.some((arg) => arg.includes('vitest'))"),
+    },
+    expect: { waits: 'test-aware' },
+  },
+  {
+    name: 'code that answers right only when process.argv names Vitest, where the exit status decides',
+    project: VITEST_NO_REPORT,
     found: 'issue 74',
     worker: {
       'src/greet.js': greetUnless("process.argv.some((arg) => arg.includes('vitest'))"),

@@ -16,6 +16,7 @@ import { runBashCommand } from '../tools/bash-tool.js';
 import { createReadOnlyTools } from '../tools/read-only-tools.js';
 import { createSubmitTool } from '../tools/submit-tool.js';
 import { tailOf } from './hand-in/test-run.js';
+import { recordedReach } from './proof/check-outcomes.js';
 import { type CheckProcess, openCheckProcess } from './proof/check-process.js';
 import { neutralEnv } from './proof/neutral-env.js';
 import { type ContractRun, runContractTwice } from './proof/two-runs.js';
@@ -104,6 +105,8 @@ export async function runValidateRole(ctx: AgentContext): Promise<RoleOutcome> {
         ...(judged?.before_from ? { before_from: judged.before_from } : {}),
         contract_commits: tree.contractCommits,
         ...(report ? { report } : {}),
+        // With no check judged, the test-aware code the run reached stands for them all.
+        ...(!judged?.checks && tree.reached[0] ? { reached: recordedReach(tree.reached[0]) } : {}),
       },
     });
     // The reports name the failures per check, whatever the exit status; without them, a pass asks

@@ -135,6 +135,7 @@ export async function publishValidation({
     ...(validation.checks ? { checks: validation.checks } : {}),
     ...(validation.contract_commits ? { contract_commits: validation.contract_commits } : {}),
     ...(validation.before_from ? { before_from: validation.before_from } : {}),
+    ...(validation.reached && !validation.checks ? { reached: validation.reached } : {}),
   };
   const problem = await pushRecordRef({ ...access, ref, message: renderValidationMessage(record) });
   if (problem !== null)
@@ -156,7 +157,7 @@ export async function publishValidation({
 
 /**
  * The criteria whose checks the runner's reports judged not proven (passed on
- * the contract's commit) and none failing: each is a contract fix's, where the
+ * the contract's commit, not for reaching test-aware code) and none failing: each is a contract fix's, where the
  * plan does not mark it a guard. A change set's member has none yet: its plan
  * is the set's, which the app amends, and it shows them only in the guide.
  */
@@ -171,7 +172,11 @@ function unprovenCriteria(
   return [
     ...new Set(
       checks
-        .filter((check) => check.verdict === 'not-proven' && !failing.has(check.criterion))
+        // A check not proven for the work's test-aware code is the work's to answer, not the contract's.
+        .filter(
+          (check) =>
+            check.verdict === 'not-proven' && !check.reached && !failing.has(check.criterion),
+        )
         .map((check) => check.criterion),
     ),
   ];

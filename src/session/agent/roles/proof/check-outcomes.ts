@@ -13,6 +13,7 @@ import {
 } from '../../../../core/reports/check-outcome.js';
 import { readReport } from '../../../../core/reports/read-report.js';
 import type { CheckProof, Seen } from '../../../../core/verification/check-proof.js';
+import type { ReachedCode } from '../../../../core/verification/reach/reached-in-work.js';
 import type { ValidationResult } from '../../../result.js';
 import { vitestReporterSource } from './vitest-reporter.js';
 
@@ -108,14 +109,20 @@ export function failuresFromProofs({
   return [...failures.values()];
 }
 
-/** The checks' record: each check's outcome before and after, and its verdict. */
+/** The checks' record: each check's outcome before and after, its verdict, and the test-aware code it reached. */
 export function recordedChecks(
   proofs: readonly CheckProof[],
 ): NonNullable<ValidationResult['checks']> {
-  return proofs.map(({ criterion, before, after, verdict }) => ({
+  return proofs.map(({ criterion, before, after, verdict, reached }) => ({
     criterion,
     before,
     after,
     verdict,
+    ...(reached ? { reached: recordedReach(reached) } : {}),
   }));
+}
+
+/** Test-aware code as a record holds it: its path and words cut to the record's bounds. */
+export function recordedReach(reached: ReachedCode): ReachedCode {
+  return { path: reached.path.slice(0, 500), line: reached.line, what: reached.what.slice(0, 200) };
 }

@@ -23,6 +23,11 @@ import {
   runnerWorldProblem,
 } from '../../../../core/reports/runner-world.js';
 import {
+  type ReachedCode,
+  reachedInWork,
+  type WorkFile,
+} from '../../../../core/verification/reach/reached-in-work.js';
+import {
   MANIFEST,
   manifestWithDependencies,
   sealPath,
@@ -48,6 +53,8 @@ export interface ContractTree {
   brought: string[];
   /** The head's changed paths left as the contract's commit holds them, each with why. */
   keptOut: { path: string; why: string }[];
+  /** The test-aware code the brought work gained since the contract's commit (reached-in-work.ts). */
+  reached: ReachedCode[];
 }
 
 export type EnteredTree = { ok: true; tree: ContractTree } | { ok: false; problem: string };
@@ -97,6 +104,7 @@ export async function enterContractTree(
   const brought: string[] = [];
   const keptOut: ContractTree['keptOut'] = [];
   const writes = new Map<string, string>();
+  const work: WorkFile[] = [];
   const changed = [...new Set([...before.keys(), ...after.keys()])].filter(
     (file) =>
       before.get(file)?.blob !== after.get(file)?.blob ||
@@ -148,6 +156,9 @@ export async function enterContractTree(
       (verdict.kind === 'other' && verdict.brought);
     if (brings) brought.push(file);
     else keptOut.push({ path: file, why: whyKept(verdict) });
+    // The work's code, which the checks' run may load; no runner reads `.github/` or `.baton/`.
+    const headText = verdict.kind === 'work' ? await text(now) : null;
+    if (headText !== null) work.push({ path: file, before: await text(was), after: headText });
   }
   const built = await buildTree(ctx, sandbox, { sealedAt, after, brought, writes });
   if (built !== null)
@@ -155,7 +166,10 @@ export async function enterContractTree(
   ctx.log(
     `the contract's tree: ${sealedAt.slice(0, 12)}'s, ${brought.length} paths of the head brought in, ${keptOut.length} left as the contract's commit holds them${keptOut.length > 0 ? `: ${keptOut.map((one) => one.path).join(', ')}` : ''}`,
   );
-  return { ok: true, tree: { sealedAt, contractCommits, brought, keptOut } };
+  const reached = reachedInWork(work);
+  for (const one of reached.slice(0, 10))
+    ctx.log(`test-aware code brought in: ${one.path}:${one.line} ${one.what}`);
+  return { ok: true, tree: { sealedAt, contractCommits, brought, keptOut, reached } };
 }
 
 /** Moves the sandbox's copy back to the head (the model reads it, where one is asked). */

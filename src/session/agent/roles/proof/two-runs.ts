@@ -20,7 +20,7 @@ import { type DueAt, dueOnBranch } from '../../../../core/plan/due-criteria.js';
 import { Plan } from '../../../../core/plan/plan.js';
 import type { ReportedCheck, RunnerReport } from '../../../../core/reports/check-outcome.js';
 import { reportingCommand, shellWord } from '../../../../core/reports/reporting-command.js';
-import { judgeChecks } from '../../../../core/verification/check-proof.js';
+import { judgeChecks, withReached } from '../../../../core/verification/check-proof.js';
 import { completionsDir, planPath, reportedWorkersIn } from '../../../../core/vocabulary/ids.js';
 import { readScripts } from '../../../publish/checks/contract/contract-command.js';
 import { MAX_VALIDATION_FAILURES, type ValidationResult } from '../../../result.js';
@@ -164,13 +164,17 @@ export async function runContractTwice(
   }
   if (!beforeReport.ok) ctx.log(`no report on the contract's commit: ${beforeReport.reason}`);
   const { guards, due } = await planOf(ctx, build, milestone);
-  const proofs = judgeChecks({
-    checks: contract.checks,
-    guards,
-    due,
-    before: beforeReport.ok ? beforeReport.checks : null,
-    after: afterReport.checks,
-  });
+  // A check whose run reached the work's test-aware code proves nothing of the code in use.
+  const proofs = withReached(
+    judgeChecks({
+      checks: contract.checks,
+      guards,
+      due,
+      before: beforeReport.ok ? beforeReport.checks : null,
+      after: afterReport.checks,
+    }),
+    tree.reached,
+  );
   const failures = failuresFromProofs({
     proofs,
     exitCode: run.exitCode,

@@ -16,6 +16,12 @@ import {
   sealStart,
   type TreeFile,
 } from '../../../../core/verification/seal.js';
+import {
+  readWorkspacePackage,
+  type WorkspacePackage,
+  workspaceGlobs,
+  workspaceManifests,
+} from '../../../../core/verification/workspace-packages.js';
 import { FILE_MAX_BYTES } from '../size-limits.js';
 
 /** Runs git with `args`; a non-zero exit is a value. */
@@ -68,6 +74,7 @@ export async function takeSeal(
 ): Promise<Seal | Error> {
   const tree = await readTree(git, commit);
   const files = new Set(tree.keys());
+  const packages = await workspacePackagesOf(git, tree);
   const start = sealStart(contractFiles, files);
   const kinds = new Map<string, SealEntry['kind']>([
     ...start.sealed.map(
@@ -85,7 +92,7 @@ export async function takeSeal(
     if (!file || file.mode === '120000') continue;
     const text = await blobText(git, file);
     if (text === null) continue;
-    for (const brought of broughtBy(path, text, files)) {
+    for (const brought of broughtBy(path, text, files, packages)) {
       if (!kinds.has(brought.path)) kinds.set(brought.path, 'sealed');
       queue.push(brought.path);
     }
@@ -102,6 +109,24 @@ export async function takeSeal(
       return { path, kind, mode: file?.mode ?? null, blob: file?.blob ?? null };
     });
   return { version: 1, files: entries };
+}
+
+/** The packages of the root `package.json`'s `workspaces` in a tree, each by its own `package.json`. */
+async function workspacePackagesOf(
+  git: GitRun,
+  tree: ReadonlyMap<string, TreeFile>,
+): Promise<WorkspacePackage[]> {
+  const text = async (path: string) => {
+    const file = tree.get(path);
+    return file && file.mode !== '120000' ? blobText(git, file) : null;
+  };
+  const globs = workspaceGlobs(await text(MANIFEST));
+  const packages: WorkspacePackage[] = [];
+  for (const manifest of workspaceManifests(globs, new Set(tree.keys())).slice(0, SEAL_MAX_FILES)) {
+    const read = readWorkspacePackage(manifest, await text(manifest));
+    if (read) packages.push(read);
+  }
+  return packages;
 }
 
 /** `seal.json`'s text as publish commits it. */
