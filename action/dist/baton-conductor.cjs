@@ -56295,12 +56295,19 @@ var VALIDATION_HEADER = "baton validation";
 var FailedCheck = external_exports.union([CriterionId, external_exports.literal("command")]);
 var Sha = external_exports.string().regex(/^[0-9a-f]{40}$/);
 var Seen = external_exports.enum(["passed", "failed", "expected-failure", "skipped", "todo", "missing"]);
+var ReachedCode = external_exports.strictObject({
+  path: external_exports.string().min(1).max(500),
+  line: external_exports.number().int().min(1),
+  what: external_exports.string().min(1).max(200)
+});
 var CheckRecord = external_exports.strictObject({
   criterion: CriterionId,
   /** Null: no report could be had on the contract's commit. */
   before: Seen.nullable(),
   after: Seen,
-  verdict: external_exports.enum(["proven", "not-proven", "guard", "failing", "not-due"])
+  verdict: external_exports.enum(["proven", "not-proven", "guard", "failing", "not-due"]),
+  /** The work's test-aware code the run reached: the check is not proven whatever the reports said. */
+  reached: ReachedCode.optional()
 });
 var ValidationRecord = external_exports.strictObject({
   version: external_exports.literal(1),
@@ -56337,7 +56344,13 @@ var ValidationRecord = external_exports.strictObject({
    * `before`) this one reused rather than run the commit again: bound to its
    * run as this record is, or the reuse is a breach.
    */
-  before_from: external_exports.number().int().positive().optional()
+  before_from: external_exports.number().int().positive().optional(),
+  /**
+   * Where no report judged the checks (`checks` absent: the exit status
+   * decided), the work's test-aware code the run reached: no criterion is
+   * proven by it.
+   */
+  reached: ReachedCode.optional()
 });
 function validationRefPrefix(build) {
   return `refs/baton/${build}/validation/`;
@@ -58162,6 +58175,8 @@ function resultOf(criterion, { requireChecks, validated }, byId) {
   if (validated) {
     const proven = provenText(criterion.id, validated);
     if (proven !== null) return proven;
+    if (validated.reached)
+      return `⚠️ not proven (test-aware): M${validated.milestone}'s validation passed on its exit status, but ${reachedText(validated.reached)}`;
     return `✅ passed in M${validated.milestone}'s validation of ${code(validated.head.slice(0, 7))}, by a session that wrote none of the code`;
   }
   if (criterion.worker === null) return "runs in this pull request's checks";
@@ -58190,10 +58205,15 @@ function provenText(criterion, validated) {
     case "guard":
       return `🛡️ guard: passed on both, ${before ?? "the contract's commit"} and ${head}`;
     case "not-proven":
+      if (worst.reached)
+        return `⚠️ not proven (test-aware): ${reachedText(worst.reached)}; passed on ${head}`;
       return worst.before === "passed" ? `⚠️ not proven: passed before the work (${onContract}), so it passes whatever the work does; passed on ${head}` : `⚠️ not proven: ${worst.before === null ? `no report ${onContract}` : `${BEFORE[worst.before] ?? worst.before} ${onContract}`}; passed on ${head}`;
     default:
       return `❌ failing on ${head}: ${worst.after}`;
   }
+}
+function reachedText({ path: path2, line, what }) {
+  return `its run reached the work's code that asks whether a test runner runs it, ${quoted(`${path2}:${line}`)} (${quoted(what, 80)})`;
 }
 function rankedBlock(ranked, byId) {
   const risky = ranked.filter((risk) => risk.classes.length > 0);
