@@ -154,12 +154,13 @@ export function trackerEchoText({
         ...onGitHub(finalUrl ?? issueUrl),
       );
       break;
-    case 'delivered':
+    case 'delivered': {
+      const finals = view.changeSet ? setFinals(view.changeSet) : '';
       lines.push(
         final
           ? `Delivered: the final pull request #${final.number} was merged.`
-          : view.changeSet && setFinals(view.changeSet)
-            ? `Delivered: the final pull requests ${setFinals(view.changeSet)} were merged.`
+          : finals
+            ? `Delivered: the final pull requests ${finals} were merged.`
             : 'Delivered.',
         ...onGitHub(finalUrl ?? issueUrl),
       );
@@ -167,6 +168,7 @@ export function trackerEchoText({
       if (moved?.kind === 'cancelled') lines.push(`Left cancelled in ${NAMES[tracker]}.`);
       if (moved?.kind === 'not-moved') lines.push(NOT_MOVED[tracker]);
       break;
+    }
     case 'stopped':
       lines.push('Stopped: the build was cancelled on GitHub.', ...onGitHub(issueUrl));
       break;

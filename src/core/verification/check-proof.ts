@@ -10,8 +10,10 @@
  * report fails. Pure.
  */
 import { type DueAt, isDue } from '../plan/due-criteria.js';
+import type { ReachedCode } from '../plan/validation.js';
 import { type CheckOutcome, outcomeOf, type ReportedCheck } from '../reports/check-outcome.js';
-import type { ReachedCode } from './reach/reached-in-work.js';
+
+export type { ReachedCode };
 
 /** What a report said of a check: its outcome, or `missing` where it does not hold the check. */
 export type Seen = CheckOutcome | 'missing';

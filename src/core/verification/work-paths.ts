@@ -61,6 +61,11 @@ const SOURCE = new Set(
 /** Documents and images: what a page or a product shows, which no runner reads as settings. */
 const DOCUMENT = new Set('md mdx rst adoc png jpg jpeg gif svg webp ico'.split(' '));
 
+/** Whether a path is a document or an image of the allowlist, by its extension. */
+export function isDocumentPath(path: string): boolean {
+  return DOCUMENT.has(/\.([^./]+)$/.exec(path.toLowerCase())?.[1] ?? '');
+}
+
 /** Folders of tools and of others' code, at any depth: what a runner, a package manager or an editor keeps. */
 const TOOL_FOLDERS = new Set([
   'node_modules',

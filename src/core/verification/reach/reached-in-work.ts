@@ -7,16 +7,13 @@
  * mark. A reach counts where the contract's commit did not hold it: the same
  * reach on a line of the same text was there before the work. Pure.
  */
+import type { ReachedCode } from '../check-proof.js';
 import { isTestPath } from '../risk.js';
+import { isDocumentPath } from '../work-paths.js';
 import { runnerReaches } from './runner-reach.js';
 import { readsTestRunner } from './test-aware.js';
 
-/** One reach of the work's code: its file, its line (from 1), and what it reaches (a record's `ReachedCode`). */
-export interface ReachedCode {
-  path: string;
-  line: number;
-  what: string;
-}
+export type { ReachedCode };
 
 /** A file of the work: its text at the head, and at the contract's commit (null: it was not there). */
 export interface WorkFile {
@@ -28,14 +25,12 @@ export interface WorkFile {
 /** Past this a file's text (generated, minified) is read line by line against the runners' names. */
 export const REACH_MAX_CHARS = 512 * 1024;
 
-/** Documents and images: no runner loads them as code. */
-const DOCUMENT = /\.(?:md|mdx|rst|adoc|png|jpe?g|gif|svg|webp|ico)$/i;
-
 /** The reaches the work's files gained since the contract's commit, tests and documents apart, by path then line. */
 export function reachedInWork(files: readonly WorkFile[]): ReachedCode[] {
   const reached: ReachedCode[] = [];
   for (const file of [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
-    if (isTestPath(file.path) || DOCUMENT.test(file.path)) continue;
+    // Documents and images: no runner loads them as code.
+    if (isTestPath(file.path) || isDocumentPath(file.path)) continue;
     const held = counted(file.path, file.before ?? '');
     const lines = file.after.split('\n');
     for (const reach of reachesOf(file.path, file.after)) {
