@@ -219,7 +219,7 @@ const LISTING_FAILED_RETRY_MS = 5_000;
 const DISPATCH_SENDS = 3;
 
 /**
- * The run of a dispatch, found by its name among the workflow's newest
+ * The run of a dispatch, found by its name among the workflow's hundred newest
  * dispatched runs on its branch: GitHub makes the run before it answers (its
  * answer can carry the run's id), so a run it made is listed at once or
  * within moments; looked for twice, `LOST_ANSWER_LOOK_AGAIN_MS` apart (once
@@ -237,7 +237,8 @@ async function findRunOf(
       workflow_id: WORKFLOW_FILE,
       branch: ref,
       event: 'workflow_dispatch',
-      per_page: 20,
+      // A build branch lists every first attempt of its workers: a page as large as GitHub gives.
+      per_page: 100,
     });
     // A session asked for again (`resume`) has the name of the run it stands for: only a newer run is its.
     const run = data.workflow_runs.find(
