@@ -64131,7 +64131,8 @@ async function findRunOf(ctx, { request: request2, ref, again = true }) {
       workflow_id: WORKFLOW_FILE,
       branch: ref,
       event: "workflow_dispatch",
-      per_page: 20
+      // A build branch lists every first attempt of its workers: a page as large as GitHub gives.
+      per_page: 100
     });
     const run2 = data.workflow_runs.find(
       (listed) => listed.display_title === name && (request2.resume === void 0 || listed.id > request2.resume)
