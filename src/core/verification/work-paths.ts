@@ -61,9 +61,14 @@ const SOURCE = new Set(
 /** Documents and images: what a page or a product shows, which no runner reads as settings. */
 const DOCUMENT = new Set('md mdx rst adoc png jpg jpeg gif svg webp ico'.split(' '));
 
+/** A file name's or path's extension, lower case; empty where it has none. */
+function extensionOf(path: string): string {
+  return /\.([^./]+)$/.exec(path.toLowerCase())?.[1] ?? '';
+}
+
 /** Whether a path is a document or an image of the allowlist, by its extension. */
 export function isDocumentPath(path: string): boolean {
-  return DOCUMENT.has(/\.([^./]+)$/.exec(path.toLowerCase())?.[1] ?? '');
+  return DOCUMENT.has(extensionOf(path));
 }
 
 /** Folders of tools and of others' code, at any depth: what a runner, a package manager or an editor keeps. */
@@ -226,7 +231,7 @@ export function judgeWorkPath(path: string, mode: string | null, rules: WorkPath
   if (PACKAGE_FILES.has(lower) || /^requirements.*\.(?:txt|in)$/.test(lower)) {
     return { kind: 'package' };
   }
-  const extension = /\.([^.]+)$/.exec(lower)?.[1] ?? '';
+  const extension = extensionOf(lower);
   const listed = SOURCE.has(extension) || DOCUMENT.has(extension);
   if (!listed && !matchesAny(rules.workPaths, path)) {
     return {
