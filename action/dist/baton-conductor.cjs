@@ -60822,9 +60822,7 @@ function lockFor(request2) {
   if (resume !== void 0) return resumeLock(request2, resume);
   if (role === "plan" && !trigger && !worker) return { kind: "build-branch" };
   if (role === "research" && worker === loopSubject(1)) return { kind: "build-branch" };
-  if (isWorkRole(role) && worker && !trigger) {
-    return { kind: "worker-branch", branch: workerBranch(build, worker) };
-  }
+  if (isWorkRole(role) && worker && !trigger) return { kind: "work-run" };
   if (role === "review") return { kind: "review-run" };
   if (role === "validate") return { kind: "validate-run" };
   if (role === "fix" && trigger?.startsWith("checks-")) return { kind: "checks-fix-run" };
@@ -64023,13 +64021,13 @@ function firstShowsFinalPull(view, shownBody) {
 async function dispatchSession(ctx, { snapshot, request: request2 }) {
   const lock = lockFor(request2);
   const base = snapshot.integration?.sha ?? buildBase(snapshot).sha;
-  const ref = sessionRef(request2, snapshot.repo.defaultBranch);
+  const leftover = lock.kind === "work-run" && request2.worker && snapshot.branches[request2.worker] !== void 0 ? workerBranch(request2.build, request2.worker) : null;
+  const ref = leftover ?? sessionRef(request2, lock, snapshot.repo.defaultBranch);
   const { solo } = ctx;
   const start = async () => {
     const window2 = sendWindow(ctx);
-    if (lock.kind === "lock-ref" && lock.resetBranch) {
-      await resetBranch(ctx, { branch: lock.resetBranch, sha: base });
-    }
+    const reset = lock.kind === "lock-ref" ? lock.resetBranch : leftover;
+    if (reset) await resetBranch(ctx, { branch: reset, sha: base });
     for (let send = 1; ; send++) {
       if (!window2.open()) throw window2.late();
       try {
@@ -64070,12 +64068,8 @@ async function dispatchSession(ctx, { snapshot, request: request2 }) {
     solo?.forget(lockRef);
     return { result: "stood-down" };
   }
-  const takeOver = async () => {
-    if (lock.kind === "worker-branch") await resetBranch(ctx, { branch: lock.branch, sha: base });
-    return start();
-  };
-  if (!solo) return { result: "dispatched", run: await takeOver() };
-  return takeOverAlone(ctx, { solo, request: request2, lockRef, base, takeOver });
+  if (!solo) return { result: "dispatched", run: await start() };
+  return takeOverAlone(ctx, { solo, request: request2, lockRef, base, takeOver: start });
 }
 async function takeOverAlone(ctx, {
   solo,
@@ -64137,7 +64131,8 @@ async function findRunOf(ctx, { request: request2, ref, again = true }) {
       workflow_id: WORKFLOW_FILE,
       branch: ref,
       event: "workflow_dispatch",
-      per_page: 20
+      // A build branch lists every first attempt of its workers: a page as large as GitHub gives.
+      per_page: 100
     });
     const run2 = data.workflow_runs.find(
       (listed) => listed.display_title === name && (request2.resume === void 0 || listed.id > request2.resume)
@@ -64187,10 +64182,9 @@ function lockRefOf(lock, build) {
   switch (lock.kind) {
     case "build-branch":
       return `refs/heads/${integrationBranch(build)}`;
-    case "worker-branch":
-      return `refs/heads/${lock.branch}`;
     case "lock-ref":
       return lock.ref;
+    case "work-run":
     case "review-run":
     case "validate-run":
     case "checks-fix-run":
@@ -64201,8 +64195,9 @@ function lockRefOf(lock, build) {
     }
   }
 }
-function sessionRef(request2, defaultBranch) {
+function sessionRef(request2, lock, defaultBranch) {
   if (request2.role === "learn") return defaultBranch;
+  if (lock.kind === "work-run") return integrationBranch(request2.build);
   return request2.worker && parseLoopSubject(request2.worker) === null && parseMilestoneSubject(request2.worker) === null ? workerBranch(request2.build, request2.worker) : integrationBranch(request2.build);
 }
 function withDispatchedRuns(snapshot, outcomes, now) {

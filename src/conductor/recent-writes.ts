@@ -12,8 +12,9 @@ const HOUR = 3_600_000;
 
 /**
  * What Baton wrote for a session beside the session's own writes: its lock
- * (a ref; a review's merge stands for it), its dispatch, and about one status
- * edit. An estimate on the high side, like `SESSION_WRITES`.
+ * (a ref; a first attempt takes none, and a review's merge stands for it), its
+ * dispatch, and about one status edit. An estimate on the high side, like
+ * `SESSION_WRITES`.
  */
 export const WRITES_AROUND_A_SESSION = 3;
 

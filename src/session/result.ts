@@ -209,6 +209,15 @@ export const SessionResult = z.strictObject({
     })
     .nullable()
     .default(null),
+  /**
+   * `work` and `contract`, a worker's first attempt: its branch was there
+   * already (a twin run went first); the session called no model and there is
+   * nothing to push.
+   */
+  twin_went_first: z
+    .strictObject({ branch: z.string().min(1) })
+    .nullable()
+    .default(null),
   /** `work` and `fix`: connections of the model's commands the egress proxy refused, by host and port. */
   blocked: z
     .array(

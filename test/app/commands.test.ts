@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import { workerBranch } from '../../src/core/vocabulary/ids.js';
-import { ORPHAN_GRACE_MS, SoloProcess } from '../../src/github/client/solo-process.js';
+import { SoloProcess } from '../../src/github/client/solo-process.js';
 import type { AppHarness } from '../support/app-harness.js';
 import { startAppEachTest } from '../support/app-tests.js';
 import { BUILD, labelledIssue } from '../support/builds.js';
@@ -17,14 +17,10 @@ describe('commands in comments', () => {
     review: (w) => (w === 'W1.2' ? 'changes-requested' : 'approve'),
   });
 
-  // This process's clock for a dispatch lock with no run (`SoloProcess`: no store is shared).
-  let clock = 0;
+  // A process that shares no store (`SoloProcess`), its clock standing still.
   startAppEachTest(
     (started) => ({ gh, app } = started),
-    () => {
-      clock = 0;
-      return { solo: new SoloProcess({ now: () => clock }) };
-    },
+    () => ({ solo: new SoloProcess({ now: () => 0 }) }),
   );
   beforeEach(async () => {
     labelledIssue(gh);
@@ -112,22 +108,20 @@ describe('commands in comments', () => {
   });
 
   it('dispatches once a worker whose branch exists but whose first dispatch never ran, from the build branch head', async () => {
-    // The first dispatch's lock (the worker's branch) was taken and no run followed: the
-    // process died between the two (a replica killed), or the dispatch's answer was lost.
+    // An earlier release's first dispatch took the worker's branch as its lock and no run
+    // followed (the process died between the two), or someone pushed the branch.
     const branch = workerBranch(BUILD, 'W1.1');
     const stale = gh.git.resolve(gh.defaultBranch) ?? '';
     gh.git.refs.set(`refs/heads/${branch}`, stale);
     await say('/approve');
     const workRuns = () =>
       gh.runs.filter((run) => run.inputs.role === 'work' && run.inputs.worker === 'W1.1');
-    // With no store shared, the lock may be another process's whose dispatch is on its way:
-    // the reconcile waits until it has seen it with no run for the grace.
-    expect(workRuns()).toEqual([]);
-    clock += ORPHAN_GRACE_MS;
-    await say('/status');
-    // Then it takes the dispatch over (a takeover ref only one process makes), and makes it.
-    expect(workRuns().map((run) => run.inputs.trigger ?? '')).toEqual(['']);
-    // Cut where its sibling of the same reconcile was, not where the dead lock left it.
+    // Its first attempt starts the branch over and runs on it: a session on the build branch
+    // would take the branch for a twin's and end at once.
+    expect(workRuns().map((run) => [run.inputs.trigger ?? '', run.headBranch])).toEqual([
+      ['', branch],
+    ]);
+    // Cut where its sibling of the same reconcile was, not where the leftover branch was.
     const sibling = gh.runs.find(
       (run) => run.inputs.role === 'work' && run.inputs.worker === 'W1.2',
     );

@@ -63,15 +63,10 @@ describe('a merge and what it unlocks, in one reconcile', () => {
       (pull) => pull.head === workerBranch(BUILD, worker) && pull.mergedAt !== null,
     );
 
-  /** The commit a worker's branch was made at (its lock, at its first dispatch). */
+  /** The commit a worker's first attempt was dispatched at, which its branch starts from. */
   function branchedAt(worker: string): string | undefined {
-    const ref = `refs/heads/${workerBranch(BUILD, worker)}`;
-    const created = gh.log.find(
-      (entry) =>
-        entry.route === 'POST /repos/{owner}/{repo}/git/refs' &&
-        (entry.body as { ref?: string }).ref === ref,
-    );
-    return (created?.body as { sha?: string } | undefined)?.sha;
+    return gh.runs.find((run) => run.inputs.role === 'work' && run.inputs.worker === worker)
+      ?.headSha;
   }
 
   it('starts a dependent from the merge commit in the merging reconcile, and its push reads nothing', async () => {
@@ -85,7 +80,7 @@ describe('a merge and what it unlocks, in one reconcile', () => {
     expect(unlocking?.reads).toBe(1);
     expect(merged('W1.1')).toBe(true);
 
-    // W2.1's branch was made at the commit the merge made: it holds W1.1's work.
+    // W2.1 was dispatched at the commit the merge made: it holds W1.1's work.
     const base = branchedAt('W2.1') ?? '';
     expect(gh.git.filesOf(base).has('src/W1.1.ts')).toBe(true);
     // The merge's push to the build branch brought nothing that reconcile had not read and done.

@@ -88,13 +88,19 @@ describe('the planning flow', () => {
     const comment = gh.addComment({ issue: 1, body: '/approve', user: 'maintainer' });
     await app.deliver('issue_comment', commentPayload(gh, { commentId: comment.id }));
 
+    // A first attempt runs on the build branch: its publish opens the worker's branch, so no
+    // branch and no lock is written before it.
     const work = gh.runs.filter((run) => run.inputs.role === 'work');
     expect(work.map((run) => [run.inputs.worker, run.headBranch])).toEqual([
-      ['W1.1', `baton/${BUILD}/W1.1`],
-      ['W1.2', `baton/${BUILD}/W1.2`],
+      ['W1.1', integrationBranch(BUILD)],
+      ['W1.2', integrationBranch(BUILD)],
     ]);
-    expect(gh.git.refs.get(`refs/heads/baton/${BUILD}/W1.1`)).toBe(
-      gh.git.resolve(integrationBranch(BUILD)),
+    expect(gh.git.refs.has(`refs/heads/baton/${BUILD}/W1.1`)).toBe(false);
+    const refs = gh.log.flatMap((entry) =>
+      entry.method === 'POST' && entry.path.endsWith('/git/refs')
+        ? [(entry.body as { ref: string }).ref]
+        : [],
     );
+    expect(refs.filter((ref) => ref.includes('/W1.'))).toEqual([]);
   });
 });

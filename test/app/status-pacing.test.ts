@@ -276,8 +276,16 @@ async function finishWork(worker: string, conclusion: 'success' | 'failure'): Pr
   await app.deliver('workflow_run', workflowRunPayload(gh, { runId: work.id }));
 }
 
-/** The pull request a work session of `worker` opens, as the app. */
+/** The pull request a work session of `worker` opens, as the app, on the branch its publish opened. */
 function openWorkerPull(worker: string): void {
+  const work = gh.runs.find((run) => run.inputs.role === 'work' && run.inputs.worker === worker);
+  if (!work) throw new Error(`no work run of ${worker}`);
+  const commit = gh.git.commit({
+    parent: work.headSha,
+    changes: { [`src/${worker}.ts`]: '' },
+    message: `${worker}: work`,
+  });
+  gh.setBranch(workerBranch(BUILD, worker), commit);
   gh.openPull({
     title: `[add-oauth-login] ${worker}: Worker ${worker}`,
     body: `Work of ${worker}.`,

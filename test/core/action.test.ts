@@ -17,9 +17,9 @@ describe('lockFor', () => {
       { kind: 'lock-ref', ref: 'refs/baton/12-x/build/plan-comment-77', resetBranch: null },
     ],
     [
-      'a first work attempt takes the worker branch',
+      'a first work attempt takes no ref: its run guards itself',
       makeRequest(),
-      { kind: 'worker-branch', branch: 'baton/12-x/W1.2' },
+      { kind: 'work-run' },
     ],
     [
       'a retry takes a ref and starts the branch over',

@@ -156,13 +156,19 @@ describe.each(['hosted', 'serverless'] as const)(
         ({ repo, run }) =>
           `${repo} ${run.inputs.role} ${run.inputs.worker ?? '-'} ${run.inputs.trigger ?? '-'} ${run.conclusion ?? run.status}`,
       );
-      // Two conductors that reconcile the set at once may both dispatch the review of one head
-      // (docs/design-notes.md, "A review's dispatch is its own guard"): the twin ends before
-      // any model call, so each (repository, role, worker, trigger) calls the model once.
+      // Two conductors that reconcile the set at once may both dispatch the review of one head,
+      // or a worker's first attempt (docs/design-notes.md, "A review's dispatch is its own
+      // guard"): the twin ends before any model call, so each (repository, role, worker,
+      // trigger) calls the model once.
       expect(model.sessions, shown.join('\n')).toHaveLength(new Set(shown).size);
-      // Only a review is ever twinned.
+      // Only a review or a first attempt is ever twinned: each guards itself, where every other
+      // dispatch takes a lock.
       const twins = shown.filter((line, index) => shown.indexOf(line) !== index);
-      expect(twins.filter((line) => !line.split(' ')[1]?.startsWith('review'))).toEqual([]);
+      const guardsItself = (line: string) => {
+        const [, role, , trigger] = line.split(' ');
+        return role === 'review' || (role === 'work' && trigger === '-');
+      };
+      expect(twins.filter((line) => !guardsItself(line))).toEqual([]);
       expect(sim.gh.runs.some((run) => run.inputs.views === '1')).toBe(true);
     });
 

@@ -66,17 +66,32 @@ describe('a one-shot write whose answer is lost is not sent again', () => {
     request: { role: 'work', build: BUILD, issue: snapshot.issue.number, worker: 'W1.1' },
     chain: 1,
   });
+  /** A `/retry`'s attempt: it takes a lock ref, and starts the worker's branch over. */
+  const RETRY = 'comment-5';
+  const retryDispatch = (snapshot: BuildSnapshot): Action => ({
+    kind: 'dispatch',
+    request: {
+      role: 'work',
+      build: BUILD,
+      issue: snapshot.issue.number,
+      worker: 'W1.1',
+      trigger: RETRY,
+    },
+    chain: 1,
+  });
+  const retryLock = `refs/baton/${BUILD}/W1.1/work-${RETRY}`;
   const runs = () => gh.runs.filter((run) => run.inputs.worker === 'W1.1');
 
   it('dispatches a session once: the run GitHub made is found by its name, keeps its lock, and the next pass stands down', async () => {
     const snapshot = planned();
-    const dispatch = firstDispatch(snapshot);
+    const dispatch = retryDispatch(snapshot);
     loseNextAnswer(DISPATCH);
     const first = await actOnce(snapshot, dispatch);
     expect(first?.result).toBe('done');
     expect(runs()).toHaveLength(1);
     expect(first?.run?.id).toBe(runs()[0]?.id);
-    // The lock (the worker's branch, which the run checks out) stays.
+    // The lock stays, and the worker's branch (which the run checks out) starts from the build branch.
+    expect(gh.git.resolve(retryLock)).not.toBeNull();
     expect(gh.git.resolve(workerBranch(BUILD, 'W1.1'))).toBe(snapshot.integration?.sha);
     // A pass that does not list the run yet decides the dispatch again: the lock holds it.
     const again = await actOnce(snapshot, dispatch);
@@ -87,30 +102,53 @@ describe('a one-shot write whose answer is lost is not sent again', () => {
   it('sends a dispatch again when a lost answer left no run: the request never reached GitHub', async () => {
     const snapshot = planned();
     loseNextAnswer(DISPATCH, { unrouted: true });
-    const first = await actOnce(snapshot, firstDispatch(snapshot));
+    const first = await actOnce(snapshot, retryDispatch(snapshot));
     expect(first?.result).toBe('done');
     expect(runs()).toHaveLength(1);
-    // Its lock, the worker's branch, was made once and kept.
-    const made = gh.log.filter((entry) => entry.route === CREATE_REF && entry.status === 201);
+    // Its lock was made once and kept.
+    const made = gh.log.filter(
+      (entry) =>
+        entry.route === CREATE_REF &&
+        entry.status === 201 &&
+        (entry.body as { ref?: string }).ref === retryLock,
+    );
     expect(made).toHaveLength(1);
   });
 
   it('gives its lock up after its last send leaves no run, so the next pass starts the worker, once', async () => {
     const snapshot = planned();
-    const dispatch = firstDispatch(snapshot);
+    const dispatch = retryDispatch(snapshot);
     for (let send = 0; send < 3; send++) loseNextAnswer(DISPATCH, { unrouted: true });
     const first = await actOnce(snapshot, dispatch);
     expect(first?.result).toBe('failed');
     expect(first?.detail).toMatch(/no run of it is listed/);
     expect(runs()).toHaveLength(0);
-    expect(gh.git.resolve(workerBranch(BUILD, 'W1.1'))).toBeNull();
+    expect(gh.git.resolve(retryLock)).toBeNull();
     expect((await actOnce(snapshot, dispatch))?.result).toBe('done');
     expect(runs()).toHaveLength(1);
   });
 
+  it('makes no ref for a worker’s first attempt: it runs on the build branch, a lost answer’s run is found by its name, and sends that never reached GitHub are made good by the next pass, once', async () => {
+    const snapshot = planned();
+    const dispatch = firstDispatch(snapshot);
+    const refsMade = () => gh.log.filter((entry) => entry.route === CREATE_REF);
+    for (let send = 0; send < 3; send++) loseNextAnswer(DISPATCH, { unrouted: true });
+    const lost = await actOnce(snapshot, dispatch);
+    expect(lost?.result).toBe('failed');
+    expect(runs()).toHaveLength(0);
+    loseNextAnswer(DISPATCH);
+    const sent = await actOnce(snapshot, dispatch);
+    expect(sent?.result).toBe('done');
+    expect(sent?.run?.id).toBe(runs()[0]?.id);
+    expect(runs().map((run) => run.headBranch)).toEqual([integrationBranch(BUILD)]);
+    // No lock and no branch: its publish opens the worker's branch.
+    expect(refsMade()).toEqual([]);
+    expect(gh.git.resolve(workerBranch(BUILD, 'W1.1'))).toBeNull();
+  });
+
   it('asks for a session again after a raise once: only a run newer than the stopped one is its, and twin passes make one', async () => {
     const snapshot = planned();
-    const first = firstDispatch(snapshot);
+    const first = retryDispatch(snapshot);
     expect((await actOnce(snapshot, first))?.result).toBe('done');
     const [stopped] = runs();
     if (first.kind !== 'dispatch' || !stopped) throw new Error('no first run');
@@ -155,13 +193,8 @@ describe('a one-shot write whose answer is lost is not sent again', () => {
 
   it("fails a lock ref whose answer is lost, rather than reading its own ref as another's lock", async () => {
     const snapshot = planned();
-    const dispatch: Action = {
-      kind: 'dispatch',
-      request: { role: 'work', build: BUILD, issue: snapshot.issue.number, worker: 'W1.1' },
-      chain: 1,
-    };
     loseNextAnswer(CREATE_REF);
-    const outcome = await actOnce(snapshot, dispatch);
+    const outcome = await actOnce(snapshot, retryDispatch(snapshot));
     // Not a quiet stand-down: the log says what happened (`/retry W1.1` heals the lock).
     expect(outcome?.result).toBe('failed');
     expect(outcome?.detail).toMatch(/^502 /);
@@ -173,7 +206,7 @@ describe('a one-shot write whose answer is lost is not sent again', () => {
     const snapshot = planned();
     loseNextAnswer(CREATE_REF, { unrouted: true });
     loseNextAnswer(CREATE_REF, { unrouted: true });
-    const outcome = await actOnce(snapshot, firstDispatch(snapshot));
+    const outcome = await actOnce(snapshot, retryDispatch(snapshot));
     expect(outcome?.result).toBe('done');
     expect(runs()).toHaveLength(1);
     expect(errors).toEqual([]);

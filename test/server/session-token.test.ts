@@ -200,7 +200,7 @@ describe('the session token endpoint with other settings', () => {
     return { permissions: endpoint.minted[0]?.permissions, calls: endpoint.calls };
   }
 
-  it('gives a synthesis issues: write, for its summary on the issue, a plan issues: read, to check who edited the issue, and no other role', async () => {
+  it('gives a synthesis issues: write, for its summary on the issue, a plan issues: read, to check who edited the issue, and actions: read, to see which first attempts run, and no other role', async () => {
     expect((await mintedFor('baton synthesis 12-add-login - -')).permissions).toEqual({
       contents: 'write',
       pull_requests: 'write',
@@ -209,6 +209,7 @@ describe('the session token endpoint with other settings', () => {
     expect((await mintedFor('baton plan 12-add-login - -')).permissions).toEqual({
       ...SESSION_TOKEN_PERMISSIONS,
       issues: 'read',
+      actions: 'read',
     });
     for (const title of [
       'baton work 12-add-login W1.1 -',

@@ -193,6 +193,31 @@ describe('runAgent work', () => {
     expect(first.body.model).toBe('claude-haiku-test');
   });
 
+  it('ends before any model call when a twin of its first attempt opened the worker’s branch already', async () => {
+    // A first attempt runs on the build branch; two processes that share no store both sent it.
+    const first = { GITHUB_REF: `refs/heads/baton/${BUILD}/integration` };
+    const branchListing = `GET /repos/${REPOSITORY}/git/matching-refs/heads/baton/${BUILD}/W2.1`;
+    const twin = await work([reply(toolUse('submit_completion', completionInput))], {
+      env: first,
+      routes: { [branchListing]: [{ ref: `refs/heads/baton/${BUILD}/W2.1` }] },
+    });
+    expect(twin.code).toBe(0);
+    expect(twin.requests).toEqual([]);
+    expect(twin.result).toMatchObject({
+      status: 'complete',
+      head: null,
+      completion: null,
+      twin_went_first: { branch: `baton/${BUILD}/W2.1` },
+    });
+    // A worker's branch whose name only starts with this one's (W2.10) is not its own: it works.
+    const alone = await work([reply(toolUse('submit_completion', completionInput))], {
+      env: first,
+      routes: { [branchListing]: [{ ref: `refs/heads/baton/${BUILD}/W2.10` }] },
+    });
+    expect(alone.requests.length).toBeGreaterThan(0);
+    expect(alone.result).toMatchObject({ status: 'complete', twin_went_first: null });
+  });
+
   it('quotes the /retry comment that asked for a new attempt, read by id', async () => {
     const { requests } = await work([reply(toolUse('submit_completion', completionInput))], {
       env: { BATON_TRIGGER: 'comment-444' },

@@ -20,31 +20,50 @@ const brief = (id: string, body: string) =>
   `---\nworker_id: ${id}\ntitle: Work of ${id}\nwave: ${id[1]}\ndepends_on: []\ncomplexity: normal\n---\n\n${body}\n`;
 
 /**
- * The build branch after W1.1 merged: a plan of W1.1, W2.1 and W2.2, W1.1's
- * completion naming W2.1 and W2.2, and W2.2 started (its branch exists).
+ * The build branch after W1.1 merged: a plan of W1.1, W2.1, W2.2 and W2.3, W1.1's
+ * completion naming W2.1, W2.2 and W2.3, W2.2 started (its branch exists), and W2.3's
+ * first attempt running (its run is listed on the build branch; no branch yet).
  */
 function mergedBuild(): string {
+  h.github.routes.set('GET /repos/acme/app/actions/workflows/baton.yml/runs', (request) => ({
+    status: 200,
+    body: {
+      workflow_runs:
+        request.query.get('branch') === INTEGRATION
+          ? [
+              {
+                id: 9,
+                display_title: `baton work ${BUILD} W2.3 -`,
+                created_at: '2026-01-01T00:00:00Z',
+              },
+            ]
+          : [],
+    },
+  }));
   const plan = {
     version: 1,
     build: BUILD,
     issue: 12,
     title: 'Add a login page',
     summary: 'Three workers.',
-    workers: ['W1.1', 'W2.1', 'W2.2'].map((id) => ({
+    workers: ['W1.1', 'W2.1', 'W2.2', 'W2.3'].map((id) => ({
       id,
       title: `Work of ${id}`,
       depends_on: id === 'W1.1' ? [] : ['W1.1'],
       complexity: 'normal',
     })),
   };
-  const completion = makeCompletion({ worker_id: 'W1.1', affects: ['W2.1', 'W2.2'] });
+  const completion = makeCompletion({ worker_id: 'W1.1', affects: ['W2.1', 'W2.2', 'W2.3'] });
   const setup = h.fixture.agentCommit({
     branch: INTEGRATION,
     files: {
       [planPath(BUILD)]: JSON.stringify(plan),
       [completionPath(BUILD, 'W1.1')]: JSON.stringify(completion),
       ...Object.fromEntries(
-        ['W1.1', 'W2.1', 'W2.2'].map((id) => [briefPath(BUILD, id), brief(id, '- [ ] old')]),
+        ['W1.1', 'W2.1', 'W2.2', 'W2.3'].map((id) => [
+          briefPath(BUILD, id),
+          brief(id, '- [ ] old'),
+        ]),
       ),
     },
   });
@@ -103,6 +122,11 @@ describe('publish of a plan session in adapt mode', () => {
     [
       'a started worker’s brief',
       briefPath(BUILD, 'W2.2'),
+      'is not a brief this adapt session may revise',
+    ],
+    [
+      'the brief of a worker whose first attempt runs, its branch not there yet',
+      briefPath(BUILD, 'W2.3'),
       'is not a brief this adapt session may revise',
     ],
     ['the plan', planPath(BUILD), 'is not a brief this adapt session may revise'],

@@ -64,13 +64,14 @@ describe('publish with nothing hosted: it mints its own token from the app’s k
     });
   }
 
-  it('gives a plan session issues: read, as the endpoint does', async () => {
+  it('gives a plan session issues: read and actions: read, as the endpoint does', async () => {
     const minted = serveApp(h.github);
     expect(await mintFor('plan')).toMatchObject({ ok: true, token: INSTALLATION_TOKEN });
     expect(minted[0]?.body.permissions).toEqual({
       contents: 'write',
       pull_requests: 'write',
       issues: 'read',
+      actions: 'read',
     });
   });
 

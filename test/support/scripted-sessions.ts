@@ -132,6 +132,11 @@ function rerunCi(gh: FakeGitHub, script: SessionScript, run: SimRun): void {
   gh.completeCheck(run, { conclusion: script.ci?.(worker, pushes, run.runAttempt) ?? 'success' });
 }
 
+/** How many of a worker's work sessions did their work (a twin that ended at once is not counted). */
+export function attemptsWorked(gh: FakeGitHub, worker: string): number {
+  return countersOf(gh).attempts.get(worker) ?? 0;
+}
+
 function countersOf(gh: FakeGitHub): Counters {
   let found = counters.get(gh);
   if (!found) {
@@ -253,6 +258,13 @@ function playRun(gh: FakeGitHub, script: SessionScript, run: SimRun): void {
     // The contract's session delivers its pull request as a worker's does.
     case 'contract':
     case 'work': {
+      // As the session does: a twin of a first attempt (its dispatch takes no lock) finds the
+      // worker's branch the first one's publish opened, and ends before the model is asked.
+      const first = run.headBranch === integrationBranch(script.build) && !run.inputs.trigger;
+      if (first && gh.git.resolve(workerBranch(script.build, worker)) !== null) {
+        gh.finishRun(run.id, 'success');
+        return;
+      }
       const attempt = bump(count.attempts, worker);
       const outcome = script.work?.(worker, attempt) ?? 'deliver';
       if (outcome === 'hold') return;
@@ -262,7 +274,11 @@ function playRun(gh: FakeGitHub, script: SessionScript, run: SimRun): void {
       }
       const partial = outcome === 'partial';
       const files = script.files?.(worker) ?? defaultFiles(script, worker);
-      pushWork(gh, script, { worker, changes: { ...files, ...completion(script, worker) } });
+      pushWork(gh, script, {
+        worker,
+        changes: { ...files, ...completion(script, worker) },
+        from: run.headSha,
+      });
       const open = [...gh.pulls.values()].find(
         (p) => p.state === 'open' && p.head === workerBranch(script.build, worker),
       );
@@ -342,6 +358,7 @@ function playRun(gh: FakeGitHub, script: SessionScript, run: SimRun): void {
         pushWork(gh, script, {
           worker,
           changes: { [`src/${worker}.fix.ts`]: `// fix ${run.id}\n` },
+          from: run.headSha,
         });
       }
       leaveEvidence(gh, script, { worker, written: { [`src/${worker}.fix.ts`]: '// fix\n' } });
@@ -416,16 +433,18 @@ function defaultFiles(script: SessionScript, worker: string): Record<string, str
   };
 }
 
+/**
+ * A session's commit on its worker's branch, as its publish pushes it: a first attempt's
+ * opens the branch, on the commit its run was dispatched at (`from`: the build branch's).
+ */
 function pushWork(
   gh: FakeGitHub,
   script: SessionScript,
-  { worker, changes }: { worker: string; changes: Record<string, string> },
+  { worker, changes, from }: { worker: string; changes: Record<string, string>; from: string },
 ): void {
-  gh.pushCommit({
-    branch: workerBranch(script.build, worker),
-    changes,
-    message: `${worker}: work`,
-  });
+  const branch = workerBranch(script.build, worker);
+  const parent = gh.git.resolve(branch) ?? from;
+  gh.setBranch(branch, gh.git.commit({ parent, changes, message: `${worker}: work` }), gh.botLogin);
   addCi(gh, script, worker);
 }
 

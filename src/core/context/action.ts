@@ -132,15 +132,26 @@ export type RuleAction =
 /**
  * What makes a dispatch happen at most once, whichever replica gets there
  * first: creating a ref that must not exist yet (GitHub answers 422 to the
- * second creation, and that replica stands down). A review, a milestone's
- * validation and a fix of a head's red checks take no ref: each run guards
- * itself (`review-run`, `validate-run`, `checks-fix-run`).
+ * second creation, and that replica stands down). A worker's first attempt, a
+ * review, a milestone's validation and a fix of a head's red checks take no
+ * ref: each run guards itself (`work-run`, `review-run`, `validate-run`,
+ * `checks-fix-run`).
  */
 export type DispatchLock =
   /** The first plan: creating the build branch. */
   | { kind: 'build-branch' }
-  /** A worker's first attempt: creating its branch from the build branch head. */
-  | { kind: 'worker-branch'; branch: string }
+  /**
+   * A worker's first attempt: no ref, and no branch yet (a write per worker
+   * saved). It is dispatched on the build branch, and its publish creates the
+   * worker's branch, a push that must find no branch there. Twin dispatches
+   * (two processes that share no store, or a lost answer sent again) share the
+   * workflow's `concurrency` group (build and worker), so they run one after
+   * another, and a work session ends before any model call when its worker's
+   * branch exists already (the first twin pushed it). A holder of the build
+   * sees the run it dispatched in the run listing (the dispatch answers with
+   * the run, `return_run_details`) and does not dispatch it again.
+   */
+  | { kind: 'work-run' }
   /** Anything else: a hidden ref `refs/baton/<build>/<key>`, not fetched by clones. */
   | { kind: 'lock-ref'; ref: string; resetBranch: string | null }
   /**
@@ -185,9 +196,7 @@ export function lockFor(request: SessionRequest): DispatchLock {
   if (role === 'plan' && !trigger && !worker) return { kind: 'build-branch' };
   // An improvement series starts with loop 1's research, not a plan.
   if (role === 'research' && worker === loopSubject(1)) return { kind: 'build-branch' };
-  if (isWorkRole(role) && worker && !trigger) {
-    return { kind: 'worker-branch', branch: workerBranch(build, worker) };
-  }
+  if (isWorkRole(role) && worker && !trigger) return { kind: 'work-run' };
   if (role === 'review') return { kind: 'review-run' };
   if (role === 'validate') return { kind: 'validate-run' };
   if (role === 'fix' && trigger?.startsWith('checks-')) return { kind: 'checks-fix-run' };

@@ -135,6 +135,20 @@ export function parseRunName(title: string): RunName | null {
 }
 
 /**
+ * The workers of `build` whose first attempt has a run among `titles` (run
+ * names): started, though their branch may not exist yet (a first attempt runs
+ * on the build branch, and its publish opens the worker's branch).
+ */
+export function firstAttemptsIn(titles: readonly string[], build: string): Set<string> {
+  const started = new Set<string>();
+  for (const title of titles) {
+    const run = parseRunName(title);
+    if (run?.build === build && run.worker && isWorkRole(run.role)) started.add(run.worker);
+  }
+  return started;
+}
+
+/**
  * How long after `session.timeoutMinutes` the agent job's own `timeout-minutes`
  * ends it: the app cancels first; GitHub ends the job when the app cannot.
  * The workflow's default (no `timeout` input) is the default timeout plus this.

@@ -24,7 +24,9 @@ export const DOCTOR_TOKEN_PERMISSIONS = { contents: 'write', actions: 'read' } a
  *   against `issues` (`pull_requests` covers comments on pull requests only);
  * - a `plan` reads the issue, its sub-issues, the `/replan` it answers and the
  *   issue's history (`issues: read`) to check who edited it after a writer asked
- *   for the plan (`checkPlanText`), as the agent job's token may not;
+ *   for the plan (`checkPlanText`), as the agent job's token may not, and
+ *   which workers' first attempts run (`actions: read`: their runs' names),
+ *   whose briefs an adaptation may not change;
  * - `workflows: write` where the repository lets sessions change workflows, or
  *   for a `fix` whose merge of the build branch brings a workflow change
  *   (`mergeBringsWorkflows`): GitHub refuses an app's push that creates or
@@ -50,7 +52,7 @@ export function sessionTokenPermissions({
   return {
     ...SESSION_TOKEN_PERMISSIONS,
     ...(role === 'synthesis' ? { issues: 'write' } : {}),
-    ...(role === 'plan' ? { issues: 'read' } : {}),
+    ...(role === 'plan' ? { issues: 'read', actions: 'read' } : {}),
     ...(workflows ? { workflows: 'write' } : {}),
   };
 }

@@ -47,14 +47,19 @@ export async function dispatchSession(
 ): Promise<DispatchOutcome> {
   const lock = lockFor(request);
   const base = snapshot.integration?.sha ?? buildBase(snapshot).sha;
-  const ref = sessionRef(request, snapshot.repo.defaultBranch);
+  // A first attempt whose worker's branch is there with no run of its own (an earlier
+  // release's lock whose dispatch never ran, or someone's push) starts it over, as a retry does.
+  const leftover =
+    lock.kind === 'work-run' && request.worker && snapshot.branches[request.worker] !== undefined
+      ? workerBranch(request.build, request.worker)
+      : null;
+  const ref = leftover ?? sessionRef(request, lock, snapshot.repo.defaultBranch);
   const { solo } = ctx;
   const start = async () => {
     const window = sendWindow(ctx);
     // A new work attempt starts over from the build branch head.
-    if (lock.kind === 'lock-ref' && lock.resetBranch) {
-      await resetBranch(ctx, { branch: lock.resetBranch, sha: base });
-    }
+    const reset = lock.kind === 'lock-ref' ? lock.resetBranch : leftover;
+    if (reset) await resetBranch(ctx, { branch: reset, sha: base });
     // Sent again only while a lost answer's run is not listed: the request never reached GitHub.
     for (let send = 1; ; send++) {
       if (!window.open()) throw window.late();
@@ -105,16 +110,12 @@ export async function dispatchSession(
     solo?.forget(lockRef);
     return { result: 'stood-down' };
   }
-  // None. The worker starts from the build branch head as it is now, as a first dispatch would.
-  const takeOver = async () => {
-    if (lock.kind === 'worker-branch') await resetBranch(ctx, { branch: lock.branch, sha: base });
-    return start();
-  };
-  // This reconcile holds the build (the replicas' lease, the process's queue, the conductor's
-  // group), so that one has ended: its process ended between lock and dispatch (a replica
-  // killed, a job cancelled), or its answer was lost and never found. The dispatch is this one's.
-  if (!solo) return { result: 'dispatched', run: await takeOver() };
-  return takeOverAlone(ctx, { solo, request, lockRef, base, takeOver });
+  // None. This reconcile holds the build (the replicas' lease, the process's queue, the
+  // conductor's group), so that one has ended: its process ended between lock and dispatch (a
+  // replica killed, a job cancelled), or its answer was lost and never found. The dispatch is
+  // this one's.
+  if (!solo) return { result: 'dispatched', run: await start() };
+  return takeOverAlone(ctx, { solo, request, lockRef, base, takeOver: start });
 }
 
 /**
@@ -218,7 +219,7 @@ const LISTING_FAILED_RETRY_MS = 5_000;
 const DISPATCH_SENDS = 3;
 
 /**
- * The run of a dispatch, found by its name among the workflow's newest
+ * The run of a dispatch, found by its name among the workflow's hundred newest
  * dispatched runs on its branch: GitHub makes the run before it answers (its
  * answer can carry the run's id), so a run it made is listed at once or
  * within moments; looked for twice, `LOST_ANSWER_LOOK_AGAIN_MS` apart (once
@@ -236,7 +237,8 @@ async function findRunOf(
       workflow_id: WORKFLOW_FILE,
       branch: ref,
       event: 'workflow_dispatch',
-      per_page: 20,
+      // A build branch lists every first attempt of its workers: a page as large as GitHub gives.
+      per_page: 100,
     });
     // A session asked for again (`resume`) has the name of the run it stands for: only a newer run is its.
     const run = data.workflow_runs.find(
@@ -308,15 +310,14 @@ function refusesRunDetails(error: unknown): boolean {
   return typeof message === 'string' && message.includes('return_run_details');
 }
 
-/** The ref whose creation guards a dispatch; null for a review, a validation or a fix of red checks, which guards itself. */
+/** The ref whose creation guards a dispatch; null for a run that guards itself (`DispatchLock`). */
 function lockRefOf(lock: DispatchLock, build: string): string | null {
   switch (lock.kind) {
     case 'build-branch':
       return `refs/heads/${integrationBranch(build)}`;
-    case 'worker-branch':
-      return `refs/heads/${lock.branch}`;
     case 'lock-ref':
       return lock.ref;
+    case 'work-run':
     case 'review-run':
     case 'validate-run':
     case 'checks-fix-run':
@@ -329,12 +330,14 @@ function lockRefOf(lock: DispatchLock, build: string): string | null {
 }
 
 /**
- * Plans and loop sessions (`L2`) run on the build branch; every worker session on its worker's branch;
- * a learn session on the default branch.
+ * Plans and loop sessions (`L2`) run on the build branch; a worker's first attempt too, as its
+ * branch does not exist before its publish pushes it (`work-run`); every other worker session
+ * on its worker's branch; a learn session on the default branch.
  */
-function sessionRef(request: SessionRequest, defaultBranch: string): string {
+function sessionRef(request: SessionRequest, lock: DispatchLock, defaultBranch: string): string {
   // A learn session reads an ended build from the default branch: its build branch may be gone.
   if (request.role === 'learn') return defaultBranch;
+  if (lock.kind === 'work-run') return integrationBranch(request.build);
   // A loop's sessions and a milestone's validation run on the build branch, like the plan.
   return request.worker &&
     parseLoopSubject(request.worker) === null &&

@@ -223,6 +223,7 @@ function sessionResult({
     validation: outcome.validation ?? null,
     existing_validation: outcome.existingValidation ?? null,
     moved_head: outcome.movedHead ?? null,
+    twin_went_first: outcome.twinWentFirst ?? null,
     blocked: outcome.blocked ?? [],
     lessons: ctx?.lessons ? { read: ctx.lessons.read, stale: ctx.lessons.stale } : null,
   };

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { contractPath } from '../../core/plan/contract.js';
-import { isWorkRole } from '../../core/sessions/session.js';
-import { integrationBranch } from '../../core/vocabulary/ids.js';
+import { firstAttemptsIn, isWorkRole } from '../../core/sessions/session.js';
+import { integrationBranch, WORKFLOW_FILE } from '../../core/vocabulary/ids.js';
 import type { SessionEnv } from '../env.js';
 import { BUNDLE_FILE } from '../result.js';
 import { type ChangedFile, checkChanges } from './checks/check-changes.js';
@@ -10,7 +10,12 @@ import { checkImpossible } from './checks/check-impossible.js';
 import { checkLinks } from './checks/check-links.js';
 import { checkPlanRecord } from './checks/check-plan-record.js';
 import { checkPlanText } from './checks/check-plan-text.js';
-import { checkResult, getSessionTarget, hasCommits } from './checks/check-result.js';
+import {
+  checkResult,
+  getSessionTarget,
+  hasCommits,
+  opensWorkerBranch,
+} from './checks/check-result.js';
 import { judgeClaims } from './checks/claims/claim-rules.js';
 import { checkContract } from './checks/contract/check-contract.js';
 import { type Sealed, sealContract } from './checks/contract/seal-commit.js';
@@ -34,7 +39,7 @@ import {
   revisedWorkers,
   writeAdaptationRecord,
 } from './write/adapt-publish.js';
-import { createGitHubApi } from './write/github-api.js';
+import { createGitHubApi, repoPath } from './write/github-api.js';
 import { renderBlocked } from './write/pull-body.js';
 import { revokeSessionToken } from './write/token/get-session-token.js';
 import { getPublishToken } from './write/token/publish-token.js';
@@ -140,6 +145,39 @@ async function publishWithToken(session: ReadSession): Promise<PublishOutcome> {
   }
 }
 
+/**
+ * The workers whose first attempt has a run: started, though their branch may
+ * not exist yet (it comes with that attempt's publish). Read with the publish
+ * token (a plan session's may read Actions), from the runs on the build branch.
+ */
+async function readFirstAttempts({ env, io, token, target }: ReadSession): Promise<Set<string>> {
+  const api = createGitHubApi({
+    apiUrl: env.GITHUB_API_URL,
+    token,
+    fetch: io.fetch,
+    ...(io.log ? { log: io.log } : {}),
+    ...(io.github ? { options: io.github } : {}),
+  });
+  const branch = encodeURIComponent(integrationBranch(target.build));
+  const names: string[] = [];
+  for (let page = 1; page <= RUN_PAGES; page++) {
+    const { workflow_runs: runs } = await api.request<{
+      workflow_runs: { display_title: string }[];
+    }>(
+      'GET',
+      `${repoPath(env.GITHUB_REPOSITORY)}/actions/workflows/${WORKFLOW_FILE}/runs?event=workflow_dispatch&branch=${branch}&per_page=100&page=${page}`,
+    );
+    names.push(...runs.map((run) => run.display_title));
+    if (runs.length < 100) return firstAttemptsIn(names, target.build);
+  }
+  throw new Error(
+    `more than ${RUN_PAGES * 100} runs on ${integrationBranch(target.build)}: GitHub does not list them all`,
+  );
+}
+
+/** Pages of a hundred runs read at most. */
+const RUN_PAGES = 10;
+
 interface CheckedCommits {
   problems: string[];
   alreadyPushed: boolean;
@@ -161,14 +199,8 @@ function unjudgedCommits(problems: string[], secret?: string): CheckedCommits {
   };
 }
 
-async function checkCommits({
-  env,
-  io,
-  target,
-  result,
-  repo,
-  token,
-}: ReadSession): Promise<CheckedCommits> {
+async function checkCommits(session: ReadSession): Promise<CheckedCommits> {
+  const { env, io, target, result, repo, token } = session;
   if (!hasCommits(result) || !target.branch || !result.base || !result.head) {
     return unjudgedCommits([]);
   }
@@ -182,8 +214,13 @@ async function checkCommits({
     base: result.base,
     head: result.head,
     bundlePath: join(env.BATON_OUT, BUNDLE_FILE),
-    // A learn session opens its branch (docs/memory.md).
-    opens: target.role === 'learn',
+    // A learn session opens its branch (docs/memory.md), and so does a worker's first attempt.
+    opensFrom:
+      target.role === 'learn'
+        ? 'HEAD'
+        : opensWorkerBranch(env, target)
+          ? `refs/heads/${integrationBranch(target.build)}`
+          : null,
   });
   if (!verified.ok) return unjudgedCommits(verified.problems);
   // Secrets first: a hit refuses the session whatever else its commits do.
@@ -219,6 +256,7 @@ async function checkCommits({
         build: target.build,
         source: target.adapt,
         base: result.base,
+        running: await readFirstAttempts(session),
       })
     : null;
   // With nothing hosted the app's key is an Actions secret of the repository, which any

@@ -97,6 +97,8 @@ export interface GitHubReads {
    * lists for such a filter (1,000) is an error, not a short list. Needs `actions: read`.
    */
   listWorkflowRuns(workflow: string, createdFrom: string): Promise<ListedWorkflowRun[]>;
+  /** The names (`display_title`) of the workflow's dispatched runs on `branch`, newest first. */
+  listRunNamesOn(workflow: string, branch: string): Promise<string[]>;
   /** One run of any workflow by its id; null where GitHub has none. Needs `actions: read`. */
   getWorkflowRun(id: number): Promise<OneWorkflowRun | null>;
 }
@@ -280,6 +282,19 @@ export function createGitHubReads(
       }
       throw new GitHubReadError(
         `more than ${RUNS_LISTED_MAX} runs of ${workflow} since ${createdFrom}: GitHub does not list them all`,
+      );
+    },
+    async listRunNamesOn(workflow, branch) {
+      const names: string[] = [];
+      for (let page = 1; page <= RUNS_LISTED_MAX / 100; page++) {
+        const route = `/actions/workflows/${workflow}/runs?event=workflow_dispatch&branch=${encodeURIComponent(branch)}&per_page=100&page=${page}`;
+        const batch = (await get(route, z.object({ workflow_runs: z.array(WorkflowRun) })))
+          .workflow_runs;
+        names.push(...batch.map((run) => run.display_title));
+        if (batch.length < 100) return names;
+      }
+      throw new GitHubReadError(
+        `more than ${RUNS_LISTED_MAX} runs of ${workflow} on ${branch}: GitHub does not list them all`,
       );
     },
     getWorkflowRun: (id) => orNullWhenGone(get(`/actions/runs/${id}`, OneWorkflowRun)),

@@ -356,6 +356,7 @@ export function makeResult(overrides: Partial<SessionResult> = {}): SessionResul
     validation: null,
     existing_validation: null,
     moved_head: null,
+    twin_went_first: null,
     blocked: [],
     lessons: null,
     ...overrides,

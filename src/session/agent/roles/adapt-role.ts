@@ -1,12 +1,14 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Plan } from '../../../core/plan/plan.js';
+import { firstAttemptsIn } from '../../../core/sessions/session.js';
 import {
   briefPath,
   completionPath,
   integrationBranch,
   planPath,
   skillPath,
+  WORKFLOW_FILE,
   workerBranch,
 } from '../../../core/vocabulary/ids.js';
 import type { AgentContext } from '../agent-context.js';
@@ -86,9 +88,15 @@ async function findTargets(
   const plan = Plan.safeParse(parseJson(planText));
   if (!plan.success) return { ok: false, reason: `${planPath(build)} is missing or invalid` };
   const branches = new Set(await ctx.github.listBranches(`baton/${build}/`));
+  // A first attempt runs on the build branch, and its worker's branch comes with its publish.
+  const running = firstAttemptsIn(
+    await ctx.github.listRunNamesOn(WORKFLOW_FILE, integrationBranch(build)),
+    build,
+  );
   const ids = new Set(plan.data.workers.map((worker) => worker.id));
   const workers = completion.affects.filter(
-    (id) => id !== source && ids.has(id) && !branches.has(workerBranch(build, id)),
+    (id) =>
+      id !== source && ids.has(id) && !branches.has(workerBranch(build, id)) && !running.has(id),
   );
   return { ok: true, workers: [...new Set(workers)] };
 }

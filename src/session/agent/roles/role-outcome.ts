@@ -26,6 +26,8 @@ export interface RoleOutcome {
   existingValidation?: { ref: string } | null;
   /** A fix of a head's red checks that found its pull request moved past that head. */
   movedHead?: { asked: string; head: string } | null;
+  /** A worker's first attempt that found its branch pushed by a twin run already. */
+  twinWentFirst?: { branch: string } | null;
   /** The limit the session stopped at or wound down before, if one did. */
   limit?: SessionLimit | null;
   /** The messages (`/steer`, `/queue` comments) the session took in, at which turn. */

@@ -55,6 +55,7 @@ import { createTestGate } from './hand-in/test-gate.js';
 import { openWorkMessages, type WorkMessages } from './hand-in/work-messages.js';
 import { existsIn, failedOutcome, type RoleOutcome } from './role-outcome.js';
 import { openRoleSandbox } from './role-sandbox.js';
+import { twinWentFirst } from './twin-work.js';
 
 /**
  * `work` and `fix`: the model works in the session's copy of the checkout
@@ -76,6 +77,11 @@ export async function runWorkRole(
       `#${pr} is at ${moved.head.slice(0, 7)}, no longer at ${moved.asked.slice(0, 7)}, whose checks this fix was asked for: nothing to fix`,
     );
     return { status: 'complete', reason: null, head: null, movedHead: moved };
+  }
+  const twin = kind === 'fix' ? null : await twinWentFirst(ctx, worker);
+  if (twin) {
+    ctx.log(`${twin.branch} is there already: a twin run of this first attempt went first`);
+    return { status: 'complete', reason: null, head: null, twinWentFirst: twin };
   }
   const text = await readFile(path.join(ctx.root, briefPath(build, worker)), 'utf8').catch(
     () => '',

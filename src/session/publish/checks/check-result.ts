@@ -86,6 +86,20 @@ function branchOf(
   }
 }
 
+/**
+ * A worker's first attempt, dispatched on the build branch because its own
+ * branch does not exist yet (`work-run` in src/core/context/action.ts): its
+ * publish opens that branch, with a push that must find none there.
+ */
+export function opensWorkerBranch(
+  env: Pick<SessionEnv, 'GITHUB_REF'>,
+  target: SessionTarget,
+): boolean {
+  return (
+    isWorkRole(target.role) && env.GITHUB_REF === `refs/heads/${integrationBranch(target.build)}`
+  );
+}
+
 /** True when the result says the session committed something on top of its base. */
 export function hasCommits(result: SessionResult): boolean {
   return result.head !== null && result.head !== result.base;
@@ -134,6 +148,8 @@ export function checkResult(result: SessionResult, target: SessionTarget): strin
 function checkDeliverable(result: SessionResult, target: SessionTarget): string[] {
   const problems: string[] = [];
   const role = target.role;
+  // A first attempt whose twin went first pushes nothing; publish checks its word (`twinWork`).
+  if (isWorkRole(role) && result.twin_went_first !== null && !hasCommits(result)) return problems;
   // An adapt session may find that no brief needs to change.
   const mustCommit =
     isWorkRole(role) ||

@@ -24,9 +24,10 @@ const REMOTE_REF = 'refs/baton/remote';
  * fast-forwards `branch` from `base`, with the remote branch still at `base`
  * (or already at `head`, when this publish is run again).
  *
- * A branch the session opens (`opens`: a learn session's `baton/<build>/memory`)
- * may not exist yet: then `base` must be a commit of the default branch (the
- * remote's `HEAD`), where the session was dispatched.
+ * A branch the session opens may not exist yet: then `base` must be a commit
+ * of the branch it was dispatched on (`opensFrom`): the default branch (the
+ * remote's `HEAD`) for a learn session's `baton/<build>/memory`, the build
+ * branch for a worker's first attempt.
  *
  * Returns the files the session changed, for the per-path checks. When
  * `buildBranch` is given (a worker branch's build branch), paths whose new
@@ -42,14 +43,15 @@ export async function verifyCommits({
   base,
   head,
   bundlePath,
-  opens = false,
+  opensFrom = null,
 }: RemoteAccess & {
   branch: string;
   buildBranch: string | null;
   base: string;
   head: string;
   bundlePath: string;
-  opens?: boolean;
+  /** The remote ref (`HEAD`, `refs/heads/…`) a branch that does not exist yet starts from; null: it must exist. */
+  opensFrom?: string | null;
 }): Promise<VerifiedCommits> {
   const size = await sizeOf(bundlePath);
   if (size === null) return refuse('the result names a new head, but commits.bundle is missing');
@@ -57,8 +59,8 @@ export async function verifyCommits({
     return refuse(`commits.bundle is ${size} bytes; at most ${BUNDLE_MAX_BYTES} are accepted`);
   }
   const remoteHead = await fetchRemoteBranch({ repo, remote, token, branch, ref: REMOTE_REF });
-  if (remoteHead === null && opens) {
-    const problem = await baseOnDefaultBranch({ repo, remote, token, base });
+  if (remoteHead === null && opensFrom !== null) {
+    const problem = await baseOn({ repo, remote, token, base, from: opensFrom });
     if (problem) return refuse(problem);
   } else if (remoteHead === null) return refuse(`${branch} does not exist on the remote`);
   // At `head` already (or at the seal publish commits on it): an earlier attempt of this
@@ -94,21 +96,23 @@ export async function verifyCommits({
   };
 }
 
-/** Why `base` cannot start a new branch: it is not a commit of the remote's default branch (`HEAD`). */
-async function baseOnDefaultBranch({
+/** Why `base` cannot start a new branch: it is not a commit of the remote's `from`. */
+async function baseOn({
   repo,
   remote,
   token,
   base,
-}: RemoteAccess & { base: string }): Promise<string | null> {
+  from,
+}: RemoteAccess & { base: string; from: string }): Promise<string | null> {
   await repo.must({
-    args: ['fetch', '--no-tags', '--quiet', remote, `+HEAD:${REMOTE_REF}`],
+    args: ['fetch', '--no-tags', '--quiet', remote, `+${from}:${REMOTE_REF}`],
     token,
   });
   const onIt = await repo.run({ args: ['merge-base', '--is-ancestor', base, REMOTE_REF] });
+  const where = from === 'HEAD' ? 'the default branch' : from.replace(/^refs\/heads\//, '');
   return onIt.code === 0
     ? null
-    : `the session's base ${base} is not a commit of the default branch, where a new branch starts`;
+    : `the session's base ${base} is not a commit of ${where}, where its new branch starts`;
 }
 
 function refuse(problem: string): VerifiedCommits {

@@ -24,7 +24,8 @@ export async function readPlanWorkers({
 /**
  * The briefs an adapt session after `source` may change: the workers its
  * completion (on the build branch at the session's base) names in `affects`,
- * that are workers of the plan and have no branch on the remote yet.
+ * that are workers of the plan, have no branch on the remote yet and no first
+ * attempt running (`running`: its branch comes with its publish).
  */
 export async function findAdaptable({
   repo,
@@ -33,10 +34,12 @@ export async function findAdaptable({
   build,
   source,
   base,
+  running,
 }: RemoteAccess & {
   build: string;
   source: string;
   base: string;
+  running: ReadonlySet<string>;
 }): Promise<string[]> {
   const read = await readAt(repo, `${base}:${completionPath(build, source)}`);
   const completion = Completion.safeParse(parseJson(read));
@@ -53,7 +56,11 @@ export async function findAdaptable({
       .filter((name): name is string => !!name),
   );
   return completion.data.affects.filter(
-    (id) => id !== source && workers.includes(id) && !started.has(workerBranch(build, id)),
+    (id) =>
+      id !== source &&
+      workers.includes(id) &&
+      !started.has(workerBranch(build, id)) &&
+      !running.has(id),
   );
 }
 

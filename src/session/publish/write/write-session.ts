@@ -6,7 +6,7 @@ import { parseBuildId, workerBranch } from '../../../core/vocabulary/ids.js';
 import { fenced } from '../../../core/vocabulary/markdown.js';
 import type { SessionResult } from '../../result.js';
 import { describeGone, type GoneHead, goneHead, PullState } from '../../review-head.js';
-import { hasCommits } from '../checks/check-result.js';
+import { hasCommits, opensWorkerBranch } from '../checks/check-result.js';
 import type { JudgedClaims } from '../checks/claims/claim-rules.js';
 import { readWorkerTitle } from '../checks/inputs/read-worker-title.js';
 import type { PublishOutcome } from '../publish-outcome.js';
@@ -83,7 +83,9 @@ export async function writeSession(checked: CheckedSession): Promise<PublishOutc
     case 'work':
     // The contract's pull request goes into the build branch as a worker's does.
     case 'contract':
-      return pushAnd(checked, openPull);
+      return result.twin_went_first && !hasCommits(result)
+        ? twinWork(checked, result.twin_went_first)
+        : pushAnd(checked, openPull);
     case 'fix':
       return result.moved_head && !hasCommits(result)
         ? fixOfMovedHead(checked, result.moved_head)
@@ -143,6 +145,36 @@ async function fixOfMovedHead(
   };
 }
 
+/**
+ * A worker's first attempt that found its branch pushed by a twin run (the
+ * first dispatch takes no lock): nothing to push. The session's word is
+ * checked: this run must be a first attempt, and the branch must be there.
+ */
+async function twinWork(
+  { env, target, io, repo, token }: CheckedSession,
+  twin: { branch: string },
+): Promise<PublishOutcome> {
+  const first = opensWorkerBranch(env, target) && twin.branch === target.branch;
+  const listed = first
+    ? await repo.must({ args: ['ls-remote', io.remote, `refs/heads/${twin.branch}`], token })
+    : '';
+  const at = listed.trim().split(/\s+/)[0] ?? '';
+  if (!first || at === '') {
+    return {
+      kind: 'refused',
+      problems: [
+        `the session found ${twin.branch} there already, but ${first ? 'it is not there' : `this run is not ${target.worker ?? 'its worker'}'s first attempt`}: dispatch it again`,
+      ],
+    };
+  }
+  return {
+    kind: 'published',
+    lines: [
+      `${twin.branch} is at ${at.slice(0, 7)}: a twin run of this first attempt went first; nothing to push.`,
+    ],
+  };
+}
+
 /** Pushes the session's commits, then writes what goes with them (a pull request, a summary). */
 async function pushAnd(
   checked: CheckedSession,
@@ -152,6 +184,7 @@ async function pushAnd(
 }
 
 async function push({
+  env,
   io,
   target,
   result,
@@ -166,7 +199,8 @@ async function push({
     remote: io.remote,
     token,
     branch: target.branch,
-    base: result.base,
+    // A first attempt opens its worker's branch: the push must find none there.
+    base: opensWorkerBranch(env, target) ? null : result.base,
     head: result.head,
     ...(io.log ? { log: io.log } : {}),
   });
