@@ -185,6 +185,16 @@ describe('the scripted model against the real agent', () => {
           { ref: `refs/heads/baton/${BUILD}/W1.1` },
           { ref: `refs/heads/baton/${BUILD}/W1.2` },
         ],
+        // No first attempt runs on the build branch but W1.2's, whose branch is there already.
+        'GET /repos/octo/demo/actions/workflows/baton.yml/runs': {
+          workflow_runs: [
+            {
+              id: 7,
+              display_title: `baton work ${BUILD} W1.2 -`,
+              created_at: '2026-01-01T00:00:00Z',
+            },
+          ],
+        },
       },
     });
     expect(model.problems).toEqual([]);
