@@ -10,7 +10,7 @@ import {
 } from '../core/change-set/views.js';
 import type { Config } from '../core/config/config.js';
 import { parseDoctorRunName } from '../core/doctor/doctor-session.js';
-import { parseRunName } from '../core/sessions/session.js';
+import { opensWorkerBranch, parseRunName } from '../core/sessions/session.js';
 import {
   DOCTOR_TOKEN_PERMISSIONS,
   type SessionTokenPermissions,
@@ -144,7 +144,7 @@ interface BoundRequest {
   deps: SessionTokenDeps;
   owner: string;
   repo: string;
-  bound: { installationId: number; displayTitle: string | null };
+  bound: { installationId: number; displayTitle: string | null; defaultBranch: string };
 }
 
 /**
@@ -223,8 +223,11 @@ async function issue(
  * The token's permissions, by the session's role (the run's name, which the
  * app set at dispatch and the shipped workflow renders): see
  * `sessionTokenPermissions`. A fix is asked whether its merge of the build
- * branch brings a workflow change only when the repository does not allow
- * workflow changes already.
+ * branch brings a workflow change, and a worker's first attempt (run on the
+ * build branch, its publish opening the worker's branch) whether the build
+ * branch's workflows differ from the default branch's, which GitHub holds a
+ * new ref's push to, only when the repository does not allow workflow changes
+ * already.
  */
 async function permissionsFor({
   claims,
@@ -237,13 +240,20 @@ async function permissionsFor({
   const name = bound.displayTitle === null ? null : parseRunName(bound.displayTitle);
   const allowWorkflowChanges =
     (await deps.allowsWorkflowChanges?.({ owner, repo, installationId })) ?? false;
+  const branch = claims.ref.replace(/^refs\/heads\//, '');
+  const from =
+    name?.role === 'fix'
+      ? branch
+      : name && opensWorkerBranch(name, branch)
+        ? bound.defaultBranch
+        : null;
   const mergeBringsWorkflows =
-    !allowWorkflowChanges && name?.role === 'fix'
+    !allowWorkflowChanges && name && from !== null
       ? ((await deps.workflowFilesDiffer?.({
           owner,
           repo,
           installationId,
-          from: claims.ref.replace(/^refs\/heads\//, ''),
+          from,
           to: integrationBranch(name.build),
         })) ?? false)
       : false;
@@ -287,7 +297,14 @@ async function bindToRun(
   deps: SessionTokenDeps,
   { owner, repo }: { owner: string; repo: string },
 ): Promise<
-  string | { installationId: number; displayTitle: string | null; doctor: boolean; views: boolean }
+  | string
+  | {
+      installationId: number;
+      displayTitle: string | null;
+      defaultBranch: string;
+      doctor: boolean;
+      views: boolean;
+    }
 > {
   const appLogin = await deps.appLogin();
   if (claims.actor !== appLogin) {
@@ -327,6 +344,7 @@ async function bindToRun(
   return {
     installationId,
     displayTitle: facts.run?.displayTitle ?? null,
+    defaultBranch: repository.defaultBranch,
     doctor,
     views,
   };

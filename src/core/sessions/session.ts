@@ -4,6 +4,7 @@
  * reads everything else by path or id.
  */
 import type { Engine } from '../vocabulary/engine-names.js';
+import { integrationBranch } from '../vocabulary/ids.js';
 
 /**
  * `contract` is the first session of the contract's worker `W0.1`
@@ -146,6 +147,19 @@ export function firstAttemptsIn(titles: readonly string[], build: string): Set<s
     if (run?.build === build && run.worker && isWorkRole(run.role)) started.add(run.worker);
   }
   return started;
+}
+
+/**
+ * Whether the run named `name`, on `branch`, is a worker's first attempt: it
+ * runs on the build branch, and its publish opens the worker's branch.
+ */
+export function opensWorkerBranch(name: RunName, branch: string): boolean {
+  return (
+    isWorkRole(name.role) &&
+    name.worker !== null &&
+    name.trigger === null &&
+    branch === integrationBranch(name.build)
+  );
 }
 
 /**

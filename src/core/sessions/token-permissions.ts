@@ -1,4 +1,4 @@
-import type { SessionRole } from './session.js';
+import { isWorkRole, type SessionRole } from './session.js';
 
 /** Installation permissions by name, as `POST /app/installations/{id}/access_tokens` takes them. */
 export type SessionTokenPermissions = Record<string, 'read' | 'write'>;
@@ -28,8 +28,9 @@ export const DOCTOR_TOKEN_PERMISSIONS = { contents: 'write', actions: 'read' } a
  *   which workers' first attempts run (`actions: read`: their runs' names),
  *   whose briefs an adaptation may not change;
  * - `workflows: write` where the repository lets sessions change workflows, or
- *   for a `fix` whose merge of the build branch brings a workflow change
- *   (`mergeBringsWorkflows`): GitHub refuses an app's push that creates or
+ *   for a `fix` whose merge of the build branch brings a workflow change, or a
+ *   worker's first attempt whose new branch starts from a build branch whose
+ *   workflows differ from the default branch's (`mergeBringsWorkflows`): GitHub refuses an app's push that creates or
  *   updates a file under `.github/workflows/` relative to the ref's old state
  *   without it, even when the content comes from the build branch. Publish
  *   still refuses any workflow change whose content is not the build branch's.
@@ -48,7 +49,7 @@ export function sessionTokenPermissions({
   // (docs/memory.md): never a workflow.
   const workflows =
     (allowWorkflowChanges && role !== 'contract' && role !== 'learn') ||
-    (role === 'fix' && mergeBringsWorkflows);
+    ((role === 'fix' || (role !== null && isWorkRole(role))) && mergeBringsWorkflows);
   return {
     ...SESSION_TOKEN_PERMISSIONS,
     ...(role === 'synthesis' ? { issues: 'write' } : {}),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DOCTOR_ROLE } from '../../../../core/doctor/doctor-session.js';
-import type { SessionRole } from '../../../../core/sessions/session.js';
+import { isWorkRole, type SessionRole } from '../../../../core/sessions/session.js';
 import {
   DOCTOR_TOKEN_PERMISSIONS,
   type SessionTokenPermissions,
@@ -21,6 +21,7 @@ export interface MintEnv {
   BATON_APP_ID?: string | undefined;
   BATON_APP_PRIVATE_KEY?: string | undefined;
   BATON_BUILD: string;
+  BATON_TRIGGER?: string | undefined;
   GITHUB_API_URL: string;
   GITHUB_REPOSITORY: string;
   GITHUB_REPOSITORY_ID?: string | undefined;
@@ -116,10 +117,20 @@ export async function mintSessionToken({
   };
   const base = roleBasePermissions(role);
   const minted = await app.mintToken({ ...scope, permissions: base });
-  if (role !== 'fix') return { ok: true, token: minted.token, expiresAt: minted.expiresAt };
+  const branch = (env.GITHUB_REF ?? '').replace(/^refs\/heads\//, '');
+  // A worker's first attempt opens its branch from the build branch: GitHub refuses that push
+  // without `workflows` when the build branch's workflows differ from the default branch's.
+  const opens =
+    role !== DOCTOR_ROLE &&
+    isWorkRole(role) &&
+    !env.BATON_TRIGGER &&
+    branch === integrationBranch(env.BATON_BUILD);
+  if (role !== 'fix' && !opens) {
+    return { ok: true, token: minted.token, expiresAt: minted.expiresAt };
+  }
   // A fix merges the build branch into its own: GitHub refuses the push without `workflows`
   // when that brings a workflow change, whoever made it on the build branch.
-  const from = (env.GITHUB_REF ?? '').replace(/^refs\/heads\//, '');
+  const from = opens ? null : branch;
   // The minted token reads the two branches' workflows itself.
   const client = createSessionOctokit({
     apiUrl: env.GITHUB_API_URL,
@@ -177,13 +188,14 @@ const Listing = z.array(z.object({ path: z.string(), sha: z.string() }));
 /** Whether a file under `.github/workflows/` differs between two branches (the endpoint's test). */
 async function workflowFilesDiffer(
   octokit: SessionOctokit,
-  { repository, from, to }: { repository: string; from: string; to: string },
+  { repository, from, to }: { repository: string; from: string | null; to: string },
 ): Promise<boolean> {
-  const listing = async (ref: string) => {
+  // No ref: the default branch's.
+  const listing = async (ref: string | null) => {
     try {
       const { data } = await octokit.request(
         `GET /repos/${repository}/contents/.github/workflows`,
-        { ref },
+        ref === null ? {} : { ref },
       );
       const parsed = Listing.safeParse(data);
       return new Map(parsed.success ? parsed.data.map((entry) => [entry.path, entry.sha]) : []);
