@@ -236,6 +236,32 @@ describe('the session token endpoint with other settings', () => {
     expect(work.calls.some((call) => call.startsWith('workflowFilesDiffer'))).toBe(false);
   });
 
+  it('gives a first attempt workflows: write only where the build branch it opens its branch from carries a workflow change the default branch lacks', async () => {
+    // A first attempt runs on the build branch; its publish's push opens the worker's branch.
+    const onBuild = 'refs/heads/baton/12-add-login/integration';
+    const firstAttempt = async (differ: boolean) => {
+      const endpoint = await startEndpoint({ issuer: issuer.url });
+      endpoint.world.workflowFilesDiffer = differ;
+      if (endpoint.world.run) {
+        endpoint.world.run.headBranch = 'baton/12-add-login/integration';
+        endpoint.world.run.displayTitle = 'baton work 12-add-login W1.1 -';
+      }
+      const workflow = `acme/app/.github/workflows/baton.yml@${onBuild}`;
+      const claims = makeClaims({
+        ref: onBuild,
+        workflow_ref: workflow,
+        job_workflow_ref: workflow,
+      });
+      await exchange(endpoint, `Bearer ${await sign({ claims })}`);
+      await closeServer(endpoint.server);
+      return { permissions: endpoint.minted[0]?.permissions, calls: endpoint.calls };
+    };
+    const bringing = await firstAttempt(true);
+    expect(bringing.permissions).toEqual({ ...SESSION_TOKEN_PERMISSIONS, workflows: 'write' });
+    expect(bringing.calls).toContain('workflowFilesDiffer main baton/12-add-login/integration');
+    expect((await firstAttempt(false)).permissions).toEqual(SESSION_TOKEN_PERMISSIONS);
+  });
+
   it("never gives the contract's session or a learn session workflows, even where the repository lets sessions change them", async () => {
     const contract = await mintedFor('baton contract 12-add-login W0.1 -', {
       allowsWorkflowChanges: true,
