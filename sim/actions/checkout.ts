@@ -5,23 +5,27 @@ import { spawnerRun } from '../spawner/spawner.js';
  * What the workflow's `actions/checkout` step does with `fetch-depth: 0` and
  * `persist-credentials: false`: a new repository in `dir` with `origin` at the
  * simulator, every branch fetched as `refs/remotes/origin/*` and every tag,
- * and the dispatched branch checked out at its tip at the time the job runs
- * (as checkout does for a branch ref; the dispatch's sha may be older).
+ * and the dispatched branch checked out at the run's commit (`GITHUB_SHA`, the
+ * branch's head when it was dispatched). When the branch has moved since,
+ * checkout fetches that commit into the branch's remote ref and checks it out,
+ * as `actions/checkout` does after its "the ref may have moved" test.
  */
 export async function checkout({
   remote,
   branch,
+  sha,
   dir,
 }: {
   remote: string;
   branch: string;
+  sha: string;
   dir: string;
 }): Promise<void> {
-  // One shell runs the five git commands: each process the simulator starts itself is a
+  // One shell runs the git commands: each process the simulator starts itself is a
   // fork of the test's large process, a shell's are not.
   const checked = await spawnerRun({
     file: '/bin/sh',
-    args: ['-c', CHECKOUT, 'checkout', dir, remote, branch],
+    args: ['-c', CHECKOUT, 'checkout', dir, remote, branch, sha],
     env: gitEnv(),
   });
   if (checked.status !== 0) {
@@ -29,7 +33,10 @@ export async function checkout({
   }
 }
 
-/** The checkout's git commands, for `sh -c` with the folder, the remote and the branch as $1, $2, $3. */
+/**
+ * The checkout's git commands, for `sh -c` with the folder, the remote, the
+ * branch and the run's commit as $1 … $4.
+ */
 const CHECKOUT = [
   'set -e',
   'git init --quiet "$1"',
@@ -37,5 +44,8 @@ const CHECKOUT = [
   'git config gc.auto 0',
   'git remote add origin "$2"',
   'git fetch --quiet --prune --no-recurse-submodules origin "+refs/heads/*:refs/remotes/origin/*" "+refs/tags/*:refs/tags/*"',
+  'if [ "$(git rev-parse --verify --quiet "refs/remotes/origin/$3")" != "$4" ]; then',
+  '  git fetch --quiet --no-recurse-submodules origin "+$4:refs/remotes/origin/$3"',
+  'fi',
   'git checkout --quiet --force -B "$3" "refs/remotes/origin/$3"',
 ].join('\n');

@@ -131,7 +131,12 @@ async function playJob({
   await Promise.all(Object.values(dirs).map((dir) => mkdir(dir, { recursive: true })));
   const record = { runId: run.id, attempt: run.runAttempt, job, summary: '' };
   try {
-    await checkout({ remote: options.gitUrl, branch: run.headBranch, dir: dirs.workspace });
+    await checkout({
+      remote: options.gitUrl,
+      branch: run.headBranch,
+      sha: run.headSha,
+      dir: dirs.workspace,
+    });
   } catch (error) {
     return { ...record, code: 1, stdout: '', stderr: `checkout failed: ${String(error)}` };
   }

@@ -117,6 +117,45 @@ describe('publish with nothing hosted: it mints its own token from the app’s k
     expect(minted.at(-1)?.body.permissions).toEqual({ contents: 'write', pull_requests: 'write' });
   });
 
+  it('widens a first attempt’s token with workflows only when the build branch’s workflows differ from the default branch’s', async () => {
+    const minted = serveApp(h.github);
+    const workflows = { integration: 'new' };
+    h.github.routes.set('GET /repos/acme/app/contents/.github/workflows', (request) => ({
+      status: 200,
+      body: [
+        {
+          path: '.github/workflows/ci.yml',
+          sha:
+            request.query.get('ref') === integrationBranch(BUILD) ? workflows.integration : 'old',
+        },
+      ],
+    }));
+    // The first attempt runs on the build branch; its publish opens the worker's branch.
+    const firstAttempt = { GITHUB_REF: `refs/heads/${integrationBranch(BUILD)}` };
+    const plain = { contents: 'write', pull_requests: 'write' };
+    expect(await mintFor('work', firstAttempt)).toMatchObject({
+      ok: true,
+      token: `${INSTALLATION_TOKEN}-2`,
+    });
+    expect(minted.map((request) => request.body.permissions)).toEqual([
+      plain,
+      { ...plain, workflows: 'write' },
+    ]);
+    // Compared with the default branch: the listing asked with no ref is the default branch's.
+    const listings = h.github.api.filter((call) => call.path.endsWith('/contents/.github/workflows'));
+    expect(listings.map((call) => call.query.get('ref'))).toEqual([null, integrationBranch(BUILD)]);
+
+    // A run with a trigger (a retry, an answer to a comment) is no first attempt: its branch is there.
+    expect(await mintFor('work', { ...firstAttempt, BATON_TRIGGER: 'retry-1' })).toMatchObject({
+      ok: true,
+    });
+    expect(minted.at(-1)?.body.permissions).toEqual(plain);
+
+    workflows.integration = 'old';
+    expect(await mintFor('work', firstAttempt)).toMatchObject({ ok: true });
+    expect(minted.at(-1)?.body.permissions).toEqual(plain);
+  });
+
   it('says which variable to set when the app id is not the key’s app, or the app is not installed', async () => {
     serveApp(h.github);
     h.github.routes.set('GET /repos/acme/app/installation', () => ({
