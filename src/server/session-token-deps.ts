@@ -153,8 +153,8 @@ export function createSessionTokenDepsFromProbot(
     },
     /**
      * Whether a file under `.github/workflows/` differs between two branches
-     * (the contents API's listing of the folder, by blob sha): a merge of
-     * `to` into `from` would then bring a workflow change.
+     * or commits (the contents API's listing of the folder, by blob sha): a
+     * merge of `to` into `from` would then bring a workflow change.
      */
     async workflowFilesDiffer({
       owner,
@@ -173,6 +173,25 @@ export function createSessionTokenDepsFromProbot(
       };
       const [ours, theirs] = await Promise.all([listing(from), listing(to)]);
       return [...theirs].some(([path, sha]) => ours.get(path) !== sha);
+    },
+    /** The merge base of two branches or commits (`GET …/compare/{base}...{head}`). */
+    async mergeBase({
+      owner,
+      repo,
+      installationId,
+      base,
+      head,
+    }: RepositoryRequest & { base: string; head: string }): Promise<string | null> {
+      const octokit = await app.auth(installationId);
+      const compared = await notFoundAsNull(
+        octokit.rest.repos.compareCommitsWithBasehead({
+          owner,
+          repo,
+          basehead: `${base}...${head}`,
+          per_page: 1,
+        }),
+      );
+      return compared?.merge_base_commit.sha ?? null;
     },
     /**
      * Pushing a change under `.github/workflows/` needs the `workflows`

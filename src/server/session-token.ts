@@ -118,10 +118,13 @@ export interface SessionTokenDeps {
     archive(request: { installationId: number } & ViewTarget): Promise<string>;
   };
   /**
-   * Whether a file under `.github/workflows/` differs between branch `from`
-   * and branch `to` (a fix's merge of the build branch would bring it).
+   * Whether a file under `.github/workflows/` differs between `from` and `to`
+   * (branches or commits): a fix's merge of the build branch would bring it,
+   * or a first attempt's new branch carries it beyond its merge base.
    */
   workflowFilesDiffer?(request: RepositoryRequest & { from: string; to: string }): Promise<boolean>;
+  /** The merge base of `base` and `head` (branches or commits); null where they share none. */
+  mergeBase?(request: RepositoryRequest & { base: string; head: string }): Promise<string | null>;
   /** Whether the repository lets sessions change workflows; adds `workflows: write` when so. */
   allowsWorkflowChanges?(request: {
     owner: string;
@@ -222,12 +225,13 @@ async function issue(
 /**
  * The token's permissions, by the session's role (the run's name, which the
  * app set at dispatch and the shipped workflow renders): see
- * `sessionTokenPermissions`. A fix is asked whether its merge of the build
- * branch brings a workflow change, and a worker's first attempt (run on the
- * build branch, its publish opening the worker's branch) whether the build
- * branch's workflows differ from the default branch's, which GitHub holds a
- * new ref's push to, only when the repository does not allow workflow changes
- * already.
+ * `sessionTokenPermissions`. Only when the repository does not allow
+ * workflow changes already, a fix is asked whether its merge of the build
+ * branch brings a workflow change, and a `work` session's first attempt (run on the
+ * build branch, its publish opening the worker's branch) whether its commit
+ * (`workflow_sha`: the build branch's head when it was dispatched) changes a
+ * workflow since its merge base with the default branch, the change GitHub
+ * holds a new branch's push to.
  */
 async function permissionsFor({
   claims,
@@ -241,22 +245,27 @@ async function permissionsFor({
   const allowWorkflowChanges =
     (await deps.allowsWorkflowChanges?.({ owner, repo, installationId })) ?? false;
   const branch = claims.ref.replace(/^refs\/heads\//, '');
-  const from =
-    name?.role === 'fix'
-      ? branch
-      : name && opensWorkerBranch(name, branch)
-        ? bound.defaultBranch
-        : null;
+  const where = { owner, repo, installationId };
+  const compared =
+    allowWorkflowChanges || name === null
+      ? null
+      : name.role === 'fix'
+        ? { from: branch, to: integrationBranch(name.build) }
+        : name.role === 'work' && opensWorkerBranch(name, branch)
+          ? {
+              from:
+                (await deps.mergeBase?.({
+                  ...where,
+                  base: bound.defaultBranch,
+                  head: claims.workflow_sha,
+                })) ?? bound.defaultBranch,
+              to: claims.workflow_sha,
+            }
+          : null;
   const mergeBringsWorkflows =
-    !allowWorkflowChanges && name && from !== null
-      ? ((await deps.workflowFilesDiffer?.({
-          owner,
-          repo,
-          installationId,
-          from,
-          to: integrationBranch(name.build),
-        })) ?? false)
-      : false;
+    compared === null
+      ? false
+      : ((await deps.workflowFilesDiffer?.({ ...where, ...compared })) ?? false);
   return sessionTokenPermissions({
     role: name?.role ?? null,
     allowWorkflowChanges,

@@ -154,6 +154,37 @@ describe('createSessionTokenDepsFromProbot', () => {
   );
 
   it.each([
+    { status: 200, base: 'b'.repeat(40), installationId: 68 },
+    { status: 404, base: null, installationId: 69 },
+  ])(
+    'reads the merge base of the default branch and a commit from the comparison (GitHub answers $status)',
+    async ({ status, base, installationId }) => {
+      const head = 'c'.repeat(40);
+      const scope = nock(API)
+        .post(`/app/installations/${installationId}/access_tokens`)
+        .reply(201, { token: 'ghs_read', expires_at: '2030-01-01T00:00:00Z' })
+        .get(`/repos/acme/app/compare/main...${head}`)
+        .query({ per_page: 1 })
+        .reply(
+          status,
+          status === 200
+            ? { merge_base_commit: { sha: base }, files: [] }
+            : { message: 'No common ancestor' },
+        );
+      expect(
+        await deps().mergeBase?.({
+          owner: 'acme',
+          repo: 'app',
+          installationId,
+          base: 'main',
+          head,
+        }),
+      ).toBe(base);
+      scope.done();
+    },
+  );
+
+  it.each([
     { status: 201, claimed: true, installationId: 63 },
     { status: 422, claimed: false, installationId: 64 },
   ])(

@@ -9,12 +9,14 @@ import {
   BRANCH_REF,
   type Endpoint,
   exchange,
+  MERGE_BASE,
   MINTED,
   makeClaims,
   type SignOptions,
   startEndpoint,
   type TokenWorld,
   useTestIssuer,
+  WORKFLOW_SHA,
 } from './token-fixtures.js';
 
 const issuer = useTestIssuer();
@@ -236,7 +238,7 @@ describe('the session token endpoint with other settings', () => {
     expect(work.calls.some((call) => call.startsWith('workflowFilesDiffer'))).toBe(false);
   });
 
-  it('gives a first attempt workflows: write only where the build branch it opens its branch from carries a workflow change the default branch lacks', async () => {
+  it('gives a first attempt workflows: write only where its commit changes a workflow since its merge base with the default branch', async () => {
     // A first attempt runs on the build branch; its publish's push opens the worker's branch.
     const onBuild = 'refs/heads/baton/12-add-login/integration';
     const firstAttempt = async (differ: boolean) => {
@@ -258,7 +260,10 @@ describe('the session token endpoint with other settings', () => {
     };
     const bringing = await firstAttempt(true);
     expect(bringing.permissions).toEqual({ ...SESSION_TOKEN_PERMISSIONS, workflows: 'write' });
-    expect(bringing.calls).toContain('workflowFilesDiffer main baton/12-add-login/integration');
+    // The run's commit is compared with its merge base with the default branch, as GitHub
+    // judges a new branch's push.
+    expect(bringing.calls).toContain(`mergeBase main ${WORKFLOW_SHA}`);
+    expect(bringing.calls).toContain(`workflowFilesDiffer ${MERGE_BASE} ${WORKFLOW_SHA}`);
     expect((await firstAttempt(false)).permissions).toEqual(SESSION_TOKEN_PERMISSIONS);
   });
 

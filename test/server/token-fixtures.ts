@@ -14,6 +14,8 @@ import { API } from '../support/mount-nock.js';
 /** The branch, commit and run every default claim names. */
 export const BRANCH_REF = 'refs/heads/baton/12-add-login/W1.1';
 export const WORKFLOW_SHA = 'a'.repeat(40);
+/** The merge base the fake GitHub answers for any two commits. */
+export const MERGE_BASE = 'b'.repeat(40);
 export const RUN_ID = 555;
 export const APP_LOGIN = 'baton[bot]';
 export const MINTED = 'ghs_mintedTokenThatMustNotBeLogged';
@@ -122,8 +124,10 @@ export interface TokenWorld {
   /** Attempts whose exchange was taken, `run/attempt`. */
   markers: Set<string>;
   allowsWorkflowChanges: boolean;
-  /** Whether the workflow files of the run's branch and the build branch differ. */
+  /** Whether the workflow files of the two compared branches or commits differ. */
   workflowFilesDiffer: boolean;
+  /** The merge base of any two branches or commits. */
+  mergeBase: string | null;
 }
 
 /** A run Baton dispatched, in its publish job after the agent, of the installed workflow. */
@@ -152,6 +156,7 @@ export function dispatchedRunWorld(): TokenWorld {
     markers: new Set(),
     allowsWorkflowChanges: false,
     workflowFilesDiffer: false,
+    mergeBase: MERGE_BASE,
   };
 }
 
@@ -222,6 +227,10 @@ export async function startEndpoint({
     workflowFilesDiffer: async ({ from, to }) => {
       calls.push(`workflowFilesDiffer ${from} ${to}`);
       return world.workflowFilesDiffer;
+    },
+    mergeBase: async ({ base, head }) => {
+      calls.push(`mergeBase ${base} ${head}`);
+      return world.mergeBase;
     },
     log: { info: (line) => logs.push(line), warn: (line) => logs.push(line) },
     ...overrides,

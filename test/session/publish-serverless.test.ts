@@ -117,21 +117,31 @@ describe('publish with nothing hosted: it mints its own token from the app’s k
     expect(minted.at(-1)?.body.permissions).toEqual({ contents: 'write', pull_requests: 'write' });
   });
 
-  it('widens a first attempt’s token with workflows only when the build branch’s workflows differ from the default branch’s', async () => {
+  it('widens a first attempt’s token with workflows only when its commit changes a workflow since its merge base with the default branch', async () => {
     const minted = serveApp(h.github);
-    const workflows = { integration: 'new' };
+    // The run's commit (the build branch's head at dispatch) and its merge base with `main`.
+    const head = 'c'.repeat(40);
+    const mergeBase = 'b'.repeat(40);
+    const workflows = { head: 'new' };
+    h.github.routes.set('GET /repos/acme/app', () => ({
+      status: 200,
+      body: { default_branch: 'main' },
+    }));
+    h.github.routes.set(`GET /repos/acme/app/compare/main...${head}`, () => ({
+      status: 200,
+      body: { merge_base_commit: { sha: mergeBase } },
+    }));
     h.github.routes.set('GET /repos/acme/app/contents/.github/workflows', (request) => ({
       status: 200,
       body: [
         {
           path: '.github/workflows/ci.yml',
-          sha:
-            request.query.get('ref') === integrationBranch(BUILD) ? workflows.integration : 'old',
+          sha: request.query.get('ref') === head ? workflows.head : 'old',
         },
       ],
     }));
     // The first attempt runs on the build branch; its publish opens the worker's branch.
-    const firstAttempt = { GITHUB_REF: `refs/heads/${integrationBranch(BUILD)}` };
+    const firstAttempt = { GITHUB_REF: `refs/heads/${integrationBranch(BUILD)}`, GITHUB_SHA: head };
     const plain = { contents: 'write', pull_requests: 'write' };
     expect(await mintFor('work', firstAttempt)).toMatchObject({
       ok: true,
@@ -141,9 +151,10 @@ describe('publish with nothing hosted: it mints its own token from the app’s k
       plain,
       { ...plain, workflows: 'write' },
     ]);
-    // Compared with the default branch: the listing asked with no ref is the default branch's.
-    const listings = h.github.api.filter((call) => call.path.endsWith('/contents/.github/workflows'));
-    expect(listings.map((call) => call.query.get('ref'))).toEqual([null, integrationBranch(BUILD)]);
+    const listings = h.github.api.filter((call) =>
+      call.path.endsWith('/contents/.github/workflows'),
+    );
+    expect(listings.map((call) => call.query.get('ref')).sort()).toEqual([mergeBase, head].sort());
 
     // A run with a trigger (a retry, an answer to a comment) is no first attempt: its branch is there.
     expect(await mintFor('work', { ...firstAttempt, BATON_TRIGGER: 'retry-1' })).toMatchObject({
@@ -151,7 +162,7 @@ describe('publish with nothing hosted: it mints its own token from the app’s k
     });
     expect(minted.at(-1)?.body.permissions).toEqual(plain);
 
-    workflows.integration = 'old';
+    workflows.head = 'old';
     expect(await mintFor('work', firstAttempt)).toMatchObject({ ok: true });
     expect(minted.at(-1)?.body.permissions).toEqual(plain);
   });

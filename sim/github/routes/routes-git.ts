@@ -206,13 +206,17 @@ export function registerGitRoutes(router: Router, gh: GitHubState): void {
             : behind.length
               ? 'behind'
               : 'identical';
+      // GitHub answers 404 where the two share no history.
+      const mergeBase = gh.git.mergeBase(baseSha, headSha);
+      if (mergeBase === null) return notFound();
       return json(200, {
         status,
         ahead_by: ahead.length,
         behind_by: behind.length,
         total_commits: ahead.length,
+        merge_base_commit: { sha: mergeBase },
         commits: [],
-        files: comparedFiles(gh, gh.git.mergeBase(baseSha, headSha), headSha),
+        files: comparedFiles(gh, mergeBase, headSha),
       });
     })
     .on('POST', `${repoPath}/merges`, (_, request) => {

@@ -1,4 +1,4 @@
-import { isWorkRole, type SessionRole } from './session.js';
+import type { SessionRole } from './session.js';
 
 /** Installation permissions by name, as `POST /app/installations/{id}/access_tokens` takes them. */
 export type SessionTokenPermissions = Record<string, 'read' | 'write'>;
@@ -29,11 +29,12 @@ export const DOCTOR_TOKEN_PERMISSIONS = { contents: 'write', actions: 'read' } a
  *   whose briefs an adaptation may not change;
  * - `workflows: write` where the repository lets sessions change workflows, or
  *   for a `fix` whose merge of the build branch brings a workflow change, or a
- *   worker's first attempt whose new branch starts from a build branch whose
- *   workflows differ from the default branch's (`mergeBringsWorkflows`): GitHub refuses an app's push that creates or
- *   updates a file under `.github/workflows/` relative to the ref's old state
- *   without it, even when the content comes from the build branch. Publish
- *   still refuses any workflow change whose content is not the build branch's.
+ *   `work` session's first attempt whose commit changes a workflow since its merge base
+ *   with the default branch (`mergeBringsWorkflows`): GitHub refuses an app's
+ *   push that creates or updates a file under `.github/workflows/` relative to
+ *   the ref's old state (a new ref's: its merge base) without it, even when the
+ *   content comes from the build branch. Publish still refuses any workflow
+ *   change whose content is not the build branch's.
  * A run whose name does not parse (`role` null) gets the base permissions.
  */
 export function sessionTokenPermissions({
@@ -49,7 +50,7 @@ export function sessionTokenPermissions({
   // (docs/memory.md): never a workflow.
   const workflows =
     (allowWorkflowChanges && role !== 'contract' && role !== 'learn') ||
-    ((role === 'fix' || (role !== null && isWorkRole(role))) && mergeBringsWorkflows);
+    ((role === 'fix' || role === 'work') && mergeBringsWorkflows);
   return {
     ...SESSION_TOKEN_PERMISSIONS,
     ...(role === 'synthesis' ? { issues: 'write' } : {}),

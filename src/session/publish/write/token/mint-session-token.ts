@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DOCTOR_ROLE } from '../../../../core/doctor/doctor-session.js';
-import { isWorkRole, type SessionRole } from '../../../../core/sessions/session.js';
+import type { SessionRole } from '../../../../core/sessions/session.js';
 import {
   DOCTOR_TOKEN_PERMISSIONS,
   type SessionTokenPermissions,
@@ -22,6 +22,8 @@ export interface MintEnv {
   BATON_APP_PRIVATE_KEY?: string | undefined;
   BATON_BUILD: string;
   BATON_TRIGGER?: string | undefined;
+  /** The run's commit: for a first attempt, the build branch's head when it was dispatched. */
+  GITHUB_SHA?: string | undefined;
   GITHUB_API_URL: string;
   GITHUB_REPOSITORY: string;
   GITHUB_REPOSITORY_ID?: string | undefined;
@@ -119,29 +121,31 @@ export async function mintSessionToken({
   const minted = await app.mintToken({ ...scope, permissions: base });
   const branch = (env.GITHUB_REF ?? '').replace(/^refs\/heads\//, '');
   // A worker's first attempt opens its branch from the build branch: GitHub refuses that push
-  // without `workflows` when the build branch's workflows differ from the default branch's.
+  // without `workflows` when its commit changes a workflow since its merge base with the
+  // default branch.
   const opens =
-    role !== DOCTOR_ROLE &&
-    isWorkRole(role) &&
-    !env.BATON_TRIGGER &&
-    branch === integrationBranch(env.BATON_BUILD);
+    role === 'work' && !env.BATON_TRIGGER && branch === integrationBranch(env.BATON_BUILD);
   if (role !== 'fix' && !opens) {
     return { ok: true, token: minted.token, expiresAt: minted.expiresAt };
   }
-  // A fix merges the build branch into its own: GitHub refuses the push without `workflows`
-  // when that brings a workflow change, whoever made it on the build branch.
-  const from = opens ? null : branch;
-  // The minted token reads the two branches' workflows itself.
+  // The minted token reads the workflows itself.
   const client = createSessionOctokit({
     apiUrl: env.GITHUB_API_URL,
     token: minted.token,
     userAgent: 'baton-session',
     fetch,
   });
+  // A fix merges the build branch into its own: GitHub refuses the push without `workflows`
+  // when that brings a workflow change, whoever made it on the build branch.
+  const compared = opens
+    ? await sinceMergeBase(client, {
+        repository: env.GITHUB_REPOSITORY,
+        head: env.GITHUB_SHA ?? integrationBranch(env.BATON_BUILD),
+      })
+    : { from: branch, to: integrationBranch(env.BATON_BUILD) };
   const brings = await workflowFilesDiffer(client, {
     repository: env.GITHUB_REPOSITORY,
-    from,
-    to: integrationBranch(env.BATON_BUILD),
+    ...compared,
   });
   if (!brings) return { ok: true, token: minted.token, expiresAt: minted.expiresAt };
   const widened = await app.mintToken({
@@ -184,8 +188,36 @@ function checkRun(env: MintEnv, role: SessionRole | typeof DOCTOR_ROLE): string 
 }
 
 const Listing = z.array(z.object({ path: z.string(), sha: z.string() }));
+const Repository = z.object({ default_branch: z.string().min(1) });
+const Comparison = z.object({ merge_base_commit: z.object({ sha: z.string() }) });
 
-/** Whether a file under `.github/workflows/` differs between two branches (the endpoint's test). */
+/**
+ * A first attempt's commit and its merge base with the default branch, the
+ * two GitHub judges a new branch's push by (the endpoint's test). Where they
+ * share no history, the default branch's head stands for the base.
+ */
+async function sinceMergeBase(
+  octokit: SessionOctokit,
+  { repository, head }: { repository: string; head: string },
+): Promise<{ from: string | null; to: string }> {
+  const [owner = '', repo = ''] = repository.split('/');
+  const { data } = await octokit.request('GET /repos/{owner}/{repo}', { owner, repo });
+  const base = Repository.parse(data).default_branch;
+  try {
+    const compared = await octokit.request('GET /repos/{owner}/{repo}/compare/{basehead}', {
+      owner,
+      repo,
+      basehead: `${base}...${head}`,
+      per_page: 1,
+    });
+    return { from: Comparison.parse(compared.data).merge_base_commit.sha, to: head };
+  } catch (error) {
+    if ((error as { status?: unknown }).status === 404) return { from: null, to: head };
+    throw error;
+  }
+}
+
+/** Whether a file under `.github/workflows/` differs between two branches or commits (the endpoint's test). */
 async function workflowFilesDiffer(
   octokit: SessionOctokit,
   { repository, from, to }: { repository: string; from: string | null; to: string },
