@@ -151,37 +151,24 @@ export function createSessionTokenDepsFromProbot(
       });
       return { token: data.token, expires_at: data.expires_at };
     },
-    /**
-     * Whether a file under `.github/workflows/` differs between two branches
-     * or commits (the contents API's listing of the folder, by blob sha): a
-     * merge of `to` into `from` would then bring a workflow change.
-     */
+    /** See `workflowFilesDiffer` below. */
     async workflowFilesDiffer({
-      owner,
-      repo,
       installationId,
-      from,
-      to,
+      ...request
     }: RepositoryRequest & { from: string; to: string }): Promise<boolean> {
-      const octokit = await app.auth(installationId);
-      const listing = async (ref: string) => {
-        const found = await notFoundAsNull(
-          octokit.rest.repos.getContent({ owner, repo, path: WORKFLOWS_DIR, ref }),
-        );
-        const entries = Array.isArray(found) ? found : [];
-        return new Map(entries.map((entry) => [entry.path, entry.sha]));
-      };
-      const [ours, theirs] = await Promise.all([listing(from), listing(to)]);
-      return [...theirs].some(([path, sha]) => ours.get(path) !== sha);
+      return workflowFilesDiffer(await app.auth(installationId), request);
     },
-    /** The merge base of two branches or commits (`GET …/compare/{base}...{head}`). */
-    async mergeBase({
-      owner,
-      repo,
-      installationId,
-      base,
-      head,
-    }: RepositoryRequest & { base: string; head: string }): Promise<string | null> {
+    /**
+     * Whether `head` changes a workflow since its merge base with `base`:
+     * the comparison's files (`GET …/compare/{base}...{head}`, one request).
+     * GitHub lists at most 300; past them, or where the two share no history,
+     * the folder's listing at `head` is compared with the merge base's (the
+     * base's head where there is none).
+     */
+    async workflowsChangedSince(
+      request: RepositoryRequest & { base: string; head: string },
+    ): Promise<boolean> {
+      const { owner, repo, installationId, base, head } = request;
       const octokit = await app.auth(installationId);
       const compared = await notFoundAsNull(
         octokit.rest.repos.compareCommitsWithBasehead({
@@ -191,7 +178,16 @@ export function createSessionTokenDepsFromProbot(
           per_page: 1,
         }),
       );
-      return compared?.merge_base_commit.sha ?? null;
+      const files = compared?.files ?? [];
+      if (compared && files.length < COMPARE_FILES_LISTED) {
+        return files.some((file) => file.filename.startsWith(`${WORKFLOWS_DIR}/`));
+      }
+      return workflowFilesDiffer(octokit, {
+        owner,
+        repo,
+        from: compared?.merge_base_commit.sha ?? base,
+        to: head,
+      });
     },
     /**
      * Pushing a change under `.github/workflows/` needs the `workflows`
@@ -211,6 +207,29 @@ export function createSessionTokenDepsFromProbot(
       return parsed?.ok === true && parsed.config.session.allowWorkflowChanges;
     },
   };
+}
+
+/** How many files GitHub lists of a comparison, at most. */
+const COMPARE_FILES_LISTED = 300;
+
+/**
+ * Whether a file under `.github/workflows/` differs between two branches or
+ * commits (the contents API's listing of the folder, by blob sha): a merge of
+ * `to` into `from` would then bring a workflow change.
+ */
+async function workflowFilesDiffer(
+  octokit: Awaited<ReturnType<Probot['auth']>>,
+  { owner, repo, from, to }: { owner: string; repo: string; from: string; to: string },
+): Promise<boolean> {
+  const listing = async (ref: string) => {
+    const found = await notFoundAsNull(
+      octokit.rest.repos.getContent({ owner, repo, path: WORKFLOWS_DIR, ref }),
+    );
+    const entries = Array.isArray(found) ? found : [];
+    return new Map(entries.map((entry) => [entry.path, entry.sha]));
+  };
+  const [ours, theirs] = await Promise.all([listing(from), listing(to)]);
+  return [...theirs].some(([path, sha]) => ours.get(path) !== sha);
 }
 
 /** A repository's own `.github/baton.yml` on its default branch, parsed; null where there is none. */

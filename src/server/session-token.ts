@@ -123,8 +123,13 @@ export interface SessionTokenDeps {
    * or a first attempt's new branch carries it beyond its merge base.
    */
   workflowFilesDiffer?(request: RepositoryRequest & { from: string; to: string }): Promise<boolean>;
-  /** The merge base of `base` and `head` (branches or commits); null where they share none. */
-  mergeBase?(request: RepositoryRequest & { base: string; head: string }): Promise<string | null>;
+  /**
+   * Whether `head` changes a file under `.github/workflows/` since its merge
+   * base with `base`: what GitHub holds a new branch's push at `head` to.
+   */
+  workflowsChangedSince?(
+    request: RepositoryRequest & { base: string; head: string },
+  ): Promise<boolean>;
   /** Whether the repository lets sessions change workflows; adds `workflows: write` when so. */
   allowsWorkflowChanges?(request: {
     owner: string;
@@ -246,26 +251,22 @@ async function permissionsFor({
     (await deps.allowsWorkflowChanges?.({ owner, repo, installationId })) ?? false;
   const branch = claims.ref.replace(/^refs\/heads\//, '');
   const where = { owner, repo, installationId };
-  const compared =
-    allowWorkflowChanges || name === null
-      ? null
-      : name.role === 'fix'
-        ? { from: branch, to: integrationBranch(name.build) }
-        : name.role === 'work' && opensWorkerBranch(name, branch)
-          ? {
-              from:
-                (await deps.mergeBase?.({
-                  ...where,
-                  base: bound.defaultBranch,
-                  head: claims.workflow_sha,
-                })) ?? bound.defaultBranch,
-              to: claims.workflow_sha,
-            }
-          : null;
   const mergeBringsWorkflows =
-    compared === null
+    allowWorkflowChanges || name === null
       ? false
-      : ((await deps.workflowFilesDiffer?.({ ...where, ...compared })) ?? false);
+      : name.role === 'fix'
+        ? ((await deps.workflowFilesDiffer?.({
+            ...where,
+            from: branch,
+            to: integrationBranch(name.build),
+          })) ?? false)
+        : name.role === 'work' && opensWorkerBranch(name, branch)
+          ? ((await deps.workflowsChangedSince?.({
+              ...where,
+              base: bound.defaultBranch,
+              head: claims.workflow_sha,
+            })) ?? false)
+          : false;
   return sessionTokenPermissions({
     role: name?.role ?? null,
     allowWorkflowChanges,

@@ -153,36 +153,68 @@ describe('createSessionTokenDepsFromProbot', () => {
     },
   );
 
-  it.each([
-    { status: 200, base: 'b'.repeat(40), installationId: 68 },
-    { status: 404, base: null, installationId: 69 },
-  ])(
-    'reads the merge base of the default branch and a commit from the comparison (GitHub answers $status)',
-    async ({ status, base, installationId }) => {
-      const head = 'c'.repeat(40);
-      const scope = nock(API)
+  describe('whether a commit changes a workflow since its merge base with the default branch', () => {
+    const head = 'c'.repeat(40);
+    const base = 'b'.repeat(40);
+    const token = (installationId: number) =>
+      nock(API)
         .post(`/app/installations/${installationId}/access_tokens`)
-        .reply(201, { token: 'ghs_read', expires_at: '2030-01-01T00:00:00Z' })
+        .reply(201, { token: 'ghs_read', expires_at: '2030-01-01T00:00:00Z' });
+    const compare = (scope: nock.Scope, status: number, files: Array<{ filename: string }>) =>
+      scope
         .get(`/repos/acme/app/compare/main...${head}`)
         .query({ per_page: 1 })
         .reply(
           status,
           status === 200
-            ? { merge_base_commit: { sha: base }, files: [] }
+            ? { merge_base_commit: { sha: base }, files }
             : { message: 'No common ancestor' },
         );
-      expect(
-        await deps().mergeBase?.({
-          owner: 'acme',
-          repo: 'app',
-          installationId,
-          base: 'main',
-          head,
-        }),
-      ).toBe(base);
+    const listing = (scope: nock.Scope, ref: string, sha: string) =>
+      scope
+        .get('/repos/acme/app/contents/.github%2Fworkflows')
+        .query({ ref })
+        .reply(200, [{ type: 'file', path: '.github/workflows/ci.yml', sha, name: 'ci.yml' }]);
+    const changed = (installationId: number) =>
+      deps().workflowsChangedSince?.({
+        owner: 'acme',
+        repo: 'app',
+        installationId,
+        base: 'main',
+        head,
+      });
+
+    it.each([
+      { files: ['src/a.ts', '.github/workflows/ci.yml'], expected: true, installationId: 68 },
+      { files: ['src/a.ts', '.github/baton.yml'], expected: false, installationId: 69 },
+    ])(
+      'reads the comparison’s files, one request ($expected)',
+      async ({ files, expected, installationId }) => {
+        const scope = compare(
+          token(installationId),
+          200,
+          files.map((filename) => ({ filename })),
+        );
+        expect(await changed(installationId)).toBe(expected);
+        scope.done();
+      },
+    );
+
+    it('compares the folder at the merge base and the commit where GitHub lists 300 files, as many as it lists', async () => {
+      const files = Array.from({ length: 300 }, (_, i) => ({ filename: `src/f${i}.ts` }));
+      const scope = compare(token(70), 200, files);
+      listing(listing(scope, base, 'b1'), head, 'b2');
+      expect(await changed(70)).toBe(true);
       scope.done();
-    },
-  );
+    });
+
+    it('compares the folder on the default branch and the commit where they share no history', async () => {
+      const scope = compare(token(71), 404, []);
+      listing(listing(scope, 'main', 'b1'), head, 'b1');
+      expect(await changed(71)).toBe(false);
+      scope.done();
+    });
+  });
 
   it.each([
     { status: 201, claimed: true, installationId: 63 },

@@ -9,7 +9,6 @@ import {
   BRANCH_REF,
   type Endpoint,
   exchange,
-  MERGE_BASE,
   MINTED,
   makeClaims,
   type SignOptions,
@@ -243,7 +242,7 @@ describe('the session token endpoint with other settings', () => {
     const onBuild = 'refs/heads/baton/12-add-login/integration';
     const firstAttempt = async (differ: boolean) => {
       const endpoint = await startEndpoint({ issuer: issuer.url });
-      endpoint.world.workflowFilesDiffer = differ;
+      endpoint.world.workflowsChangedSince = differ;
       if (endpoint.world.run) {
         endpoint.world.run.headBranch = 'baton/12-add-login/integration';
         endpoint.world.run.displayTitle = 'baton work 12-add-login W1.1 -';
@@ -262,8 +261,7 @@ describe('the session token endpoint with other settings', () => {
     expect(bringing.permissions).toEqual({ ...SESSION_TOKEN_PERMISSIONS, workflows: 'write' });
     // The run's commit is compared with its merge base with the default branch, as GitHub
     // judges a new branch's push.
-    expect(bringing.calls).toContain(`mergeBase main ${WORKFLOW_SHA}`);
-    expect(bringing.calls).toContain(`workflowFilesDiffer ${MERGE_BASE} ${WORKFLOW_SHA}`);
+    expect(bringing.calls).toContain(`workflowsChangedSince main ${WORKFLOW_SHA}`);
     expect((await firstAttempt(false)).permissions).toEqual(SESSION_TOKEN_PERMISSIONS);
   });
 

@@ -14,8 +14,6 @@ import { API } from '../support/mount-nock.js';
 /** The branch, commit and run every default claim names. */
 export const BRANCH_REF = 'refs/heads/baton/12-add-login/W1.1';
 export const WORKFLOW_SHA = 'a'.repeat(40);
-/** The merge base the fake GitHub answers for any two commits. */
-export const MERGE_BASE = 'b'.repeat(40);
 export const RUN_ID = 555;
 export const APP_LOGIN = 'baton[bot]';
 export const MINTED = 'ghs_mintedTokenThatMustNotBeLogged';
@@ -126,8 +124,8 @@ export interface TokenWorld {
   allowsWorkflowChanges: boolean;
   /** Whether the workflow files of the two compared branches or commits differ. */
   workflowFilesDiffer: boolean;
-  /** The merge base of any two branches or commits. */
-  mergeBase: string | null;
+  /** Whether the run's commit changes a workflow since its merge base with the default branch. */
+  workflowsChangedSince: boolean;
 }
 
 /** A run Baton dispatched, in its publish job after the agent, of the installed workflow. */
@@ -156,7 +154,7 @@ export function dispatchedRunWorld(): TokenWorld {
     markers: new Set(),
     allowsWorkflowChanges: false,
     workflowFilesDiffer: false,
-    mergeBase: MERGE_BASE,
+    workflowsChangedSince: false,
   };
 }
 
@@ -228,9 +226,9 @@ export async function startEndpoint({
       calls.push(`workflowFilesDiffer ${from} ${to}`);
       return world.workflowFilesDiffer;
     },
-    mergeBase: async ({ base, head }) => {
-      calls.push(`mergeBase ${base} ${head}`);
-      return world.mergeBase;
+    workflowsChangedSince: async ({ base, head }) => {
+      calls.push(`workflowsChangedSince ${base} ${head}`);
+      return world.workflowsChangedSince;
     },
     log: { info: (line) => logs.push(line), warn: (line) => logs.push(line) },
     ...overrides,

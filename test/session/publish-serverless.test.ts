@@ -119,52 +119,56 @@ describe('publish with nothing hosted: it mints its own token from the app’s k
 
   it('widens a first attempt’s token with workflows only when its commit changes a workflow since its merge base with the default branch', async () => {
     const minted = serveApp(h.github);
-    // The run's commit (the build branch's head at dispatch) and its merge base with `main`.
+    // The run's commit (the build branch's head at dispatch), compared with `main`.
     const head = 'c'.repeat(40);
-    const mergeBase = 'b'.repeat(40);
-    const workflows = { head: 'new' };
+    const world = { changed: true, comparable: true };
     h.github.routes.set('GET /repos/acme/app', () => ({
       status: 200,
       body: { default_branch: 'main' },
     }));
-    h.github.routes.set(`GET /repos/acme/app/compare/main...${head}`, () => ({
-      status: 200,
-      body: { merge_base_commit: { sha: mergeBase } },
-    }));
+    h.github.routes.set(`GET /repos/acme/app/compare/main...${head}`, () =>
+      world.comparable
+        ? {
+            status: 200,
+            body: {
+              merge_base_commit: { sha: 'b'.repeat(40) },
+              files: [{ filename: world.changed ? '.github/workflows/ci.yml' : 'src/login.ts' }],
+            },
+          }
+        : { status: 404, body: { message: 'No common ancestor' } },
+    );
+    // Where the two share no history: the folder's listings on the default branch and the commit.
     h.github.routes.set('GET /repos/acme/app/contents/.github/workflows', (request) => ({
       status: 200,
       body: [
         {
           path: '.github/workflows/ci.yml',
-          sha: request.query.get('ref') === head ? workflows.head : 'old',
+          sha: request.query.get('ref') === head && world.changed ? 'new' : 'old',
         },
       ],
     }));
     // The first attempt runs on the build branch; its publish opens the worker's branch.
     const firstAttempt = { GITHUB_REF: `refs/heads/${integrationBranch(BUILD)}`, GITHUB_SHA: head };
     const plain = { contents: 'write', pull_requests: 'write' };
-    expect(await mintFor('work', firstAttempt)).toMatchObject({
-      ok: true,
-      token: `${INSTALLATION_TOKEN}-2`,
-    });
+    const permissions = async (overrides: Record<string, string> = {}) => {
+      expect(await mintFor('work', { ...firstAttempt, ...overrides })).toMatchObject({ ok: true });
+      return minted.at(-1)?.body.permissions;
+    };
+    expect(await permissions()).toEqual({ ...plain, workflows: 'write' });
     expect(minted.map((request) => request.body.permissions)).toEqual([
       plain,
       { ...plain, workflows: 'write' },
     ]);
-    const listings = h.github.api.filter((call) =>
-      call.path.endsWith('/contents/.github/workflows'),
-    );
-    expect(listings.map((call) => call.query.get('ref')).sort()).toEqual([mergeBase, head].sort());
-
+    expect(h.github.revoked).toEqual([`Bearer ${INSTALLATION_TOKEN}`]);
     // A run with a trigger (a retry, an answer to a comment) is no first attempt: its branch is there.
-    expect(await mintFor('work', { ...firstAttempt, BATON_TRIGGER: 'retry-1' })).toMatchObject({
-      ok: true,
-    });
-    expect(minted.at(-1)?.body.permissions).toEqual(plain);
+    expect(await permissions({ BATON_TRIGGER: 'retry-1' })).toEqual(plain);
+    world.comparable = false;
+    expect(await permissions()).toEqual({ ...plain, workflows: 'write' });
 
-    workflows.head = 'old';
-    expect(await mintFor('work', firstAttempt)).toMatchObject({ ok: true });
-    expect(minted.at(-1)?.body.permissions).toEqual(plain);
+    world.changed = false;
+    expect(await permissions()).toEqual(plain);
+    world.comparable = true;
+    expect(await permissions()).toEqual(plain);
   });
 
   it('says which variable to set when the app id is not the key’s app, or the app is not installed', async () => {

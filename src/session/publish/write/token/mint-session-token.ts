@@ -137,16 +137,16 @@ export async function mintSessionToken({
   });
   // A fix merges the build branch into its own: GitHub refuses the push without `workflows`
   // when that brings a workflow change, whoever made it on the build branch.
-  const compared = opens
-    ? await sinceMergeBase(client, {
+  const brings = opens
+    ? await workflowsChangedSince(client, {
         repository: env.GITHUB_REPOSITORY,
         head: env.GITHUB_SHA ?? integrationBranch(env.BATON_BUILD),
       })
-    : { from: branch, to: integrationBranch(env.BATON_BUILD) };
-  const brings = await workflowFilesDiffer(client, {
-    repository: env.GITHUB_REPOSITORY,
-    ...compared,
-  });
+    : await workflowFilesDiffer(client, {
+        repository: env.GITHUB_REPOSITORY,
+        from: branch,
+        to: integrationBranch(env.BATON_BUILD),
+      });
   if (!brings) return { ok: true, token: minted.token, expiresAt: minted.expiresAt };
   const widened = await app.mintToken({
     ...scope,
@@ -189,32 +189,47 @@ function checkRun(env: MintEnv, role: SessionRole | typeof DOCTOR_ROLE): string 
 
 const Listing = z.array(z.object({ path: z.string(), sha: z.string() }));
 const Repository = z.object({ default_branch: z.string().min(1) });
-const Comparison = z.object({ merge_base_commit: z.object({ sha: z.string() }) });
+const Comparison = z.object({
+  merge_base_commit: z.object({ sha: z.string() }),
+  files: z.array(z.object({ filename: z.string() })).default([]),
+});
+/** How many files GitHub lists of a comparison, at most. */
+const COMPARE_FILES_LISTED = 300;
 
 /**
- * A first attempt's commit and its merge base with the default branch, the
- * two GitHub judges a new branch's push by (the endpoint's test). Where they
- * share no history, the default branch's head stands for the base.
+ * Whether a first attempt's commit changes a workflow since its merge base
+ * with the default branch, what GitHub holds a new branch's push to (the
+ * endpoint's test): the comparison's files; past the 300 GitHub lists, or
+ * where the two share no history, the folder's listings at the merge base
+ * (the default branch) and the commit.
  */
-async function sinceMergeBase(
+async function workflowsChangedSince(
   octokit: SessionOctokit,
   { repository, head }: { repository: string; head: string },
-): Promise<{ from: string | null; to: string }> {
+): Promise<boolean> {
   const [owner = '', repo = ''] = repository.split('/');
   const { data } = await octokit.request('GET /repos/{owner}/{repo}', { owner, repo });
   const base = Repository.parse(data).default_branch;
+  let compared: z.infer<typeof Comparison> | null = null;
   try {
-    const compared = await octokit.request('GET /repos/{owner}/{repo}/compare/{basehead}', {
+    const answer = await octokit.request('GET /repos/{owner}/{repo}/compare/{basehead}', {
       owner,
       repo,
       basehead: `${base}...${head}`,
       per_page: 1,
     });
-    return { from: Comparison.parse(compared.data).merge_base_commit.sha, to: head };
+    compared = Comparison.parse(answer.data);
   } catch (error) {
-    if ((error as { status?: unknown }).status === 404) return { from: null, to: head };
-    throw error;
+    if ((error as { status?: unknown }).status !== 404) throw error;
   }
+  if (compared && compared.files.length < COMPARE_FILES_LISTED) {
+    return compared.files.some((file) => file.filename.startsWith('.github/workflows/'));
+  }
+  return workflowFilesDiffer(octokit, {
+    repository,
+    from: compared?.merge_base_commit.sha ?? null,
+    to: head,
+  });
 }
 
 /** Whether a file under `.github/workflows/` differs between two branches or commits (the endpoint's test). */
