@@ -111,6 +111,34 @@ describe("the runner's packages, proven the contract's", () => {
     expect(judge('package-lock.json', lock(), lock(changed))).toContain(said);
   });
 
+  it("refuses a manifest whose declaration of a runner package changed, in a list or an override at any depth, and takes the work's own", () => {
+    const manifest = (fields: object) =>
+      JSON.stringify({ name: 'app', devDependencies: { vitest: '^4.1.12' }, ...fields });
+    const was = manifest({ dependencies: { kleur: '^4.0.0' } });
+    expect(
+      judge('package.json', was, manifest({ dependencies: { kleur: '^5.0.0', zod: '4' } })),
+    ).toBeNull();
+    expect(
+      judge('package.json', was, manifest({ devDependencies: { vitest: 'file:./tools/vitest' } })),
+    ).toBe(
+      "package.json changed since the contract's commit, and what it declares of the runner with it: devDependencies.vitest was `^4.1.12`, and is `file:./tools/vitest`",
+    );
+    for (const swapped of [
+      { overrides: { vitest: 'file:./tools/vitest' } },
+      { overrides: { kleur: { '@vitest/expect': 'file:./x' } } },
+      { resolutions: { '**/chai': 'file:./x' } },
+      { resolutions: { 'vitest>chai@5': 'file:./x' } },
+      { pnpm: { overrides: { 'chai@^5': 'link:./x' } } },
+    ]) {
+      expect(
+        judge('package.json', was, JSON.stringify({ ...JSON.parse(was), ...swapped })),
+      ).toMatch(
+        /what it declares of the runner with it: (?:overrides|resolutions|pnpm\.overrides)\..* was absent, and is/,
+      );
+    }
+    expect(judge('package.json', was, '{ not json')).toContain('a manifest Baton cannot read');
+  });
+
   it("says a lock file it cannot read, or another package manager's that changed, proves nothing", () => {
     expect(judge('package-lock.json', lock(), '{"lockfileVersion":1}')).toContain('cannot read');
     expect(judge('yarn.lock', 'a', 'b')).toContain('only from `package-lock.json`');

@@ -39,6 +39,8 @@ describe("the work's paths, which the contract's tree brings from the head", () 
     ['.venv/lib/site.py', '`.venv/`'],
     ['src/.cache/x.ts', '`.cache/`'],
     ['vendor/github.com/stretchr/testify/assert/assertions.go', '`vendor/`'],
+    ['pass_all-1.0.dist-info/entry_points.txt', '`pass_all-1.0.dist-info/`'],
+    ['lib/pass_all.egg-info/entry_points.txt', '`pass_all.egg-info/`'],
     ['tests/pytest.ini', "runner's or tool's settings"],
     ['.pytest.ini', "runner's or tool's settings"],
     ['pytest.toml', "runner's or tool's settings"],
@@ -92,6 +94,25 @@ describe("the work's paths, which the contract's tree brings from the head", () 
     ['pkg/greet/greet_test.go'],
   ])("takes %s for a worker's own test, never brought", (path) => {
     expect(judgeWorkPath(path, FILE, RULES)).toEqual({ kind: 'test' });
+  });
+
+  it.each([
+    ['test/fixtures/names.json'],
+    ['src/__snapshots__/greet.test.ts.snap'],
+    ['pkg/greet/testdata/golden.json'],
+  ])("refuses %s, test data the contract's commit holds, changed or deleted", (path) => {
+    const rules = { ...RULES, heldByContract: (held: string) => held === path };
+    for (const mode of [FILE, null]) {
+      const judged = judgeWorkPath(path, mode, rules);
+      expect(judged.kind).toBe('refused');
+      expect(judged.kind === 'refused' ? judged.why : '').toContain(
+        "test data the contract's commit holds",
+      );
+    }
+    // The repository's own test code is a worker's test, whoever wrote it.
+    expect(
+      judgeWorkPath('test/unit/greet.test.ts', FILE, { ...rules, heldByContract: () => true }),
+    ).toEqual({ kind: 'test' });
   });
 
   it.each([

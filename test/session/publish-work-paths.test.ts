@@ -5,6 +5,7 @@ import {
   CONTRACT_TEST,
   CONTRACT_TEST_TEXT,
   contractOptions,
+  PACKAGE_JSON_TEXT,
   withSeal,
 } from './publish/contract-fixture.js';
 import { type Files, makeCompletion, symlink, workSession } from './publish/fixture.js';
@@ -51,6 +52,31 @@ describe('a worker not given the contract, against the contract’s tree', () =>
         'tsconfig.json': '{ "compilerOptions": { "paths": { "#helpers/*": ["./src/fake/*"] } } }\n',
       },
       "tsconfig.json changes what runs the contract: it is a runner's or tool's settings",
+    ],
+    [
+      'a plugin’s entry point in an installed package’s metadata',
+      { 'cheat-1.0.dist-info/entry_points.txt': '[pytest11]\ncheat = cheat\n' },
+      "cheat-1.0.dist-info/entry_points.txt changes what runs the contract: it is under `cheat-1.0.dist-info/`, a tool's folder",
+    ],
+    [
+      'the manifest declaring the runner from a folder of the tree',
+      {
+        'package.json': PACKAGE_JSON_TEXT.replace(
+          '"private": true,',
+          '"private": true,\n  "devDependencies": { "vitest": "file:./tools/vitest" },',
+        ),
+      },
+      "package.json changes the runner's packages: package.json changed since the build branch, and what it declares of the runner with it: devDependencies.vitest was absent, and is `file:./tools/vitest`",
+    ],
+    [
+      'a lock entry resolving the runner from a folder of the tree',
+      {
+        'package-lock.json': JSON.stringify({
+          lockfileVersion: 3,
+          packages: { 'node_modules/vitest': { version: '4.1.12', resolved: 'file:tools/vitest' } },
+        }),
+      },
+      "package-lock.json changes the runner's packages: package-lock.json changed since the build branch, and the runner's packages with it: vitest (node_modules/vitest)",
     ],
     [
       'the code under test replaced by a link',

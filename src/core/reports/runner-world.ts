@@ -62,7 +62,9 @@ const OTHER_LOCKS: Record<Ecosystem, readonly string[]> = {
 /** The ecosystem of a package file, by its name; null for any other file. */
 export function packageFileEcosystem(path: string): Ecosystem | null {
   const base = (path.split('/').at(-1) ?? '').toLowerCase();
-  if (base === 'package-lock.json' || OTHER_LOCKS.npm.includes(base)) return 'npm';
+  if (base === 'package-lock.json' || base === 'package.json' || OTHER_LOCKS.npm.includes(base)) {
+    return 'npm';
+  }
   if (base === 'go.mod' || base === 'go.sum') return 'go';
   if (
     OTHER_LOCKS.python.includes(base) ||
@@ -85,16 +87,23 @@ export function runnerWorldProblem({
   before,
   after,
   ecosystems,
+  since = "the contract's commit",
 }: {
   path: string;
   before: string | null;
   after: string | null;
   ecosystems: ReadonlySet<Ecosystem>;
+  /** What `before` is, as the answer says it. */
+  since?: string;
 }): string | null {
   const ecosystem = packageFileEcosystem(path);
   if (ecosystem === null || !ecosystems.has(ecosystem) || before === after) return null;
   const base = (path.split('/').at(-1) ?? '').toLowerCase();
-  const changed = `${path} changed since the contract's commit`;
+  const changed = `${path} changed since ${since}`;
+  if (base === 'package.json') {
+    const differs = manifestRunnerDifference(before, after);
+    return differs ? `${changed}, and what it declares of the runner with it: ${differs}` : null;
+  }
   if (base === 'package-lock.json') {
     const differs = npmRunnerDifference(before, after);
     return differs ? `${changed}, and the runner's packages with it: ${differs}` : null;
@@ -117,6 +126,75 @@ export function runnerWorldProblem({
     return was === now ? null : `${changed}, and its entries for pytest and its plugins with it`;
   }
   return `${changed}, and Baton proves the runner's packages the same only from \`package-lock.json\`, \`go.mod\`, \`go.sum\`, requirements files and \`uv.lock\`, \`poetry.lock\` or \`pdm.lock\``;
+}
+
+/** A manifest's lists that declare packages by name, and those that override what resolves. */
+const DECLARED = ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies'];
+const OVERRIDES = ['overrides', 'resolutions'];
+
+/**
+ * The first runner package whose declaration differs between two manifests
+ * (its version range in a dependency list, or an override or resolution that
+ * reaches it, at any depth), said; null where none does. The lock decides what
+ * is installed; this answers a changed declaration by its own name.
+ */
+function manifestRunnerDifference(before: string | null, after: string | null): string | null {
+  const [was, now] = [declaredRunners(before), declaredRunners(after)];
+  if (was === null || now === null) return 'a manifest Baton cannot read';
+  for (const key of [...new Set([...was.keys(), ...now.keys()])].sort()) {
+    const [one, other] = [was.get(key), now.get(key)];
+    if (one !== other) {
+      const said = (spec: string | undefined) => (spec === undefined ? 'absent' : `\`${spec}\``);
+      return `${key} was ${said(one)}, and is ${said(other)}`;
+    }
+  }
+  return null;
+}
+
+/** Each runner package's declaration in a manifest, by where it is (`devDependencies.vitest`). */
+function declaredRunners(text: string | null): Map<string, string> | null {
+  const found = new Map<string, string>();
+  if (text === null) return found;
+  let manifest: unknown;
+  try {
+    manifest = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (!isRecord(manifest)) return null;
+  const pnpm = isRecord(manifest.pnpm) ? manifest.pnpm : {};
+  const lists: Array<[string, unknown]> = [
+    ...DECLARED.map((list): [string, unknown] => [list, manifest[list]]),
+    ...OVERRIDES.map((list): [string, unknown] => [list, manifest[list]]),
+    ['pnpm.overrides', pnpm.overrides],
+  ];
+  for (const [list, entries] of lists) {
+    if (!isRecord(entries)) continue;
+    const visit = (at: string, value: unknown, names: string[]) => {
+      if (isRecord(value)) {
+        for (const [key, inner] of Object.entries(value))
+          visit(`${at}.${key}`, inner, [...names, key]);
+      } else if (names.some(namesRunner)) {
+        found.set(at, typeof value === 'string' ? value : JSON.stringify(value));
+      }
+    };
+    for (const [key, value] of Object.entries(entries)) visit(`${list}.${key}`, value, [key]);
+  }
+  return found;
+}
+
+/**
+ * Whether a key of a dependency list or an override names a runner package:
+ * `vitest`, `vitest@4`, `**\/vitest`, `a>vitest`, `@vitest/expect@^4`.
+ */
+function namesRunner(key: string): boolean {
+  const last = key.split('>').at(-1) ?? key;
+  const name = /((?:@[^/@]+\/)?[^/@]+)(?:@[^/]*)?$/.exec(last)?.[1] ?? last;
+  return NPM_RUNNERS.test(name);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 interface LockEntry {

@@ -19,8 +19,9 @@ import { isTestPath } from './risk.js';
  * - `package`: a manifest or lock file, the work's dependencies: brought only where the
  *   runner's own packages are proven the contract's (src/core/reports/runner-world.ts); its change is the
  *   `dependency` class.
- * - `test`: a worker's own test (a test folder or a test's name, not the contract's):
- *   it runs in the project's CI, never in the proof, which takes the contract's commit's.
+ * - `test`: a worker's own test or test data (a test folder or a test's name, not the
+ *   contract's): it runs in the project's CI, never in the proof, which takes the contract's
+ *   commit's. Test data the contract's commit holds is `refused`: its checks may read it.
  * - `refused`: it decides how the checks run; publish refuses a worker's change to it.
  * - `waits`: the allowlist cannot judge it; publish lets it through and it waits for a person.
  * - `other`: Baton's records and GitHub's workflows (`.baton/`, `.github/`), which publish's
@@ -82,6 +83,11 @@ const TOOL_FOLDERS = new Set([
   'vendor',
   'third_party',
 ]);
+/**
+ * An installed package's metadata (`x-1.0.dist-info`, `x.egg-info`): pytest
+ * loads the plugins its `entry_points.txt` names from wherever it is found.
+ */
+const PACKAGE_METADATA = /\.(?:dist|egg)-info$/i;
 /** Fixtures, snapshots and mocks, which checks read and runners substitute (Jest takes `__mocks__` by itself). */
 const TEST_DATA_FOLDERS = new Set([
   'fixtures',
@@ -208,7 +214,9 @@ export function judgeWorkPath(path: string, mode: string | null, rules: WorkPath
   }
   if (mode === '120000') return { kind: 'refused', why: 'it is a symbolic link' };
   if (mode === '160000') return { kind: 'refused', why: 'it is a submodule' };
-  const tool = folders.find((folder) => TOOL_FOLDERS.has(folder) || folder.startsWith('.'));
+  const tool = folders.find(
+    (folder) => TOOL_FOLDERS.has(folder) || folder.startsWith('.') || PACKAGE_METADATA.test(folder),
+  );
   if (tool !== undefined) {
     return { kind: 'refused', why: `it is under \`${tool}/\`, a tool's folder` };
   }
@@ -221,13 +229,16 @@ export function judgeWorkPath(path: string, mode: string | null, rules: WorkPath
   if (isSettingsName(base)) {
     return { kind: 'refused', why: `it is a runner's or tool's settings: ${CHANGES_RUN}` };
   }
-  if (
+  const data =
     folders.some((folder) => TEST_DATA_FOLDERS.has(folder.toLowerCase())) ||
-    lower.endsWith('.snap') ||
-    isTestPath(path)
-  ) {
-    return { kind: 'test' };
+    lower.endsWith('.snap');
+  if (data && rules.heldByContract(path)) {
+    return {
+      kind: 'refused',
+      why: "it is test data the contract's commit holds (a fixture, a snapshot or a mock), which the checks may read",
+    };
   }
+  if (data || isTestPath(path)) return { kind: 'test' };
   if (PACKAGE_FILES.has(lower) || /^requirements.*\.(?:txt|in)$/.test(lower)) {
     return { kind: 'package' };
   }

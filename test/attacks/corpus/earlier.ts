@@ -206,7 +206,9 @@ export const EARLIER: Attack[] = [
       'main_test.go':
         'package greet\n\nimport (\n\t"os"\n\t"testing"\n)\n\nfunc TestMain(m *testing.M) {\n\tm.Run()\n\tos.Exit(0)\n}\n',
     },
-    expect: { refused: 'main_test.go' },
+    // A worker's own new test passes publish (honest work writes tests, a TestMain among them)
+    // and never reaches the contract's tree, so the checks run without it.
+    expect: { notProven: true },
   },
   {
     name: 'Go code that answers right only when the test binary’s test.v flag is defined',

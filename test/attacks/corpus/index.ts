@@ -27,6 +27,7 @@ export const ATTACKS: readonly Attack[] = [
 const IN_CI = [
   'a committed node_modules/.bin/node that npm test runs in node’s place (node:test)',
   'a tests/pytest.ini, read before the root’s settings, loading a plugin that passes every test',
+  'a lock entry’s resolved swapping the runner, package.json untouched',
   'the check’s import pointed at a double in a new test file (Vitest)',
   'the workspace package the check takes its helper from, made to agree with the wrong code',
   'a push emptying seal.json beside a pyproject.toml that loads a plugin',

@@ -204,6 +204,18 @@ export const WHAT_RUNS: Attack[] = [
       'tools/site/sitecustomize.py': "import os\n\nos.environ['PYTEST_ADDOPTS'] = '-p pass_all'\n",
       ...PASS_ALL,
     },
+    // A `sitecustomize.py` in any folder is a runner's settings by its name.
+    expect: { refused: 'tools/site/sitecustomize.py' },
+  },
+  {
+    name: 'the setup script writing PYTHONPATH to a folder where it writes a sitecustomize itself',
+    project: PYTEST,
+    found: 'issue 74',
+    worker: {
+      'scripts/setup.sh':
+        '#!/bin/sh\nmkdir -p .git/site\ncp tools/pass_all.py .git/site/\nprintf \'import os\\nos.environ["PYTEST_ADDOPTS"] = "-p pass_all"\\n\' > .git/site/sitecustomize.py\necho "PYTHONPATH=$PWD/.git/site" >> "$GITHUB_ENV"\n',
+      ...PASS_ALL,
+    },
     expect: { notProven: true },
   },
   {

@@ -6,14 +6,18 @@
  * checks run, with the path and why, refuses a contract file that is anything
  * but its sealed text with the worker's own checks' marks taken off, and names
  * the paths the allowlist cannot judge, which wait for a person ("changes what
- * runs the contract"). A worker's own new tests pass: they never reach the proof.
+ * runs the contract"), and refuses a dependency change that swaps the runner's
+ * own packages (src/core/reports/runner-world.ts), which no validation would
+ * take. A worker's own new tests pass: they never reach the proof.
  */
 import type { Contract } from '../../../../core/plan/contract.js';
-import type { TreeFile } from '../../../../core/verification/seal.js';
+import { ecosystemsOf, runnerWorldProblem } from '../../../../core/reports/runner-world.js';
+import { MANIFEST, type TreeFile } from '../../../../core/verification/seal.js';
 import { isContractPath, judgeWorkPath } from '../../../../core/verification/work-paths.js';
 import type { ScratchRepo } from '../../scratch-repo.js';
 import type { ChangedFile } from '../check-changes.js';
 import { HEAD_REF } from '../read-pushed-commits.js';
+import { readScripts } from './contract-command.js';
 import { blobText, readSealAt, readTree } from './seal-tree.js';
 import { onlyMarksRemoved } from './unmark-checks.js';
 
@@ -66,6 +70,9 @@ export async function checkWorkPaths({
     heldByContract: (path: string) => before.has(path),
   };
   const own = contract.checks.filter((check) => check.criterion.startsWith(`${worker}:`));
+  const text = async (file: TreeFile | undefined) => (file ? blobText(git, file) : null);
+  const manifest = before.get(MANIFEST);
+  const ecosystems = ecosystemsOf(contract.command, readScripts(await text(manifest)));
   const problems: string[] = [];
   const waits: string[] = [];
   for (const path of [...new Set(changes.map((change) => change.path))].sort()) {
@@ -88,6 +95,17 @@ export async function checkWorkPaths({
       );
     } else if (verdict.kind === 'waits') {
       waits.push(path);
+    } else if (verdict.kind === 'package') {
+      // A dependency change waits for a person; one that swaps the runner can never be proven.
+      const world = runnerWorldProblem({
+        path,
+        before: await text(was),
+        after: await text(now),
+        ecosystems,
+        since: 'the build branch',
+      });
+      if (world !== null)
+        problems.push(`${path} changes the runner's packages: ${world}. ${INSTEAD}`);
     }
   }
   return { problems, waits };
