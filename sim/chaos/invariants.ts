@@ -79,6 +79,7 @@ export function checkInvariants(played: PlayedChaos): string[] {
     return merges.filter((e) => pull && e.path.endsWith(`/pulls/${pull.number}/merge`));
   };
 
+  let workAttempts = 0;
   for (const { id, depends_on } of workers) {
     const own = dispatches.filter(
       (e) => inputsOf(e).worker === id && isWorkRole(inputsOf(e).role as SessionRole),
@@ -88,8 +89,12 @@ export function checkInvariants(played: PlayedChaos): string[] {
       const trigger = inputsOf(e).trigger ?? '';
       attempts.set(trigger, (attempts.get(trigger) ?? 0) + 1);
     }
-    const twice = [...attempts].filter(([, n]) => n > 1).map(([t]) => t || 'first');
+    // A worker's first attempt guards itself (docs/design-notes.md, "A review's dispatch is its
+    // own guard"): replicas that share no store may both dispatch it, and its twin ends before
+    // the model is asked (below). Every other attempt takes a lock.
+    const twice = [...attempts].filter(([t, n]) => n > 1 && t !== '').map(([t]) => t);
     check(twice.length === 0, `${id}: one dispatch per attempt (twice: ${twice.join(', ')})`);
+    workAttempts += attempts.size;
     const merged = mergeOf(id);
     const merge = merged[0];
     const branch = `refs/heads/${workerBranch(build, id)}`;
@@ -137,6 +142,17 @@ export function checkInvariants(played: PlayedChaos): string[] {
     check(
       head !== null && gh.git.entryAt(head, completionPath(build, id)) !== null,
       `${id}: its output on the build branch`,
+    );
+  }
+
+  // Each attempt of a worker's work asks the model from one session: a twin asks it nothing.
+  if (played.modelCalls) {
+    const sessions = played.modelCalls.filter(
+      (call) => isWorkRole(call.role as SessionRole) && call.turn === 0,
+    ).length;
+    check(
+      sessions <= workAttempts,
+      `a worker's attempt asks the model from one session (${sessions} sessions for ${workAttempts} attempts)`,
     );
   }
 

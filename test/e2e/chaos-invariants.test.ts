@@ -186,6 +186,50 @@ describe('the chaos invariants', () => {
     return gh;
   }
 
+  it('take a first attempt dispatched twice (replicas that share no store) only where its twin asks no model', () => {
+    const gh = playedRepo();
+    gh.git.commitOn(integrationBranch(BUILD), {
+      [planPath(BUILD)]: JSON.stringify({ workers: [{ id: 'W1.1', depends_on: [] }] }),
+    });
+    const dispatch = (trigger?: string) =>
+      gh.log.push({
+        route: 'POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches',
+        status: 204,
+        method: 'POST',
+        path: `/repos/${gh.fullName}/actions/workflows/baton.yml/dispatches`,
+        body: {
+          ref: integrationBranch(BUILD),
+          inputs: { build: BUILD, role: 'work', worker: 'W1.1', ...(trigger ? { trigger } : {}) },
+        },
+      });
+    dispatch();
+    dispatch();
+    const judge = (sessions: number) =>
+      checkInvariants({
+        gh,
+        issue: 1,
+        build: BUILD,
+        completed: true,
+        personComments: ['/approve'],
+        modelCalls: Array.from({ length: sessions }, () => ({
+          role: 'work',
+          pr: null,
+          turn: 0,
+          at: 0,
+        })),
+      }).filter(
+        (failure) => failure.includes('dispatch per attempt') || failure.includes('asks the model'),
+      );
+    expect(judge(1)).toEqual([]);
+    expect(judge(2)).toEqual([
+      "a worker's attempt asks the model from one session (2 sessions for 1 attempts)",
+    ]);
+    // A retry is no first attempt: it takes a lock, and a second dispatch of it is one too many.
+    dispatch('retry-7');
+    dispatch('retry-7');
+    expect(judge(2)).toEqual(['W1.1: one dispatch per attempt (twice: retry-7)']);
+  });
+
   it('catch a review posted, or a review session asking the model, after its pull request merged', () => {
     const gh = installedRepo(tickingClock());
     const played = mergedAfterUpdate({ author: botNoReplyEmail(gh.botLogin), signed: true });
