@@ -32,7 +32,13 @@ function inReview(): BuildSnapshot {
       }),
     ],
     pulls: [
-      make.pull({ number: 101, worker: 'W1.1', checks: { state: 'pending', failedRuns: [] } }),
+      // Opened by W1.1's work run, after it began.
+      make.pull({
+        number: 101,
+        worker: 'W1.1',
+        checks: { state: 'pending', failedRuns: [] },
+        createdAt: ago(21),
+      }),
     ],
     commands: [make.command({ name: 'approve' }, { createdAt: ago(100) })],
   });
@@ -72,14 +78,36 @@ function awaitingFirstDispatch() {
 }
 
 describe('LastReads: a run completion judged by the build as last read', () => {
-  it('changes nothing where the read saw the run completed: the work run of a pull request in review', () => {
+  it('changes nothing where the read saw the run completed and its pull request, opened since the run began', () => {
     const reads = new LastReads();
     const seen = inReview();
     const done = completed(7011, 'W1.1');
-    reads.note(KEY, readOf({ ...seen, runs: seen.runs.map((r) => (r.id === 7011 ? done : r)) }));
+    const pull = make.pull({ number: 101, worker: 'W1.1', createdAt: ago(21) });
+    reads.note(
+      KEY,
+      readOf({
+        ...seen,
+        pulls: [pull],
+        runs: seen.runs.map((r) => (r.id === 7011 ? done : r)),
+      }),
+    );
     expect(reads.completionChangesNothing(KEY, done, NOW)).toBe(true);
     // Delivered again: still no news.
     expect(reads.completionChangesNothing(KEY, done, NOW)).toBe(true);
+  });
+
+  it('is news where the read listed the run completed but not its last write: a fix whose draft it read before publish marked it ready', () => {
+    // The read takes the pull requests first and the runs after: between the two, the
+    // continuation's publish marked its draft ready and its run completed. That
+    // `ready_for_review` was left to this completion (echoes.ts).
+    const reads = new LastReads();
+    const seen = inReview();
+    const fix = completed(7021, 'W1.1', { role: 'fix', trigger: `continue-${sha('a1')}` });
+    const draft = make.pull({ number: 101, worker: 'W1.1', draft: true, createdAt: ago(60) });
+    const snapshot = { ...seen, pulls: [draft], runs: [...seen.runs, fix] };
+    const decided = decide({ snapshot, config, now: NOW });
+    reads.noteDecided(KEY, { snapshot, config, decided, runsSince: ago(100) });
+    expect(reads.completionChangesNothing(KEY, fix, NOW)).toBe(false);
   });
 
   it('is news when the read saw the run unfinished and not its last write, even where decide would ask for nothing', () => {
@@ -87,7 +115,11 @@ describe('LastReads: a run completion judged by the build as last read', () => {
     // come after the read, and its own event was left to this completion: W1.1's pull
     // request is older than the run, so the read did not see this session's own.
     const reads = new LastReads();
-    const snapshot = inReview();
+    const fresh = inReview();
+    const snapshot = {
+      ...fresh,
+      pulls: fresh.pulls.map((pull) => ({ ...pull, createdAt: ago(31) })),
+    };
     const done = completed(7011, 'W1.1');
     const patched = { ...snapshot, runs: snapshot.runs.map((r) => (r.id === 7011 ? done : r)) };
     expect(readOf(patched).view).toBe(readOf(snapshot).view);

@@ -17,12 +17,14 @@ import type { DecidedRead } from '../../change-set/set-look.js';
  * what that read saw of the run, it asks `decide` what the completion alone
  * changes. Only a run whose session's writes the last read saw whole can be
  * no news: a run the read saw completed, as the payload says (the same
- * conclusion and attempt), since publish writes before the run completes; or
- * a run the read saw unfinished whose session's last write it saw already
- * (`sawSessionOutput`: a work session's pull request, a review session's
- * review), as when CI's completion on the pull request was read first. Any
- * other run the read saw unfinished is news, since the events of its
- * session's pull request or review are left to its completion (echoes.ts).
+ * conclusion and attempt), since publish writes before the run completes,
+ * unless its session's writes are events left to its completion (a work,
+ * review or fix session's pull request, review or draft marked ready): the
+ * read takes the pull requests before the runs, so it may list such a run
+ * completed beside a pull request as it was before the run's last write; or a
+ * run whose session's last write the read saw already (`sawSessionOutput`: a
+ * work session's pull request, a review session's review), as when CI's
+ * completion on the pull request was read first. Any other run is news.
  * When decide then asks for nothing (no write, no look again, the same
  * status) the event starts no reconcile: a completion delivered after another
  * event's reconcile read what it brings, or delivered twice. Anything else is
@@ -286,10 +288,16 @@ export class LastReads {
     // A run the read did not know (another replica dispatched it) is news.
     if (!seen || seen.role !== run.role || seen.worker !== run.worker) return false;
     // So is a run the read saw unfinished: what its session wrote before it
-    // completed (a pull request, a review) may have come after the read, and
-    // that write's own event was left to this completion (echoes.ts); unless
-    // the read saw its session's last write, and so all it wrote.
+    // completed (a pull request, a review, a draft marked ready) may have come
+    // after the read, and that write's own event was left to this completion
+    // (echoes.ts); unless the read saw its session's last write, and so all it
+    // wrote. For a session whose writes are such echoes, a read that listed
+    // the run completed is no proof either: it reads the pull requests first
+    // and the runs after, so it may hold a fix's draft as it was before
+    // publish marked it ready, beside its run completed.
+    const echoed = isWorkRole(run.role) || run.role === 'review' || run.role === 'fix';
     const sawItEnd =
+      !echoed &&
       seen.status === 'completed' &&
       seen.conclusion === run.conclusion &&
       (seen.attempt ?? 1) === (run.attempt ?? 1);
