@@ -3,6 +3,7 @@ import yaml from 'js-yaml';
 import type { Probot } from 'probot';
 import type { ViewFacts } from '../core/change-set/views.js';
 import { defaultConfig, type ParsedConfig, parseConfig } from '../core/config/config.js';
+import { comparisonChangesWorkflows } from '../core/sessions/token-permissions.js';
 import { WORKFLOW_PATH } from '../core/vocabulary/ids.js';
 import { postRef } from '../github/act/locks/refs.js';
 import { repositoryInstallationId } from '../github/client/installation.js';
@@ -178,10 +179,8 @@ export function createSessionTokenDepsFromProbot(
           per_page: 1,
         }),
       );
-      const files = compared?.files ?? [];
-      if (compared && files.length < COMPARE_FILES_LISTED) {
-        return files.some((file) => file.filename.startsWith(`${WORKFLOWS_DIR}/`));
-      }
+      const listed = compared ? comparisonChangesWorkflows(compared.files ?? []) : null;
+      if (listed !== null) return listed;
       return workflowFilesDiffer(octokit, {
         owner,
         repo,
@@ -208,9 +207,6 @@ export function createSessionTokenDepsFromProbot(
     },
   };
 }
-
-/** How many files GitHub lists of a comparison, at most. */
-const COMPARE_FILES_LISTED = 300;
 
 /**
  * Whether a file under `.github/workflows/` differs between two branches or

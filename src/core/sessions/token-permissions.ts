@@ -58,3 +58,16 @@ export function sessionTokenPermissions({
     ...(workflows ? { workflows: 'write' } : {}),
   };
 }
+
+/** How many files GitHub lists of a comparison (`GET …/compare/{basehead}`), at most. */
+const COMPARE_FILES_LISTED = 300;
+
+/**
+ * Whether a comparison's files change a file under `.github/workflows/`:
+ * null where GitHub may have left some out (it lists 300 at most), so that
+ * the caller compares the folder's listings instead.
+ */
+export function comparisonChangesWorkflows(files: readonly { filename: string }[]): boolean | null {
+  if (files.length >= COMPARE_FILES_LISTED) return null;
+  return files.some((file) => file.filename.startsWith('.github/workflows/'));
+}

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DOCTOR_ROLE } from '../../../../core/doctor/doctor-session.js';
 import type { SessionRole } from '../../../../core/sessions/session.js';
 import {
+  comparisonChangesWorkflows,
   DOCTOR_TOKEN_PERMISSIONS,
   type SessionTokenPermissions,
   sessionTokenPermissions,
@@ -193,8 +194,6 @@ const Comparison = z.object({
   merge_base_commit: z.object({ sha: z.string() }),
   files: z.array(z.object({ filename: z.string() })).default([]),
 });
-/** How many files GitHub lists of a comparison, at most. */
-const COMPARE_FILES_LISTED = 300;
 
 /**
  * Whether a first attempt's commit changes a workflow since its merge base
@@ -222,9 +221,8 @@ async function workflowsChangedSince(
   } catch (error) {
     if ((error as { status?: unknown }).status !== 404) throw error;
   }
-  if (compared && compared.files.length < COMPARE_FILES_LISTED) {
-    return compared.files.some((file) => file.filename.startsWith('.github/workflows/'));
-  }
+  const listed = compared ? comparisonChangesWorkflows(compared.files) : null;
+  if (listed !== null) return listed;
   return workflowFilesDiffer(octokit, {
     repository,
     from: compared?.merge_base_commit.sha ?? null,
