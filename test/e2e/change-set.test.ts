@@ -154,7 +154,8 @@ describe.each(['hosted', 'serverless'] as const)(
         .filter(({ run }) => run.inputs.role !== 'learn');
       const shown = runs.map(
         ({ repo, run }) =>
-          `${repo} ${run.inputs.role} ${run.inputs.worker ?? '-'} ${run.inputs.trigger ?? '-'} ${run.conclusion ?? run.status}`,
+          // A conductor dispatches an empty trigger where the app sends none.
+          `${repo} ${run.inputs.role} ${run.inputs.worker || '-'} ${run.inputs.trigger || '-'} ${run.conclusion ?? run.status}`,
       );
       // Two conductors that reconcile the set at once may both dispatch the review of one head,
       // or a worker's first attempt (docs/design-notes.md, "A review's dispatch is its own
