@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planPath } from '../../src/core/vocabulary/ids.js';
+import { integrationBranch, planPath } from '../../src/core/vocabulary/ids.js';
 import { PUBLISH_EXIT } from '../../src/session/publish/run-publish.js';
 import {
   BUILD,
@@ -83,6 +83,28 @@ describe('publish refuses a worker that changes what steers later sessions', () 
 
     expect(h.summary()).toContain(reason);
     expect(h.fixture.remoteSha(WORKER_BRANCH)).toBe(before);
+    expect(h.writes()).toEqual([]);
+  });
+
+  it('refuses a first attempt’s own workflow, whose token may carry workflows, and opens no branch', async () => {
+    // A first attempt runs on the build branch, and its publish opens the worker's branch; its
+    // token has `workflows: write` where the build branch changed a workflow since its merge
+    // base with the default branch. The session's own workflow is refused all the same.
+    h.fixture.git([
+      '--git-dir',
+      h.fixture.remoteDir,
+      'update-ref',
+      '-d',
+      `refs/heads/${WORKER_BRANCH}`,
+    ]);
+    workSession(h.fixture, [
+      { '.github/workflows/steal.yml': 'on: push\n', [WORKER_COMPLETION]: completion },
+    ]);
+
+    const first = { GITHUB_REF: `refs/heads/${integrationBranch(BUILD)}` };
+    expect(await h.publish(first)).toBe(PUBLISH_EXIT.refused);
+    expect(h.summary()).toContain('.github/workflows/steal.yml is under .github/workflows/');
+    expect(h.fixture.remoteSha(WORKER_BRANCH)).toBeNull();
     expect(h.writes()).toEqual([]);
   });
 
