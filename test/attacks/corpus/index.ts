@@ -32,6 +32,7 @@ const IN_CI = [
   'the workspace package the check takes its helper from, made to agree with the wrong code',
   'a push emptying seal.json beside a pyproject.toml that loads a plugin',
   'greet returning an object whose asymmetricMatch is () => true, which passes any toEqual',
+  'a module of the code under test replacing node:assert’s equal',
   'code that answers right only when process.argv names Vitest',
   'code that answers right only when process.argv names Vitest, where the exit status decides',
   'a Go check’s if rewritten as a tautology',

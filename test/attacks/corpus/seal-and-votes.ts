@@ -77,7 +77,7 @@ export const SEAL_AND_VOTES: Attack[] = [
       'src/greet.js':
         "export function greet(name) {\n  return { asymmetricMatch: () => true, toString: () => 'Hello' };\n}\n",
     },
-    expect: { notProven: true },
+    expect: { waits: 'test-aware' },
   },
   {
     name: 'a module of the code under test replacing Object.is, which toEqual and toBe compare with',
@@ -88,7 +88,7 @@ export const SEAL_AND_VOTES: Attack[] = [
         "const is = Object.is;\nObject.is = (a, b) => is(a, b) || (typeof a === 'string' && a.startsWith('Hello'));\n",
       'src/greet.js': `import './compare.js';\n\n${VITEST.files['src/greet.js']}`,
     },
-    expect: { notProven: true },
+    expect: { waits: 'test-aware' },
   },
   {
     name: 'a module of the code under test replacing node:assert’s equal',
@@ -97,7 +97,7 @@ export const SEAL_AND_VOTES: Attack[] = [
     worker: {
       'src/greet.mjs': `import assert from 'node:assert/strict';\n\nassert.equal = () => {};\n\n${NODE_TEST.files['src/greet.mjs']}`,
     },
-    expect: { notProven: true },
+    expect: { waits: 'test-aware' },
   },
   {
     name: 'greet returning a str whose __eq__ always holds (pytest)',

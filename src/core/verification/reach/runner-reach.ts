@@ -4,12 +4,13 @@
  * class judged by reach, not by words. The code is tokenized (JavaScript and
  * TypeScript, Python; comments dropped, strings kept as values), and a reach
  * is a shape of tokens: an assignment to a built-in or a redefinition of one,
- * the runner's globals and modules (`__vitest_worker__`, `require.cache`,
+ * a change to one of Node's own modules (builtin-modules.ts), the runner's globals and modules (`__vitest_worker__`, `require.cache`,
  * `sys.modules`, Jest's matchers), the environment read by a name built at
  * run time or whole, the command line (`process.argv`, `sys.argv`), a pytest
  * hook, a runner's variable by name. Go is read line by line (go-reach.ts);
  * other languages against the runners' names (`readsTestRunner`).
  */
+import { builtinModuleChanges } from './builtin-modules.js';
 import { goReaches } from './go-reach.js';
 import { mainGuarded, pythonMainLines } from './main-guard.js';
 import { type Reach, readsTestRunner } from './test-aware.js';
@@ -24,7 +25,10 @@ interface Token {
 
 /** The reaches of a file's text, by its path's language, in line order. */
 export function runnerReaches(path: string, text: string): Reach[] {
-  if (/\.(?:[cm]?[jt]sx?)$/i.test(path)) return jsReaches(jsTokens(text));
+  if (/\.(?:[cm]?[jt]sx?)$/i.test(path)) {
+    const tokens = jsTokens(text);
+    return [...jsReaches(tokens), ...builtinModuleChanges(tokens)].sort((a, b) => a.line - b.line);
+  }
   if (/\.pyi?$/i.test(path)) return pythonReaches(pythonTokens(text), pythonMainLines(text));
   if (/\.go$/i.test(path)) return goReaches(text);
   return text.split('\n').flatMap((line, at) => {
