@@ -4,13 +4,13 @@
  * class judged by reach, not by words. The code is tokenized (JavaScript and
  * TypeScript, Python; comments dropped, strings kept as values), and a reach
  * is a shape of tokens: an assignment to a built-in or a redefinition of one,
- * a change to one of Node's own modules (builtin-modules.ts), the runner's globals and modules (`__vitest_worker__`, `require.cache`,
+ * a change to Node's assertion modules (assertion-modules.ts), the runner's globals and modules (`__vitest_worker__`, `require.cache`,
  * `sys.modules`, Jest's matchers), the environment read by a name built at
  * run time or whole, the command line (`process.argv`, `sys.argv`), a pytest
  * hook, a runner's variable by name. Go is read line by line (go-reach.ts);
  * other languages against the runners' names (`readsTestRunner`).
  */
-import { builtinModuleChanges } from './builtin-modules.js';
+import { assertionModuleChanges } from './assertion-modules.js';
 import { goReaches } from './go-reach.js';
 import { mainGuarded, pythonMainLines } from './main-guard.js';
 import { type Reach, readsTestRunner } from './test-aware.js';
@@ -27,7 +27,9 @@ interface Token {
 export function runnerReaches(path: string, text: string): Reach[] {
   if (/\.(?:[cm]?[jt]sx?)$/i.test(path)) {
     const tokens = jsTokens(text);
-    return [...jsReaches(tokens), ...builtinModuleChanges(tokens)].sort((a, b) => a.line - b.line);
+    return [...jsReaches(tokens), ...assertionModuleChanges(tokens)].sort(
+      (a, b) => a.line - b.line,
+    );
   }
   if (/\.pyi?$/i.test(path)) return pythonReaches(pythonTokens(text), pythonMainLines(text));
   if (/\.go$/i.test(path)) return goReaches(text);

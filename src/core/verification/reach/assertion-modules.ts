@@ -1,14 +1,16 @@
 /**
- * Code that changes one of Node's own modules (runner-reach.ts): the runner,
- * its reporters and the checks share them in one process, so a program's
- * module that assigns to `node:assert`'s `equal`, or redefines a member of
- * `fs`, changes what every check sees. Which modules are Node's is Node's own
- * list (`NODE_MODULES`, kept equal to `builtinModules` by a test), not words
- * of Baton's. Read from a file's JavaScript or
- * TypeScript tokens: the names it binds to such a module (an `import`, a
- * `require` or an `import()` taken into a name or destructured), then each
- * assignment to, deletion of or redefinition of a member of one of them, and
- * a member assigned on a `require(…)` call itself.
+ * Code that changes Node's assertion modules (runner-reach.ts): node:test and
+ * the checks compare through `node:assert` in the process that loads the code
+ * under test, so a program's module that assigns to `node:assert`'s `equal`,
+ * or redefines a member of `node:test`, changes what every check sees. The
+ * modules are Node's own assertion modules, a closed set (`ASSERTION_MODULES`);
+ * Node's other modules are left to the code (`EventEmitter.defaultMaxListeners
+ * = 20`, `http.globalAgent.keepAlive = true` are settings, not votes), and the
+ * validation's check process freezes the assertion modules whatever the code
+ * does. Read from a file's JavaScript or TypeScript tokens: the names it binds
+ * to such a module (an `import`, a `require` or an `import()` taken into a name
+ * or destructured), then each assignment to, deletion of or redefinition of a
+ * member of one of them, and a member assigned on a `require(…)` call itself.
  */
 import type { Reach } from './test-aware.js';
 
@@ -19,84 +21,11 @@ interface Token {
   line: number;
 }
 
-/**
- * Node's own modules by their bare names, as `module.builtinModules` lists
- * them in Node 22 and 24 (test/core/runner-reach.test.ts holds the running
- * Node's list within it); any `node:` name is one of Node's too.
- */
-export const NODE_MODULES: ReadonlySet<string> = new Set([
-  '_http_agent',
-  '_http_client',
-  '_http_common',
-  '_http_incoming',
-  '_http_outgoing',
-  '_http_server',
-  '_stream_duplex',
-  '_stream_passthrough',
-  '_stream_readable',
-  '_stream_transform',
-  '_stream_wrap',
-  '_stream_writable',
-  '_tls_common',
-  '_tls_wrap',
-  'assert',
-  'assert/strict',
-  'async_hooks',
-  'buffer',
-  'child_process',
-  'cluster',
-  'console',
-  'constants',
-  'crypto',
-  'dgram',
-  'diagnostics_channel',
-  'dns',
-  'dns/promises',
-  'domain',
-  'events',
-  'fs',
-  'fs/promises',
-  'http',
-  'http2',
-  'https',
-  'inspector',
-  'inspector/promises',
-  'module',
-  'net',
-  'os',
-  'path',
-  'path/posix',
-  'path/win32',
-  'perf_hooks',
-  'process',
-  'punycode',
-  'querystring',
-  'readline',
-  'readline/promises',
-  'repl',
-  'stream',
-  'stream/consumers',
-  'stream/promises',
-  'stream/web',
-  'string_decoder',
-  'sys',
-  'timers',
-  'timers/promises',
-  'tls',
-  'trace_events',
-  'tty',
-  'url',
-  'util',
-  'util/types',
-  'v8',
-  'vm',
-  'wasi',
-  'worker_threads',
-  'zlib',
-]);
+/** Node's assertion modules, with or without `node:`; node:test only by that name, as Node takes it. */
+const ASSERTION_MODULES = /^(?:(?:node:)?assert(?:\/strict)?|node:test(?:\/reporters)?)$/;
 
-function isBuiltin(specifier: string): boolean {
-  return specifier.startsWith('node:') || NODE_MODULES.has(specifier);
+function isAssertionModule(specifier: string): boolean {
+  return ASSERTION_MODULES.test(specifier);
 }
 
 const ASSIGNMENT = new Set(['=', '+=', '-=', '*=', '/=', '||=', '&&=', '??=', '|=', '&=']);
@@ -111,8 +40,8 @@ const CHANGERS = new Set([
   'deleteProperty',
 ]);
 
-/** Each change the tokens make to a member of Node's own modules, in token order. */
-export function builtinModuleChanges(tokens: readonly Token[]): Reach[] {
+/** Each change the tokens make to a member of Node's assertion modules, in token order. */
+export function assertionModuleChanges(tokens: readonly Token[]): Reach[] {
   const bound = builtinBindings(tokens);
   const reaches: Reach[] = [];
   tokens.forEach((token, i) => {
@@ -126,16 +55,16 @@ export function builtinModuleChanges(tokens: readonly Token[]): Reach[] {
     const end = memberChainEnd(tokens, start);
     const chain = `${module}${text(tokens, start + 1, end)}`;
     if (end > start + 1 && ASSIGNMENT.has(tokens[end]?.value ?? ''))
-      reaches.push({ line: token.line, what: `assigns to Node's own module (${chain})` });
+      reaches.push({ line: token.line, what: `assigns to Node's assertion module (${chain})` });
     else if (end > start + 1 && prev === 'delete')
-      reaches.push({ line: token.line, what: `deletes from Node's own module (${chain})` });
+      reaches.push({ line: token.line, what: `deletes from Node's assertion module (${chain})` });
     else if (start === i && changedByCall(tokens, i))
-      reaches.push({ line: token.line, what: `redefines Node's own module (${module})` });
+      reaches.push({ line: token.line, what: `redefines Node's assertion module (${module})` });
   });
   return reaches;
 }
 
-/** The names the tokens bind to Node's own modules, with the module each stands for. */
+/** The names the tokens bind to Node's assertion modules, with the module each stands for. */
 function builtinBindings(tokens: readonly Token[]): Map<string, string> {
   const bound = new Map<string, string>();
   tokens.forEach((token, i) => {
@@ -146,7 +75,7 @@ function builtinBindings(tokens: readonly Token[]): Map<string, string> {
     while (from < tokens.length && !(tokens[from]?.value === 'from' && depthZero(tokens, i, from)))
       from++;
     const source = tokens[from + 1];
-    if (source?.kind !== 'string' || !isBuiltin(source.value)) return;
+    if (source?.kind !== 'string' || !isAssertionModule(source.value)) return;
     for (const name of importedNames(tokens, i + 1, from)) bound.set(name, source.value);
   });
   tokens.forEach((_token, i) => {
@@ -166,14 +95,14 @@ function builtinBindings(tokens: readonly Token[]): Map<string, string> {
   return bound;
 }
 
-/** `require('m')` or `import('m')` starting at `i`, of one of Node's own modules: its name, else null. */
+/** `require('m')` or `import('m')` starting at `i`, of one of Node's assertion modules: its name, else null. */
 function calledModule(tokens: readonly Token[], i: number): string | null {
   const call = tokens[i]?.value;
   if (call !== 'require' && call !== 'import') return null;
   const source = tokens[i + 2];
   if (tokens[i + 1]?.value !== '(' || source?.kind !== 'string' || tokens[i + 3]?.value !== ')')
     return null;
-  return isBuiltin(source.value) ? source.value : null;
+  return isAssertionModule(source.value) ? source.value : null;
 }
 
 /** The local names an import clause binds (`a`, `* as b`, `{ c, d as e }`). */
