@@ -12,6 +12,8 @@
  * or destructured), then each assignment to, deletion of or redefinition of a
  * member of one of them, and a member assigned on a `require(…)` call itself.
  */
+
+import { chainText, memberChainEnd } from './member-chain.js';
 import type { Reach } from './test-aware.js';
 
 /** A token as runner-reach.ts reads it. */
@@ -53,7 +55,7 @@ export function assertionModuleChanges(tokens: readonly Token[]): Reach[] {
     if (module === null || module === undefined) return;
     const start = module === bound.get(token.value) ? i : closing(tokens, i + 1);
     const end = memberChainEnd(tokens, start);
-    const chain = `${module}${text(tokens, start + 1, end)}`;
+    const chain = `${module}${chainText(tokens, start + 1, end)}`;
     if (end > start + 1 && ASSIGNMENT.has(tokens[end]?.value ?? ''))
       reaches.push({ line: token.line, what: `assigns to Node's assertion module (${chain})` });
     else if (end > start + 1 && prev === 'delete')
@@ -173,29 +175,4 @@ function opening(tokens: readonly Token[], close: number): number {
     if (tokens[k]?.value === '{' && --depth === 0) return k;
   }
   return 0;
-}
-
-/** The index after a member chain following `i` (`x.b["c"].d`). */
-function memberChainEnd(tokens: readonly Token[], i: number): number {
-  let j = i + 1;
-  for (;;) {
-    const token = tokens[j];
-    if ((token?.value === '.' || token?.value === '?.') && tokens[j + 1]?.kind === 'name') j += 2;
-    else if (token?.value === '[') {
-      let depth = 0;
-      for (; j < tokens.length; j++) {
-        if (tokens[j]?.value === '[') depth++;
-        if (tokens[j]?.value === ']' && --depth === 0) break;
-      }
-      j++;
-    } else return j;
-  }
-}
-
-function text(tokens: readonly Token[], from: number, to: number): string {
-  return tokens
-    .slice(from, to)
-    .map((token) => (token.kind === 'string' ? JSON.stringify(token.value) : token.value))
-    .join('')
-    .slice(0, 60);
 }

@@ -13,6 +13,7 @@
 import { assertionModuleChanges } from './assertion-modules.js';
 import { goReaches } from './go-reach.js';
 import { mainGuarded, pythonMainLines } from './main-guard.js';
+import { chainText, memberChainEnd } from './member-chain.js';
 import { type Reach, readsTestRunner } from './test-aware.js';
 
 export type { Reach } from './test-aware.js';
@@ -160,31 +161,6 @@ function jsReaches(tokens: Token[]): Reach[] {
 
 function isTestString(token: Token): boolean {
   return token.kind === 'string' && token.value === 'test';
-}
-
-/** The index after a member chain starting at `i` (`a.b["c"].d`). */
-function memberChainEnd(tokens: Token[], i: number): number {
-  let j = i + 1;
-  for (;;) {
-    const token = tokens[j];
-    if (token?.value === '.' && tokens[j + 1]?.kind === 'name') j += 2;
-    else if (token?.value === '[') {
-      let depth = 0;
-      for (; j < tokens.length; j++) {
-        if (tokens[j]?.value === '[') depth++;
-        if (tokens[j]?.value === ']' && --depth === 0) break;
-      }
-      j++;
-    } else return j;
-  }
-}
-
-function chainText(tokens: Token[], from: number, to: number): string {
-  return tokens
-    .slice(from, to)
-    .map((token) => (token.kind === 'string' ? JSON.stringify(token.value) : token.value))
-    .join('')
-    .slice(0, 60);
 }
 
 /** A runner's environment variable by its whole name (`VITEST`, `JEST_WORKER_ID` …). */
