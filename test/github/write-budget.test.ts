@@ -190,6 +190,39 @@ describe('the write budget of an installation', () => {
     expect(woken).toEqual(['acme/shop#2-b']);
   });
 
+  it('keeps the place of a build the retry woke without room, which waits again', () => {
+    const { writes, advance, owing } = timedBudget();
+    writes.owe('acme/shop#1-a', owing(PACED));
+    const woken: string[] = [];
+    writes.wake('acme/shop#2-b', () => woken.push('acme/shop#2-b'));
+    advance(60_000);
+    writes.wake('acme/shop#3-c', () => woken.push('acme/shop#3-c'));
+    // The retry wakes the oldest; its reconcile still finds no room, and it waits again.
+    advance(OWED_RETRY_MS);
+    expect(woken).toEqual(['acme/shop#2-b']);
+    writes.wake('acme/shop#2-b', () => woken.push('acme/shop#2-b'));
+    writes.settled('acme/shop#2-b');
+    // Room for one worker: the build that waited first goes first, not the one behind it.
+    writes.owe('acme/shop#1-a', owing(PACED - WRITES_PER_STARTED_WORKER - 1));
+    expect(woken).toEqual(['acme/shop#2-b', 'acme/shop#2-b']);
+  });
+
+  it('waits no more for a build the retry woke once it dispatches', () => {
+    const { writes, advance, owing } = timedBudget();
+    writes.owe('acme/shop#1-a', owing(PACED));
+    const woken: string[] = [];
+    writes.wake('acme/shop#2-b', () => woken.push('acme/shop#2-b'));
+    writes.wake('acme/shop#3-c', () => woken.push('acme/shop#3-c'));
+    advance(OWED_RETRY_MS);
+    expect(woken).toEqual(['acme/shop#2-b']);
+    // Its reconcile found what was owed stale, and dispatched.
+    writes.dispatched('acme/shop#2-b');
+    writes.settled('acme/shop#2-b');
+    // Room for all: only the build still waiting is woken.
+    writes.owe('acme/shop#1-a', []);
+    expect(woken).toEqual(['acme/shop#2-b', 'acme/shop#3-c']);
+  });
+
   /** A budget with room in the hour for `workers` workers to start, no more. */
   function roomFor(workers: number) {
     const timed = timedBudget();

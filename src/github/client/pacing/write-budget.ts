@@ -352,16 +352,24 @@ export function createWriteBudget({
     // Builds take turns: room beyond the turns held and those waiting before this one, or its turn.
     return freeWorkers() > ahead(key) ? 0 : Math.max(1, roomWait('dispatch', writes));
   };
-  /** Wakes the first waiting builds (`queue`), as many as there is room for a worker each, each with a turn. */
+  /**
+   * Wakes the first waiting builds (`queue`), as many as there is room for a worker each, each
+   * with a turn. `atLeastOne` without room (the retry): the first only looks again, as what is
+   * owed may be stale; it takes no turn and keeps its place, so that if its reconcile finds no
+   * room either, it waits where it waited, not behind the builds that came after it.
+   */
   const wakeWaiters = ({ atLeastOne = false } = {}) => {
-    if (roomWait('dispatch') > 0 && !atLeastOne) return;
-    let count = Math.max(atLeastOne ? 1 : 0, freeWorkers());
+    const room = roomWait('dispatch') === 0;
+    if (!room && !atLeastOne) return;
+    let count = room ? Math.max(atLeastOne ? 1 : 0, freeWorkers()) : 1;
     for (const [key, { run }] of queue()) {
       if (count-- <= 0) break;
-      waiters.delete(key);
-      turns.set(key, clock() + TURN_MS);
-      shared?.unwait(key);
-      shared?.turn(key, clock() + TURN_MS);
+      if (room) {
+        waiters.delete(key);
+        turns.set(key, clock() + TURN_MS);
+        shared?.unwait(key);
+        shared?.turn(key, clock() + TURN_MS);
+      }
       run();
     }
   };
@@ -470,6 +478,8 @@ export function createWriteBudget({
         shared?.pace(paceAt);
       }
       if (turns.delete(key)) shared?.unturn(key);
+      // A build that dispatches waits no more (one the retry woke kept its place until now).
+      if (waiters.delete(key)) shared?.unwait(key);
     },
     settled(key) {
       if (!turns.delete(key)) return;
