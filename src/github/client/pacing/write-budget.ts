@@ -354,22 +354,25 @@ export function createWriteBudget({
   };
   /**
    * Wakes the first waiting builds (`queue`), as many as there is room for a worker each, each
-   * with a turn. `atLeastOne` without room (the retry): the first only looks again, as what is
-   * owed may be stale; it takes no turn and keeps its place, so that if its reconcile finds no
-   * room either, it waits where it waited, not behind the builds that came after it.
+   * with a turn. `atLeastOne` without room (the retry): the first looks again anyway, as what is
+   * owed may be stale, with a turn; it keeps its place until it dispatches, so that if its
+   * reconcile finds no room either, it waits where it waited, not behind the builds that came
+   * after it. A build that holds a turn is not woken again.
    */
   const wakeWaiters = ({ atLeastOne = false } = {}) => {
     const room = roomWait('dispatch') === 0;
     if (!room && !atLeastOne) return;
+    for (const [key, until] of turns) if (until <= clock()) turns.delete(key);
     let count = room ? Math.max(atLeastOne ? 1 : 0, freeWorkers()) : 1;
     for (const [key, { run }] of queue()) {
+      if (turns.has(key)) continue;
       if (count-- <= 0) break;
       if (room) {
         waiters.delete(key);
-        turns.set(key, clock() + TURN_MS);
         shared?.unwait(key);
-        shared?.turn(key, clock() + TURN_MS);
       }
+      turns.set(key, clock() + TURN_MS);
+      shared?.turn(key, clock() + TURN_MS);
       run();
     }
   };
