@@ -55830,13 +55830,18 @@ function createWriteBudget({
     return freeWorkers() > ahead(key) ? 0 : Math.max(1, roomWait("dispatch", writes));
   };
   const wakeWaiters = ({ atLeastOne = false } = {}) => {
-    if (roomWait("dispatch") > 0 && !atLeastOne) return;
-    let count = Math.max(atLeastOne ? 1 : 0, freeWorkers());
+    const room = roomWait("dispatch") === 0;
+    if (!room && !atLeastOne) return;
+    for (const [key, until] of turns) if (until <= clock()) turns.delete(key);
+    let count = room ? Math.max(atLeastOne ? 1 : 0, freeWorkers()) : 1;
     for (const [key, { run: run2 }] of queue()) {
+      if (turns.has(key)) continue;
       if (count-- <= 0) break;
-      waiters.delete(key);
+      if (room) {
+        waiters.delete(key);
+        shared?.unwait(key);
+      }
       turns.set(key, clock() + TURN_MS);
-      shared?.unwait(key);
       shared?.turn(key, clock() + TURN_MS);
       run2();
     }
@@ -55938,6 +55943,7 @@ function createWriteBudget({
         shared?.pace(paceAt);
       }
       if (turns.delete(key)) shared?.unturn(key);
+      if (waiters.delete(key)) shared?.unwait(key);
     },
     settled(key) {
       if (!turns.delete(key)) return;
