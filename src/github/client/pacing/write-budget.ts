@@ -354,10 +354,9 @@ export function createWriteBudget({
   };
   /**
    * Wakes the first waiting builds (`queue`), as many as there is room for a worker each, each
-   * with a turn. `atLeastOne` without room (the retry): the first looks again anyway, as what is
-   * owed may be stale, with a turn; it keeps its place until it dispatches, so that if its
-   * reconcile finds no room either, it waits where it waited, not behind the builds that came
-   * after it. A build that holds a turn is not woken again.
+   * with a turn (a build holding one is not woken again). `atLeastOne` without room (the retry):
+   * the first looks again anyway, what is owed may be stale, and keeps its place until it
+   * dispatches: finding no room either, it is not behind the builds that came after it.
    */
   const wakeWaiters = ({ atLeastOne = false } = {}) => {
     const room = roomWait('dispatch') === 0;
