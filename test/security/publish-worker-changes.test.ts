@@ -9,7 +9,11 @@ import {
   workSession,
 } from '../session/publish/fixture.js';
 import { usePublishHarness } from '../session/publish/harness.js';
-import { WORKER_BRANCH, WORKER_COMPLETION } from '../session/publish/worker-paths.js';
+import {
+  dropWorkerBranch,
+  WORKER_BRANCH,
+  WORKER_COMPLETION,
+} from '../session/publish/worker-paths.js';
 
 /**
  * A work session that tries to write the rules of its own review, or to slip
@@ -90,13 +94,7 @@ describe('publish refuses a worker that changes what steers later sessions', () 
     // A first attempt runs on the build branch, and its publish opens the worker's branch; its
     // token has `workflows: write` where the build branch changed a workflow since its merge
     // base with the default branch. The session's own workflow is refused all the same.
-    h.fixture.git([
-      '--git-dir',
-      h.fixture.remoteDir,
-      'update-ref',
-      '-d',
-      `refs/heads/${WORKER_BRANCH}`,
-    ]);
+    dropWorkerBranch(h.fixture);
     workSession(h.fixture, [
       { '.github/workflows/steal.yml': 'on: push\n', [WORKER_COMPLETION]: completion },
     ]);

@@ -7,7 +7,7 @@ import { integrationBranch } from '../../src/core/vocabulary/ids.js';
 import { PUBLISH_EXIT } from '../../src/session/publish/run-publish.js';
 import { BUILD, makeCompletion, makeResult, workSession } from './publish/fixture.js';
 import { PULLS, usePublishHarness } from './publish/harness.js';
-import { WORKER_BRANCH, WORKER_COMPLETION } from './publish/worker-paths.js';
+import { dropWorkerBranch, WORKER_BRANCH, WORKER_COMPLETION } from './publish/worker-paths.js';
 
 const h = usePublishHarness();
 /** The run of a first attempt: dispatched on the build branch. */
@@ -20,17 +20,6 @@ function commitWork(): string {
   });
 }
 
-/** The remote without the worker's branch, as before a first attempt's publish. */
-function dropWorkerBranch(): void {
-  h.fixture.git([
-    '--git-dir',
-    h.fixture.remoteDir,
-    'update-ref',
-    '-d',
-    `refs/heads/${WORKER_BRANCH}`,
-  ]);
-}
-
 /** A twin's result: it found the worker's branch there and ran nothing. */
 function twinResult(): void {
   h.fixture.writeResult(
@@ -40,7 +29,7 @@ function twinResult(): void {
 
 describe('publish of a first attempt', () => {
   it('opens the worker’s branch at the session’s head and its pull request', async () => {
-    dropWorkerBranch();
+    dropWorkerBranch(h.fixture);
     const head = commitWork();
 
     expect(await h.publish(FIRST)).toBe(PUBLISH_EXIT.published);
@@ -50,7 +39,7 @@ describe('publish of a first attempt', () => {
   });
 
   it('refuses to push over a worker’s branch that another session moved, and opens nothing', async () => {
-    dropWorkerBranch();
+    dropWorkerBranch(h.fixture);
     const theirs = h.fixture.agentCommit({
       branch: 'twin',
       files: { 'src/login.ts': 'export const login = 2;\n' },
@@ -88,7 +77,7 @@ describe('publish of a first attempt', () => {
       PUBLISH_EXIT.refused,
     );
     expect(h.summary()).toContain('is not W1.1’s first attempt'.replace('’', "'"));
-    dropWorkerBranch();
+    dropWorkerBranch(h.fixture);
     twinResult();
     expect(await h.publish(FIRST)).toBe(PUBLISH_EXIT.refused);
     expect(h.summary()).toContain('but it is not there');
