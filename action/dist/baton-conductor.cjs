@@ -55232,6 +55232,18 @@ function priceOf(model, size, prices) {
     prices
   ) ?? 0;
 }
+var SESSION_WRITES = {
+  plan: 0,
+  work: 1,
+  contract: 1,
+  fix: 1,
+  review: 1,
+  research: 0,
+  summary: 0,
+  synthesis: 1,
+  validate: 0,
+  learn: 1
+};
 
 // src/core/plan/schedule.ts
 function dependentChainLengths(workers) {
@@ -55711,18 +55723,6 @@ var DEFER_AT = { status: 0.8, dispatch: 0.9 };
 var PACE_SHARE = 0.96;
 var PACE_BURST_MS = 15 * 6e4;
 var PACE_FROM = 0.5;
-var SESSION_WRITES = {
-  plan: 0,
-  work: 1,
-  contract: 1,
-  fix: 1,
-  review: 1,
-  research: 0,
-  summary: 0,
-  synthesis: 1,
-  validate: 0,
-  learn: 1
-};
 var MINUTE = 6e4;
 var OWED_RETRY_MS = 10 * MINUTE;
 var TURN_MS = 2 * MINUTE;
@@ -55745,6 +55745,7 @@ function createWriteBudget({
   let shape = [{ at: 0, count: WRITES_PER_STARTED_WORKER }];
   const workerAt = (now, writes) => writes ? [...writes] : shifted(shape, now);
   const waiters = /* @__PURE__ */ new Map();
+  const asked = /* @__PURE__ */ new Map();
   const queue = () => {
     const overdue = clock() - PASSED_OVER_MS;
     return [...waiters].sort(
@@ -55794,64 +55795,83 @@ function createWriteBudget({
     const windows = windowWait(now, workerAt(now, writes));
     return paced ? Math.max(windows, paceWait(now, writes)) : windows;
   };
-  const freeWorkers = () => {
-    const now = clock();
-    for (const [key, until] of turns) if (until <= now) turns.delete(key);
-    const interval = paceInterval();
-    const paced = paceBinds(now) ? Math.floor((now + PACE_BURST_MS - Math.max(paceAt, now)) / interval) + 1 : Number.POSITIVE_INFINITY;
-    const most = Math.min(Math.max(0, paced), waiters.size + turns.size + 1);
-    let room = 0;
-    const added = [];
-    while (room < most) {
-      added.push(...workerAt(now));
-      if (!fits(added)) break;
-      room++;
-    }
-    return room - turns.size;
-  };
   const paceInterval = (writes = shape) => Math.max(
     1,
     leastMinutesFor(totalOf(writes), { perMinute: limits.perMinute, perHour: cap }) * MINUTE
   );
-  const ahead = (key) => {
+  const paceSlots = (now) => paceBinds(now) ? Math.max(0, Math.floor((now + PACE_BURST_MS - Math.max(paceAt, now)) / paceInterval()) + 1) : Number.POSITIVE_INFINITY;
+  const writesOf = (key, now) => shifted(waiters.get(key)?.writes ?? asked.get(key) ?? shape, now);
+  const fitting = (now, workers) => {
+    const most = paceSlots(now);
+    const added = [];
     let count = 0;
-    for (const [waiter] of queue()) {
-      if (waiter === key) break;
+    for (const writes of workers) {
+      if (count >= most) break;
+      added.push(...writes);
+      if (!fits(added)) break;
       count++;
     }
     return count;
   };
+  const lineUp = (now) => {
+    for (const [key, until] of turns) {
+      if (until > now) continue;
+      turns.delete(key);
+      if (waiters.delete(key)) shared?.unwait(key);
+    }
+    const waiting = queue().map(([key]) => key).filter((key) => !turns.has(key));
+    return { held: [...turns.keys()], waiting };
+  };
+  const wakeable = (now) => {
+    const { held: held3, waiting } = lineUp(now);
+    const room = fitting(
+      now,
+      [...held3, ...waiting].map((key) => writesOf(key, now))
+    );
+    return waiting.slice(0, Math.max(0, room - held3.length));
+  };
   const waitFor = (kind, key, writes) => {
-    if (kind === "dispatch" && writes) shape = shifted(writes, -clock());
+    const now = clock();
+    if (kind === "dispatch" && writes) {
+      shape = shifted(writes, -now);
+      if (key !== void 0) asked.set(key, shape);
+    }
     const turn = key !== void 0 && turns.has(key);
     const wait2 = roomWait(kind, writes, !turn);
     if (wait2 > 0 || kind !== "dispatch" || key === void 0) return wait2;
     if (turn || waiters.size === 0 && turns.size === 0) return 0;
-    return freeWorkers() > ahead(key) ? 0 : Math.max(1, roomWait("dispatch", writes));
+    const { held: held3, waiting } = lineUp(now);
+    const place = waiting.indexOf(key);
+    const line = [...held3, ...place < 0 ? waiting : waiting.slice(0, place)].map(
+      (waiter) => writesOf(waiter, now)
+    );
+    line.push(workerAt(now, writes));
+    return fitting(now, line) === line.length ? 0 : Math.max(1, roomWait("dispatch", writes));
   };
   const wakeWaiters = ({ atLeastOne = false } = {}) => {
-    const room = roomWait("dispatch") === 0;
+    const now = clock();
+    const head = lineUp(now).waiting[0];
+    if (head === void 0) return;
+    const room = roomWait("dispatch", writesOf(head, now)) === 0;
     if (!room && !atLeastOne) return;
-    for (const [key, until] of turns) if (until <= clock()) turns.delete(key);
-    let count = room ? Math.max(atLeastOne ? 1 : 0, freeWorkers()) : 1;
-    for (const [key, { run: run2 }] of queue()) {
-      if (turns.has(key)) continue;
-      if (count-- <= 0) break;
-      if (room) {
-        waiters.delete(key);
-        shared?.unwait(key);
-      }
-      turns.set(key, clock() + TURN_MS);
-      shared?.turn(key, clock() + TURN_MS);
-      run2();
+    const woken = room ? wakeable(now) : [];
+    if (woken.length === 0 && atLeastOne) woken.push(head);
+    for (const key of woken) {
+      turns.set(key, now + TURN_MS);
+      shared?.turn(key, now + TURN_MS);
+      waiters.get(key)?.run();
     }
   };
   let cancelTimer = null;
   const wakeWait = () => {
-    const wait2 = roomWait("dispatch");
-    if (wait2 > 0 || freeWorkers() > 0) return wait2;
+    const now = clock();
+    const head = lineUp(now).waiting[0];
+    if (head !== void 0) {
+      const wait2 = roomWait("dispatch", writesOf(head, now));
+      if (wait2 > 0 || wakeable(now).length > 0) return wait2;
+    }
     const ends = Math.min(...turns.values());
-    return Number.isFinite(ends) ? Math.max(1, ends - clock()) : OWED_RETRY_MS;
+    return Number.isFinite(ends) ? Math.max(1, ends - now) : OWED_RETRY_MS;
   };
   const armTimer = () => {
     if (cancelTimer || waiters.size === 0) return;
@@ -55885,9 +55905,9 @@ function createWriteBudget({
     for (const [key, until] of state.turns) turns.set(key, until);
     paceAt = Math.max(paceAt, state.pace);
     for (const key of waiters.keys()) if (!state.waiters.has(key)) waiters.delete(key);
-    for (const [key, { chain, since: since2 }] of state.waiters) {
+    for (const [key, { chain, since: since2, writes }] of state.waiters) {
       const run2 = waiters.get(key)?.run ?? (() => shared.wakeElsewhere(key));
-      waiters.set(key, { run: run2, chain, since: since2 });
+      waiters.set(key, { run: run2, chain, since: since2, writes });
     }
     armTimer();
   };
@@ -55929,8 +55949,9 @@ function createWriteBudget({
     wake(key, run2, chain = 1) {
       const waiting = waiters.get(key);
       const since2 = waiting?.since ?? clock();
-      waiters.set(key, { run: waiting?.run ?? run2, chain, since: since2 });
-      shared?.wait(key, { chain, since: since2 });
+      const writes = asked.get(key) ?? waiting?.writes ?? shape;
+      waiters.set(key, { run: waiting?.run ?? run2, chain, since: since2, writes });
+      shared?.wait(key, { chain, since: since2, writes });
       armTimer();
     },
     waiting() {
@@ -55943,9 +55964,14 @@ function createWriteBudget({
         shared?.pace(paceAt);
       }
       if (turns.delete(key)) shared?.unturn(key);
+      asked.delete(key);
       if (waiters.delete(key)) shared?.unwait(key);
     },
-    settled(key) {
+    settled(key, waits = false) {
+      if (!waits) {
+        asked.delete(key);
+        if (waiters.delete(key)) shared?.unwait(key);
+      }
       if (!turns.delete(key)) return;
       shared?.unturn(key);
       if (waiters.size === 0) return;
@@ -67555,7 +67581,8 @@ function afterReconcile(queued, {
   );
   if (budget && waitingChains.length > 0)
     budget.wake(key, () => queued.again(starting), Math.max(...waitingChains));
-  budget?.settled(key);
+  const waits = waitingChains.length > 0 || outcomes.some((outcome) => outcome.result === "failed" || outcome.result === "stood-down");
+  budget?.settled(key, waits);
 }
 function timedLook(ctx, {
   ref,

@@ -1,11 +1,8 @@
 import { parseRunName, type SessionRole } from '../core/sessions/session.js';
+import { SESSION_WRITES } from '../core/snapshot/estimate.js';
 import { WORKFLOW_FILE } from '../core/vocabulary/ids.js';
 import { conditionalReads } from '../github/client/conditional-reads.js';
-import {
-  SESSION_WRITES,
-  type SharedBudget,
-  type SharedBudgetState,
-} from '../github/client/pacing/write-budget.js';
+import type { SharedBudget, SharedBudgetState } from '../github/client/pacing/shared-budget.js';
 import { type Octokit, statusOf } from '../github/client/types.js';
 
 const HOUR = 3_600_000;

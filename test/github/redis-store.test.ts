@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { WRITES_PER_STARTED_WORKER } from '../../src/core/snapshot/estimate.js';
 import { GITHUB_PACE } from '../../src/github/client/pacing/request-pacer.js';
 import { createRedisStore, type RedisStoreOptions } from '../../src/github/store/redis-store.js';
 import type { BatonStore } from '../../src/github/store/store.js';
@@ -175,6 +176,61 @@ describeWithRedis('replicas sharing a real Redis', () => {
       expect(onA.owed('x/y#1-a')).toBe(0);
       expect(onA.owed('x/y#2-b')).toBe(0);
       expect(onA.owed('x/y#3-c')).toBe(7);
+    } finally {
+      raw.disconnect();
+    }
+  });
+
+  it('judges a build waiting on one replica by its own worker’s writes on another, and reads a forged waiter as a worker’s share', async () => {
+    const [a, b] = [replica(), replica()];
+    const onA = a.pacing.budgetForId('installation-7');
+    const onB = b.pacing.budgetForId('installation-7');
+    const now = Date.now();
+    onA.owe('acme/shop#9-big', [{ at: now, count: 470 }]);
+    // A's build waits with a worker of 12 writes; B last asked for a worker of 6.
+    expect(onA.waitFor('dispatch', KEY, [{ at: now, count: 12 }])).toBeGreaterThan(0);
+    a.looks.set(KEY, [{ ms: 600_000, why: 'its run' }], LOOK);
+    onA.wake(KEY, () => {});
+    await onA.sync();
+    await onB.sync();
+    expect(onB.waitFor('dispatch', 'acme/shop#2-small', [{ at: now, count: 6 }])).toBeGreaterThan(
+      0,
+    );
+    // Room for 6 but not 12: B gives A's build no turn, and its small build does not pass A's.
+    const taken: string[] = [];
+    a.takeLooks((key) => taken.push(key));
+    onB.owe('acme/shop#9-big', [{ at: now, count: 469 }]);
+    await onB.sync();
+    const raw = new Redis(server.url);
+    try {
+      expect(await raw.hgetall('baton:budget:installation-7:turns')).toEqual({});
+      expect(onB.waitFor('dispatch', 'acme/shop#2-small', [{ at: now, count: 6 }])).toBeGreaterThan(
+        0,
+      );
+      // Room for 12: A's build is woken, through a look.
+      onB.owe('acme/shop#9-big', [{ at: now, count: 450 }]);
+      await until(() => taken.length > 0, 'the waiting build is looked at');
+      expect(taken[0]).toBe(KEY);
+      // What Redis holds is read as anyone may have written it.
+      await raw.hset(
+        'baton:budget:installation-7:waiters',
+        'x/y#1-a',
+        'not json',
+        'x/y#2-b',
+        JSON.stringify({ chain: 2, since: now, writes: 'all of them' }),
+        'x/y#3-c',
+        JSON.stringify({ chain: 'long', since: now }),
+      );
+      const store = replica();
+      const onC = store.pacing.budgetForId('installation-7');
+      await onC.sync();
+      // Only b's reads as a waiter, with a worker's whole share: a build behind it needs room
+      // for KEY's turn (12), b's worker and its own, no more.
+      const share = WRITES_PER_STARTED_WORKER;
+      onC.owe('acme/shop#9-big', [{ at: now, count: 480 - 12 - 2 * share + 1 }]);
+      expect(onC.waitFor('dispatch', 'x/y#4-d')).toBeGreaterThan(0);
+      onC.owe('acme/shop#9-big', [{ at: now, count: 480 - 12 - 2 * share }]);
+      expect(onC.waitFor('dispatch', 'x/y#4-d')).toBe(0);
     } finally {
       raw.disconnect();
     }

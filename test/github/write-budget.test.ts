@@ -175,7 +175,8 @@ describe('the write budget of an installation', () => {
     expect(woken).toEqual([]);
     advance(1);
     expect(woken).toEqual(['acme/shop#2-b', 'acme/shop#3-c']);
-    expect(timers()).toHaveLength(0);
+    // Each holds a turn until its reconcile ends: the one timer is now for the turns' end.
+    expect(timers().map((timer) => timer.at)).toEqual([5_000_000 + 60 * 60_000 + TURN_MS]);
   });
 
   it('looks again after the retry when what is owed alone fills the hour', () => {
@@ -201,7 +202,7 @@ describe('the write budget of an installation', () => {
     advance(OWED_RETRY_MS);
     expect(woken).toEqual(['acme/shop#2-b']);
     writes.wake('acme/shop#2-b', () => woken.push('acme/shop#2-b'));
-    writes.settled('acme/shop#2-b');
+    writes.settled('acme/shop#2-b', true);
     // Room for one worker: the build that waited first goes first, not the one behind it.
     writes.owe('acme/shop#1-a', owing(PACED - WRITES_PER_STARTED_WORKER - 1));
     expect(woken).toEqual(['acme/shop#2-b', 'acme/shop#2-b']);
@@ -284,6 +285,49 @@ describe('the write budget of an installation', () => {
     // Then b, whose worker can wait longest.
     writes.settled('acme/shop#4-d');
     expect(woken).toEqual(['acme/shop#3-c', 'acme/shop#4-d', 'acme/shop#2-b']);
+  });
+
+  it('wakes a waiting build only when its own worker’s writes fit, and no build behind it first', () => {
+    const { writes, pay, owing } = roomFor(1);
+    const woken: string[] = [];
+    // b's worker writes twice a worker's share; c's, one share.
+    const big = owing(2 * WRITES_PER_STARTED_WORKER);
+    expect(writes.waitFor('dispatch', 'acme/shop#2-b', big)).toBeGreaterThan(0);
+    writes.wake('acme/shop#2-b', () => woken.push('acme/shop#2-b'));
+    const small = owing(WRITES_PER_STARTED_WORKER);
+    expect(writes.waitFor('dispatch', 'acme/shop#3-c', small)).toBeGreaterThan(0);
+    writes.wake('acme/shop#3-c', () => woken.push('acme/shop#3-c'));
+    // Room for a worker of one share: not b's, and c does not go before b.
+    pay('acme/shop#1-a', 0.5);
+    expect(woken).toEqual([]);
+    // Room for b's: b goes, and c, whose worker does not fit beside it, waits on.
+    pay('acme/shop#1-a', WRITES_PER_STARTED_WORKER + 1);
+    expect(woken).toEqual(['acme/shop#2-b']);
+    expect(writes.waitFor('dispatch', 'acme/shop#2-b', owing(2 * WRITES_PER_STARTED_WORKER))).toBe(
+      0,
+    );
+  });
+
+  it('keeps the place of a woken build whose reconcile finds the room gone, which waits again', () => {
+    const { writes, pay, owing } = roomFor(0);
+    const woken: string[] = [];
+    for (const key of ['acme/shop#2-b', 'acme/shop#3-c']) {
+      expect(writes.waitFor('dispatch', key, owing(WRITES_PER_STARTED_WORKER))).toBeGreaterThan(0);
+      writes.wake(key, () => woken.push(key));
+    }
+    pay('acme/shop#1-a', WRITES_PER_STARTED_WORKER);
+    expect(woken).toEqual(['acme/shop#2-b']);
+    // Before b's reconcile asks, a person's command takes the room.
+    writes.note(WRITES_PER_STARTED_WORKER);
+    expect(
+      writes.waitFor('dispatch', 'acme/shop#2-b', owing(WRITES_PER_STARTED_WORKER)),
+    ).toBeGreaterThan(0);
+    writes.wake('acme/shop#2-b', () => woken.push('acme/shop#2-b'));
+    writes.settled('acme/shop#2-b', true);
+    // No room: nobody else is woken; room for one: b again, not the build behind it.
+    expect(woken).toEqual(['acme/shop#2-b']);
+    pay('acme/shop#1-a', WRITES_PER_STARTED_WORKER);
+    expect(woken).toEqual(['acme/shop#2-b', 'acme/shop#2-b']);
   });
 
   it('hands a turn a reconcile did not spend to the next build waiting', () => {

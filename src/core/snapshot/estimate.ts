@@ -1,6 +1,7 @@
 import type { Config } from '../config/config.js';
 import { isContractWorker } from '../plan/contract.js';
 import { milestonesOf, type Plan } from '../plan/plan.js';
+import type { SessionRole } from '../sessions/session.js';
 import { costOf, type ModelPrices } from '../vocabulary/pricing.js';
 
 /** Tokens one session is assumed to read and write: the basis of every estimate. */
@@ -186,3 +187,23 @@ function priceOf(model: string, size: SessionSize, prices: ModelPrices): number 
     ) ?? 0
   );
 }
+
+/**
+ * API writes a session of each role makes as the app (src/session/publish):
+ * a work, contract or fix session opens or updates its PR, a review posts one review, a
+ * synthesis one comment on the issue, a learn session its lessons' pull request. Pushes (a
+ * validation's record and fix workers too; plans, findings, summaries, usage and adaptation
+ * records) are git, not API requests. Every role is named, so a new role must say what it writes.
+ */
+export const SESSION_WRITES: Record<SessionRole, number> = {
+  plan: 0,
+  work: 1,
+  contract: 1,
+  fix: 1,
+  review: 1,
+  research: 0,
+  summary: 0,
+  synthesis: 1,
+  validate: 0,
+  learn: 1,
+};

@@ -2,6 +2,7 @@ import type { Config } from '../../core/config/config.js';
 import type { Action } from '../../core/context/action.js';
 import type { BuildRead } from '../../core/overview/build-read.js';
 import { isWorkRole } from '../../core/sessions/session.js';
+import { SESSION_WRITES } from '../../core/snapshot/estimate.js';
 import { normalizeSnapshot } from '../../core/snapshot/normalize-snapshot.js';
 import { type BuildSnapshot, buildBase } from '../../core/snapshot/snapshot.js';
 import { ledgerPartsOwed } from '../../core/status/ledger-archive.js';
@@ -17,7 +18,7 @@ import {
   sessionLengths,
   startedWorkerWrites,
 } from '../../core/workers/write-forecast.js';
-import { SESSION_WRITES, type WriteBudget } from '../client/pacing/write-budget.js';
+import type { WriteBudget } from '../client/pacing/write-budget.js';
 import { reasonOf, withReason } from '../client/request-reason.js';
 import type { RepoContext } from '../client/types.js';
 import { buildKey, ignoreStatus, messageOf, statusOf } from '../client/types.js';

@@ -1,6 +1,11 @@
 import type { Redis } from 'ioredis';
+import { WRITES_PER_STARTED_WORKER } from '../../core/snapshot/estimate.js';
 import type { DueWrites } from '../../core/workers/write-forecast.js';
-import type { SharedBudget, SharedBudgetState } from '../client/pacing/write-budget.js';
+import type {
+  SharedBudget,
+  SharedBudgetState,
+  SharedWaiter,
+} from '../client/pacing/shared-budget.js';
 
 const HOUR = 3_600_000;
 /** The most writes one build's forecast is read with: a build of hundreds of workers forecasts fewer. */
@@ -98,10 +103,10 @@ export function createRedisBudget({
         }),
         owed: new Map(Object.entries(owing).map(([key, value]) => [key, forecastOf(value)])),
         waiters: new Map(
-          Object.entries(waiting).map(([key, value]) => [
-            key,
-            JSON.parse(value) as { chain: number; since: number },
-          ]),
+          Object.entries(waiting).flatMap(([key, value]) => {
+            const waiter = waiterOf(value);
+            return waiter ? [[key, waiter] as const] : [];
+          }),
         ),
         turns: numbers(held),
         pace: Number(next ?? 0) || 0,
@@ -114,14 +119,38 @@ function numbers(hash: Record<string, string>): Map<string, number> {
   return new Map(Object.entries(hash).map(([key, value]) => [key, Number(value)]));
 }
 
+/**
+ * A waiting build as Redis holds it: its chain, since when, and its worker's writes (a
+ * forecast; a worker's whole share at once if none is read); anything else is no waiter (its
+ * build asks again at its next reconcile).
+ */
+function waiterOf(value: string): SharedWaiter | null {
+  const parsed = parsedOf(value) as Partial<Record<keyof SharedWaiter, unknown>> | null;
+  const { chain, since } = parsed ?? {};
+  if (typeof chain !== 'number' || typeof since !== 'number') return null;
+  if (!Number.isFinite(chain) || !Number.isFinite(since)) return null;
+  const writes = dueWritesOf(parsed?.writes);
+  return {
+    chain,
+    since,
+    writes: writes.length > 0 ? writes : [{ at: 0, count: WRITES_PER_STARTED_WORKER }],
+  };
+}
+
 /** A build's forecast as Redis holds it; anything but a list of finite times and counts is none. */
 function forecastOf(value: string): DueWrites[] {
-  let parsed: unknown;
+  return dueWritesOf(parsedOf(value));
+}
+
+function parsedOf(value: string): unknown {
   try {
-    parsed = JSON.parse(value);
+    return JSON.parse(value);
   } catch {
-    return [];
+    return null;
   }
+}
+
+function dueWritesOf(parsed: unknown): DueWrites[] {
   if (!Array.isArray(parsed) || parsed.length > FORECAST_MAX) return [];
   const due: DueWrites[] = [];
   for (const item of parsed) {

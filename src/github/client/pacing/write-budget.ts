@@ -1,4 +1,3 @@
-import type { SessionRole } from '../../../core/sessions/session.js';
 import {
   leastMinutesFor,
   WRITE_LIMITS,
@@ -6,6 +5,7 @@ import {
   type WriteLimits,
 } from '../../../core/snapshot/estimate.js';
 import { type DueWrites, totalOf } from '../../../core/workers/write-forecast.js';
+import type { SharedBudget } from './shared-budget.js';
 import { HOUR, peakWindow, peakWith, shifted } from './write-windows.js';
 
 /**
@@ -44,23 +44,17 @@ import { HOUR, peakWindow, peakWith, shifted } from './write-windows.js';
  * budget's, when the windows and the pace have room: the waiting builds do
  * not poll, each with its own timer and its own read of GitHub, for the same room.
  *
- * Fair between builds: once any build waits, room goes by turns. The builds
- * that wait are woken by their most urgent waiting worker (the longest chain
- * of workers waiting on it first, then the build that has waited longest; a
- * build passed over for `PASSED_OVER_MS` goes first), as many as the hour has
- * room for a worker each, and each holds a turn (room for one worker,
- * `TURN_MS` at most) until its reconcile dispatches or ends. Any other
- * dispatch goes only on room beyond the turns held and the builds waiting
- * before it, so a build whose own events keep it reconciling takes no room
- * from those waiting, and waits at the back with one worker a turn.
+ * Fair between builds: once any build waits, room goes by turns in the queue's order (the
+ * longest chain of workers waiting on a build's worker first, then the build that waited
+ * longest; one passed over for `PASSED_OVER_MS` before them all), each build judged with its
+ * own worker's writes and none before one ahead whose worker does not fit yet. A woken build
+ * holds a turn (room for its worker, `TURN_MS` at most) and its place until it dispatches. Any
+ * other dispatch goes only on room beyond the turns held and the builds waiting before it.
  *
- * In one process the counts live in its memory: it is pacing, and after a
- * restart the writes made start from nothing (the resync sets the owed ones
- * again), which at worst lets GitHub's own 403 and `retry-after` (the throttle
- * waits and retries) do the pacing for a while. Replicas share them through
- * a `SharedBudget` (Redis, src/github/store/redis-budget.ts): every change is
- * written through, and the budget reads the installation's whole state back
- * (`sync`) before it decides: as a reconcile starts and before a first dispatch.
+ * In one process the counts live in its memory (pacing: after a restart GitHub's own 403 and
+ * `retry-after` may pace for a while, the resync sets what is owed again). Replicas share them
+ * through a `SharedBudget` (Redis, src/github/store/redis-budget.ts): every change is written
+ * through, and the whole read back (`sync`) as a reconcile starts and before a first dispatch.
  */
 export const GITHUB_WRITE_LIMITS: WriteLimits = WRITE_LIMITS;
 
@@ -90,26 +84,6 @@ export const PACE_BURST_MS = 15 * 60_000;
  * for a worker would wait minutes for nothing).
  */
 export const PACE_FROM = 0.5;
-
-/**
- * API writes a session of each role makes as the app (src/session/publish):
- * a work, contract or fix session opens or updates its PR, a review posts one review, a
- * synthesis one comment on the issue, a learn session its lessons' pull request. Pushes (a
- * validation's record and fix workers too; plans, findings, summaries, usage and adaptation
- * records) are git, not API requests. Every role is named, so a new role must say what it writes.
- */
-export const SESSION_WRITES: Record<SessionRole, number> = {
-  plan: 0,
-  work: 1,
-  contract: 1,
-  fix: 1,
-  review: 1,
-  research: 0,
-  summary: 0,
-  synthesis: 1,
-  validate: 0,
-  learn: 1,
-};
 
 const MINUTE = 60_000;
 /**
@@ -153,19 +127,23 @@ export interface WriteBudget {
    * dispatch waiting. Woken when builds pay what they owed, or when the windows
    * and the pace have room (one timer for every waiter; after `OWED_RETRY_MS`
    * at most, when what is owed alone fills the hour). One call per key stands
-   * (a later one sets its `chain`); waiters are woken the longest `chain` first
-   * (the most urgent waiting worker: the longest chain of workers waiting on
-   * it, itself included), then oldest first, as many as there is room for a
-   * worker each (at least one), each with a turn; a build waiting
-   * `PASSED_OVER_MS` or more goes before them all.
+   * (a later one sets its `chain`; the worker's writes its dispatch last asked room for are
+   * the waiter's); waiters are woken in the queue's order (the longest `chain` first: the
+   * longest chain of workers waiting on it, itself included; then oldest first; a build
+   * waiting `PASSED_OVER_MS` or more before them all), each with a turn, while each one's
+   * worker fits (at least one, the retry).
    */
   wake(key: string, run: () => void, chain?: number): void;
   /** Whether a build's first dispatch waits for room (`wake`): status edits then wait ten minutes. */
   waiting(): boolean;
   /** Build `key` made a first dispatch of a worker whose writes are `writes`: its turn, if it held one, is spent, and the pace moves on. */
   dispatched(key: string, writes?: readonly DueWrites[]): void;
-  /** Build `key`'s reconcile ended: a turn it did not spend goes to the next waiter. */
-  settled(key: string): void;
+  /**
+   * Build `key`'s reconcile ended: a turn it did not spend goes to the next waiter. A woken
+   * build that `waits` still (the room went before it asked) keeps its place; one that no
+   * longer asks waits no more.
+   */
+  settled(key: string, waits?: boolean): void;
   /** Stops the budget's timer (shutdown, tests). */
   stop(): void;
   /**
@@ -182,31 +160,6 @@ export interface WriteBudget {
    * beyond the turns held and the builds waiting before it.
    */
   waitFor(kind: DeferrableWrite, key?: string, writes?: readonly DueWrites[]): number;
-}
-
-/** An installation's budget as replicas share it: what each change writes, and the whole read back. */
-export interface SharedBudget {
-  note(at: number, count: number): void;
-  owe(key: string, writes: readonly DueWrites[]): void;
-  wait(key: string, waiter: { chain: number; since: number }): void;
-  unwait(key: string): void;
-  turn(key: string, until: number): void;
-  unturn(key: string): void;
-  /** The steady pace's next slot (`dispatched`): only a later one replaces it. */
-  pace(at: number): void;
-  /** Wakes a build that waits on another replica (it is looked at now, wherever). */
-  wakeElsewhere(key: string): void;
-  load(): Promise<SharedBudgetState>;
-}
-
-export interface SharedBudgetState {
-  /** [time, count], oldest first, within the hour (a session's writes that are due later, too). */
-  log: Array<[number, number]>;
-  owed: Map<string, DueWrites[]>;
-  waiters: Map<string, { chain: number; since: number }>;
-  turns: Map<string, number>;
-  /** The steady pace's next slot; 0 when none was taken. */
-  pace: number;
 }
 
 export function createWriteBudget({
@@ -237,8 +190,15 @@ export function createWriteBudget({
   let shape: DueWrites[] = [{ at: 0, count: WRITES_PER_STARTED_WORKER }];
   const workerAt = (now: number, writes?: readonly DueWrites[]) =>
     writes ? [...writes] : shifted(shape, now);
-  // Waiting builds: what wakes each, its most urgent waiting worker's chain, and since when it waits.
-  const waiters = new Map<string, { run: () => void; chain: number; since: number }>();
+  // Waiting builds: what wakes each, its most urgent waiting worker's chain, since when it
+  // waits, and that worker's writes from 0 (as its dispatch last asked). A woken build stays
+  // until it dispatches, or its reconcile ends asking no more (`settled`).
+  const waiters = new Map<
+    string,
+    { run: () => void; chain: number; since: number; writes: DueWrites[] }
+  >();
+  // What each build's first dispatch last asked room for, from 0: the writes it waits with.
+  const asked = new Map<string, DueWrites[]>();
   /**
    * The waiting builds in the order they get room: those waiting `PASSED_OVER_MS` or
    * more first, oldest first; then the longest chain first, then the oldest.
@@ -309,80 +269,114 @@ export function createWriteBudget({
     const windows = windowWait(now, workerAt(now, writes));
     return paced ? Math.max(windows, paceWait(now, writes)) : windows;
   };
-  /** Workers there is room to start now, in the windows and the pace, past the turns held. */
-  const freeWorkers = () => {
-    const now = clock();
-    for (const [key, until] of turns) if (until <= now) turns.delete(key);
-    const interval = paceInterval();
-    const paced = paceBinds(now)
-      ? Math.floor((now + PACE_BURST_MS - Math.max(paceAt, now)) / interval) + 1
-      : Number.POSITIVE_INFINITY;
-    const most = Math.min(Math.max(0, paced), waiters.size + turns.size + 1);
-    let room = 0;
-    const added: DueWrites[] = [];
-    while (room < most) {
-      added.push(...workerAt(now));
-      if (!fits(added)) break;
-      room++;
-    }
-    return room - turns.size;
-  };
   /** The steady pace between first dispatches: the least time the paced hour needs for a worker's writes. */
   const paceInterval = (writes: readonly DueWrites[] = shape) =>
     Math.max(
       1,
       leastMinutesFor(totalOf(writes), { perMinute: limits.perMinute, perHour: cap }) * MINUTE,
     );
-  /** Waiting builds before `key` in the queue: all of them when it is not waiting. */
-  const ahead = (key: string) => {
+  /** Workers the pace has a slot for now: any number while the hour has room to spare. */
+  const paceSlots = (now: number) =>
+    paceBinds(now)
+      ? Math.max(0, Math.floor((now + PACE_BURST_MS - Math.max(paceAt, now)) / paceInterval()) + 1)
+      : Number.POSITIVE_INFINITY;
+  /** Build `key`'s waiting worker's writes from now: as its dispatch last asked. */
+  const writesOf = (key: string, now: number) =>
+    shifted(waiters.get(key)?.writes ?? asked.get(key) ?? shape, now);
+  /** How many of `workers` (each a worker's writes from now) fit in the hour and the pace, in turn from the first. */
+  const fitting = (now: number, workers: readonly DueWrites[][]) => {
+    const most = paceSlots(now);
+    const added: DueWrites[] = [];
     let count = 0;
-    for (const [waiter] of queue()) {
-      if (waiter === key) break;
+    for (const writes of workers) {
+      if (count >= most) break;
+      added.push(...writes);
+      if (!fits(added)) break;
       count++;
     }
     return count;
   };
+  /**
+   * The turns held, and the builds waiting without one in the queue's order. A turn that lapsed
+   * (its reconcile never ended) is dropped with its build's place: the build asks again at its
+   * next reconcile, behind those that waited meanwhile, so none waits on a build that is stuck.
+   */
+  const lineUp = (now: number) => {
+    for (const [key, until] of turns) {
+      if (until > now) continue;
+      turns.delete(key);
+      if (waiters.delete(key)) shared?.unwait(key);
+    }
+    const waiting = queue()
+      .map(([key]) => key)
+      .filter((key) => !turns.has(key));
+    return { held: [...turns.keys()], waiting };
+  };
+  /**
+   * The waiting builds there is room to wake now: beside the turns held, each with its own
+   * worker's writes, in the queue's order; the first whose worker does not fit stops the line,
+   * so a build with more to write is not passed by those behind it.
+   */
+  const wakeable = (now: number) => {
+    const { held, waiting } = lineUp(now);
+    const room = fitting(
+      now,
+      [...held, ...waiting].map((key) => writesOf(key, now)),
+    );
+    return waiting.slice(0, Math.max(0, room - held.length));
+  };
   const waitFor = (kind: DeferrableWrite, key?: string, writes?: readonly DueWrites[]): number => {
-    if (kind === 'dispatch' && writes) shape = shifted(writes, -clock());
+    const now = clock();
+    if (kind === 'dispatch' && writes) {
+      shape = shifted(writes, -now);
+      if (key !== undefined) asked.set(key, shape);
+    }
     // A build's turn is its slot of the pace: it waits only for the windows.
     const turn = key !== undefined && turns.has(key);
     const wait = roomWait(kind, writes, !turn);
     if (wait > 0 || kind !== 'dispatch' || key === undefined) return wait;
     if (turn || (waiters.size === 0 && turns.size === 0)) return 0;
-    // Builds take turns: room beyond the turns held and those waiting before this one, or its turn.
-    return freeWorkers() > ahead(key) ? 0 : Math.max(1, roomWait('dispatch', writes));
+    // Builds take turns: room for the turns held, the builds waiting before this one, and its worker.
+    const { held, waiting } = lineUp(now);
+    const place = waiting.indexOf(key);
+    const line = [...held, ...(place < 0 ? waiting : waiting.slice(0, place))].map((waiter) =>
+      writesOf(waiter, now),
+    );
+    line.push(workerAt(now, writes));
+    return fitting(now, line) === line.length ? 0 : Math.max(1, roomWait('dispatch', writes));
   };
   /**
-   * Wakes the first waiting builds (`queue`), as many as there is room for a worker each, each
-   * with a turn (a build holding one is not woken again). `atLeastOne` without room (the retry):
-   * the first looks again anyway, what is owed may be stale, and keeps its place until it
-   * dispatches: finding no room either, it is not behind the builds that came after it.
+   * Wakes the first waiting builds (`wakeable`), each with a turn (a build holding one is not
+   * woken again). `atLeastOne` without room (the retry): the first looks again anyway, what is
+   * owed may be stale. A woken build keeps its place until it dispatches: finding no room after
+   * all, it is not behind the builds that came after it.
    */
   const wakeWaiters = ({ atLeastOne = false } = {}) => {
-    const room = roomWait('dispatch') === 0;
+    const now = clock();
+    const head = lineUp(now).waiting[0];
+    if (head === undefined) return;
+    const room = roomWait('dispatch', writesOf(head, now)) === 0;
     if (!room && !atLeastOne) return;
-    for (const [key, until] of turns) if (until <= clock()) turns.delete(key);
-    let count = room ? Math.max(atLeastOne ? 1 : 0, freeWorkers()) : 1;
-    for (const [key, { run }] of queue()) {
-      if (turns.has(key)) continue;
-      if (count-- <= 0) break;
-      if (room) {
-        waiters.delete(key);
-        shared?.unwait(key);
-      }
-      turns.set(key, clock() + TURN_MS);
-      shared?.turn(key, clock() + TURN_MS);
-      run();
+    const woken = room ? wakeable(now) : [];
+    if (woken.length === 0 && atLeastOne) woken.push(head);
+    for (const key of woken) {
+      turns.set(key, now + TURN_MS);
+      shared?.turn(key, now + TURN_MS);
+      waiters.get(key)?.run();
     }
   };
   // One timer for every waiter: when the windows and the pace have room, the first waiters are woken.
   let cancelTimer: (() => void) | null = null;
-  /** When a waiter may be woken: room in the windows and the pace, then a turn that ends (or expires). */
+  /** When a waiter may be woken: room in the windows and the pace for the first, then a turn that ends (or expires). */
   const wakeWait = () => {
-    const wait = roomWait('dispatch');
-    if (wait > 0 || freeWorkers() > 0) return wait;
+    const now = clock();
+    const head = lineUp(now).waiting[0];
+    if (head !== undefined) {
+      const wait = roomWait('dispatch', writesOf(head, now));
+      if (wait > 0 || wakeable(now).length > 0) return wait;
+    }
     const ends = Math.min(...turns.values());
-    return Number.isFinite(ends) ? Math.max(1, ends - clock()) : OWED_RETRY_MS;
+    return Number.isFinite(ends) ? Math.max(1, ends - now) : OWED_RETRY_MS;
   };
   const armTimer = () => {
     if (cancelTimer || waiters.size === 0) return;
@@ -419,9 +413,9 @@ export function createWriteBudget({
     for (const [key, until] of state.turns) turns.set(key, until);
     paceAt = Math.max(paceAt, state.pace);
     for (const key of waiters.keys()) if (!state.waiters.has(key)) waiters.delete(key);
-    for (const [key, { chain, since }] of state.waiters) {
+    for (const [key, { chain, since, writes }] of state.waiters) {
       const run = waiters.get(key)?.run ?? (() => shared.wakeElsewhere(key));
-      waiters.set(key, { run, chain, since });
+      waiters.set(key, { run, chain, since, writes });
     }
     armTimer();
   };
@@ -465,8 +459,9 @@ export function createWriteBudget({
       const waiting = waiters.get(key);
       // A build keeps its place in time; its chain is its most urgent worker's now.
       const since = waiting?.since ?? clock();
-      waiters.set(key, { run: waiting?.run ?? run, chain, since });
-      shared?.wait(key, { chain, since });
+      const writes = asked.get(key) ?? waiting?.writes ?? shape;
+      waiters.set(key, { run: waiting?.run ?? run, chain, since, writes });
+      shared?.wait(key, { chain, since, writes });
       armTimer();
     },
     waiting() {
@@ -480,10 +475,15 @@ export function createWriteBudget({
         shared?.pace(paceAt);
       }
       if (turns.delete(key)) shared?.unturn(key);
-      // A build that dispatches waits no more (one the retry woke kept its place until now).
+      // A build that dispatches waits no more (one woken kept its place until now).
+      asked.delete(key);
       if (waiters.delete(key)) shared?.unwait(key);
     },
-    settled(key) {
+    settled(key, waits = false) {
+      if (!waits) {
+        asked.delete(key);
+        if (waiters.delete(key)) shared?.unwait(key);
+      }
       if (!turns.delete(key)) return;
       shared?.unturn(key);
       if (waiters.size === 0) return;

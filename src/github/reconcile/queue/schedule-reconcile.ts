@@ -254,8 +254,12 @@ function afterReconcile(
   );
   if (budget && waitingChains.length > 0)
     budget.wake(key, () => queued.again(starting), Math.max(...waitingChains));
-  // A turn this reconcile held and did not spend goes to the next build that waits.
-  budget?.settled(key);
+  // A turn this reconcile held and did not spend goes to the next build that waits; a build
+  // that waits still keeps its place (a failed or stood-down reconcile did not get to ask).
+  const waits =
+    waitingChains.length > 0 ||
+    outcomes.some((outcome) => outcome.result === 'failed' || outcome.result === 'stood-down');
+  budget?.settled(key, waits);
 }
 
 /**
