@@ -211,7 +211,13 @@ export function createBaton(options: BatonOptions = {}): ApplicationFunction {
       recent: options.recentReconciles ?? createRecentReconciles(),
       known: new KnownBuilds(),
       // A read stands for a build while the resync may look at it through its runs alone.
-      lastReads: options.lastReads ?? new LastReads({ keepMs: probeWithinMsOf(resyncMinutes) }),
+      // Replicas share them (`BatonStore.reads`): a delivery is judged against the newest read.
+      lastReads:
+        options.lastReads ??
+        new LastReads({
+          keepMs: probeWithinMsOf(resyncMinutes),
+          ...(store?.reads ? { shared: store.reads } : {}),
+        }),
       heldEdits: new HeldStatusEdits(),
       looks: store?.looks ?? options.looks ?? createLookSchedule(),
       // With Redis a replica holds each build it reconciles; without, other processes may run unseen.

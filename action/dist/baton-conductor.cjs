@@ -67469,6 +67469,7 @@ async function runQueued(queued) {
   const { deps, key, buildLog } = queued;
   const asked = deps.asked?.get(key) ?? [null];
   deps.asked?.delete(key);
+  if (asked.every(Boolean)) await deps.lastReads?.refresh(key);
   if (await noNewsIn(asked)) {
     buildLog.info(
       { ...asked.length === 1 ? {} : { events: asked.length } },
@@ -67627,7 +67628,10 @@ function wroteSomething(outcomes) {
   );
 }
 async function noNewsIn(asked) {
-  for (const one of asked) if (!one || !await one.judge()) return false;
+  for (const one of asked) {
+    if (!one || !await Promise.resolve().then(one.judge).catch(() => false))
+      return false;
+  }
   return true;
 }
 function scheduleFromDelivery(ctx, delivery, {

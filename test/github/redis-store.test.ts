@@ -2,8 +2,10 @@ import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { WRITES_PER_STARTED_WORKER } from '../../src/core/snapshot/estimate.js';
 import { GITHUB_PACE } from '../../src/github/client/pacing/request-pacer.js';
+import { LastReads, sharedReadOf } from '../../src/github/reconcile/pass/last-reads.js';
 import { createRedisStore, type RedisStoreOptions } from '../../src/github/store/redis-store.js';
 import type { BatonStore } from '../../src/github/store/store.js';
+import { make } from '../core/factories.js';
 import { describeWithRedis, type RedisServer, startRedisServer } from '../support/redis-server.js';
 
 const KEY = 'acme/shop#1-add-oauth-login';
@@ -231,6 +233,51 @@ describeWithRedis('replicas sharing a real Redis', () => {
       expect(onC.waitFor('dispatch', 'x/y#4-d')).toBeGreaterThan(0);
       onC.owe('acme/shop#9-big', [{ at: now, count: 480 - 12 - 2 * share }]);
       expect(onC.waitFor('dispatch', 'x/y#4-d')).toBe(0);
+    } finally {
+      raw.disconnect();
+    }
+  });
+
+  it('judges an event on one replica against the read another shared, keeps the newest, and reads what Redis holds as anyone may have written it', async () => {
+    const [a, b] = [replica(), replica()];
+    const onA = new LastReads(a.reads ? { shared: a.reads } : {});
+    const onB = new LastReads(b.reads ? { shared: b.reads } : {});
+    const read = (sha: string) => ({
+      snapshot: { ...make.snapshot({}), integration: { sha, containsDefault: true } },
+      config: make.config(),
+      view: '{}',
+    });
+    onA.note(KEY, read('b1'));
+    // A's save is sent without waiting: a load on A's connection comes after it.
+    await a.reads?.load(KEY);
+    // B never read the build: the push A's read saw is news to B until B takes A's read in.
+    expect(onB.pushChangesNothing(KEY, 'b1')).toBe(false);
+    await onB.refresh(KEY);
+    expect(onB.pushChangesNothing(KEY, 'b1')).toBe(true);
+    // A newer read replaces it; an older one (saved late) does not.
+    onB.note(KEY, read('b2'));
+    await b.reads?.load(KEY);
+    a.reads?.save(KEY, { ...read('b0'), at: 1 }, 60_000);
+    await onA.refresh(KEY);
+    expect(onA.pushChangesNothing(KEY, 'b2')).toBe(true);
+    expect(onA.pushChangesNothing(KEY, 'b1')).toBe(false);
+    // What Redis holds is read as anyone may have written it: nothing that is not a read's shape.
+    const raw = new Redis(server.url);
+    try {
+      const forged = [
+        'not json',
+        JSON.stringify({ ...read('b9'), at: Date.now() + 60_000, view: 7 }),
+        JSON.stringify({ ...read('b9'), at: 'later' }),
+        JSON.stringify({ ...read('b9'), at: Date.now() + 60_000, asked: [{}] }),
+        JSON.stringify({ snapshot: { runs: 'all' }, config: { ok: true }, view: '', at: 1 }),
+      ];
+      for (const value of forged) {
+        await raw.hset(`baton:read:${KEY}`, 'read', value, 'at', '0');
+        expect(sharedReadOf(await b.reads?.load(KEY))).toBeNull();
+        const fresh = new LastReads(b.reads ? { shared: b.reads } : {});
+        await fresh.refresh(KEY);
+        expect(fresh.pushChangesNothing(KEY, 'b9')).toBe(false);
+      }
     } finally {
       raw.disconnect();
     }

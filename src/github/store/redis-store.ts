@@ -6,6 +6,7 @@ import { createWriteBudget } from '../client/pacing/write-budget.js';
 import { createRedisBudget } from './redis-budget.js';
 import { createRedisLooks } from './redis-looks.js';
 import { createRedisPacing } from './redis-pacing.js';
+import { createRedisReads } from './redis-reads.js';
 import type { BatonStore, BuildHold } from './store.js';
 
 /** How long a replica holds a build, a look it took, or the lead, unless it renews them. */
@@ -113,6 +114,7 @@ export function createRedisStore({
     kind: 'redis',
     pacing: registry,
     looks,
+    reads: createRedisReads({ redis, redisMs, onError }),
     takeLooks: (run) => looks.start(run),
     async holdBuild(key, look): Promise<BuildHold | null> {
       const lease = `baton:lease:${key}`;

@@ -5,6 +5,7 @@ import { createLookSchedule, type Look, type LookSchedule } from './look-schedul
  * What several processes of the app must share, behind one seam: the
  * installations' pacing (request spacing, the write budget: writes made,
  * what builds owe, waiters and turns), when each build is looked at again,
+ * the builds' last reads,
  * which replica reconciles a build, which handles a webhook delivery, and
  * which runs the periodic resync. GitHub stays the database: none of it is a
  * build's truth, and losing all of it costs requests, never a wrong write.
@@ -19,6 +20,8 @@ export interface BatonStore {
   readonly pacing: PacerRegistry;
   /** When each build is looked at again without an event. */
   readonly looks: LookSchedule;
+  /** The builds' last reads, shared by replicas (`LastReads`); in one process, its own. */
+  readonly reads?: SharedReads;
   /**
    * Hands every look that falls due on this replica to `run`, wherever it was set (a replica
    * may die with looks set), as the build's key alone; in one process looks queue their
@@ -39,6 +42,18 @@ export interface BatonStore {
   /** What `/readyz` and `baton doctor` say of the store: null when it answers, else why not. */
   problem(): Promise<string | null>;
   close(): Promise<void>;
+}
+
+/**
+ * Where replicas share the builds' last reads (`LastReads`, which says what a read is): the
+ * replica a delivery reaches judges it against the build's newest read, whichever replica made
+ * it. Pacing, not state: a read only ever spares a reconcile's reads, never makes a write.
+ */
+export interface SharedReads {
+  /** Keeps build `key`'s read taken `at` for `keepMs`, unless one taken later is kept; null forgets it. */
+  save(key: string, read: { at: number } | null, keepMs: number): void;
+  /** The newest read of build `key` kept, as JSON parsed (read as anyone may have written it), or null. */
+  load(key: string): Promise<unknown>;
 }
 
 /** A build held for one reconcile. */

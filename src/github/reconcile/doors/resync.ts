@@ -237,14 +237,16 @@ export function scheduleResync(
   const key = buildKey(ctx, ref.build);
   if (deps.recent?.readWithin(key, passOverMs)) return false;
   const reads = deps.lastReads;
-  const since = reads?.runsSince(key, probeWithinMs);
   // A listing begun since this resync began shows every run event it heals: its builds share one.
   const resyncFrom = Date.now();
+  // Judged as its reconcile would start, on the newest read (another replica's, shared).
   const noNews =
-    reads && since
+    reads && probeWithinMs > 0
       ? {
-          judge: () =>
-            listedRunsChangeNothing(ctx, {
+          judge: async () => {
+            const since = reads.runsSince(key, probeWithinMs);
+            if (!since) return false;
+            return listedRunsChangeNothing(ctx, {
               key,
               build: ref.build,
               since,
@@ -252,7 +254,8 @@ export function scheduleResync(
               reads,
               now: deps.now,
               withinMs: probeWithinMs,
-            }),
+            });
+          },
           why: 'the runs are as the last read saw them',
         }
       : undefined;

@@ -6,6 +6,7 @@ import type { BuildSnapshot, PullInfo, RunInfo } from '../../../core/snapshot/sn
 import type { ActOutcome } from '../../act/act.js';
 import { nextLook } from '../../act/next-look.js';
 import type { DecidedRead } from '../../change-set/set-look.js';
+import type { SharedReads } from '../../store/store.js';
 
 /**
  * What this process last read of each build, so that the completion of one
@@ -153,14 +154,31 @@ export class LastReads {
    * a build read whole is a snapshot of all its workers, let go once it can
    * stand for nothing, so an ended build's is not kept until 200 others came.
    */
+  readonly #shared: SharedReads | undefined;
+
   constructor({
     limit = 200,
     keepMs = MAX_AGE_MS,
     clock = Date.now,
-  }: { limit?: number; keepMs?: number; clock?: () => number } = {}) {
+    shared,
+  }: { limit?: number; keepMs?: number; clock?: () => number; shared?: SharedReads } = {}) {
     this.#limit = limit;
     this.#keepMs = Math.max(keepMs, MAX_AGE_MS);
     this.#clock = clock;
+    this.#shared = shared;
+  }
+
+  /**
+   * Takes in the newest read of build `key` another replica shared, if newer than this
+   * process's own; before a delivery or a look is judged against it. At once without sharing.
+   */
+  async refresh(key: string): Promise<void> {
+    const theirs = sharedReadOf(await this.#shared?.load(key).catch(() => null));
+    if (!theirs) return;
+    const mine = this.#reads.get(key);
+    if (mine && mine.at >= theirs.at) return;
+    this.#reads.delete(key);
+    this.#reads.set(key, theirs);
   }
 
   /** How many builds' reads are kept. */
@@ -176,7 +194,9 @@ export class LastReads {
       if (now - at <= this.#keepMs && this.#reads.size < this.#limit) break;
       this.#reads.delete(old);
     }
-    if (read) this.#reads.set(key, { ...read, at: now });
+    const kept = read ? { ...read, at: now } : null;
+    if (kept) this.#reads.set(key, kept);
+    this.#shared?.save(key, kept, this.#keepMs);
   }
 
   /**
@@ -314,7 +334,35 @@ export class LastReads {
     if (endedUnderHeldPull(read.snapshot, runs)) return false;
     const snapshot = { ...read.snapshot, runs };
     const nothing = asksNothingNew(read, decide({ snapshot, config: read.config, now }));
-    if (nothing) this.#reads.set(key, { ...read, snapshot });
+    if (nothing) {
+      const kept = { ...read, snapshot };
+      this.#reads.set(key, kept);
+      this.#shared?.save(key, kept, this.#keepMs);
+    }
     return nothing;
   }
+}
+
+/**
+ * A read another replica shared, as Redis holds it (anyone who reaches it may have written it):
+ * null unless it has a read's shape.
+ */
+export function sharedReadOf(parsed: unknown): LastRead | null {
+  if (!isObject(parsed)) return null;
+  const { snapshot, config, view, at, asked, settled, runsSince } = parsed;
+  if (!isObject(snapshot) || !Array.isArray(snapshot.runs) || !Array.isArray(snapshot.pulls))
+    return null;
+  if (!isObject(config) || typeof config.ok !== 'boolean') return null;
+  if (typeof view !== 'string' || typeof at !== 'number' || !Number.isFinite(at)) return null;
+  if (![asked, settled].every((list) => list === undefined || isStrings(list))) return null;
+  if (runsSince !== undefined && typeof runsSince !== 'string') return null;
+  return parsed as unknown as LastRead;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isStrings(value: unknown): boolean {
+  return Array.isArray(value) && value.every((item) => typeof item === 'string');
 }

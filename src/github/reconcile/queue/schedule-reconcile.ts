@@ -102,6 +102,8 @@ async function runQueued(queued: Queued): Promise<void> {
   // Every event this reconcile stands for is news the last read holds: nothing to read.
   const asked = deps.asked?.get(key) ?? [null];
   deps.asked?.delete(key);
+  // Each is judged against the build's newest read, whichever replica made it.
+  if (asked.every(Boolean)) await deps.lastReads?.refresh(key);
   if (await noNewsIn(asked)) {
     buildLog.info(
       { ...(asked.length === 1 ? {} : { events: asked.length }) },
@@ -336,9 +338,20 @@ export function wroteSomething(outcomes: ActOutcome[]): boolean {
   );
 }
 
-/** Whether every event a reconcile stands for is no news (each judged in turn, until one is news). */
+/**
+ * Whether every event a reconcile stands for is no news (each judged in turn, until one is
+ * news); a judgement that throws (a read another replica shared, not as it should be) is news.
+ */
 async function noNewsIn(asked: (NoNews | null)[]): Promise<boolean> {
-  for (const one of asked) if (!one || !(await one.judge())) return false;
+  for (const one of asked) {
+    if (
+      !one ||
+      !(await Promise.resolve()
+        .then(one.judge)
+        .catch(() => false))
+    )
+      return false;
+  }
   return true;
 }
 
