@@ -27,7 +27,7 @@ import {
   createRecentReconciles,
   type RecentReconciles,
 } from './github/reconcile/queue/recent-reconciles.js';
-import { scheduleReconcile } from './github/reconcile/queue/schedule-reconcile.js';
+import { timedLook } from './github/reconcile/queue/schedule-reconcile.js';
 import { onInstallationLabels } from './github/setup/ensure-labels.js';
 import {
   onInstallation,
@@ -384,14 +384,13 @@ async function lookAt(app: Probot, deps: HandlerDeps, key: string): Promise<void
       );
       return;
     }
-    // Read whole: the replica that set the look may have read what this one's last read lacks.
-    scheduleReconcile(target.ctx, {
+    // Judged by the build's runs as a look of one process is, on the newest read any replica shared.
+    timedLook(target.ctx, {
       ref: target.ref,
       defaultBranch: target.defaultBranch,
       deps,
       log: app.log,
-      deliveryId: null,
-    });
+    }).again();
   } catch (err) {
     app.log.warn(
       { err, key },

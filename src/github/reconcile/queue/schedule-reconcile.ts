@@ -268,9 +268,9 @@ function afterReconcile(
  * A build's look without an event, as this process takes it (`LookSchedule`
  * in one process): its reconcile is judged first by the build's runs
  * (`timedLookNoNews`), and one that finds no news leaves the next look in its
- * place. A look kept in Redis is taken by whichever replica is alive, whose
- * last read may lack what the replica that set it did: it reads the build
- * whole (src/index.ts, `lookAt`).
+ * place. A look kept in Redis is taken by whichever replica is alive, and
+ * judged the same way on the newest read any replica shared (src/index.ts,
+ * `lookAt`; `LastReads.refresh`).
  */
 export function timedLook(
   ctx: RepoContext,
