@@ -27,7 +27,7 @@ import {
   createRecentReconciles,
   type RecentReconciles,
 } from './github/reconcile/queue/recent-reconciles.js';
-import { timedLook } from './github/reconcile/queue/schedule-reconcile.js';
+import { scheduleReconcile, timedLook } from './github/reconcile/queue/schedule-reconcile.js';
 import { onInstallationLabels } from './github/setup/ensure-labels.js';
 import {
   onInstallation,
@@ -259,7 +259,7 @@ export function createBaton(options: BatonOptions = {}): ApplicationFunction {
     }
     // Replicas handle each delivery once, and take the looks that fall due wherever they were set.
     wireBuildEvents(store ? oncePerDelivery(app, store.claimDelivery) : app, deps);
-    store?.takeLooks((key) => void lookAt(app, deps, key));
+    store?.takeLooks((key, woken) => void lookAt(app, deps, key, woken));
     startResync(app, { deps, minutes: resyncMinutes, templates, store });
     const trackers = trackerDoors(app, {
       settings: trackerSettings,
@@ -368,9 +368,11 @@ function startResync(
 /**
  * A look that fell due on this replica (set on any): the build's reconcile, as its
  * installation. The store keeps the build's key alone, and GitHub says the rest
- * (`findLookTarget`): a look names a build to look at, never how to read it.
+ * (`findLookTarget`): a look names a build to look at, never how to read it. A wake
+ * (the write budget has room for the build's waiting dispatch) is a reconcile; any other
+ * look is judged by the build's runs first, as one process's timed look is.
  */
-async function lookAt(app: Probot, deps: HandlerDeps, key: string): Promise<void> {
+async function lookAt(app: Probot, deps: HandlerDeps, key: string, woken: boolean): Promise<void> {
   try {
     const target = await withReason('look', async () =>
       findLookTarget({ key, auth: (id) => app.auth(id), botLogin: await deps.botLogin() }),
@@ -384,13 +386,17 @@ async function lookAt(app: Probot, deps: HandlerDeps, key: string): Promise<void
       );
       return;
     }
-    // Judged by the build's runs as a look of one process is, on the newest read any replica shared.
-    timedLook(target.ctx, {
+    const look = {
       ref: target.ref,
       defaultBranch: target.defaultBranch,
       deps,
       log: app.log,
-    }).again();
+      deliveryId: null,
+    };
+    // A wake asks for what the read deferred, which no read judges news: the build is reconciled.
+    if (woken) scheduleReconcile(target.ctx, look);
+    // Any other look is judged by the build's runs, on the newest read any replica shared.
+    else timedLook(target.ctx, look).again();
   } catch (err) {
     app.log.warn(
       { err, key },

@@ -105,10 +105,11 @@ describeWithRedis('replicas sharing a real Redis', () => {
   it('runs a look set on one replica on another, once, and a later set replaces it', async () => {
     const [a, b] = [replica(), replica()];
     const taken: string[] = [];
-    b.takeLooks((key) => taken.push(key));
+    b.takeLooks((key, woken) => taken.push(woken ? `woken ${key}` : key));
     a.looks.set(KEY, [{ ms: 600_000, why: 'a review run' }], LOOK);
     a.looks.set(KEY, [{ ms: 0, why: 'a merge refused' }], LOOK);
     await until(() => taken.length > 0, 'B takes the look A set');
+    // A look set for a time is no wake: it is judged by the build's runs first.
     expect(taken).toEqual([KEY]);
   });
 
@@ -286,7 +287,7 @@ describeWithRedis('replicas sharing a real Redis', () => {
   it('wakes a build that waits on one replica from another, through a look', async () => {
     const [a, b] = [replica(), replica()];
     const taken: string[] = [];
-    a.takeLooks((key) => taken.push(key));
+    a.takeLooks((key, woken) => taken.push(woken ? `woken ${key}` : key));
     const onA = a.pacing.budgetForId('installation-7');
     const onB = b.pacing.budgetForId('installation-7');
     // What the big build owes leaves no room for a worker in the hour.
@@ -300,7 +301,8 @@ describeWithRedis('replicas sharing a real Redis', () => {
     // B's reconcile of the big build sees it paid: B wakes the waiter, which is A's: a look now.
     onB.owe('acme/shop#9-big', []);
     await until(() => taken.length > 0, 'the waiting build is looked at');
-    expect(taken[0]).toBe(KEY);
+    // A wake, which the replica that takes it reconciles rather than judges by the runs.
+    expect(taken[0]).toBe(`woken ${KEY}`);
   });
 
   it('spaces the writes of every replica of an installation together, not each its own', async () => {

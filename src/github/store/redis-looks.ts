@@ -10,6 +10,8 @@ import { soonest } from './look-schedule.js';
  */
 export const LOOKS = 'baton:looks';
 export const LOOKED = 'baton:looked';
+/** The builds whose look is a wake (`now`): a waiting dispatch the write budget has room for. */
+export const WOKEN = 'baton:woken';
 
 /**
  * Sets a build's look `ms` from Redis's clock, in place of its own (`replace` 1)
@@ -28,34 +30,39 @@ else
 end
 return 1`;
 
-/** Looks at a build now, if it was ever looked at. */
+/** Looks at a build now, if it was ever looked at, and notes the look as a wake. */
 const LOOK_NOW = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 if redis.call('SISMEMBER', KEYS[2], ARGV[1]) == 1 then
   redis.call('ZADD', KEYS[1], 'LT', now, ARGV[1])
+  redis.call('SADD', KEYS[3], ARGV[1])
 end
 return 1`;
 
 /**
  * Takes the looks due by Redis's clock, at most ARGV[1], each pushed back by
  * ARGV[2] ms rather than removed: a replica that dies before its reconcile
- * leaves the look to another after that long. Answers their keys.
+ * leaves the look to another after that long. Answers their keys, each
+ * followed by 1 if the look was a wake (taken off the set of wakes), else 0.
  */
 const TAKE_DUE = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, tonumber(ARGV[1]))
+local taken = {}
 for _, key in ipairs(due) do
   redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), key)
+  table.insert(taken, key)
+  table.insert(taken, tostring(redis.call('SREM', KEYS[3], key)))
 end
-return due`;
+return taken`;
 
 export interface RedisLooks extends LookSchedule {
-  /** Looks at build `key` now, on whichever replica takes it (a waiter another replica woke). */
+  /** Looks at build `key` now, on whichever replica takes it (a waiter another replica woke): a wake. */
   now(key: string): void;
-  /** Starts taking due looks every `pollMs`, each build's key handed to `run`. */
-  start(run: (key: string) => void): void;
+  /** Starts taking due looks every `pollMs`, each build's key handed to `run`, and whether it is a wake. */
+  start(run: (key: string, woken: boolean) => void): void;
 }
 
 /**
@@ -99,7 +106,7 @@ export function createRedisLooks({
       send(key, next.ms, false);
     },
     now(key) {
-      void redis.eval(LOOK_NOW, 2, LOOKS, LOOKED, key).catch(onError);
+      void redis.eval(LOOK_NOW, 3, LOOKS, LOOKED, WOKEN, key).catch(onError);
     },
     start(run) {
       if (timer) return;
@@ -108,12 +115,12 @@ export function createRedisLooks({
         if (taking) return;
         taking = true;
         void (
-          redis.eval(TAKE_DUE, 2, LOOKS, LOOKED, '20', String(redisMs(leaseMs))) as Promise<
+          redis.eval(TAKE_DUE, 3, LOOKS, LOOKED, WOKEN, '20', String(redisMs(leaseMs))) as Promise<
             string[]
           >
         )
           .then((taken) => {
-            for (const key of taken) run(key);
+            for (let i = 0; i + 1 < taken.length; i += 2) run(taken[i] ?? '', taken[i + 1] === '1');
           })
           .catch(onError)
           .finally(() => {

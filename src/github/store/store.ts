@@ -24,10 +24,11 @@ export interface BatonStore {
   readonly reads?: SharedReads;
   /**
    * Hands every look that falls due on this replica to `run`, wherever it was set (a replica
-   * may die with looks set), as the build's key alone; in one process looks queue their
+   * may die with looks set), as the build's key alone and whether it is a wake (a waiting
+   * dispatch the write budget woke on another replica); in one process looks queue their
    * reconcile themselves.
    */
-  takeLooks(run: (key: string) => void): void;
+  takeLooks(run: (key: string, woken: boolean) => void): void;
   /**
    * Holds build `key` for one reconcile, across replicas; null when another replica holds
    * it (ask again shortly). Either way `look` is kept for the build, so that a replica
