@@ -67485,7 +67485,9 @@ async function runQueued(queued) {
   });
   if (!hold) {
     buildLog.info({}, "baton: another replica reconciles the build; asking again shortly");
-    setTimeout(() => queued.again(), HELD_RETRY_MS).unref();
+    setTimeout(() => {
+      for (const news of asked) queued.again(false, news ?? void 0);
+    }, HELD_RETRY_MS).unref();
     return;
   }
   try {

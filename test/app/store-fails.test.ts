@@ -1,9 +1,16 @@
 import { describe, expect, it } from 'vitest';
+import { integrationBranch } from '../../src/core/vocabulary/ids.js';
 import { createPacerRegistry } from '../../src/github/client/pacing/pace-requests.js';
 import { GITHUB_PACE } from '../../src/github/client/pacing/request-pacer.js';
 import { type BatonStore, createMemoryStore } from '../../src/github/store/store.js';
-import { startApp } from '../support/app-harness.js';
-import { installedRepo, labelledIssue, tickingClock } from '../support/builds.js';
+import {
+  deliverLabelledIssue,
+  examplePayload,
+  pushPayload,
+  startApp,
+} from '../support/app-harness.js';
+import { BUILD, installedRepo, labelledIssue, landPlan, tickingClock } from '../support/builds.js';
+import { captureLog } from '../support/captured-log.js';
 
 /**
  * The store replicas share did not answer when a reconcile asked it for its build's lease
@@ -37,6 +44,72 @@ describe('a store that fails to answer for a build once', () => {
         .toBe(1);
       await app.idle();
       expect(asked).toBeGreaterThan(1);
+    } finally {
+      app.stop();
+      await store.close();
+    }
+  });
+});
+
+/**
+ * A delivery whose build another replica holds is asked again shortly (`HELD_RETRY_MS`). The
+ * replica holding it reads the build meanwhile; the retry judges the delivery against that
+ * read, so a push the holder read costs nothing more.
+ */
+describe('a delivery whose build another replica holds', () => {
+  it('is judged again at the retry against the newer read, and reads nothing the holder read', async () => {
+    const now = tickingClock();
+    const gh = installedRepo(now);
+    const memory = createMemoryStore({ pacing: createPacerRegistry(GITHUB_PACE, {}) });
+    let heldElsewhere = 0;
+    const store: BatonStore = {
+      ...memory,
+      kind: 'redis',
+      async holdBuild(key, look) {
+        if (heldElsewhere > 0) {
+          heldElsewhere -= 1;
+          return null;
+        }
+        return memory.holdBuild(key, look);
+      },
+    };
+    const captured = captureLog();
+    const app = await startApp({ gh, now, store, log: captured.log });
+    const reads = () => gh.log.filter((entry) => entry.route === 'POST /graphql').length;
+    const said = (what: string) =>
+      captured.records().filter((record) => String(record.msg).includes(what)).length;
+    try {
+      await deliverLabelledIssue(app, gh);
+      landPlan(gh, { build: BUILD, issue: 1, workers: [{ id: 'W1.1' }] });
+      const plan = gh.runs.at(-1);
+      if (!plan) throw new Error('no plan run');
+      gh.finishRun(plan.id, 'success');
+      await app.deliver('push', pushPayload(gh, { branch: integrationBranch(BUILD) }));
+      await app.idle();
+      // The build branch moves: its push is news to the last read, and the build is held elsewhere.
+      gh.git.commitOn(integrationBranch(BUILD), { 'NOTES.md': 'a note\n' }, 'A note');
+      const moved = pushPayload(gh, { branch: integrationBranch(BUILD) });
+      heldElsewhere = 1;
+      const before = reads();
+      await app.deliver('push', moved);
+      await app.idle();
+      expect(reads()).toBe(before);
+      // The holder reads the build (here, on another event) before the retry.
+      const status = examplePayload(gh, {
+        event: 'status',
+        action: '',
+        overrides: { branches: [{ name: integrationBranch(BUILD) }] },
+      });
+      await app.deliver('status', status);
+      await app.idle();
+      expect(reads()).toBe(before + 1);
+      // The retry: the push is where that read saw the branch, and nothing more is read.
+      await expect
+        .poll(() => said('the build branch is where the last read saw it'), { timeout: 10_000 })
+        .toBeGreaterThan(0);
+      await app.idle();
+      expect(reads()).toBe(before + 1);
+      expect(app.errors).toEqual([]);
     } finally {
       app.stop();
       await store.close();

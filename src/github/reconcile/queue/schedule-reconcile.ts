@@ -122,7 +122,11 @@ async function runQueued(queued: Queued): Promise<void> {
   });
   if (!hold) {
     buildLog.info({}, 'baton: another replica reconciles the build; asking again shortly');
-    setTimeout(() => queued.again(), HELD_RETRY_MS).unref();
+    // Its events are judged again then, against the read the holder's reconcile leaves: one
+    // that brought news the holder read reads nothing more.
+    setTimeout(() => {
+      for (const news of asked) queued.again(false, news ?? undefined);
+    }, HELD_RETRY_MS).unref();
     return;
   }
   try {
