@@ -55817,10 +55817,7 @@ function createWriteBudget({
     for (const [key, until] of turns) {
       if (until > now) continue;
       turns.delete(key);
-      const waiter = waiters.get(key);
-      if (!waiter) continue;
-      waiter.since = now;
-      shared?.wait(key, { chain: waiter.chain, since: now, writes: waiter.writes });
+      if (waiters.delete(key)) shared?.unwait(key);
     }
     const waiting = queue().map(([key]) => key).filter((key) => !turns.has(key));
     return { held: [...turns.keys()], waiting };

@@ -123,12 +123,15 @@ export interface WriteBudget {
    */
   strained(): boolean;
   /**
-   * Calls `run` once, when a dispatch would go: build `key` has a first dispatch waiting, of
-   * the worker whose writes it last asked room for. Woken when builds pay what they owed, or
-   * when the windows and the pace have room (one timer; after `OWED_RETRY_MS` at most, when
-   * what is owed alone fills the hour). One call per key stands (a later one sets its
-   * `chain`); waiters are woken in the queue's order (`queue`), each with a turn, while each
-   * one's worker fits (at least one, the retry).
+   * Calls `run` once, when a dispatch would go: build `key` has a first
+   * dispatch waiting. Woken when builds pay what they owed, or when the windows
+   * and the pace have room (one timer for every waiter; after `OWED_RETRY_MS`
+   * at most, when what is owed alone fills the hour). One call per key stands
+   * (a later one sets its `chain`; the worker's writes its dispatch last asked room for are
+   * the waiter's); waiters are woken in the queue's order (the longest `chain` first: the
+   * longest chain of workers waiting on it, itself included; then oldest first; a build
+   * waiting `PASSED_OVER_MS` or more before them all), each with a turn, while each one's
+   * worker fits (at least one, the retry).
    */
   wake(key: string, run: () => void, chain?: number): void;
   /** Whether a build's first dispatch waits for room (`wake`): status edits then wait ten minutes. */
@@ -294,18 +297,15 @@ export function createWriteBudget({
     return count;
   };
   /**
-   * The turns held, and the builds waiting without one in the queue's order. A build whose turn
-   * lapsed (its reconcile never ended) waits on, from now: behind those that waited meanwhile,
-   * so none waits on a build that is stuck, and still woken, so none is left waiting unwoken.
+   * The turns held, and the builds waiting without one in the queue's order. A turn that lapsed
+   * (its reconcile never ended) is dropped with its build's place: the build asks again at its
+   * next reconcile, behind those that waited meanwhile, so none waits on a build that is stuck.
    */
   const lineUp = (now: number) => {
     for (const [key, until] of turns) {
       if (until > now) continue;
       turns.delete(key);
-      const waiter = waiters.get(key);
-      if (!waiter) continue;
-      waiter.since = now;
-      shared?.wait(key, { chain: waiter.chain, since: now, writes: waiter.writes });
+      if (waiters.delete(key)) shared?.unwait(key);
     }
     const waiting = queue()
       .map(([key]) => key)
