@@ -4,8 +4,8 @@ import { integrationBranch } from '../../src/core/vocabulary/ids.js';
 import {
   type AppHarness,
   deliverLabelledIssue,
-  examplePayload,
   pushPayload,
+  statusPayload,
   workflowRunPayload,
 } from '../support/app-harness.js';
 import { startAppEachTest } from '../support/app-tests.js';
@@ -37,12 +37,7 @@ describe("a session run's completion, judged by the last read", () => {
     const read = reads();
     await app.deliver('push', push);
     expect(reads()).toBe(read);
-    const status = examplePayload(gh, {
-      event: 'status',
-      action: '',
-      overrides: { branches: [{ name: integrationBranch(BUILD) }] },
-    });
-    await app.deliver('status', status);
+    await app.deliver('status', statusPayload(gh, { branch: integrationBranch(BUILD) }));
     expect(reads()).toBe(read + 1);
     expect(statusBody(gh, BUILD)).toContain('/approve');
     return run;

@@ -5,12 +5,28 @@ import { GITHUB_PACE } from '../../src/github/client/pacing/request-pacer.js';
 import { type BatonStore, createMemoryStore } from '../../src/github/store/store.js';
 import {
   deliverLabelledIssue,
-  examplePayload,
   pushPayload,
   startApp,
+  statusPayload,
 } from '../support/app-harness.js';
 import { BUILD, installedRepo, labelledIssue, landPlan, tickingClock } from '../support/builds.js';
 import { captureLog } from '../support/captured-log.js';
+
+/**
+ * A store of replicas on one process's memory whose lease of a build answers as `hold` says:
+ * `undefined` holds it as one process would, null is another replica's hold, a throw a store
+ * that did not answer.
+ */
+function replicaStore(hold: () => null | undefined): BatonStore {
+  const memory = createMemoryStore({ pacing: createPacerRegistry(GITHUB_PACE, {}) });
+  return {
+    ...memory,
+    kind: 'redis',
+    async holdBuild(key, look) {
+      return hold() === null ? null : memory.holdBuild(key, look);
+    },
+  };
+}
 
 /**
  * The store replicas share did not answer when a reconcile asked it for its build's lease
@@ -22,17 +38,12 @@ describe('a store that fails to answer for a build once', () => {
   it('reconciles the build again shortly, and the plan is dispatched with no other event', async () => {
     const now = tickingClock();
     const gh = installedRepo(now);
-    const memory = createMemoryStore({ pacing: createPacerRegistry(GITHUB_PACE, {}) });
     let asked = 0;
-    const store: BatonStore = {
-      ...memory,
-      kind: 'redis',
-      async holdBuild(key, look) {
-        asked += 1;
-        if (asked === 1) throw new Error('Command timed out');
-        return memory.holdBuild(key, look);
-      },
-    };
+    const store = replicaStore(() => {
+      asked += 1;
+      if (asked === 1) throw new Error('Command timed out');
+      return undefined;
+    });
     const app = await startApp({ gh, now, store });
     try {
       labelledIssue(gh);
@@ -60,19 +71,12 @@ describe('a delivery whose build another replica holds', () => {
   it('is judged again at the retry against the newer read, and reads nothing the holder read', async () => {
     const now = tickingClock();
     const gh = installedRepo(now);
-    const memory = createMemoryStore({ pacing: createPacerRegistry(GITHUB_PACE, {}) });
     let heldElsewhere = 0;
-    const store: BatonStore = {
-      ...memory,
-      kind: 'redis',
-      async holdBuild(key, look) {
-        if (heldElsewhere > 0) {
-          heldElsewhere -= 1;
-          return null;
-        }
-        return memory.holdBuild(key, look);
-      },
-    };
+    const store = replicaStore(() => {
+      if (heldElsewhere === 0) return undefined;
+      heldElsewhere -= 1;
+      return null;
+    });
     const captured = captureLog();
     const app = await startApp({ gh, now, store, log: captured.log });
     const reads = () => gh.log.filter((entry) => entry.route === 'POST /graphql').length;
@@ -95,12 +99,7 @@ describe('a delivery whose build another replica holds', () => {
       await app.idle();
       expect(reads()).toBe(before);
       // The holder reads the build (here, on another event) before the retry.
-      const status = examplePayload(gh, {
-        event: 'status',
-        action: '',
-        overrides: { branches: [{ name: integrationBranch(BUILD) }] },
-      });
-      await app.deliver('status', status);
+      await app.deliver('status', statusPayload(gh, { branch: integrationBranch(BUILD) }));
       await app.idle();
       expect(reads()).toBe(before + 1);
       // The retry: the push is where that read saw the branch, and nothing more is read.

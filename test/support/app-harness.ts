@@ -332,6 +332,15 @@ export function pushPayload(gh: FakeGitHub, { branch }: { branch: string }) {
   return { ...base, ref: `refs/heads/${branch}`, after };
 }
 
+/** A commit status on `branch`'s head (GitHub's example), aimed at the simulated repository. */
+export function statusPayload(gh: FakeGitHub, { branch }: { branch: string }) {
+  return examplePayload(gh, {
+    event: 'status',
+    action: '',
+    overrides: { branches: [{ name: branch }] },
+  });
+}
+
 /** `workflow_run.completed` for a run of the simulated repository, its run as the simulated GitHub shows it (`runBody`). */
 export function workflowRunPayload(gh: FakeGitHub, { runId }: { runId: number }) {
   const run = gh.runs.find((r) => r.id === runId);
