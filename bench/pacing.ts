@@ -165,11 +165,14 @@ export function measurePacing({
     const ready = build.workers
       .filter((w) => !started(w.id) && (w.depends_on ?? []).every(merged))
       .sort((a, b) => (chains.get(b.id) ?? 0) - (chains.get(a.id) ?? 0));
+    // Whether a first dispatch waits: the build keeps its place among the waiters (`settled`).
+    let waits = false;
     for (const worker of ready) {
       const writes = startedWorkerWrites(now, lengths);
       const wait = budget.waitFor('dispatch', build.key, writes);
       if (wait > 0) {
         budget.wake(build.key, () => schedule(now, () => reconcile(build)), chains.get(worker.id));
+        waits = true;
         break;
       }
       write(AT_DISPATCH);
@@ -194,7 +197,7 @@ export function measurePacing({
       snapshot.finalPull = { number: 9000, state: 'open', url: '' };
     }
     budget.owe(build.key, forecastWrites({ snapshot, nowMs: now }));
-    budget.settled(build.key);
+    budget.settled(build.key, waits);
   };
   const finishRun = (run: RunInfo) => {
     Object.assign(run, { status: 'completed', conclusion: 'success', updatedAt: iso(now) });
