@@ -67631,8 +67631,8 @@ function wroteSomething(outcomes) {
 }
 async function noNewsIn(asked) {
   for (const one of asked) {
-    if (!one || !await Promise.resolve().then(one.judge).catch(() => false))
-      return false;
+    const none = one ? await Promise.resolve().then(one.judge).catch(() => false) : false;
+    if (!none) return false;
   }
   return true;
 }

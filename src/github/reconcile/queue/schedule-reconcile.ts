@@ -348,13 +348,12 @@ export function wroteSomething(outcomes: ActOutcome[]): boolean {
  */
 async function noNewsIn(asked: (NoNews | null)[]): Promise<boolean> {
   for (const one of asked) {
-    if (
-      !one ||
-      !(await Promise.resolve()
-        .then(one.judge)
-        .catch(() => false))
-    )
-      return false;
+    const none = one
+      ? await Promise.resolve()
+          .then(one.judge)
+          .catch(() => false)
+      : false;
+    if (!none) return false;
   }
   return true;
 }
