@@ -56372,6 +56372,14 @@ var ValidationRecord = external_exports.strictObject({
    */
   contract_commits: external_exports.array(Sha).max(20).optional(),
   /**
+   * The commits left out of `contract_commits` because a later commit of the
+   * same first parents undid each exactly (its change inverted, as
+   * `git revert` makes it), with that revert: a writer's push taken back. A
+   * pair whose reverted commit is a contract's merge Baton's publish sealed is
+   * a breach (src/core/verification/seal-binding.ts).
+   */
+  reverted: external_exports.array(external_exports.strictObject({ commit: Sha, by: Sha })).max(10).optional(),
+  /**
    * The run whose record's outcomes on the contract's commit (each check's
    * `before`) this one reused rather than run the commit again: bound to its
    * run as this record is, or the reuse is a breach.
@@ -58655,7 +58663,7 @@ function validationNeeds(ctx, validations) {
       return [
         {
           about: [...about, "breach"],
-          text: `🚨 Milestone ${validation.milestone}'s validation does not count${run2}: ${validation.note ?? "the contract it ran is not the one Baton's publish sealed"}. Only the merge of a contract worker's pull request that Baton's publish pushed may change \`contract.json\` or \`seal.json\` (docs/verification.md, "The bound seal"). Revert that commit on ${branch}, or \`/replan\` to have the contract published again; the final pull request waits until a validation passes.`
+          text: `🚨 Milestone ${validation.milestone}'s validation does not count${run2}: ${validation.note ?? "the contract it ran is not the one Baton's publish sealed"}. Only the merge of a contract worker's pull request that Baton's publish pushed may change \`contract.json\` or \`seal.json\` (docs/verification.md, "The bound seal"). Take that commit back whole on ${branch} (\`git revert\` of it, or the branch reset to before it); the final pull request waits until a validation passes.`
         }
       ];
     }
@@ -62118,6 +62126,10 @@ function sealBreach(record2, facts, method = "squash") {
   const commits2 = record2.contract_commits;
   if (commits2 !== void 0) {
     const bound = boundMerges(facts);
+    const sealed = record2.reverted?.find(({ commit }) => bound.has(commit));
+    if (sealed) {
+      return `commit ${sealed.by.slice(0, 7)} reverted ${sealed.commit.slice(0, 7)}, a merge of the contract Baton's publish sealed`;
+    }
     let newerBound = false;
     for (const commit of commits2) {
       if (bound.has(commit)) {

@@ -104,6 +104,16 @@ export const ValidationResult = z.strictObject({
     .array(z.string().regex(/^[0-9a-f]{40}$/))
     .max(20)
     .optional(),
+  /** The pushes left out of `contract_commits` because a later one reverted each exactly (the record's `reverted`). */
+  reverted: z
+    .array(
+      z.strictObject({
+        commit: z.string().regex(/^[0-9a-f]{40}$/),
+        by: z.string().regex(/^[0-9a-f]{40}$/),
+      }),
+    )
+    .max(10)
+    .optional(),
   /** The run whose record's outcomes on the contract's commit were reused (the record's `before_from`). */
   before_from: z.number().int().positive().optional(),
   /** Why no report judged the checks, where none did (the runner, or a report that did not parse). */

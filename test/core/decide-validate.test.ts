@@ -419,6 +419,27 @@ describe("the seal bound to its publish: only a contract worker's merge that Bat
     ],
     ['opens it on a record from before the binding, which names no commit', passedAt({}), true],
     [
+      'opens it where a push that rewrote the seal was reverted exactly',
+      passedAt({ contract_commits: [sha('c1')], reverted: [{ commit: sha('e7'), by: sha('e8') }] }),
+      true,
+    ],
+    [
+      "holds it where a revert took back a contract's merge that publish sealed (the contract published again)",
+      afterValidateRuns([validateRun(2, head)], {
+        pulls: pullsWith(contractPull(sha('c1')), {
+          ...contractPull(sha('c2'), { head: sha('c8') }),
+          number: 104,
+        }),
+        validations: [
+          makeValidation({
+            contract_commits: [sha('c1')],
+            reverted: [{ commit: sha('c2'), by: sha('e8') }],
+          }),
+        ],
+      }),
+      false,
+    ],
+    [
       'holds it where a later commit rewrote the seal (a push, not a merge)',
       passedAt({ contract_commits: [sha('e7'), sha('c1')] }),
       false,

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { reply, toolUse } from '../../sim/fake-anthropic.js';
 import { sealPath } from '../../src/core/verification/seal.js';
-import { BUILD, makeTempDir, removeTempDirs } from './agent-fixtures.js';
+import { BUILD, gitIn, makeTempDir, removeTempDirs } from './agent-fixtures.js';
 import {
   keptOut,
   recordOn,
@@ -311,6 +311,24 @@ describe('the seal itself', () => {
     expect(commits).toHaveLength(3);
     expect(commits[0]).not.toBe(contractMerge);
     expect(commits[1]).toBe(contractMerge);
+  }, 120_000);
+
+  it("builds the tree from the contract's merge where the push was reverted exactly, and names both for the app", async () => {
+    const { root, contractMerge } = await sealedBuildBranch({
+      project: { ...VITEST_PROJECT, 'test/contract/greet.test.js': VITEST_CHECK },
+      contract: VITEST_CONTRACT,
+    });
+    await writeFile(path.join(root, sealPath(BUILD)), '{"version":1,"files":[]}\n');
+    await writeFile(path.join(root, '.npmrc'), 'script-shell=/bin/true\n');
+    gitIn(root, 'add', '-A');
+    gitIn(root, 'commit', '-q', '-m', 'a push');
+    const push = gitIn(root, 'rev-parse', 'HEAD');
+    gitIn(root, 'revert', '--no-edit', 'HEAD');
+    const by = gitIn(root, 'rev-parse', 'HEAD');
+    const { result } = await expectFailing(root);
+    expect(result.validation?.contract_commits?.[0]).toBe(contractMerge);
+    expect(result.validation?.contract_commits).not.toContain(push);
+    expect(result.validation?.reverted).toEqual([{ commit: push, by }]);
   }, 120_000);
 });
 

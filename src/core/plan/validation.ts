@@ -85,6 +85,17 @@ export const ValidationRecord = z.strictObject({
    */
   contract_commits: z.array(Sha).max(20).optional(),
   /**
+   * The commits left out of `contract_commits` because a later commit of the
+   * same first parents undid each exactly (its change inverted, as
+   * `git revert` makes it), with that revert: a writer's push taken back. A
+   * pair whose reverted commit is a contract's merge Baton's publish sealed is
+   * a breach (src/core/verification/seal-binding.ts).
+   */
+  reverted: z
+    .array(z.strictObject({ commit: Sha, by: Sha }))
+    .max(10)
+    .optional(),
+  /**
    * The run whose record's outcomes on the contract's commit (each check's
    * `before`) this one reused rather than run the commit again: bound to its
    * run as this record is, or the reuse is a breach.

@@ -231,7 +231,7 @@ function validationNeeds(ctx: DecideContext, validations: ValidationView[]): Nee
       return [
         {
           about: [...about, 'breach'],
-          text: `🚨 Milestone ${validation.milestone}'s validation does not count${run}: ${validation.note ?? "the contract it ran is not the one Baton's publish sealed"}. Only the merge of a contract worker's pull request that Baton's publish pushed may change \`contract.json\` or \`seal.json\` (docs/verification.md, "The bound seal"). Revert that commit on ${branch}, or \`/replan\` to have the contract published again; the final pull request waits until a validation passes.`,
+          text: `🚨 Milestone ${validation.milestone}'s validation does not count${run}: ${validation.note ?? "the contract it ran is not the one Baton's publish sealed"}. Only the merge of a contract worker's pull request that Baton's publish pushed may change \`contract.json\` or \`seal.json\` (docs/verification.md, "The bound seal"). Take that commit back whole on ${branch} (\`git revert\` of it, or the branch reset to before it); the final pull request waits until a validation passes.`,
         },
       ];
     }

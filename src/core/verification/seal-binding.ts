@@ -31,6 +31,11 @@ export function sealBreach(
   const commits = record.contract_commits;
   if (commits !== undefined) {
     const bound = boundMerges(facts);
+    // A push taken back by its exact revert left nothing of it; a sealed merge taken back is a breach.
+    const sealed = record.reverted?.find(({ commit }) => bound.has(commit));
+    if (sealed) {
+      return `commit ${sealed.by.slice(0, 7)} reverted ${sealed.commit.slice(0, 7)}, a merge of the contract Baton's publish sealed`;
+    }
     let newerBound = false;
     for (const commit of commits) {
       if (bound.has(commit)) {

@@ -104,6 +104,7 @@ export async function runValidateRole(ctx: AgentContext): Promise<RoleOutcome> {
         ...(judged?.contract_commit ? { contract_commit: judged.contract_commit } : {}),
         ...(judged?.before_from ? { before_from: judged.before_from } : {}),
         contract_commits: tree.contractCommits,
+        ...(tree.reverted.length > 0 ? { reverted: tree.reverted } : {}),
         ...(report ? { report } : {}),
         // With no check judged, the test-aware code the run reached stands for them all.
         ...(!judged?.checks && tree.reached[0] ? { reached: recordedReach(tree.reached[0]) } : {}),

@@ -134,6 +134,7 @@ export async function publishValidation({
     ...(validation.contract_commit ? { contract_commit: validation.contract_commit } : {}),
     ...(validation.checks ? { checks: validation.checks } : {}),
     ...(validation.contract_commits ? { contract_commits: validation.contract_commits } : {}),
+    ...(validation.reverted?.length ? { reverted: validation.reverted } : {}),
     ...(validation.before_from ? { before_from: validation.before_from } : {}),
     ...(validation.reached && !validation.checks ? { reached: validation.reached } : {}),
   };

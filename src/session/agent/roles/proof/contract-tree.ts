@@ -16,7 +16,6 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type Contract, contractPath } from '../../../../core/plan/contract.js';
-import { CONTRACT_COMMITS_MAX } from '../../../../core/plan/validation.js';
 import {
   ecosystemsOf,
   packageFileEcosystem,
@@ -38,9 +37,8 @@ import { readScripts } from '../../../publish/checks/contract/contract-command.j
 import { blobText, readSealAt, readTree } from '../../../publish/checks/contract/seal-tree.js';
 import { onlyMarksRemoved } from '../../../publish/checks/contract/unmark-checks.js';
 import type { AgentContext } from '../../agent-context.js';
-import { gitRaw } from '../../git/git.js';
 import type { Sandbox } from '../../sandbox/sandbox.js';
-import { checkoutGit } from './contract-commit.js';
+import { checkoutGit, contractCommitsOf, type RevertedCommit } from './contract-commit.js';
 import { checkoutIn, gitInSandbox } from './sandbox-git.js';
 
 /** The tree as built: where it came from, and what of the head it took and left. */
@@ -49,6 +47,8 @@ export interface ContractTree {
   sealedAt: string;
   /** Every first-parent commit from the head that brought either, newest first (the record's `contract_commits`). */
   contractCommits: string[];
+  /** The pushes left out of them because a later one of them reverted each exactly (the record's `reverted`). */
+  reverted: RevertedCommit[];
   /** The head's paths brought in (written or deleted as the head has them). */
   brought: string[];
   /** The head's changed paths left as the contract's commit holds them, each with why. */
@@ -77,7 +77,7 @@ export async function enterContractTree(
   }: { build: string; contract: Contract; workPaths: readonly string[] },
 ): Promise<EnteredTree> {
   const git = checkoutGit(ctx);
-  const contractCommits = await contractCommitsOf(ctx, build);
+  const { commits: contractCommits, reverted } = await contractCommitsOf(ctx, build);
   const sealedAt = contractCommits[0];
   if (sealedAt === undefined) {
     return { ok: false, problem: "no commit of the build branch brought the contract's record" };
@@ -169,41 +169,13 @@ export async function enterContractTree(
   const reached = reachedInWork(work);
   for (const one of reached.slice(0, 10))
     ctx.log(`test-aware code brought in: ${one.path}:${one.line} ${one.what}`);
-  return { ok: true, tree: { sealedAt, contractCommits, brought, keptOut, reached } };
+  return { ok: true, tree: { sealedAt, contractCommits, reverted, brought, keptOut, reached } };
 }
 
 /** Moves the sandbox's copy back to the head (the model reads it, where one is asked). */
 export async function leaveContractTree(ctx: AgentContext, sandbox: Sandbox): Promise<void> {
   const back = await checkoutIn(ctx, sandbox, ctx.base);
   if (back !== null) throw new Error(`the checkout could not move back to ${ctx.base}: ${back}`);
-}
-
-/** Each session's contract commits, by build and head: git is asked once for them. */
-const listedCommits = new WeakMap<AgentContext, Map<string, Promise<string[]>>>();
-
-/** The first-parent commits from the head that brought `contract.json` or `seal.json`, newest first. */
-export function contractCommitsOf(ctx: AgentContext, build: string): Promise<string[]> {
-  const session = listedCommits.get(ctx) ?? new Map<string, Promise<string[]>>();
-  listedCommits.set(ctx, session);
-  const key = `${build}\0${ctx.base}`;
-  const listed = session.get(key) ?? listContractCommits(ctx, build);
-  session.set(key, listed);
-  return listed;
-}
-
-async function listContractCommits(ctx: AgentContext, build: string): Promise<string[]> {
-  const listed = await gitRaw({ root: ctx.root, env: ctx.toolEnv }, [
-    'log',
-    '--first-parent',
-    '-n',
-    String(CONTRACT_COMMITS_MAX),
-    '--format=%H',
-    ctx.base,
-    '--',
-    contractPath(build),
-    sealPath(build),
-  ]).catch(() => '');
-  return listed.split('\n').filter((line) => /^[0-9a-f]{40}$/.test(line));
 }
 
 function whyKept(verdict: ReturnType<typeof judgeWorkPath>): string {

@@ -34,12 +34,8 @@ import {
   reportFiles,
   reportPaths,
 } from './check-outcomes.js';
-import {
-  type ContractTree,
-  contractCommitsOf,
-  enterContractTree,
-  leaveContractTree,
-} from './contract-tree.js';
+import { contractCommitsOf } from './contract-commit.js';
+import { type ContractTree, enterContractTree, leaveContractTree } from './contract-tree.js';
 import { pytestPin } from './pytest-pin.js';
 import { type ReusedBefore, reusedBefore } from './reuse-before.js';
 import { checkoutIn, gitInSandbox } from './sandbox-git.js';
@@ -93,7 +89,7 @@ export async function runContractTwice(
     workPaths: readonly string[];
   },
 ): Promise<TwoRuns | { problem: string }> {
-  const sealedAt = (await contractCommitsOf(ctx, build))[0] ?? null;
+  const sealedAt = (await contractCommitsOf(ctx, build)).commits[0] ?? null;
   const paths = reportPaths(sandbox.workDir, 'after');
   const planned = reportingCommand({
     command: contract.command,
@@ -265,7 +261,7 @@ async function rewrittenChecksIn(
   sandbox: Sandbox,
   { contract, contractCommit }: { contract: Contract; contractCommit: string },
 ): Promise<string | null> {
-  const newest = (await contractCommitsOf(ctx, ctx.env.BATON_BUILD))[0] ?? null;
+  const newest = (await contractCommitsOf(ctx, ctx.env.BATON_BUILD)).commits[0] ?? null;
   if (newest === null || newest === contractCommit) return null;
   ctx.log(
     `the contract was published again at ${newest.slice(0, 7)}: its checks run on the contract's first commit`,
