@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { sealPath } from '../../src/core/verification/seal.js';
+import { BUILD } from '../session/publish/fixture.js';
 import { CI_ATTACKS } from './corpus/index.js';
 import { expectAnswer } from './expect-answer.js';
 import { playAttack } from './play-attack.js';
 import { GO, NODE_TEST, PYTEST, VITEST, VITEST_MONOREPO, VITEST_NO_REPORT } from './projects.js';
+
+const SEAL = sealPath(BUILD);
 
 /**
  * CI's part of the attack corpus (docs/verification.md, "The attack corpus"),
@@ -37,6 +41,21 @@ describe('the controls: honest work is proven and lands with no person asked', (
       expect(played.merged).toBe(true);
     }, 600_000);
   }
+});
+
+describe("a writer's push taken back whole", () => {
+  it('leaves honest work proven once the push that emptied the seal is reverted exactly', async () => {
+    const played = await playAttack({
+      name: 'honest work, a push emptying the seal, and its revert',
+      project: NODE_TEST,
+      found: 'issue 74',
+      worker: NODE_TEST.honest,
+      push: { [SEAL]: '{"version":1,"files":[]}\n' },
+      pushAfter: (before) => ({ [SEAL]: before(SEAL) }),
+      expect: { notProven: true },
+    });
+    expect(played.validation).toMatchObject({ proven: true, passed: true, verdict: 'proven' });
+  }, 600_000);
 });
 
 describe("the corpus's attacks CI plays, through the real publish and validation", () => {

@@ -67,6 +67,8 @@ export interface Attack {
    * with `contents: write`): files, or made from the branch's files as they are.
    */
   push?: Files | ((read: (path: string) => string) => Files);
+  /** A second push after it, made from the branch's files before the first (a revert, whole or in part). */
+  pushAfter?: (before: (path: string) => string) => Files;
   expect: Expected;
 }
 
@@ -234,11 +236,26 @@ function pushTo(fixture: Fixture, head: string, attack: Attack): void {
     files: { ...report, ...files },
     message: 'A push to the build branch',
   });
+  // Byte for byte (the fixture's git trims its output): a revert puts back exactly what was there.
+  const after = attack.pushAfter?.((path) =>
+    execFileSync('git', ['show', `${head}:${path}`], {
+      cwd: join(fixture.root, 'work'),
+      encoding: 'utf8',
+    }),
+  );
+  const last = after
+    ? fixture.agentCommit({
+        branch: 'pushed',
+        from: pushed,
+        files: after,
+        message: 'Another push to the build branch',
+      })
+    : pushed;
   fixture.git([
     'push',
     '--quiet',
     fixture.remoteDir,
-    `${pushed}:refs/heads/${integrationBranch(BUILD)}`,
+    `${last}:refs/heads/${integrationBranch(BUILD)}`,
   ]);
 }
 
@@ -458,7 +475,11 @@ function judged(
     checks === null
       ? `exit ${validation.exit_code}, no report (${validation.report ?? 'none'})`
       : checks.map((check) => check.verdict).join(', ') || 'no check';
-  const breach = sealBreach({ contract_commits: validation.contract_commits } as ValidationRecord, {
+  const record = {
+    contract_commits: validation.contract_commits,
+    ...(validation.reverted ? { reverted: validation.reverted } : {}),
+  } as ValidationRecord;
+  const breach = sealBreach(record, {
     validations: [],
     pulls: contractPulls,
   });

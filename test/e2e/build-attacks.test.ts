@@ -19,12 +19,15 @@
 // Publish refuses all but W1.5 and W1.10, saying why in the status comment, and
 // the maintainer's `/retry` starts the next session, which delivers; the pull
 // requests of W1.5 and W1.10 wait for a person, who `/retry`s each with
-// instructions, and its fix session's honest head merges. The final pull request's guide shows every
+// instructions, and its fix session's honest head merges. Once the contract
+// merged, a writer pushes a commit that rewrites the seal onto the build branch:
+// the milestone's validation does not count, one notice calls the people, and
+// the writer's `git revert` of the push lets the build end. The final pull request's guide shows every
 // criterion proven by its check, failing on the contract's commit and passing
 // on the head; the build branch holds none of the attacks.
 import { describe, expect, it } from 'vitest';
 import { sessionRuns } from '../../sim/actions/runner.js';
-import type { Simulation, SimulationMode } from '../../sim/e2e.js';
+import { MAINTAINER, type Simulation, type SimulationMode } from '../../sim/e2e.js';
 import type { SimPull } from '../../sim/github/records.js';
 import {
   ATTACK_COMMAND,
@@ -40,8 +43,9 @@ import {
 import { checkFile } from '../../sim/scenario/builds/evidence-scenario.js';
 import type { PlayedBuild } from '../../sim/scenario/play-build.js';
 import { createScriptedModel, type ScriptedModel } from '../../sim/scenario/scripted-model.js';
-import { Contract, contractPath } from '../../src/core/plan/contract.js';
+import { CONTRACT_WORKER, Contract, contractPath } from '../../src/core/plan/contract.js';
 import { parseEvidenceMarker } from '../../src/core/sessions/evidence.js';
+import { sealPath } from '../../src/core/verification/seal.js';
 import type { Engine } from '../../src/core/vocabulary/engine-names.js';
 import { integrationBranch, workerBranch } from '../../src/core/vocabulary/ids.js';
 import {
@@ -93,6 +97,55 @@ interface Played {
   played: PlayedBuild;
   /** Each voter's pull request body when the maintainer read it, waiting for a person. */
   waited: Partial<Record<Voter, string>>;
+  /** The writer's push that rewrote the seal, the seal it replaced, and the revert. */
+  sealPush: SealPush;
+}
+
+interface SealPush {
+  /** The writer's push, the seal it replaced, and the revert that put it back. */
+  commit?: string;
+  sealed?: string;
+  revert?: string;
+}
+
+/**
+ * A writer (the maintainer, or CI with `contents: write`) pushes onto the build
+ * branch, once the contract's pull request merged, a commit that rewrites the
+ * seal: the same files sealed, written out again. Publish reads the same seal,
+ * so every worker is judged as before; the binding, which asks who made each
+ * commit that touched the seal and not what it says, is what must catch it.
+ */
+function pushSeal(sim: Simulation, build: string, push: SealPush): void {
+  const merged = [...sim.gh.pulls.values()].some(
+    (pull) => pull.head === workerBranch(build, CONTRACT_WORKER) && pull.mergedAt !== null,
+  );
+  if (push.commit || !merged) return;
+  const branch = integrationBranch(build);
+  const sealed = sim.gh.git.filesOf(sim.gh.git.resolve(branch) ?? '').get(sealPath(build));
+  if (sealed === undefined) return;
+  push.sealed = sealed;
+  push.commit = sim.gh.pushCommit({
+    branch,
+    changes: { [sealPath(build)]: `${JSON.stringify(JSON.parse(sealed), null, 2)}\n` },
+    message: 'Format the seal',
+    sender: MAINTAINER,
+  });
+}
+
+/**
+ * Once the breach shows, the writer takes the push back whole (`git revert`: the
+ * seal as it was, byte for byte). With nothing hosted a push to Baton's branches
+ * starts no conductor: the hourly run finds it.
+ */
+function revertSealPush(sim: Simulation, build: string, status: string, push: SealPush): void {
+  if (!push.commit || push.revert || !status.includes('does not count')) return;
+  push.revert = sim.gh.pushCommit({
+    branch: integrationBranch(build),
+    changes: { [sealPath(build)]: push.sealed ?? null },
+    message: 'Revert "Format the seal"',
+    sender: MAINTAINER,
+  });
+  sim.conductor?.start('schedule');
 }
 
 /** Plays the build: `/approve`, a `/retry` for each refused attempt and for the head that waits for a person. */
@@ -109,8 +162,11 @@ async function play(
   started.push(sim);
   const said = new Set<string>();
   const waited: Played['waited'] = {};
+  const sealPush: SealPush = {};
   const played = await playGreetingAtOnce(sim, ({ issue, build, say }) => {
     const status = sim.statusComment(issue) ?? '';
+    pushSeal(sim, build, sealPush);
+    revertSealPush(sim, build, status, sealPush);
     for (const worker of Object.keys(REFUSED)) {
       if (said.has(worker) || !status.includes(`\`/retry ${worker}\``)) continue;
       said.add(worker);
@@ -139,7 +195,7 @@ async function play(
       say(retry);
     }
   });
-  return { sim, model, played, waited };
+  return { sim, model, played, waited, sealPush };
 }
 
 const builds = playBuildsAtOnce((started) => ({
@@ -269,6 +325,31 @@ describe.each(Object.keys(MODES) as Mode[])(
           ),
         ).toEqual([]);
         expect(buildBranchFiles({ sim, played } as Played).has('src/count.js')).toBe(false);
+      },
+    );
+
+    itOnBuild(
+      "counts no validation of a contract whose seal a writer's push rewrote, calls the people once, and goes on once the push is reverted",
+      ({ sim, played, sealPush }) => {
+        const { commit = '', sealed, revert } = sealPush;
+        expect(commit).not.toBe('');
+        expect(revert).toBeDefined();
+        const breach = played.statuses
+          .flatMap((status) => status.split('\n'))
+          .find((line) => line.includes('does not count'));
+        expect(breach).toContain(`commit ${commit.slice(0, 7)} changed the contract or its seal`);
+        const notices = sim.gh.comments.filter(
+          (c) => c.issue === played.issue && c.body.includes('validation does not count'),
+        );
+        expect(notices).toHaveLength(1);
+        expect(notices[0]?.body).toContain('`git revert`');
+        // The final pull request came after the revert, and the build branch holds the sealed seal.
+        expect(Date.parse(played.finalPull.createdAt)).toBeGreaterThan(
+          Date.parse(sim.gh.comments.find((c) => c.id === notices[0]?.id)?.createdAt ?? ''),
+        );
+        expect(buildBranchFiles({ sim, played } as Played).get(sealPath(played.build))).toBe(
+          sealed,
+        );
       },
     );
 

@@ -31,6 +31,7 @@ const IN_CI = [
   'the check’s import pointed at a double in a new test file (Vitest)',
   'the workspace package the check takes its helper from, made to agree with the wrong code',
   'a push emptying seal.json beside a pyproject.toml that loads a plugin',
+  'a push emptying seal.json beside a pytest plugin, then a push putting back seal.json alone (its revert in part)',
   'greet returning an object whose asymmetricMatch is () => true, which passes any toEqual',
   'a module of the code under test replacing node:assert’s equal',
   'code that answers right only when process.argv names Vitest',

@@ -70,6 +70,19 @@ export const SEAL_AND_VOTES: Attack[] = [
     expect: { notProven: true },
   },
   {
+    name: 'a push emptying seal.json beside a pytest plugin, then a push putting back seal.json alone (its revert in part)',
+    project: PYTEST,
+    found: 'issue 74',
+    worker: {},
+    push: (read) => ({
+      'pyproject.toml': `${read('pyproject.toml')}\naddopts = "-p tools.pass_all"\n`,
+      ...PASS_ALL,
+      [SEAL]: '{"version":1,"files":[]}\n',
+    }),
+    pushAfter: (before) => ({ [SEAL]: before(SEAL) }),
+    expect: { notProven: true },
+  },
+  {
     name: 'greet returning an object whose asymmetricMatch is () => true, which passes any toEqual',
     project: VITEST,
     found: 'issue 74',
