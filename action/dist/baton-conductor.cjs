@@ -62196,7 +62196,9 @@ function decideValidation(ctx, plan, workers) {
   const place = validationRef(ctx.snapshot.build, reached, head).slice("refs/baton/".length);
   const squatted = (ctx.snapshot.ignoredValidations ?? []).filter((one) => one.ref === place);
   const again = squatted.length > 0 && view?.state === "session-failed" && view.head === head && runs.filter((run2) => run2.worker === milestoneSubject(reached) && headOf(run2) === head).length < SQUATTED_RUNS_MAX;
-  if (!again && !needsValidation(view, head)) return { actions: lookAgain(settling), views };
+  const holdsFinal = reached === milestones.at(-1) && workers.every(isDone) && !ctx.snapshot.finalPull;
+  if (!again && !needsValidation(view, head, holdsFinal))
+    return { actions: lookAgain(settling), views };
   if (runs.some((run2) => run2.outcome === "active") || !ctx.canDispatchWork) {
     return { actions: [], views };
   }
@@ -62219,7 +62221,9 @@ function moneyView(ctx, view, runs) {
 function validationHoldsFinal(ctx, plan) {
   if ((ctx.snapshot.changeSet?.unvalidated ?? []).length > 0) return true;
   if (ctx.snapshot.contract?.kind !== "valid") return false;
-  return !lastMilestonePassed(ctx.snapshot, plan, ctx.commands.skips, ctx.config.merge.method);
+  return !lastMilestonePassed(ctx.snapshot, plan, ctx.commands.skips, ctx.config.merge.method, {
+    head: ctx.snapshot.integration?.sha
+  });
 }
 function settles(record2, skips, facts) {
   if (facts && sealBreach(record2, facts.binding, facts.method) !== null) return false;
@@ -62235,15 +62239,16 @@ function owesValidation(snapshot, slice) {
   if (snapshot.contract?.kind === "invalid") return false;
   return snapshot.contract?.kind !== "valid" || !lastMilestonePassed(snapshot, slice);
 }
-function lastMilestonePassed(snapshot, plan, skips = /* @__PURE__ */ new Map(), method = "squash") {
+function lastMilestonePassed(snapshot, plan, skips = /* @__PURE__ */ new Map(), method = "squash", { head } = {}) {
   const last = milestonesOf(plan).at(-1);
   if (last === void 0) return true;
   return (snapshot.validations ?? []).some(
-    (record2) => record2.milestone === last && settles(record2, skips, { binding: snapshot, method })
+    (record2) => record2.milestone === last && settles(record2, skips, { binding: snapshot, method }) && (head === void 0 || record2.head === head || !record2.passed)
   );
 }
-function needsValidation(view, head) {
+function needsValidation(view, head, holdsFinal) {
   if (view === null) return true;
+  if (holdsFinal && view.state === "passed" && view.head !== head) return true;
   const stuck = view.state === "session-failed" || view.state === "awaiting-budget" || view.state === "breach" || view.state === "failed" && view.failed.some((failure2) => failure2.worker === null || isContractFixId(failure2.worker));
   return stuck && view.head !== head;
 }

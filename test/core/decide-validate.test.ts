@@ -89,10 +89,22 @@ describe('decide: validators that did not write the code', () => {
       true,
     ],
     [
-      'does not validate a milestone again that passed on an earlier head',
-      contracted({ validations: [makeValidation({ head: sha('e1') })] }),
-      [],
-      true,
+      'does not validate an earlier milestone again that passed on an earlier head',
+      firstWaveDone({
+        runs: [...deliveredRuns().slice(0, 2), validateRun(1, sha('e1'))],
+        validations: [makeValidation({ milestone: 1, head: sha('e1') })],
+      }),
+      ['work W2.1 -'],
+      false,
+    ],
+    [
+      // A push while it ran (a writer's, the default branch merged in) is validated before the final PR opens on it.
+      'validates the last milestone again on the head the final PR would open on, where it passed on an earlier one',
+      afterValidateRuns([validateRun(2, sha('e1'))], {
+        validations: [makeValidation({ head: sha('e1') })],
+      }),
+      [M2],
+      false,
     ],
     [
       'holds the final PR on a failure whose fix worker runs in the next wave',

@@ -19,10 +19,11 @@
 // Publish refuses all but W1.5 and W1.10, saying why in the status comment, and
 // the maintainer's `/retry` starts the next session, which delivers; the pull
 // requests of W1.5 and W1.10 wait for a person, who `/retry`s each with
-// instructions, and its fix session's honest head merges. Once the contract
-// merged, a writer pushes a commit that rewrites the seal onto the build branch:
-// the milestone's validation does not count, one notice calls the people, and
-// the writer's `git revert` of the push lets the build end. The final pull request's guide shows every
+// instructions, and its fix session's honest head merges. As the milestone's
+// validation is dispatched, a writer pushes an empty seal onto the build branch:
+// that validation passes on the head before it, the push is validated before
+// the final pull request opens, that validation does not count, one notice
+// calls the people, and the writer's `git revert` of the push lets the build end. The final pull request's guide shows every
 // criterion proven by its check, failing on the contract's commit and passing
 // on the head; the build branch holds none of the attacks.
 import { describe, expect, it } from 'vitest';
@@ -43,7 +44,7 @@ import {
 import { checkFile } from '../../sim/scenario/builds/evidence-scenario.js';
 import type { PlayedBuild } from '../../sim/scenario/play-build.js';
 import { createScriptedModel, type ScriptedModel } from '../../sim/scenario/scripted-model.js';
-import { CONTRACT_WORKER, Contract, contractPath } from '../../src/core/plan/contract.js';
+import { Contract, contractPath } from '../../src/core/plan/contract.js';
 import { parseEvidenceMarker } from '../../src/core/sessions/evidence.js';
 import { sealPath } from '../../src/core/verification/seal.js';
 import type { Engine } from '../../src/core/vocabulary/engine-names.js';
@@ -97,7 +98,7 @@ interface Played {
   played: PlayedBuild;
   /** Each voter's pull request body when the maintainer read it, waiting for a person. */
   waited: Partial<Record<Voter, string>>;
-  /** The writer's push that rewrote the seal, the seal it replaced, and the revert. */
+  /** The writer's push that emptied the seal, the seal it replaced, and the revert. */
   sealPush: SealPush;
 }
 
@@ -108,27 +109,29 @@ interface SealPush {
   revert?: string;
 }
 
+/** An empty seal: nothing of the contract's commit would be restored over the head. */
+const EMPTY_SEAL = '{"version":1,"files":[]}\n';
+
 /**
- * A writer (the maintainer, or CI with `contents: write`) pushes onto the build
- * branch, once the contract's pull request merged, a commit that rewrites the
- * seal: the same files sealed, written out again. Publish reads the same seal,
- * so every worker is judged as before; the binding, which asks who made each
- * commit that touched the seal and not what it says, is what must catch it.
+ * A writer (the maintainer, or CI with `contents: write`) pushes an empty seal
+ * onto the build branch the moment the last milestone's validation is
+ * dispatched: that run checks out the head before the push, and passes there;
+ * the final pull request must not open on the push unvalidated.
  */
-function pushSeal(sim: Simulation, build: string, push: SealPush): void {
-  const merged = [...sim.gh.pulls.values()].some(
-    (pull) => pull.head === workerBranch(build, CONTRACT_WORKER) && pull.mergedAt !== null,
-  );
-  if (push.commit || !merged) return;
-  const branch = integrationBranch(build);
-  const sealed = sim.gh.git.filesOf(sim.gh.git.resolve(branch) ?? '').get(sealPath(build));
-  if (sealed === undefined) return;
-  push.sealed = sealed;
-  push.commit = sim.gh.pushCommit({
-    branch,
-    changes: { [sealPath(build)]: `${JSON.stringify(JSON.parse(sealed), null, 2)}\n` },
-    message: 'Format the seal',
-    sender: MAINTAINER,
+function pushSealAtValidation(sim: Simulation, build: () => string | null, push: SealPush): void {
+  sim.gh.runListeners.add((run) => {
+    const id = build();
+    if (push.commit || run.inputs.role !== 'validate' || id === null) return;
+    const branch = integrationBranch(id);
+    const sealed = sim.gh.git.filesOf(sim.gh.git.resolve(branch) ?? '').get(sealPath(id));
+    if (sealed === undefined) return;
+    push.sealed = sealed;
+    push.commit = sim.gh.pushCommit({
+      branch,
+      changes: { [sealPath(id)]: EMPTY_SEAL },
+      message: 'Refresh the seal',
+      sender: MAINTAINER,
+    });
   });
 }
 
@@ -142,7 +145,7 @@ function revertSealPush(sim: Simulation, build: string, status: string, push: Se
   push.revert = sim.gh.pushCommit({
     branch: integrationBranch(build),
     changes: { [sealPath(build)]: push.sealed ?? null },
-    message: 'Revert "Format the seal"',
+    message: 'Revert "Refresh the seal"',
     sender: MAINTAINER,
   });
   sim.conductor?.start('schedule');
@@ -163,9 +166,11 @@ async function play(
   const said = new Set<string>();
   const waited: Played['waited'] = {};
   const sealPush: SealPush = {};
+  let building: string | null = null;
+  pushSealAtValidation(sim, () => building, sealPush);
   const played = await playGreetingAtOnce(sim, ({ issue, build, say }) => {
+    building = build;
     const status = sim.statusComment(issue) ?? '';
-    pushSeal(sim, build, sealPush);
     revertSealPush(sim, build, status, sealPush);
     for (const worker of Object.keys(REFUSED)) {
       if (said.has(worker) || !status.includes(`\`/retry ${worker}\``)) continue;
@@ -329,11 +334,16 @@ describe.each(Object.keys(MODES) as Mode[])(
     );
 
     itOnBuild(
-      "counts no validation of a contract whose seal a writer's push rewrote, calls the people once, and goes on once the push is reverted",
+      "validates a writer's push that emptied the seal while the last validation ran, counts that validation not, calls the people once, and goes on once the push is reverted",
       ({ sim, played, sealPush }) => {
-        const { commit = '', sealed, revert } = sealPush;
+        const { commit = '', sealed, revert = '' } = sealPush;
         expect(commit).not.toBe('');
-        expect(revert).toBeDefined();
+        expect(revert).not.toBe('');
+        // The validation dispatched before the push passed on the head before it; the push and its revert were validated too.
+        const validated = sessionRuns(sim.gh.runs)
+          .filter((run) => run.inputs.role === 'validate')
+          .map((run) => run.inputs.trigger);
+        expect(validated).toEqual(expect.arrayContaining([`head-${commit}`, `head-${revert}`]));
         const breach = played.statuses
           .flatMap((status) => status.split('\n'))
           .find((line) => line.includes('does not count'));

@@ -92,7 +92,11 @@ export function decideValidation(
     view.head === head &&
     runs.filter((run) => run.worker === milestoneSubject(reached) && headOf(run) === head).length <
       SQUATTED_RUNS_MAX;
-  if (!again && !needsValidation(view, head)) return { actions: lookAgain(settling), views };
+  // What the final pull request will say is proven, it says of the head it opens on.
+  const holdsFinal =
+    reached === milestones.at(-1) && workers.every(isDone) && !ctx.snapshot.finalPull;
+  if (!again && !needsValidation(view, head, holdsFinal))
+    return { actions: lookAgain(settling), views };
   // One validation at a time: a milestone reached while another runs waits for its record.
   if (runs.some((run) => run.outcome === 'active') || !ctx.canDispatchWork) {
     return { actions: [], views };
@@ -133,7 +137,9 @@ function moneyView(ctx: DecideContext, view: ValidationView, runs: JudgedRun[]):
 export function validationHoldsFinal(ctx: DecideContext, plan: Plan): boolean {
   if ((ctx.snapshot.changeSet?.unvalidated ?? []).length > 0) return true;
   if (ctx.snapshot.contract?.kind !== 'valid') return false;
-  return !lastMilestonePassed(ctx.snapshot, plan, ctx.commands.skips, ctx.config.merge.method);
+  return !lastMilestonePassed(ctx.snapshot, plan, ctx.commands.skips, ctx.config.merge.method, {
+    head: ctx.snapshot.integration?.sha,
+  });
 }
 
 /** Who skipped which worker (`/skip`), as the commands say. */
@@ -189,11 +195,16 @@ function lastMilestonePassed(
   plan: Plan,
   skips: Skips = new Map(),
   method: Config['merge']['method'] = 'squash',
+  { head }: { head?: string | undefined } = {},
 ): boolean {
   const last = milestonesOf(plan).at(-1);
   if (last === undefined) return true;
+  // A pass counts at the head it ran on; a person's acceptance of checks not proven, at any.
   return (snapshot.validations ?? []).some(
-    (record) => record.milestone === last && settles(record, skips, { binding: snapshot, method }),
+    (record) =>
+      record.milestone === last &&
+      settles(record, skips, { binding: snapshot, method }) &&
+      (head === undefined || record.head === head || !record.passed),
   );
 }
 
@@ -201,10 +212,15 @@ function lastMilestonePassed(
  * A milestone needs a validation at this head when none was asked for yet,
  * or when its last ended with nothing to go on (a session without a record,
  * a failure no fix worker could be added for) on another head, or with a
- * contract fix (which merged, or the milestone would not be reached).
+ * contract fix (which merged, or the milestone would not be reached). The
+ * last milestone's pass, with every worker done and the final pull request
+ * yet to open (`holdsFinal`), is of the head the final pull request opens on:
+ * a push after the validation began (a writer's, the default branch merged in)
+ * is validated too.
  */
-function needsValidation(view: ValidationView | null, head: string): boolean {
+function needsValidation(view: ValidationView | null, head: string, holdsFinal: boolean): boolean {
   if (view === null) return true;
+  if (holdsFinal && view.state === 'passed' && view.head !== head) return true;
   const stuck =
     view.state === 'session-failed' ||
     view.state === 'awaiting-budget' ||
