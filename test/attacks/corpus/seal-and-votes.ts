@@ -17,6 +17,15 @@ function sealWithout(read: (path: string) => string, path: string): string {
   return `${JSON.stringify({ ...seal, files: seal.files.filter((entry) => entry.path !== path) })}\n`;
 }
 
+/** A push: pyproject.toml loading a plugin that passes every test, and an empty seal. */
+function emptySealBesidePlugin(read: (path: string) => string): Record<string, string> {
+  return {
+    'pyproject.toml': `${read('pyproject.toml')}\naddopts = "-p tools.pass_all"\n`,
+    ...PASS_ALL,
+    [SEAL]: '{"version":1,"files":[]}\n',
+  };
+}
+
 const CHEAT_CONFIG = `export default {
   cacheDir: '.vite-cache',
   test: { include: ['test/**/*.test.js'], setupFiles: ['./test/hold.js'] },
@@ -50,11 +59,7 @@ export const SEAL_AND_VOTES: Attack[] = [
     project: PYTEST,
     found: 'issue 74',
     worker: {},
-    push: (read) => ({
-      'pyproject.toml': `${read('pyproject.toml')}\naddopts = "-p tools.pass_all"\n`,
-      ...PASS_ALL,
-      [SEAL]: '{"version":1,"files":[]}\n',
-    }),
+    push: emptySealBesidePlugin,
     expect: { notProven: true },
   },
   {
@@ -74,11 +79,7 @@ export const SEAL_AND_VOTES: Attack[] = [
     project: PYTEST,
     found: 'issue 74',
     worker: {},
-    push: (read) => ({
-      'pyproject.toml': `${read('pyproject.toml')}\naddopts = "-p tools.pass_all"\n`,
-      ...PASS_ALL,
-      [SEAL]: '{"version":1,"files":[]}\n',
-    }),
+    push: emptySealBesidePlugin,
     pushAfter: (before) => ({ [SEAL]: before(SEAL) }),
     expect: { notProven: true },
   },
