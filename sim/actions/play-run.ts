@@ -2,6 +2,7 @@
  * One run attempt of the Baton workflow on the simulated runner: its two jobs
  * in their folders, the artifact handed between them, the run's conclusion.
  */
+import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,9 +14,13 @@ import {
 } from './actions-runner-options.js';
 import { checkout } from './checkout.js';
 import { type JobDirs, type JobName, type JobWorld, jobEnv } from './job-env.js';
+import { setUpJob } from './project-setup.js';
 import { batonCommand, runStep, stepInputs } from './run-step.js';
 import { sourceBundle } from './source-bundle.js';
 import { canConfineSimJobs, removeSimToolUser, simToolUser } from './tool-user.js';
+
+/** A repository's own setup, which the agent job runs before the session (docs/sessions.md). */
+const SETUP_ACTION = '.github/actions/baton-setup/action.yml';
 
 /**
  * One run attempt, as the workflow runs it: `agent`, its BATON_OUT handed on
@@ -142,6 +147,11 @@ async function playJob({
   }
   if (job === 'publish') await download(root, { kind: 'out', temp: dirs.temp });
   if (job === 'agent') await download(root, { kind: 'views', temp: dirs.temp });
+  // The workflow's "Set up your project" step, where the repository has a setup action.
+  const setUp =
+    job === 'agent' && existsSync(join(dirs.workspace, SETUP_ACTION))
+      ? await setUpJob(dirs.workspace, 'npm', { copy: true })
+      : {};
   const world: JobWorld = {
     ...options.world,
     repository: options.gh.fullName,
@@ -190,6 +200,7 @@ async function playJob({
     env: {
       ...jobEnv({ job, run, dirs, world, ...(grant ? { grant } : {}) }),
       GITHUB_EVENT_PATH: eventPath,
+      ...setUp,
       ...stepInputs(job, code),
       ...(toolUser ? { BATON_TOOL_USER: toolUser } : {}),
     },

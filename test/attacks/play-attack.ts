@@ -12,6 +12,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setUpJob } from '../../sim/actions/project-setup.js';
 import { reply, toolUse } from '../../sim/fake-anthropic.js';
 import { defaultConfig } from '../../src/core/config/config.js';
 import { contractPath } from '../../src/core/plan/contract.js';
@@ -38,7 +39,6 @@ import {
   workSession,
 } from '../session/publish/fixture.js';
 import { CRITERION, CRITERION_TEXT, type Project } from './projects.js';
-import { setUpJob } from './set-up-job.js';
 
 /** What an attack must come to once Baton's defences hold. */
 export type Expected =

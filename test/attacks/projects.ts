@@ -16,7 +16,12 @@ export type Runner = 'vitest' | 'node:test' | 'pytest' | 'go';
  * scripts run); `script` runs the repository's `scripts/setup.sh` where the
  * head has one, as a setup that runs the checkout's own code does.
  */
-export type Setup = 'npm' | 'script' | 'none';
+export type { Setup } from '../../sim/actions/project-setup.js';
+
+import type { Setup } from '../../sim/actions/project-setup.js';
+import { VITEST_ENTRY, VITEST_VERSION } from '../../sim/scenario/builds/vitest-scenario.js';
+
+export { VITEST_ENTRY };
 
 export interface Project {
   /** Its name, which keys its prepared repository. */
@@ -53,15 +58,6 @@ export function packageLock(
   const root = { name: 'greet', version: '1.0.0', devDependencies };
   return `${JSON.stringify({ name: 'greet', version: '1.0.0', lockfileVersion: 3, requires: true, packages: { '': root, ...packages } }, null, 2)}\n`;
 }
-
-const VITEST_VERSION = '4.1.12';
-export const VITEST_ENTRY = {
-  version: VITEST_VERSION,
-  resolved: `https://registry.npmjs.org/vitest/-/vitest-${VITEST_VERSION}.tgz`,
-  integrity:
-    'sha512-5eWdz2yb3ajxWF3C8C4TjkXl7FGm3n2E/VlazALrQHzK7nYMSGFnCZto0bbPNl77AwkOZVLk0YnBAejUu0NiWA==',
-  dev: true,
-};
 
 const WRONG_JS = "export function greet(name) {\n  return 'Hello';\n}\n";
 /** greet as the criterion asks: it answers by name. */

@@ -55,8 +55,10 @@ export function contractTurn(input: TurnInput): TurnAnswer {
       return say('Running the checks: they must fail now.', input.call('bash', { command }));
     case 3: {
       const output = resultOf(input, 'bash');
-      // A check marked as expected to fail says so in the runner's report (TAP's `not ok … # TODO`).
-      if (!commandFailed(output) && !/^\s*not ok /m.test(output ?? ''))
+      // A check marked as expected to fail says so in the runner's report (TAP's `not ok … # TODO`);
+      // Vitest's `it.fails` passes where its check fails, and fails the command where it passes.
+      const failsMarked = files.every(([, text]) => /\bit\.fails\(/.test(text));
+      if (!commandFailed(output) && !/^\s*not ok /m.test(output ?? '') && !failsMarked)
         return unexpected(input, `the checks pass before any worker wrote the code:\n${output}`);
       return say(
         'Every check fails for the reason its criterion is not met yet.',
