@@ -1,5 +1,5 @@
-import { expect } from 'vitest';
-import { type Attack, describePlay, type Played } from './play-attack.js';
+import { describe, expect, it } from 'vitest';
+import { type Attack, describePlay, type Played, playAttack } from './play-attack.js';
 
 /**
  * How the attack's play falls short of what the corpus expects of it once the
@@ -27,4 +27,18 @@ export function missedAnswer(attack: Attack, played: Played): string | null {
 /** Asserts that the attack came to what the corpus expects of it once the defences hold. */
 export function expectAnswer(attack: Attack, played: Played): void {
   expect(missedAnswer(attack, played), describePlay(played)).toBeNull();
+}
+
+/**
+ * A part of the corpus as CI plays it (the `processes` tier): each attack through the real
+ * publish and validation, held to its answer. One file a part, so the parts play side by side.
+ */
+export function describeCorpus(part: string, attacks: readonly Attack[]): void {
+  describe(`the corpus's attacks, ${part}, through the real publish and validation`, () => {
+    for (const attack of attacks) {
+      it(`${attack.name} (${attack.project.runner})`, async () => {
+        expectAnswer(attack, await playAttack(attack));
+      }, 600_000);
+    }
+  });
 }
