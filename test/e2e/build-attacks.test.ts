@@ -28,8 +28,7 @@
 // on the head; the build branch holds none of the attacks.
 import { describe, expect, it } from 'vitest';
 import { sessionRuns } from '../../sim/actions/runner.js';
-import { MAINTAINER, type Simulation, type SimulationMode } from '../../sim/e2e.js';
-import type { SimPull } from '../../sim/github/records.js';
+import { MAINTAINER, type Simulation } from '../../sim/e2e.js';
 import {
   ATTACK_COMMAND,
   ATTACKERS,
@@ -47,23 +46,19 @@ import { createScriptedModel, type ScriptedModel } from '../../sim/scenario/scri
 import { Contract, contractPath } from '../../src/core/plan/contract.js';
 import { parseEvidenceMarker } from '../../src/core/sessions/evidence.js';
 import { sealPath } from '../../src/core/verification/seal.js';
-import type { Engine } from '../../src/core/vocabulary/engine-names.js';
 import { integrationBranch, workerBranch } from '../../src/core/vocabulary/ids.js';
 import {
   AT_ONCE_TEST_LIMIT_MS,
+  ATTACK_MODES,
+  type AttackMode,
   playBuildsAtOnce,
   playGreetingAtOnce,
   startSpeakingEngines,
+  workerPull,
 } from '../support/builds-at-once.js';
 
-/** The builds: where Baton runs, and the engine of the sessions that write and validate (none: Baton's loop). */
-const MODES = {
-  loop: { mode: 'hosted', engine: undefined },
-  'claude-code': { mode: 'hosted', engine: 'claude-code' },
-  codex: { mode: 'serverless', engine: 'codex' },
-} as const satisfies Record<string, { mode: SimulationMode; engine: Engine | undefined }>;
-
-type Mode = keyof typeof MODES;
+const MODES = ATTACK_MODES;
+type Mode = AttackMode;
 
 /** The attackers whose code votes on its check: published, their pull requests wait for a person. */
 const VOTERS = {
@@ -196,7 +191,7 @@ async function play(
       );
       if (said.has(voter) || !asked) continue;
       said.add(voter);
-      waited[voter] = pullOf(sim, build, voter).body;
+      waited[voter] = workerPull(sim, build, voter).body;
       say(retry);
     }
   });
@@ -208,12 +203,6 @@ const builds = playBuildsAtOnce((started) => ({
   'claude-code': play(started, MODES['claude-code']),
   codex: play(started, MODES.codex),
 }));
-
-function pullOf(sim: Simulation, build: string, worker: string): SimPull {
-  const pull = [...sim.gh.pulls.values()].find((one) => one.head === workerBranch(build, worker));
-  if (!pull) throw new Error(`no pull request for ${worker}`);
-  return pull;
-}
 
 /** The build branch's files at the end. */
 function buildBranchFiles({ sim, played }: Played): Map<string, string> {
@@ -287,7 +276,7 @@ describe.each(Object.keys(MODES) as Mode[])(
           expect(parseEvidenceMarker(body)?.files, voter).toContainEqual(
             expect.objectContaining({ path: module, testAware: true }),
           );
-          const pull = pullOf(sim, played.build, voter);
+          const pull = workerPull(sim, played.build, voter);
           const fixes = sessionRuns(sim.gh.runs).filter(
             (run) => run.inputs.role === 'fix' && run.inputs.worker === voter,
           );

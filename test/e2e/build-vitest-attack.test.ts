@@ -11,8 +11,7 @@
 // passing on the head.
 import { describe, expect, it } from 'vitest';
 import { sessionRuns } from '../../sim/actions/runner.js';
-import type { Simulation, SimulationMode } from '../../sim/e2e.js';
-import type { SimPull } from '../../sim/github/records.js';
+import type { Simulation } from '../../sim/e2e.js';
 import { checkFile } from '../../sim/scenario/builds/evidence-scenario.js';
 import {
   SELF_MATCHING,
@@ -24,22 +23,19 @@ import {
 import type { PlayedBuild } from '../../sim/scenario/play-build.js';
 import { createScriptedModel, type ScriptedModel } from '../../sim/scenario/scripted-model.js';
 import { parseEvidenceMarker } from '../../src/core/sessions/evidence.js';
-import type { Engine } from '../../src/core/vocabulary/engine-names.js';
-import { integrationBranch, workerBranch } from '../../src/core/vocabulary/ids.js';
+import { integrationBranch } from '../../src/core/vocabulary/ids.js';
 import {
   AT_ONCE_TEST_LIMIT_MS,
+  ATTACK_MODES,
+  type AttackMode,
   playBuildsAtOnce,
   playGreetingAtOnce,
   startSpeakingEngines,
+  workerPull,
 } from '../support/builds-at-once.js';
 
-const MODES = {
-  loop: { mode: 'hosted', engine: undefined },
-  'claude-code': { mode: 'hosted', engine: 'claude-code' },
-  codex: { mode: 'serverless', engine: 'codex' },
-} as const satisfies Record<string, { mode: SimulationMode; engine: Engine | undefined }>;
-
-type Mode = keyof typeof MODES;
+const MODES = ATTACK_MODES;
+type Mode = AttackMode;
 
 const RETRY = `/retry ${SELF_MATCHING} Return the text itself: a value of the code's own, not one that matches what it is compared with.`;
 
@@ -68,7 +64,7 @@ async function play(
         c.body.includes(`- **${SELF_MATCHING}** ([#`),
     );
     if (waited || !asked) return;
-    waited = pullOf(sim, build, SELF_MATCHING).body;
+    waited = workerPull(sim, build, SELF_MATCHING).body;
     say(RETRY);
   });
   return { sim, model, played, waited };
@@ -79,12 +75,6 @@ const builds = playBuildsAtOnce((started) => ({
   'claude-code': play(started, MODES['claude-code']),
   codex: play(started, MODES.codex),
 }));
-
-function pullOf(sim: Simulation, build: string, worker: string): SimPull {
-  const pull = [...sim.gh.pulls.values()].find((one) => one.head === workerBranch(build, worker));
-  if (!pull) throw new Error(`no pull request for ${worker}`);
-  return pull;
-}
 
 describe.each(Object.keys(MODES) as Mode[])(
   'a value that matches its own check, under Vitest, end to end (%s)',
@@ -118,7 +108,7 @@ describe.each(Object.keys(MODES) as Mode[])(
         expect(fixes.map((run) => [run.inputs.trigger, run.conclusion])).toEqual([
           [`comment-${retry?.id}`, 'success'],
         ]);
-        const pull = pullOf(sim, played.build, SELF_MATCHING);
+        const pull = workerPull(sim, played.build, SELF_MATCHING);
         expect(pull.mergedAt).not.toBeNull();
         expect(parseEvidenceMarker(pull.body)?.files.some((file) => file.testAware)).toBe(false);
         const files = sim.gh.git.filesOf(sim.gh.git.resolve(integrationBranch(played.build)) ?? '');

@@ -2,10 +2,12 @@ import { afterAll, beforeAll } from 'vitest';
 import {
   buildCeiling,
   type Simulation,
+  type SimulationMode,
   type SimulationOptions,
   startSimulation,
   WHOLE_BUILD_LIMIT_MS,
 } from '../../sim/e2e.js';
+import type { SimPull } from '../../sim/github/records.js';
 import { GREETING_ISSUE } from '../../sim/scenario/builds/greeting-scenario.js';
 import { speakEngines } from '../../sim/scenario/dialects/speak-engines.js';
 import {
@@ -14,6 +16,8 @@ import {
   playBuild,
 } from '../../sim/scenario/play-build.js';
 import type { ScriptedModel } from '../../sim/scenario/scripted-model.js';
+import type { Engine } from '../../src/core/vocabulary/engine-names.js';
+import { workerBranch } from '../../src/core/vocabulary/ids.js';
 
 /** A build's time limit where two or three are played at once, in the machine's time: twice a whole build's. */
 export const AT_ONCE_LIMIT_MS = 2 * WHOLE_BUILD_LIMIT_MS;
@@ -101,4 +105,23 @@ export function playGreetingAtOnce(
   whileRunning: NonNullable<PlayBuildOptions['whileRunning']>,
 ): Promise<PlayedBuild> {
   return playBuild({ sim, issue: GREETING_ISSUE, timeoutMs: AT_ONCE_LIMIT_MS, whileRunning });
+}
+
+/**
+ * The three builds an attack's end-to-end file plays at once: where Baton runs, and the engine
+ * of the sessions that write and validate (none: Baton's own loop).
+ */
+export const ATTACK_MODES = {
+  loop: { mode: 'hosted', engine: undefined },
+  'claude-code': { mode: 'hosted', engine: 'claude-code' },
+  codex: { mode: 'serverless', engine: 'codex' },
+} as const satisfies Record<string, { mode: SimulationMode; engine: Engine | undefined }>;
+
+export type AttackMode = keyof typeof ATTACK_MODES;
+
+/** A worker's pull request in a build; throws where it has none. */
+export function workerPull(sim: Simulation, build: string, worker: string): SimPull {
+  const pull = [...sim.gh.pulls.values()].find((one) => one.head === workerBranch(build, worker));
+  if (!pull) throw new Error(`no pull request for ${worker}`);
+  return pull;
 }
