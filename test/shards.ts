@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ENGINES } from '../src/core/vocabulary/engine-names.js';
 import { globOf, namedElsewhere, TIERS, type Tier } from './tiers.js';
@@ -48,16 +48,36 @@ export function testFilesOf(root: string, tier: Tier): string[] {
 }
 
 /**
- * The engines (those installed from the registry) a shard's files name; none
- * for the fast tier, whose files start no process.
+ * The engines (those installed from the registry) a shard's files name, in
+ * their own text or in the test modules they import (test/support's modes
+ * name them for several files); none for the fast tier, whose files start no
+ * process.
  */
 export function shardEngines(root: string, tier: Tier, files: string[]): string[] {
   if (tier === 'fast') return [];
   const named = new Set<string>();
-  for (const file of files) {
-    const text = readFileSync(path.join(root, file), 'utf8');
-    for (const engine of ENGINES)
-      if (engine !== 'baton' && text.includes(`'${engine}'`)) named.add(engine);
-  }
+  for (const file of files)
+    for (const text of testModulesOf(root, file))
+      for (const engine of ENGINES)
+        if (engine !== 'baton' && text.includes(`'${engine}'`)) named.add(engine);
   return ENGINES.filter((engine) => named.has(engine));
+}
+
+/** The text of a test file and of every module under test/ it imports, directly or not. */
+function testModulesOf(root: string, file: string): string[] {
+  const texts: string[] = [];
+  const seen = new Set<string>();
+  const pending = [file];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    if (seen.has(next)) continue;
+    seen.add(next);
+    const text = readFileSync(path.join(root, next), 'utf8');
+    texts.push(text);
+    for (const [, specifier] of text.matchAll(/from '(\.{1,2}\/[^']+)\.js'/g)) {
+      const imported = path.join(path.dirname(next), `${specifier}.ts`);
+      if (imported.startsWith('test/') && existsSync(path.join(root, imported)))
+        pending.push(imported);
+    }
+  }
+  return texts;
 }

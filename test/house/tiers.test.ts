@@ -44,6 +44,14 @@ describe("CI's shards", () => {
     }
   });
 
+  it('install the engines a file plays through the modes test/support names for it', () => {
+    // build-attacks names its Codex mode only as `codex:`; test/support/builds-at-once.ts says 'codex'.
+    expect(shardEngines(root, 'builds', ['test/e2e/build-attacks.test.ts'])).toEqual([
+      'claude-code',
+      'codex',
+    ]);
+  });
+
   it('have names unique, so each is one job', () => {
     const names = shards.map((shard) => shard.name);
     expect(new Set(names).size).toBe(names.length);
