@@ -276,7 +276,12 @@ export function attentionOf(view: StatusView): string | null {
           ) && !worker.waitsByRisk,
       )
       .map((worker) => [worker.id, worker.state, worker.note]),
-    progress.finalPull,
+    // What the comment shows of the final pull request: whether GitHub would merge it is the page's.
+    progress.finalPull && [
+      progress.finalPull.number,
+      progress.finalPull.url,
+      progress.finalPull.state,
+    ],
     progress.history,
     progress.followUps ?? null,
     progress.synthesis?.state ?? null,

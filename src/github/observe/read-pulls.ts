@@ -49,7 +49,9 @@ export async function readPulls(
 /**
  * An open pull request whose head no evidence speaks for, with who pushed that
  * head: merge autonomy lets it go on as read only where a person pushed it
- * (src/core/verification/autonomy.ts). One activity read per such head, once.
+ * (src/core/verification/autonomy.ts). A head that only merged the build branch
+ * in (Baton's update, `baseMergeOf`) holds nothing of its own: who pushed the
+ * head it merged speaks for it. One activity read per such head, once.
  */
 async function withPusher(
   ctx: RepoContext,
@@ -57,10 +59,8 @@ async function withPusher(
   pull: GraphPull | undefined,
 ): Promise<PullInfo> {
   if (!pull || info.state !== 'open' || evidenceForHead(info)) return info;
-  return {
-    ...info,
-    headPusher: await headPusher(ctx, { branch: pull.headRefName, sha: info.headSha }),
-  };
+  const sha = info.baseMergeOf ?? info.headSha;
+  return { ...info, headPusher: await headPusher(ctx, { branch: pull.headRefName, sha }) };
 }
 
 async function toPullInfo(
