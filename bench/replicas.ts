@@ -146,6 +146,8 @@ async function runReplicas(options: ReplicasOptions): Promise<ReplicasReport> {
 /** The world of one run: the simulator, Redis when replicated, and the app processes. */
 interface World {
   gh: FakeGitHub;
+  /** The repository, with Baton installed before any app process starts (its first pass sets nothing up). */
+  repo: ScaleRepo;
   server: GitHubServer;
   redis: RedisServer | null;
   apps: AppProcess[];
@@ -168,6 +170,7 @@ function logFolder(): string {
 
 async function startWorld(kind: RunKind, options: ReplicasOptions): Promise<World> {
   const gh = new FakeGitHub({ owner: 'org', repo: 'ten-builds' });
+  const repo = createScaleRepo(gh);
   const replicas = kind === 'one' ? 1 : 3;
   const redis = replicas > 1 ? await startRedisServer() : null;
   const ports = await Promise.all(Array.from({ length: replicas }, () => freePort()));
@@ -217,6 +220,7 @@ async function startWorld(kind: RunKind, options: ReplicasOptions): Promise<Worl
   }
   return {
     gh,
+    repo,
     server,
     redis,
     apps,
@@ -232,10 +236,9 @@ async function startWorld(kind: RunKind, options: ReplicasOptions): Promise<Worl
 async function runOnce(kind: RunKind, options: ReplicasOptions): Promise<ReplicaRun> {
   const realFrom = process.hrtime.bigint();
   const world = await startWorld(kind, options);
-  const { gh, apps } = world;
+  const { gh, apps, repo } = world;
   const counter = world.redis ? new Redis(world.redis.url) : null;
   try {
-    const repo = createScaleRepo(gh);
     const builds: ScaleBuild[] = [];
     playSessions(() => builds, [repo]);
     const workers = wavesAndChain(options.widths);

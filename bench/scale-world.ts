@@ -9,7 +9,11 @@ import { isWrite } from './scale-breakdown.js';
 
 export { peakInWindow } from '../sim/github/secondary-limit.js';
 
-import { playSession, type SessionScript } from '../test/support/scripted-sessions.js';
+import {
+  playReviewInRun,
+  playSessionJobs,
+  type SessionScript,
+} from '../test/support/scripted-sessions.js';
 
 /**
  * The scale bench's world on the simulator (bench/scale.ts): repositories set
@@ -18,11 +22,11 @@ import { playSession, type SessionScript } from '../test/support/scripted-sessio
  * time here is `Date.now()`, which bench/fast-clock.mjs runs K times faster.
  */
 
-/** Minutes each session takes, on the simulated clock. */
 /**
- * Minutes each session takes. A change set member's slice session (a plan run
- * of a member build, docs/change-sets.md) calls no model: its jobs fetch the
- * set's branch and copy its part, a minute of runner start-ups.
+ * Minutes each session takes, on the simulated clock. A change set member's slice session (a
+ * plan run of a member build, docs/change-sets.md) calls no model: its jobs fetch the set's
+ * branch and copy its part, a minute of runner start-ups. A review takes `review` minutes in
+ * a run of its own or after the work or fix session in that session's run.
  */
 export const SESSION_MINUTES = { plan: 3, slice: 1, review: 3, workFrom: 8, workTo: 16 } as const;
 /**
@@ -91,7 +95,10 @@ export function workMinutes(build: string, worker: string): number {
   );
 }
 
-/** Minutes of the longest dependency chain: each worker's work session plus its review. */
+/**
+ * Minutes of the longest dependency chain: each worker's work session plus its review, which
+ * its work run makes after it (no dispatch between them).
+ */
 export function criticalPathMinutes(build: string, workers: PlanWorkerSpec[]): number {
   const finish = new Map<string, number>();
   const finishOf = (id: string): number => {
@@ -109,8 +116,9 @@ export function criticalPathMinutes(build: string, workers: PlanWorkerSpec[]): n
 /**
  * Plays every run the app dispatches in these repositories: `requested` at
  * once, `in_progress` a little later, and after the session's simulated
- * minutes what its publish job writes (scripted-sessions' `playSession`).
- * When a plan lands, the maintainer approves a minute later.
+ * minutes what its publish job writes (scripted-sessions' `playSessionJobs`);
+ * a work, contract or fix run's review of the pull request it delivered follows
+ * in the same run (`play`). When a plan lands, the maintainer approves a minute later.
  */
 export function playSessions(builds: () => ScaleBuild[], repos: ScaleRepo[]): void {
   for (const repo of repos) {
@@ -132,26 +140,59 @@ function schedule(build: ScaleBuild, run: SimRun): void {
 }
 
 function sessionMs(build: ScaleBuild, run: SimRun): number {
-  const minutes =
-    run.inputs.role === 'work' || run.inputs.role === 'fix'
-      ? workMinutes(build.script.build, run.inputs.worker ?? '')
-      : run.inputs.role === 'plan'
-        ? parseMemberBuildId(build.script.build)
-          ? SESSION_MINUTES.slice
-          : SESSION_MINUTES.plan
-        : SESSION_MINUTES.review;
+  const minutes = ['work', 'contract', 'fix'].includes(run.inputs.role ?? '')
+    ? workMinutes(build.script.build, run.inputs.worker ?? '')
+    : run.inputs.role === 'plan'
+      ? parseMemberBuildId(build.script.build)
+        ? SESSION_MINUTES.slice
+        : SESSION_MINUTES.plan
+      : SESSION_MINUTES.review;
   return minutes * 60_000;
 }
 
+/**
+ * The session's publish lands; a work, contract or fix run that delivered a pull request
+ * ready for review then runs its review jobs, `SESSION_MINUTES.review` more minutes, before
+ * it posts the review (and its usage record) and completes, with no dispatch of its own.
+ */
 function play(build: ScaleBuild, run: SimRun): void {
   const { gh } = build.repo;
+  const role = run.inputs.role ?? '';
+  const review = publish(build, `${role} session's publish`, () =>
+    playSessionJobs(gh, build.script, run),
+  );
+  if (review) {
+    setTimeout(
+      () =>
+        publish(build, `review in a ${role} run's publish`, () =>
+          playReviewInRun(gh, build.script, review),
+        ),
+      SESSION_MINUTES.review * 60_000,
+    );
+  }
+  if (role === 'plan' && build.approvedAt === null) {
+    setTimeout(() => {
+      build.approvedAt = Date.now();
+      build.approvedLog = gh.log.length;
+      gh.addComment({ issue: build.issue, body: '/approve', user: MAINTAINER });
+    }, APPROVE_AFTER_MS);
+  }
+}
+
+/**
+ * What a publish job writes lands now (`write`), its pull requests and reviews counted as
+ * GitHub counts them, with the app's (`label` names them in the busiest minute); a run it
+ * completes completes a little later, as on GitHub.
+ */
+function publish<T>(build: ScaleBuild, label: string, write: () => T): T {
+  const { gh } = build.repo;
   const before = gh.pulls.size + gh.reviews.length;
-  // What publish writes lands now; the run itself completes a little later, as on GitHub.
   gh.finishRun = (id, conclusion) => {
     setTimeout(() => FakeGitHub.prototype.finishRun.call(gh, id, conclusion), COMPLETES_AFTER_MS);
   };
+  let written: T;
   try {
-    playSession(gh, build.script, run);
+    written = write();
   } finally {
     delete (gh as Partial<Pick<FakeGitHub, 'finishRun'>>).finishRun;
   }
@@ -159,15 +200,9 @@ function play(build: ScaleBuild, run: SimRun): void {
   if (made > 0) {
     build.repo.sessionWrites.push({ at: Date.now(), count: made });
     // Publish writes them with the installation's token: GitHub counts them with the app's.
-    gh.secondaryLimit.note(Date.now(), made, `${run.inputs.role} session's publish`);
+    gh.secondaryLimit.note(Date.now(), made, label);
   }
-  if (run.inputs.role === 'plan' && build.approvedAt === null) {
-    setTimeout(() => {
-      build.approvedAt = Date.now();
-      build.approvedLog = gh.log.length;
-      gh.addComment({ issue: build.issue, body: '/approve', user: MAINTAINER });
-    }, APPROVE_AFTER_MS);
-  }
+  return written;
 }
 
 /** Opens and labels the issue of a build; its plan session lands `workers`. */

@@ -43,8 +43,9 @@ import {
  * Sessions are scripted (no session processes, no model): when the simulator
  * receives a dispatch, the bench plays what that session's publish job would
  * write through the simulator's store (the work session's push, completion
- * and pull request; the review session's review) after a simulated duration:
- * 3 minutes to plan, 8–16 minutes of work (fixed per worker), 3 minutes to
+ * and pull request; the review its run then makes of that pull request, with
+ * no dispatch of its own) after a simulated duration: 3 minutes to plan,
+ * 8–16 minutes of work (fixed per worker), 3 more minutes in the same run to
  * review. CI passes at once. The maintainer approves a minute after the plan.
  *
  * Time: a 60-worker build takes hours of GitHub's write limits, so the app

@@ -11,14 +11,18 @@ import { type GitHubServer, startGitHubServer } from '../sim/server/github-serve
 import { signBody } from '../sim/server/webhooks.js';
 import { freePort, startAppProcess, stopProcess } from '../sim/start-app.js';
 import { buildIdFor, integrationBranch, workerBranch } from '../src/core/vocabulary/ids.js';
-import { runQueuedSessions } from '../test/support/scripted-sessions.js';
+import {
+  type InRunReview,
+  playSessionJobs,
+  runQueuedSessions,
+} from '../test/support/scripted-sessions.js';
 
 /**
  * Webhook handling on loopback, Baton beside a no-op Probot app.
  *
  * The simulated GitHub (sim/server, over HTTP) holds one build in progress,
  * brought there by Baton itself through the simulator's webhooks: plan
- * approved, W1.1's pull request open with its review session running, W2.1
+ * approved, W1.1's pull request open with its run reviewing it, W2.1
  * waiting for W1.1. Each app is its own process, started as `npm start`
  * starts Probot (`run()` with the standard variables), both with the same
  * Octokit: Baton's, throttling off. Separate processes keep each app's event
@@ -174,8 +178,9 @@ function stampRequests(gh: FakeGitHub): Probe {
 
 /**
  * Label, plan, /approve, W1.1's work and CI, each session played as its
- * publish job would (no model), then W1.1's review dispatched and left
- * running. Answers the body of W1.1's `pull_request.synchronize`.
+ * publish job would (no model), W1.1's run then left reviewing the pull
+ * request it opened (its review jobs, never done here). Answers the body of
+ * W1.1's `pull_request.synchronize`.
  */
 async function holdBuild({
   gh,
@@ -189,24 +194,26 @@ async function holdBuild({
   const issue = gh.openIssue({ title: ISSUE_TITLE, user: MAINTAINER, labels: ['orchestrate'] });
   const build = buildIdFor(issue, ISSUE_TITLE);
   const script = { build, issue, workers: [{ id: 'W1.1' }, { id: 'W2.1', depends_on: ['W1.1'] }] };
+  let reviewing: InRunReview | null = null;
   const steps = [
     () => gh.events.labeled(issue, 'orchestrate', MAINTAINER),
     () => runQueuedSessions(gh, script),
     () => gh.addComment({ issue, body: '/approve', user: MAINTAINER }),
-    () => runQueuedSessions(gh, script),
+    () => {
+      for (const run of gh.runs.filter((r) => r.status === 'queued'))
+        reviewing = playSessionJobs(gh, script, run) ?? reviewing;
+    },
   ];
   for (const step of steps) {
     step();
     await server.idle();
     await quiet(probe, { quietMs: 300, timeoutMs: 20_000 });
   }
-  const review = gh.runs.find((run) => run.status === 'queued' && run.inputs.role === 'review');
   const pull = [...gh.pulls.values()].find((p) => p.state === 'open');
-  if (!review || !pull) {
+  if (!reviewing || !pull) {
     const runs = gh.runs.map((run) => `${run.displayTitle} ${run.status}`).join('\n');
     throw new Error(`the build did not reach W1.1's review; its runs:\n${runs}`);
   }
-  review.status = 'in_progress';
   return JSON.stringify(synchronizePayload({ gh, build, number: pull.number }));
 }
 

@@ -74,6 +74,8 @@ export interface SimulationOptions {
    * `source` runs the sessions from the sources too; `bin` both built.
    */
   code?: CodeSource;
+  /** Whether the workflow has its review jobs (`ActionsRunnerOptions.reviewJobs`); default true. */
+  reviewJobs?: boolean;
   /** The app's LOG_LEVEL; default `warn`. */
   logLevel?: string;
   /** Runs at the same time; default 1. */
@@ -356,6 +358,7 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
         ...(options.keepFolders ? { keepFolders: true } : {}),
         ...(options.logLevel ? { conductorLogLevel: options.logLevel } : {}),
         ...(options.jobTimeoutMs ? { jobTimeoutMs: options.jobTimeoutMs } : {}),
+        ...(options.reviewJobs === false ? { reviewJobs: false } : {}),
       });
     for (const peer of peers)
       if (hosted && !peer.gh.variables.has('BATON_APP_URL'))

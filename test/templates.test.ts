@@ -31,8 +31,10 @@ const file = (path: string) => templateText(path, { ref: BATON_REF });
 
 interface Job extends WorkflowJob {
   name?: string;
-  needs?: string;
+  needs?: string | string[];
   if?: string;
+  'continue-on-error'?: boolean;
+  outputs?: Record<string, string>;
   permissions: Record<string, string>;
   env: Record<string, string>;
   'timeout-minutes'?: number | string;
@@ -44,7 +46,7 @@ interface Workflow {
   'run-name': string;
   permissions: Record<string, string>;
   concurrency: { group: string; 'cancel-in-progress': boolean };
-  jobs: { views: Job; agent: Job; publish: Job };
+  jobs: { views: Job; agent: Job; publish: Job; review: Job; 'review-publish': Job };
 }
 
 const workflowText = () => file('.github/workflows/baton.yml');
@@ -75,13 +77,11 @@ describe('renderTemplates', () => {
     ).toEqual(['.github/actions/baton-setup/action.yml']);
   });
 
-  it("calls Baton's session action at the given commit in both jobs, with nothing installed or built", () => {
+  it("calls Baton's session action at the given commit in every job, with nothing installed or built", () => {
     const pins = workflowText().match(/uses: baton-dev\/baton\/action@.*/g);
-    expect(pins).toEqual([
-      `uses: ${BATON_REPOSITORY}/action@${BATON_REF} # ${packageVersion()}`,
-      `uses: ${BATON_REPOSITORY}/action@${BATON_REF} # ${packageVersion()}`,
-      `uses: ${BATON_REPOSITORY}/action@${BATON_REF} # ${packageVersion()}`,
-    ]);
+    expect(pins).toEqual(
+      Array(5).fill(`uses: ${BATON_REPOSITORY}/action@${BATON_REF} # ${packageVersion()}`),
+    );
     const { agent, publish, views } = workflow().jobs;
     expect(views?.steps.find((s) => s.uses?.includes('/action@'))?.with).toEqual({
       command: 'views',
@@ -96,6 +96,66 @@ describe('renderTemplates', () => {
     expect(workflowText()).not.toMatch(
       /npm (install|ci)|setup-node|tsc|useradd|chmod|safe\.directory/,
     );
+  });
+
+  describe("reviews, in a work, contract or fix session's run, the head its publish pushed", () => {
+    const outputs = 'needs.publish.outputs';
+    it('only when publish names one, after it, leaving the run’s conclusion the session’s', () => {
+      const { publish, review, 'review-publish': post } = workflow().jobs;
+      expect(publish.outputs).toEqual({
+        'review-pr': expr('steps.publish.outputs.review-pr'),
+        'review-head': expr('steps.publish.outputs.review-head'),
+      });
+      expect(review).toMatchObject({
+        needs: 'publish',
+        if: `${outputs}.review-head != ''`,
+        'continue-on-error': true,
+      });
+      expect(post).toMatchObject({
+        needs: ['publish', 'review'],
+        if: `\${{ !cancelled() && ${outputs}.review-head != '' }}`,
+        'continue-on-error': true,
+      });
+    });
+
+    it('as a review: its role, the head, the pull request, and the session it follows', () => {
+      for (const job of [workflow().jobs.review, workflow().jobs['review-publish']]) {
+        expect(job.env).toMatchObject({
+          BATON_ROLE: 'review',
+          BATON_AFTER: expr('inputs.role'),
+          BATON_PR: expr(`${outputs}.review-pr`),
+          BATON_TRIGGER: `head-${expr(`${outputs}.review-head`)}`,
+        });
+        expect(
+          job.steps[job.steps.findIndex((s) => s.uses?.startsWith('actions/checkout'))]?.with,
+        ).toMatchObject({ ref: expr(`${outputs}.review-head`), 'persist-credentials': false });
+      }
+    });
+
+    it('with the agent’s read-only permissions, and publish’s for its publish', () => {
+      const { agent, publish, review, 'review-publish': post } = workflow().jobs;
+      expect(review.permissions).toEqual(agent.permissions);
+      expect(post.permissions).toEqual(publish.permissions);
+      expect(review.env.BATON_APP_URL).toBeUndefined();
+    });
+
+    it('its publish taking the review job’s artifact by the id that job gave, and nothing but pinned actions', () => {
+      const { review, 'review-publish': post } = workflow().jobs;
+      expect(review.outputs).toEqual({ artifact: expr('steps.keep.outputs.artifact-id') });
+      const download = post.steps.find((s) => s.uses?.startsWith('actions/download-artifact'));
+      // An empty `artifact-ids` would download every artifact of the run, the work agent's too.
+      expect(download?.if).toBe("needs.review.outputs.artifact != ''");
+      expect(download?.with).toEqual({
+        'artifact-ids': expr('needs.review.outputs.artifact'),
+        path: `${expr('runner.temp')}/baton-out`,
+      });
+      expect(post.steps.map((step) => step.uses?.split('@')[0])).toEqual([
+        'actions/checkout',
+        'actions/download-artifact',
+        `${BATON_REPOSITORY}/action`,
+      ]);
+      expect(post.steps.every((step) => step.run === undefined)).toBe(true);
+    });
   });
 
   it('runs nothing in publish but pinned GitHub actions and the session action', () => {
@@ -175,7 +235,13 @@ describe('the session workflow', () => {
 
   it('names its jobs baton*, so their check runs are not taken for a PR’s CI', () => {
     const jobs = Object.values(workflow().jobs);
-    expect(jobs.map((job) => job.name)).toEqual(['baton views', 'baton agent', 'baton publish']);
+    expect(jobs.map((job) => job.name)).toEqual([
+      'baton views',
+      'baton agent',
+      'baton publish',
+      'baton review',
+      'baton review publish',
+    ]);
   });
 
   it('takes the dispatch inputs, with role and build required', () => {

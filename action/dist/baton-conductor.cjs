@@ -43234,6 +43234,10 @@ var SESSION_ROLES = [
 function isWorkRole(role) {
   return role === "work" || role === "contract";
 }
+var REVIEWED_IN_RUN = ["work", "contract", "fix"];
+function isReviewedInRun(role) {
+  return REVIEWED_IN_RUN.includes(role);
+}
 var TRIGGER = /^(?:(comment|review|checks|conflict|head|continue)-([0-9a-f]{1,40}|\d+)|(adapt)-(W(?:[1-9]\d?\.[1-9]\d?|0\.1)))$/;
 var DEFAULT_RUNNER = "ubuntu-latest";
 function isSessionTrigger(value) {
@@ -54856,7 +54860,12 @@ function attentionOf(view) {
         worker.state
       ) && !worker.waitsByRisk
     ).map((worker) => [worker.id, worker.state, worker.note]),
-    progress.finalPull,
+    // What the comment shows of the final pull request: whether GitHub would merge it is the page's.
+    progress.finalPull && [
+      progress.finalPull.number,
+      progress.finalPull.url,
+      progress.finalPull.state
+    ],
     progress.history,
     progress.followUps ?? null,
     progress.synthesis?.state ?? null,
@@ -55192,6 +55201,9 @@ var WRITES_AT_FIRST_DISPATCH = 3;
 var WRITES_OF_A_STATUS_EDIT = 1;
 var WRITES_OWED_PER_WORKER = WRITES_PER_WORKER - WRITES_AT_FIRST_DISPATCH - WRITES_OF_A_STATUS_EDIT;
 var WRITES_OF_A_REVIEW = 2;
+var WRITES_OF_A_REVIEW_IN_RUN = 1;
+var WRITES_OF_A_REVIEW_DISPATCH = WRITES_OF_A_REVIEW - WRITES_OF_A_REVIEW_IN_RUN;
+var WRITES_OF_A_MERGE = WRITES_OWED_PER_WORKER - WRITES_OF_A_REVIEW;
 var WRITES_AT_FIX_DISPATCH = 3;
 var WRITES_PER_STARTED_WORKER = WRITES_AT_FIRST_DISPATCH + WRITES_OWED_PER_WORKER;
 var WRITE_LIMITS = { perMinute: 80, perHour: 500 };
@@ -55215,8 +55227,9 @@ function estimateBuild({ plan, config: config3 }) {
   const validator = config3.verification.validation.model ?? config3.models.review;
   usd += validations * priceOf(validator, SESSION_SIZES.review, config3.models.prices);
   sessions += validations;
+  const perReview = config3.review.enabled ? WRITES_OF_A_REVIEW_DISPATCH : WRITES_OF_A_REVIEW;
   const writes = Math.round(
-    WRITES_PER_BUILD + plan.workers.length * (WRITES_PER_WORKER + WRITES_PER_FIX_ROUND * fixes) + validations * WRITES_PER_VALIDATION
+    WRITES_PER_BUILD + plan.workers.length * (WRITES_PER_WORKER - perReview + (WRITES_PER_FIX_ROUND - perReview) * fixes) + validations * WRITES_PER_VALIDATION
   );
   return { usd, sessions, validations, writes, leastMinutes: leastMinutesFor(writes) };
 }
@@ -55585,27 +55598,39 @@ function sessionLengths(runs) {
   const of = (role) => typicalRunMs(runs, role) ?? DEFAULT_SESSION_MS;
   return { work: of("work"), review: of("review"), fix: of("fix") };
 }
+function workerCourse(snapshot) {
+  return {
+    ...sessionLengths(normalizeSnapshot(snapshot).runs),
+    reviewInRun: (snapshot.usage ?? []).some((record2) => record2.after !== void 0)
+  };
+}
+function dispatchedSessionWrites(course, role) {
+  const after2 = course.reviewInRun && isReviewedInRun(role) ? WRITES_OF_A_REVIEW_IN_RUN : 0;
+  return SESSION_WRITES[role] + after2;
+}
 function sessionLengthOf(lengths, role) {
   if (role === "review" || role === "validate") return lengths.review;
   if (role === "fix") return lengths.fix;
   return lengths.work;
 }
-function startedWorkerWrites(at, lengths) {
-  const pull = at + lengths.work;
+function startedWorkerWrites(at, course) {
+  const pull = at + course.work;
   return [
     { at, count: WRITES_AT_FIRST_DISPATCH - 1 },
     { at: pull, count: 1 },
-    ...reviewAndMerge(pull, lengths)
+    { at: pull, count: reviewWrites(course) },
+    { at: pull + course.review, count: WRITES_OF_A_MERGE }
   ];
 }
-function dispatchedWorkerWrites(at, lengths) {
-  return reviewAndMerge(at + lengths.work, lengths);
-}
-function reviewAndMerge(from, lengths) {
+function dispatchedWorkerWrites(at, course) {
+  const pull = at + course.work;
   return [
-    { at: from, count: WRITES_OF_A_REVIEW },
-    { at: from + lengths.review, count: WRITES_OWED_PER_WORKER - WRITES_OF_A_REVIEW }
+    ...course.reviewInRun ? [] : [{ at: pull, count: WRITES_OF_A_REVIEW }],
+    { at: pull + course.review, count: WRITES_OF_A_MERGE }
   ];
+}
+function reviewWrites(course) {
+  return course.reviewInRun ? WRITES_OF_A_REVIEW_IN_RUN : WRITES_OF_A_REVIEW;
 }
 function totalOf(forecast) {
   return forecast.reduce((sum, due) => sum + due.count, 0);
@@ -55617,7 +55642,7 @@ function forecastWrites({
   if (closeCancels(snapshot) || snapshot.plan.kind !== "valid") return [];
   const { workers } = snapshot.plan.plan;
   const { runs, pulls } = normalizeSnapshot(snapshot);
-  const lengths = sessionLengths(runs);
+  const course = workerCourse(snapshot);
   const { skips } = foldCommands(snapshot.commands);
   const started = (id) => snapshot.branches[id] !== void 0 || runs.some((run2) => isWorkRole(run2.role) && run2.worker === id);
   const ended2 = (id) => pulls.some(
@@ -55632,7 +55657,7 @@ function forecastWrites({
     if (!started(id) || ended2(id)) continue;
     const own2 = runs.filter((run2) => run2.worker === id);
     const pull = pulls.find((candidate) => candidate.worker === id && candidate.state === "open");
-    merges.set(id, oweWorker({ runs: own2, pull, lengths, nowMs, owe }));
+    merges.set(id, oweWorker({ runs: own2, pull, course, nowMs, owe }));
   }
   const chains = dependentChainLengths(workers);
   let waiting = false;
@@ -55642,7 +55667,7 @@ function forecastWrites({
     const next = (chains.get(id) ?? 1) >= 2 && depends_on.length > 0 && depends_on.every(started) && !depends_on.every(ended2);
     if (!next) continue;
     const from = Math.max(nowMs, ...depends_on.map((dep) => merges.get(dep) ?? nowMs));
-    for (const write of startedWorkerWrites(from, lengths)) owe(write.at, write.count);
+    for (const write of startedWorkerWrites(from, course)) owe(write.at, write.count);
   }
   if (!waiting && !snapshot.finalPull) owe(Math.max(nowMs, ...merges.values()), WRITES_PER_BUILD);
   return due;
@@ -55650,28 +55675,34 @@ function forecastWrites({
 function oweWorker({
   runs,
   pull,
-  lengths,
+  course,
   nowMs,
   owe
 }) {
   const endOf = (run2, length) => run2 && run2.status !== "completed" ? Math.max(nowMs, run2.createdMs + length) : nowMs;
   if (!pull) {
     const work = runs.filter((run2) => isWorkRole(run2.role)).at(-1);
-    const review = endOf(work, lengths.work);
-    owe(review, WRITES_OF_A_REVIEW);
-    owe(review + lengths.review, WRITES_OWED_PER_WORKER - WRITES_OF_A_REVIEW);
-    return review + lengths.review;
+    const review = endOf(work, course.work);
+    if (!course.reviewInRun) owe(review, WRITES_OF_A_REVIEW);
+    owe(review + course.review, WRITES_OF_A_MERGE);
+    return review + course.review;
   }
   const heads = /* @__PURE__ */ new Set([`head-${pull.headSha}`, `head-${pull.baseMergeOf ?? pull.headSha}`]);
-  const reviews = runs.filter((run2) => run2.role === "review" && heads.has(run2.trigger ?? ""));
-  const reviewed = reviews.at(-1);
-  let merge5 = reviewed ? endOf(reviewed, lengths.review) : nowMs + lengths.review;
-  if (!reviewed) owe(nowMs, WRITES_OF_A_REVIEW);
+  const reviewed = runs.filter((run2) => run2.role === "review" && heads.has(run2.trigger ?? "")).at(-1);
   const verdict = pullVerdict({ pull, requireHuman: false });
+  const inRun = course.reviewInRun ? runs.filter((run2) => isReviewedInRun(run2.role) && run2.status !== "completed").at(-1) : void 0;
+  let merge5;
+  if (reviewed) merge5 = endOf(reviewed, course.review);
+  else if (verdict.kind !== "none") merge5 = nowMs;
+  else if (inRun) merge5 = endOf(inRun, course.work + course.review);
+  else {
+    owe(nowMs, WRITES_OF_A_REVIEW);
+    merge5 = nowMs + course.review;
+  }
   const fixFor = verdict.kind === "changes-requested" ? `review-${verdict.review.id}` : pull.checks.state === "failure" ? `checks-${pull.headSha}` : null;
   if (fixFor !== null) {
     const fix = runs.find((run2) => run2.role === "fix" && run2.trigger === fixFor);
-    const again = endOf(fix, lengths.fix) + lengths.review;
+    const again = endOf(fix, course.fix) + course.review;
     if (!fix) owe(nowMs, WRITES_AT_FIX_DISPATCH);
     if (fix?.status !== "completed") {
       owe(again, WRITES_PER_FIX_ROUND - WRITES_AT_FIX_DISPATCH);
@@ -55680,7 +55711,7 @@ function oweWorker({
   }
   if (pull.mergeState === "blocked" && !(pull.reviewCheck?.sha === pull.headSha && pull.reviewCheck.verdict === "approve"))
     owe(nowMs, WRITES_OF_A_REVIEW_CHECK);
-  owe(merge5, WRITES_OWED_PER_WORKER - WRITES_OF_A_REVIEW);
+  owe(merge5, WRITES_OF_A_MERGE);
   return merge5;
 }
 
@@ -57111,6 +57142,11 @@ var UsageRecord = external_exports.strictObject({
   /** The run's attempt: a re-run is a session of its own. */
   attempt: external_exports.number().int().positive().default(1),
   role: external_exports.enum(SESSION_ROLES),
+  /**
+   * A review in a work, contract or fix session's run (its review jobs, no dispatch of its
+   * own): that session's role. Its record is `<run>-<attempt>-review`, beside the session's.
+   */
+  after: external_exports.enum(REVIEWED_IN_RUN).optional(),
   /** The worker, or an improvement loop (`L2`) for a loop's research, plan and summary. */
   worker: external_exports.union([WorkerId, external_exports.string().regex(LOOP_SUBJECT), external_exports.string().regex(MILESTONE_SUBJECT)]).nullable(),
   /**
@@ -57486,6 +57522,94 @@ async function readFileAt(ctx, { ref, path: path2 }) {
   }
 }
 
+// src/core/snapshot/usage-ties.ts
+function dispatchedRunOf(run2, botLogin) {
+  const name = parseRunName(run2.display_title);
+  if (!name || run2.actor?.login !== botLogin) return null;
+  return {
+    id: run2.id,
+    build: name.build,
+    role: name.role,
+    worker: name.worker,
+    attempt: run2.run_attempt ?? 1,
+    createdAt: run2.created_at
+  };
+}
+var NAME = /^([^/]+)\/usage\/(\d+)-(\d+)(-review)?$/;
+function runOfUsageRef(ref, runs) {
+  const named3 = NAME.exec(ref);
+  if (!named3) return { run: null, reason: "not named <build>/usage/<run>-<attempt>" };
+  const [, build, id, attempt, review] = named3;
+  const run2 = runs.get(Number(id));
+  if (!run2) return { run: null, reason: `no run ${id} Baton dispatched here` };
+  if (run2.build !== build) return { run: null, reason: `run ${id} is of build ${run2.build}` };
+  if (Number(attempt) < 1 || Number(attempt) > run2.attempt)
+    return { run: null, reason: `run ${id} has no attempt ${attempt}` };
+  if (review && !isReviewedInRun(run2.role))
+    return {
+      run: null,
+      reason: `run ${id} is a ${run2.role} session's, which reviews nothing after it`
+    };
+  return { run: run2, attempt: Number(attempt), reviewInRun: Boolean(review) };
+}
+function usageRecordProblem(record2, run2, attempt, reviewInRun2 = false) {
+  if (!record2) return "its message is not a usage record";
+  if (record2.run_id !== run2.id || record2.attempt !== attempt)
+    return `it names run ${record2.run_id} attempt ${record2.attempt}`;
+  if (record2.worker !== run2.worker)
+    return `it names a ${record2.role} session of ${record2.worker ?? "no worker"}, not the run's`;
+  if (reviewInRun2) {
+    if (record2.role !== "review" || record2.after !== run2.role)
+      return `it names a ${record2.role} session${record2.after ? ` after ${record2.after}` : ""}, not the review after the run's ${run2.role} session`;
+    return null;
+  }
+  if (record2.role !== run2.role || record2.after !== void 0)
+    return `it names a ${record2.role} session of ${record2.worker ?? "no worker"}, not the run's`;
+  return null;
+}
+function isRunOwnRecord(record2) {
+  return record2.after === void 0;
+}
+function sessionKeyOf(record2) {
+  return `${record2.run_id}-${record2.attempt}${record2.after ? "-review" : ""}`;
+}
+function tieUsage(listed, runs) {
+  const counted = [];
+  const uncounted = [];
+  for (const { ref, message: message2 } of listed) {
+    const named3 = runOfUsageRef(ref, runs);
+    if (named3.run === null) {
+      uncounted.push({ ref, reason: named3.reason });
+      continue;
+    }
+    const record2 = parseUsageMessage(message2);
+    const problem = usageRecordProblem(record2, named3.run, named3.attempt, named3.reviewInRun);
+    if (problem || !record2) uncounted.push({ ref, reason: problem ?? "unreadable" });
+    else counted.push({ ref, run: named3.run, record: record2 });
+  }
+  return { counted, uncounted };
+}
+function usageOf(build, listed, runs) {
+  const byId = new Map(
+    runs.filter((run2) => run2.byBaton !== false).map((run2) => [
+      run2.id,
+      {
+        id: run2.id,
+        build,
+        role: run2.role,
+        worker: run2.worker,
+        attempt: run2.attempt ?? 1,
+        createdAt: run2.createdAt
+      }
+    ])
+  );
+  const { counted, uncounted } = tieUsage(listed, byId);
+  return {
+    usage: counted.map((tie) => tie.record),
+    ...uncounted.length > 0 ? { uncountedUsage: uncounted } : {}
+  };
+}
+
 // src/core/snapshot/ledger.ts
 var ESTIMATED_CONCLUSIONS = /* @__PURE__ */ new Set(["failure", "cancelled", "timed_out"]);
 function buildLedger(snapshot) {
@@ -57497,7 +57621,7 @@ function buildLedger(snapshot) {
   const attempts = /* @__PURE__ */ new Set();
   const createdAt = new Map(snapshot.runs.map((run2) => [run2.id, run2.createdAt]));
   for (const record2 of records) {
-    const attempt = `${record2.run_id}-${record2.attempt}`;
+    const attempt = sessionKeyOf(record2);
     if (attempts.has(attempt)) continue;
     attempts.add(attempt);
     seen.add(record2.run_id);
@@ -58903,76 +59027,6 @@ function setOfMember(build) {
   return member ? { build: member.build, issue: member.issue, home: member.home } : null;
 }
 
-// src/core/snapshot/usage-ties.ts
-function dispatchedRunOf(run2, botLogin) {
-  const name = parseRunName(run2.display_title);
-  if (!name || run2.actor?.login !== botLogin) return null;
-  return {
-    id: run2.id,
-    build: name.build,
-    role: name.role,
-    worker: name.worker,
-    attempt: run2.run_attempt ?? 1,
-    createdAt: run2.created_at
-  };
-}
-var NAME = /^([^/]+)\/usage\/(\d+)-(\d+)$/;
-function runOfUsageRef(ref, runs) {
-  const named3 = NAME.exec(ref);
-  if (!named3) return { run: null, reason: "not named <build>/usage/<run>-<attempt>" };
-  const [, build, id, attempt] = named3;
-  const run2 = runs.get(Number(id));
-  if (!run2) return { run: null, reason: `no run ${id} Baton dispatched here` };
-  if (run2.build !== build) return { run: null, reason: `run ${id} is of build ${run2.build}` };
-  if (Number(attempt) < 1 || Number(attempt) > run2.attempt)
-    return { run: null, reason: `run ${id} has no attempt ${attempt}` };
-  return { run: run2, attempt: Number(attempt) };
-}
-function usageRecordProblem(record2, run2, attempt) {
-  if (!record2) return "its message is not a usage record";
-  if (record2.run_id !== run2.id || record2.attempt !== attempt)
-    return `it names run ${record2.run_id} attempt ${record2.attempt}`;
-  if (record2.role !== run2.role || record2.worker !== run2.worker)
-    return `it names a ${record2.role} session of ${record2.worker ?? "no worker"}, not the run's`;
-  return null;
-}
-function tieUsage(listed, runs) {
-  const counted = [];
-  const uncounted = [];
-  for (const { ref, message: message2 } of listed) {
-    const named3 = runOfUsageRef(ref, runs);
-    if (named3.run === null) {
-      uncounted.push({ ref, reason: named3.reason });
-      continue;
-    }
-    const record2 = parseUsageMessage(message2);
-    const problem = usageRecordProblem(record2, named3.run, named3.attempt);
-    if (problem || !record2) uncounted.push({ ref, reason: problem ?? "unreadable" });
-    else counted.push({ ref, run: named3.run, record: record2 });
-  }
-  return { counted, uncounted };
-}
-function usageOf(build, listed, runs) {
-  const byId = new Map(
-    runs.filter((run2) => run2.byBaton !== false).map((run2) => [
-      run2.id,
-      {
-        id: run2.id,
-        build,
-        role: run2.role,
-        worker: run2.worker,
-        attempt: run2.attempt ?? 1,
-        createdAt: run2.createdAt
-      }
-    ])
-  );
-  const { counted, uncounted } = tieUsage(listed, byId);
-  return {
-    usage: counted.map((tie) => tie.record),
-    ...uncounted.length > 0 ? { uncountedUsage: uncounted } : {}
-  };
-}
-
 // src/github/observe/read-runs.ts
 async function readRuns(ctx, { build, since, freshFrom }) {
   try {
@@ -59930,10 +59984,8 @@ async function readPulls(ctx, { build, pulls }) {
 }
 async function withPusher(ctx, info, pull) {
   if (!pull || info.state !== "open" || evidenceForHead(info)) return info;
-  return {
-    ...info,
-    headPusher: await headPusher(ctx, { branch: pull.headRefName, sha: info.headSha })
-  };
+  const sha = info.baseMergeOf ?? info.headSha;
+  return { ...info, headPusher: await headPusher(ctx, { branch: pull.headRefName, sha }) };
 }
 async function toPullInfo(ctx, { build, pull, worker }) {
   const state = pull.merged ? "merged" : pull.state === "OPEN" ? "open" : "closed";
@@ -60902,7 +60954,7 @@ function spentOnDay(records, now) {
   let usd = 0;
   for (const { repository, record: record2, at } of records) {
     if (Number.isNaN(Date.parse(at)) || utcDay(at) !== day) continue;
-    const key = `${repository}#${record2.run_id}-${record2.attempt}`;
+    const key = `${repository}#${sessionKeyOf(record2)}`;
     if (seen.has(key)) continue;
     seen.add(key);
     usd += record2.usage.cost_usd;
@@ -61013,8 +61065,11 @@ function overdueReason({
 }
 function overdueAt(run2, session) {
   if (run2.status === "queued") return minutesAfter(run2.createdMs, session.queuedMinutes);
-  if (run2.status === "in_progress") return minutesAfter(run2.startedMs, session.timeoutMinutes);
+  if (run2.status === "in_progress") return minutesAfter(run2.startedMs, runMinutes(run2, session));
   return null;
+}
+function runMinutes(run2, session) {
+  return isReviewedInRun(run2.role) ? 2 * session.timeoutMinutes : session.timeoutMinutes;
 }
 function minutesAfter(since, minutes) {
   return Number.isFinite(since) ? since + minutes * MINUTE2 : null;
@@ -61166,6 +61221,7 @@ function repoLinks(snapshot) {
 function newestRecords(usage) {
   const newest = /* @__PURE__ */ new Map();
   for (const record2 of usage) {
+    if (!isRunOwnRecord(record2)) continue;
     const found2 = newest.get(record2.run_id);
     if (!found2 || found2.attempt <= record2.attempt) newest.set(record2.run_id, record2);
   }
@@ -61313,7 +61369,14 @@ function decideSubIssues(snapshot, workers) {
 // src/core/context/money-waits.ts
 function moneyWaitOf(ctx, run2) {
   if (!run2 || run2.outcome === "active" || run2.settlesInMs !== null) return null;
-  const record2 = ctx.records.get(run2.id);
+  return waitOfRecord(ctx, run2, ctx.records.get(run2.id));
+}
+function reviewInRunMoneyWait(ctx, run2) {
+  if (!run2 || run2.outcome === "active" || run2.settlesInMs !== null) return null;
+  const record2 = (ctx.snapshot.usage ?? []).filter((one) => one.run_id === run2.id && one.after !== void 0).sort((a, b2) => a.attempt - b2.attempt).at(-1);
+  return waitOfRecord(ctx, { ...run2, role: "review" }, record2);
+}
+function waitOfRecord(ctx, run2, record2) {
   if (!record2 || !isMoneyLimit(record2.limit)) return null;
   if (record2.outcome === "complete" || record2.outcome === "partial") return null;
   return {
@@ -61474,6 +61537,11 @@ function reviewNeed(facts) {
   const heads = /* @__PURE__ */ new Set([`head-${pull.headSha}`, `head-${pull.baseMergeOf ?? pull.headSha}`]);
   const reviews = runs.filter((run2) => run2.role === "review" && heads.has(run2.trigger ?? ""));
   if (reviews.length === 0) {
+    const inRun = reviewInRun(facts);
+    if (inRun) return inRun;
+    const coding = runs.filter((run2) => isReviewedInRun(run2.role)).at(-1) ?? null;
+    const stopped = reviewInRunMoneyWait(ctx, coding);
+    if (stopped && !stopped.lifted) return { kind: "wait", state: "awaiting-budget" };
     return { kind: "dispatch", role: "review", trigger: `head-${pull.headSha}` };
   }
   if (reviews.some((run2) => run2.outcome === "active")) {
@@ -61483,6 +61551,12 @@ function reviewNeed(facts) {
   if (settles2 !== null) return { kind: "wait", state: "reviewing", settlesInMs: settles2 };
   const newest = reviews.at(-1);
   return stoppedForMoney(facts, newest) ?? { kind: "needs-human", reason: "review-failed" };
+}
+function reviewInRun({ runs }) {
+  const coding = runs.filter((run2) => isReviewedInRun(run2.role));
+  if (coding.some((run2) => run2.outcome === "active")) return { kind: "wait", state: "reviewing" };
+  const settles2 = soonest(coding.map((run2) => run2.settlesInMs));
+  return settles2 === null ? null : { kind: "wait", state: "reviewing", settlesInMs: settles2 };
 }
 function checksNeed(facts) {
   const { ctx, pull } = facts;
@@ -61541,7 +61615,7 @@ function workerNote({
     case "partial":
       return partialText(state);
     case "awaiting-budget": {
-      const wait2 = moneyWaitOf(ctx, state.latestRun);
+      const wait2 = moneyWaitOf(ctx, state.latestRun) ?? reviewInRunMoneyWait(ctx, state.latestRun);
       return wait2 ? moneyWaitText(ctx, wait2) : null;
     }
     case "reviewing":
@@ -61576,7 +61650,8 @@ function conclusionText(ctx, reason) {
     cancelled: "the session was cancelled",
     timed_out: "the session timed out",
     startup_failure: "the workflow could not start",
-    "run-timeout": `ran longer than ${session.timeoutMinutes} minutes (session.timeoutMinutes)`,
+    // A worker's run holds its session and the review after it: twice the time (overdue-runs.ts).
+    "run-timeout": `ran longer than ${2 * session.timeoutMinutes} minutes (twice session.timeoutMinutes: its session and the review after it)`,
     "queued-too-long": `queued longer than ${session.queuedMinutes} minutes (session.queuedMinutes)`,
     "no-pull-request": "the session ended without a pull request",
     "not-published": "publish refused the session's changes (or could not write them); the run's publish job says which rule",
@@ -61738,7 +61813,7 @@ function sessionReason(ctx, run2) {
 }
 function agentCompleted(ctx, run2) {
   return (ctx.snapshot.usage ?? []).some(
-    (record2) => record2.run_id === run2.id && record2.outcome === "complete"
+    (record2) => record2.run_id === run2.id && isRunOwnRecord(record2) && record2.outcome === "complete"
   );
 }
 function pendingWorkRetry(ctx, worker, latest) {
@@ -62547,7 +62622,7 @@ function takenMessages(ctx) {
   const taken2 = /* @__PURE__ */ new Map();
   for (const record2 of ctx.snapshot.usage ?? []) {
     const run2 = runs.get(record2.run_id);
-    if (!run2) continue;
+    if (!run2 || !isRunOwnRecord(record2)) continue;
     for (const { comment, turn } of record2.messages ?? [])
       taken2.set(comment, [...taken2.get(comment) ?? [], { run: run2, turn }]);
   }
@@ -64482,7 +64557,7 @@ function isRecord(build, ref) {
   return ref.startsWith(usageRefPrefix(build)) || ref.startsWith(adaptationRefPrefix(build)) || ref.startsWith(validationRefPrefix(build));
 }
 function isFinishedExchange(ref, reached) {
-  const found2 = /^refs\/baton-exchanges\/(\d+)\/(\d+)$/.exec(ref);
+  const found2 = /^refs\/baton-exchanges\/(\d+)\/(?:(?:views|review)-)?(\d+)$/.exec(ref);
   if (!found2) return false;
   const attempt = reached.get(Number(found2[1]));
   return attempt !== void 0 && Number(found2[2]) <= attempt;
@@ -64715,14 +64790,14 @@ async function act(ctx, {
     buildKey(ctx, snapshot.build),
     forecastWrites({ snapshot, nowMs: writeBudget.now() })
   );
-  const lengths = writeBudget ? sessionLengths(normalizeSnapshot(snapshot).runs) : null;
+  const course = writeBudget ? workerCourse(snapshot) : null;
   const outcomes = [];
   const pass = {
     outcomes,
     created: /* @__PURE__ */ new Map(),
     statusEditWait,
     writeBudget,
-    lengths,
+    course,
     log,
     ...config3 ? { config: config3 } : {}
   };
@@ -64756,14 +64831,14 @@ async function act(ctx, {
 var isHeldMerge = (outcome) => outcome.action.kind === "merge-pull" && outcome.result !== "done";
 async function actOne(ctx, { snapshot, action, pass }) {
   const { owner, repo } = ctx;
-  const { outcomes, created, statusEditWait, writeBudget, lengths, log } = pass;
+  const { outcomes, created, statusEditWait, writeBudget, course, log } = pass;
   switch (action.kind) {
     case "dispatch": {
       const { role, trigger } = action.request;
       const first = isWorkRole(role) && !trigger;
       const key = buildKey(ctx, snapshot.build);
       if (first) await writeBudget?.sync();
-      const writes = first && writeBudget && lengths ? startedWorkerWrites(writeBudget.now(), lengths) : null;
+      const writes = first && writeBudget && course ? startedWorkerWrites(writeBudget.now(), course) : null;
       const wait2 = writes ? writeBudget?.waitFor("dispatch", key, writes) ?? 0 : 0;
       if (wait2 > 0) return { action, result: "deferred", retryInMs: wait2 };
       const outcome = await dispatchSession(ctx, { snapshot, request: action.request });
@@ -64776,16 +64851,15 @@ async function actOne(ctx, { snapshot, action, pass }) {
           detail: "another process may be sending it"
         };
       }
-      if (writeBudget && lengths) {
+      if (writeBudget && course) {
         const now = writeBudget.now();
-        const sessionWrites = SESSION_WRITES[role];
-        if (sessionWrites > 0)
-          writeBudget.note(sessionWrites, now + sessionLengthOf(lengths, role));
+        const sessionWrites = dispatchedSessionWrites(course, role);
+        if (sessionWrites > 0) writeBudget.note(sessionWrites, now + sessionLengthOf(course, role));
         if (writes) {
           writeBudget.dispatched(key, writes);
           writeBudget.owe(key, [
             ...writeBudget.forecast(key),
-            ...dispatchedWorkerWrites(now, lengths)
+            ...dispatchedWorkerWrites(now, course)
           ]);
         }
       }
@@ -66045,16 +66119,16 @@ async function readRepoUsage(ctx, now) {
     else tied.push({ name, sha: ref.object.sha, nodeId: ref.node_id, ...tie });
   }
   const found2 = await recordCommits(ctx, tied);
-  for (const { name, sha, run: run2, attempt } of tied) {
+  for (const { name, sha, run: run2, attempt, reviewInRun: reviewInRun2 } of tied) {
     const record2 = parseUsageMessage(found2.get(sha)?.message ?? "");
-    const problem = usageRecordProblem(record2, run2, attempt);
+    const problem = usageRecordProblem(record2, run2, attempt, reviewInRun2);
     if (problem || !record2) read.forged.push({ repository, ref: name, reason: problem ?? "" });
     else read.records.push({ repository, ref: name, at: run2.createdAt, record: record2 });
   }
   return read;
 }
 function runIdOf(name) {
-  return Number(/\/usage\/(\d+)-\d+$/.exec(name)?.[1] ?? Number.NaN);
+  return Number(/\/usage\/(\d+)-\d+(?:-review)?$/.exec(name)?.[1] ?? Number.NaN);
 }
 var INSTALLATION_DAY_TTL_MS = 6e4;
 var REPOS_AT_ONCE = 4;
@@ -69415,6 +69489,9 @@ async function setRepositoriesOf(octokit, home) {
 var HOUR2 = 36e5;
 var WRITES_AROUND_A_SESSION = 3;
 var RUNS_FRESH_MS = 1e3;
+function writesOfRun(role) {
+  return SESSION_WRITES[role] + (isReviewedInRun(role) ? WRITES_OF_A_REVIEW_IN_RUN : 0);
+}
 function createRunsBudget(list2, clock = Date.now) {
   const none = () => void 0;
   let listed = null;
@@ -69437,7 +69514,7 @@ function createRunsBudget(list2, clock = Date.now) {
       const from = listed.at;
       const log = listed.runs.map((run2) => [
         Date.parse(run2.createdAt),
-        WRITES_AROUND_A_SESSION + SESSION_WRITES[run2.role]
+        WRITES_AROUND_A_SESSION + writesOfRun(run2.role)
       ]).concat(own2.filter(([at]) => at >= from)).filter(([at]) => at > since).sort((a, b2) => a[0] - b2[0]);
       return { log, owed: /* @__PURE__ */ new Map(), waiters: /* @__PURE__ */ new Map(), turns: /* @__PURE__ */ new Map(), pace: 0 };
     }

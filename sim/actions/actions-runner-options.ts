@@ -69,4 +69,10 @@ export interface ActionsRunnerOptions {
    * (root, sudo, iptables; `canConfineSimJobs`).
    */
   toolUsers?: boolean;
+  /**
+   * The workflow's review jobs after a work, contract or fix session's publish; false
+   * plays a workflow from before them (an earlier release's), whose runs review nothing,
+   * so that the app dispatches every review. Default true.
+   */
+  reviewJobs?: boolean;
 }

@@ -3,8 +3,28 @@ import type { SimRun } from '../github/records.js';
 import { readOnlyToken } from '../github/tokens.js';
 import type { TokenRequestGrant } from '../oidc/issuer.js';
 
-/** The jobs of the Baton workflow: a change set's plan session has `views` first. */
-export type JobName = 'views' | 'agent' | 'publish';
+/**
+ * The jobs of the Baton workflow, by their ids (`GITHUB_JOB`): a change set's plan session has
+ * `views` first; a work, contract or fix session's run has `review` and `review-publish` after
+ * `publish`, reviewing the head its publish pushed.
+ */
+export type JobName = 'views' | 'agent' | 'publish' | 'review' | 'review-publish';
+
+/** What a run's review jobs review: the publish job's outputs `review-pr` and `review-head`. */
+export interface ReviewHead {
+  pr: string;
+  head: string;
+}
+
+/** The jobs that run the model (`command: agent`): read-only, with the model's keys. */
+export function runsTheModel(job: JobName): job is 'agent' | 'review' {
+  return job === 'agent' || job === 'review';
+}
+
+/** The jobs that ask the app's endpoint with their OIDC token (`id-token: write`). */
+export function asksTheApp(job: JobName): job is 'views' | 'publish' | 'review-publish' {
+  return job === 'views' || job === 'publish' || job === 'review-publish';
+}
 
 /** The folders a job has on its simulated runner. */
 export interface JobDirs {
@@ -41,8 +61,10 @@ export interface JobWorld {
 /**
  * A job's environment, as the workflow template gives it (DESIGN §9): the
  * dispatch inputs as BATON_*, GitHub Actions' own variables, and per job what
- * the template adds: the model key and a read-only GITHUB_TOKEN for `agent`;
- * BATON_APP_URL and the OIDC token request for `publish`, and no model key.
+ * the template adds: the model key and a read-only GITHUB_TOKEN for `agent`
+ * and `review`; BATON_APP_URL and the OIDC token request for `views`,
+ * `publish` and `review-publish`, and no model key. The review jobs take
+ * their session from the publish job's outputs, not the dispatch (`sessionEnv`).
  * Nothing else of the simulator's own environment leaks in but PATH.
  */
 export function jobEnv({
@@ -51,61 +73,28 @@ export function jobEnv({
   dirs,
   world,
   grant,
+  review,
 }: {
   job: JobName;
   run: SimRun;
   dirs: JobDirs;
   world: JobWorld;
-  /** The publish job's OIDC token request. */
+  /** The OIDC token request of a job that asks the app (views, publish, review-publish). */
   grant?: TokenRequestGrant;
+  /** The head the review jobs review, from the publish job's outputs. */
+  review?: ReviewHead;
 }): Record<string, string> {
-  const ref = `refs/heads/${run.headBranch}`;
-  const common: Record<string, string> = {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: dirs.home,
-    LANG: 'C.UTF-8',
-    CI: 'true',
-    GITHUB_ACTIONS: 'true',
-    GITHUB_API_URL: world.apiUrl,
-    GITHUB_SERVER_URL: world.serverUrl,
-    GITHUB_GRAPHQL_URL: world.apiUrl.replace(/\/v3$/, '/graphql'),
-    GITHUB_REPOSITORY: world.repository,
-    GITHUB_REPOSITORY_OWNER: world.repository.split('/')[0] ?? '',
-    GITHUB_REPOSITORY_ID: String(world.repositoryId),
-    GITHUB_WORKSPACE: dirs.workspace,
-    GITHUB_RUN_ID: String(run.id),
-    GITHUB_RUN_NUMBER: String(run.id),
-    GITHUB_RUN_ATTEMPT: String(run.runAttempt),
-    GITHUB_REF: ref,
-    GITHUB_REF_NAME: run.headBranch,
-    GITHUB_REF_TYPE: 'branch',
-    GITHUB_SHA: run.headSha,
-    GITHUB_EVENT_NAME: run.event,
-    GITHUB_WORKFLOW: 'Baton',
-    GITHUB_WORKFLOW_REF: `${world.repository}/.github/workflows/${run.workflow}@${ref}`,
-    GITHUB_JOB: job,
-    GITHUB_ACTOR: 'baton[bot]',
-    GITHUB_TRIGGERING_ACTOR: run.triggeringActor ?? 'baton[bot]',
-    GITHUB_STEP_SUMMARY: join(dirs.temp, 'step-summary.md'),
-    RUNNER_TEMP: dirs.temp,
-    RUNNER_OS: 'Linux',
-    BATON_ROLE: run.inputs.role ?? '',
-    BATON_BUILD: run.inputs.build ?? '',
-    BATON_ISSUE: run.inputs.issue ?? '',
-    BATON_WORKER: run.inputs.worker ?? '',
-    BATON_PR: run.inputs.pr ?? '',
-    BATON_TRIGGER: run.inputs.trigger ?? '',
-    BATON_ENGINE: run.inputs.engine ?? '',
-    BATON_SET_BUDGET_USD: run.inputs.budget ?? '',
-    BATON_OUT: join(dirs.temp, 'baton-out'),
+  const common = {
+    ...githubEnv({ job, run, dirs, world }),
+    ...sessionEnv(job, run, review),
     ...world.extraEnv,
   };
-  if (job === 'agent') {
+  if (runsTheModel(job)) {
     return {
       ...common,
       GITHUB_TOKEN: readOnlyToken(run.id),
       // Where the workflow downloads what the views job fetched (a change set's plan session).
-      BATON_VIEWS: join(dirs.temp, 'baton-views'),
+      ...(job === 'agent' ? { BATON_VIEWS: join(dirs.temp, 'baton-views') } : {}),
       ANTHROPIC_API_KEY: world.anthropicKey,
       ANTHROPIC_BASE_URL: world.anthropicUrl,
       ...(world.openaiKey ? { OPENAI_API_KEY: world.openaiKey } : {}),
@@ -140,5 +129,84 @@ export function jobEnv({
   return {
     ...common,
     ...asTheApp,
+  };
+}
+
+/** What the runner gives every job: GitHub Actions' own variables, the job's folders, PATH, BATON_OUT. */
+function githubEnv({
+  job,
+  run,
+  dirs,
+  world,
+}: {
+  job: JobName;
+  run: SimRun;
+  dirs: JobDirs;
+  world: JobWorld;
+}): Record<string, string> {
+  const ref = `refs/heads/${run.headBranch}`;
+  return {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: dirs.home,
+    LANG: 'C.UTF-8',
+    CI: 'true',
+    GITHUB_ACTIONS: 'true',
+    GITHUB_API_URL: world.apiUrl,
+    GITHUB_SERVER_URL: world.serverUrl,
+    GITHUB_GRAPHQL_URL: world.apiUrl.replace(/\/v3$/, '/graphql'),
+    GITHUB_REPOSITORY: world.repository,
+    GITHUB_REPOSITORY_OWNER: world.repository.split('/')[0] ?? '',
+    GITHUB_REPOSITORY_ID: String(world.repositoryId),
+    GITHUB_WORKSPACE: dirs.workspace,
+    GITHUB_RUN_ID: String(run.id),
+    GITHUB_RUN_NUMBER: String(run.id),
+    GITHUB_RUN_ATTEMPT: String(run.runAttempt),
+    GITHUB_REF: ref,
+    GITHUB_REF_NAME: run.headBranch,
+    GITHUB_REF_TYPE: 'branch',
+    GITHUB_SHA: run.headSha,
+    GITHUB_EVENT_NAME: run.event,
+    GITHUB_WORKFLOW: 'Baton',
+    GITHUB_WORKFLOW_REF: `${world.repository}/.github/workflows/${run.workflow}@${ref}`,
+    GITHUB_JOB: job,
+    GITHUB_ACTOR: 'baton[bot]',
+    GITHUB_TRIGGERING_ACTOR: run.triggeringActor ?? 'baton[bot]',
+    GITHUB_STEP_SUMMARY: join(dirs.temp, 'step-summary.md'),
+    RUNNER_TEMP: dirs.temp,
+    RUNNER_OS: 'Linux',
+    // Each step's outputs (a job here is one step of Baton's), read back when the job ends.
+    GITHUB_OUTPUT: join(dirs.temp, 'github-output'),
+    BATON_OUT: join(dirs.temp, 'baton-out'),
+  };
+}
+
+/**
+ * The session a job plays, as the template's `env:` says: the dispatch inputs for the
+ * session's own jobs; for the review jobs, a review of the head publish pushed
+ * (`BATON_PR`, `BATON_TRIGGER: head-<sha>`) after the session the run was dispatched for
+ * (`BATON_AFTER`), with no engine nor budget of the dispatch's (the review's config picks).
+ */
+function sessionEnv(job: JobName, run: SimRun, review?: ReviewHead): Record<string, string> {
+  const dispatched = {
+    BATON_BUILD: run.inputs.build ?? '',
+    BATON_ISSUE: run.inputs.issue ?? '',
+    BATON_WORKER: run.inputs.worker ?? '',
+  };
+  if (job === 'review' || job === 'review-publish') {
+    return {
+      BATON_ROLE: 'review',
+      BATON_AFTER: run.inputs.role ?? '',
+      ...dispatched,
+      BATON_PR: review?.pr ?? '',
+      BATON_TRIGGER: review ? `head-${review.head}` : '',
+    };
+  }
+  return {
+    BATON_ROLE: run.inputs.role ?? '',
+    ...dispatched,
+    BATON_PR: run.inputs.pr ?? '',
+    BATON_TRIGGER: run.inputs.trigger ?? '',
+    BATON_ENGINE: run.inputs.engine ?? '',
+    BATON_SET_BUDGET_USD: run.inputs.budget ?? '',
   };
 }

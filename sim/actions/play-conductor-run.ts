@@ -22,6 +22,7 @@ import { evaluateCondition, interpolate } from './expressions.js';
 import { endRun } from './play-run.js';
 import { ACTION_BUNDLE, REPO_ROOT, runStep } from './run-step.js';
 import { sourceBundle } from './source-bundle.js';
+import { parseOutputs } from './step-outputs.js';
 
 interface WorkflowJob {
   name?: string;
@@ -210,12 +211,7 @@ async function playJob({
     cancelled: () => false,
   });
   const written = await readFile(outputPath, 'utf8').catch(() => '');
-  const outputs = Object.fromEntries(
-    written
-      .split('\n')
-      .map((line) => /^([A-Za-z_][\w-]*)=(.*)$/.exec(line))
-      .flatMap((found) => (found ? [[found[1] ?? '', found[2] ?? '']] : [])),
-  );
+  const outputs = parseOutputs(written);
   const jobOutputs = Object.fromEntries(
     Object.entries(def.outputs ?? {}).map(([name, value]) => [
       name,

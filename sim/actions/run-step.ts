@@ -26,14 +26,24 @@ export function tsxArgs(entry: string): string[] {
   ];
 }
 
-/** The command line of `baton session <job>`, or of the session action's bundle. */
+/**
+ * The session command a job of the Baton workflow runs (its step's `command:`): the review
+ * jobs run the session's own two, `review` the agent and `review-publish` publish.
+ */
+export function sessionCommand(job: string): string {
+  if (job === 'review') return 'agent';
+  if (job === 'review-publish') return 'publish';
+  return job;
+}
+
+/** The command line of `baton session <command>` for a job, or of the session action's bundle. */
 export function batonCommand(job: string, code: CodeSource): string[] {
   if (code === 'action') return [process.execPath, ACTION_BUNDLE];
   const entry =
     code === 'source'
       ? tsxArgs('sim/actions/baton-cli.ts')
       : [fileURLToPath(new URL('bin/baton.js', pathToFileURL(REPO_ROOT)))];
-  return [process.execPath, ...entry, 'session', job];
+  return [process.execPath, ...entry, 'session', sessionCommand(job)];
 }
 
 /** What `uses: <baton>/action@<sha>` runs: action.yml's `runs.main`. */
@@ -41,9 +51,9 @@ export const ACTION_BUNDLE = fileURLToPath(
   new URL('action/dist/baton-session.cjs', pathToFileURL(REPO_ROOT)),
 );
 
-/** The inputs the runner gives a JavaScript action step, as INPUT_<NAME>. */
+/** The inputs the runner gives a JavaScript action step, as INPUT_<NAME>: its `command:`. */
 export function stepInputs(job: string, code: CodeSource): Record<string, string> {
-  return code === 'action' ? { INPUT_COMMAND: job } : {};
+  return code === 'action' ? { INPUT_COMMAND: sessionCommand(job) } : {};
 }
 
 /** How a step's process ended. */

@@ -25,9 +25,12 @@ const POLL_MS = 100;
  * (checkout, the session action with `command: agent`, the model key and a
  * read-only token), its output handed on as the artifact would be, then job
  * `publish` (checkout, the action with `command: publish`, an OIDC token
- * grant and no model key), each a real process on the committed bundle. The run goes queued → in_progress → completed,
- * `failure` when either job exits non-zero, with GitHub's workflow_run
- * webhooks. A run the app cancels has its processes stopped.
+ * grant and no model key), each a real process on the committed bundle; when
+ * publish's outputs name a head it pushed, jobs `review` and `review-publish`
+ * after them (session-jobs.ts). The run goes queued → in_progress → completed,
+ * `failure` when the agent or publish exits non-zero (the review jobs aside),
+ * with GitHub's workflow_run webhooks. A run the app cancels has its processes
+ * stopped.
  */
 export function startActionsRunner(options: ActionsRunnerOptions): ActionsRunner {
   const { gh } = options;
@@ -136,6 +139,14 @@ function isBatonRun(run: SimRun): boolean {
 /** The runs of the session workflow, which the app dispatched: the sessions (not CI's, nor the conductor's). */
 export function sessionRuns(runs: readonly SimRun[]): SimRun[] {
   return runs.filter((run) => run.event === 'workflow_dispatch' && !isConductorRun(run));
+}
+
+/**
+ * The sessions the runner played: a session run's, and the review a work, contract or fix
+ * session's run made after it (its `review` job), each one.
+ */
+export function sessionsPlayed(runs: readonly SimRun[], jobs: readonly JobRecord[]): number {
+  return sessionRuns(runs).length + jobs.filter((job) => job.job === 'review').length;
 }
 
 /**

@@ -69,6 +69,7 @@ export async function runChaos({
   store = 'redis',
   leaseThefts = faults,
   code,
+  reviewJobs,
 }: {
   seed: number;
   timeoutMs?: number;
@@ -93,6 +94,8 @@ export async function runChaos({
   prepare?: (sim: Simulation) => void;
   /** How the sessions run (`startSimulation`'s `code`): the action's committed bundle unless asked. */
   code?: CodeSource;
+  /** Whether the workflow has its review jobs (`startSimulation`'s); default true. */
+  reviewJobs?: boolean;
 }): Promise<ChaosResult> {
   const started = Date.now();
   const modelFaults = new Faults({ seed: seed * 7919 + 1 });
@@ -133,6 +136,7 @@ export async function runChaos({
       ...(thief ? { BATON_LEASE_SECONDS: String(leaseSeconds) } : {}),
     },
     ...(code ? { code } : {}),
+    ...(reviewJobs === false ? { reviewJobs: false } : {}),
   });
   log = sim.gh.log;
   prepare?.(sim);

@@ -127,6 +127,11 @@ export abstract class GitHubState {
   /** Told of every run a dispatch queues (the end-to-end simulator runs its jobs). */
   readonly runListeners = new Set<(run: SimRun) => void>();
   /**
+   * Told of a pull request opened or whose head moved (`opened`, `synchronize`), with its
+   * head: where GitHub starts a repository's `pull_request` workflows (its CI, a test's to script).
+   */
+  readonly pullListeners = new Set<(pull: SimPull, head: string) => void>();
+  /**
    * "Require branches to be up to date before merging" on every base branch.
    * GitHub calls a pull request that fell behind its base `behind` only under
    * that rule; without it, one that merges cleanly is `clean`. On by default
@@ -363,9 +368,10 @@ export abstract class GitHubState {
   /**
    * The check runs on a commit, oldest first: those apps created, and one for each job of
    * an Actions run on it, as GitHub makes them (a job's `check_run_url`,
-   * https://docs.github.com/en/rest/actions/workflow-jobs): a session's `baton agent` and
-   * `baton publish` are check runs on the head its run was dispatched on, in progress while
-   * the job runs.
+   * https://docs.github.com/en/rest/actions/workflow-jobs): a session's `baton agent`,
+   * `baton publish` and its review jobs (`baton review`, `baton review publish`, run or
+   * skipped) are check runs on the head its run was dispatched on, in progress while the job
+   * runs, even when the review checked out the head publish pushed after it.
    */
   checksOn(sha: string): SimCheckRun[] {
     const jobs = this.runs
@@ -709,6 +715,7 @@ export abstract class GitHubState {
     for (const pull of this.pulls.values()) {
       if (pull.state === 'open' && pull.head === branch) {
         this.events.pull('synchronize', pull, sender);
+        for (const listener of this.pullListeners) listener(pull, after);
       }
     }
   }
@@ -792,6 +799,8 @@ export abstract class GitHubState {
     };
     this.pulls.set(number, pull);
     this.events.pull('opened', pull, user);
+    const opened = this.git.resolve(head);
+    if (opened) for (const listener of this.pullListeners) listener(pull, opened);
     return pull;
   }
 

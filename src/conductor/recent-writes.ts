@@ -1,5 +1,5 @@
-import { parseRunName, type SessionRole } from '../core/sessions/session.js';
-import { SESSION_WRITES } from '../core/snapshot/estimate.js';
+import { isReviewedInRun, parseRunName, type SessionRole } from '../core/sessions/session.js';
+import { SESSION_WRITES, WRITES_OF_A_REVIEW_IN_RUN } from '../core/snapshot/estimate.js';
 import { WORKFLOW_FILE } from '../core/vocabulary/ids.js';
 import { conditionalReads } from '../github/client/conditional-reads.js';
 import type { SharedBudget, SharedBudgetState } from '../github/client/pacing/shared-budget.js';
@@ -23,6 +23,15 @@ export const WRITES_AROUND_A_SESSION = 3;
  * ten jobs reading one listing thirty seconds old made 80 writes in a minute between them.
  */
 export const RUNS_FRESH_MS = 1_000;
+
+/**
+ * What a run's sessions write as the app: its session's (`SESSION_WRITES`), and the review
+ * after a work, contract or fix session in its run, counted for every such run (a workflow
+ * from before the review jobs posts none: counted on the high side).
+ */
+function writesOfRun(role: SessionRole): number {
+  return SESSION_WRITES[role] + (isReviewedInRun(role) ? WRITES_OF_A_REVIEW_IN_RUN : 0);
+}
 
 /** A session run of the repository, as the listing shows it: when it was made, and its role. */
 export interface ListedRun {
@@ -71,7 +80,7 @@ export function createRunsBudget(
       const log = listed.runs
         .map((run): [number, number] => [
           Date.parse(run.createdAt),
-          WRITES_AROUND_A_SESSION + SESSION_WRITES[run.role],
+          WRITES_AROUND_A_SESSION + writesOfRun(run.role),
         ])
         // Writes the job made after the listing was read: its own runs are not in it yet.
         .concat(own.filter(([at]) => at >= from))

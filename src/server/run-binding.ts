@@ -1,8 +1,23 @@
+import { isReviewedInRun, parseRunName } from '../core/sessions/session.js';
 import { WORKFLOW_PATH } from '../core/vocabulary/ids.js';
 import type { ActionsClaims } from './verify-session-request.js';
 
 /** The job of the session workflow that may hold the write token. */
 export const PUBLISH_JOB = 'baton publish';
+/**
+ * A work, contract or fix session's run reviews the head its publish pushed, after it, in
+ * two jobs of its own: `baton review` (a model, read-only) and this one, which posts the
+ * review with a token of the review's role (templates/workflows/baton.yml).
+ */
+export const REVIEW_PUBLISH_JOB = 'baton review publish';
+/** The review's agent job in a work, contract or fix session's run. */
+export const REVIEW_JOB = 'baton review';
+/** The jobs a token may be asked from. */
+export type TokenJob = typeof PUBLISH_JOB | typeof VIEWS_JOB | typeof REVIEW_PUBLISH_JOB;
+/** Jobs that come after publish in a run: not begun while publish holds its token. */
+const AFTER_PUBLISH: ReadonlySet<string> = new Set([REVIEW_JOB, REVIEW_PUBLISH_JOB]);
+/** A job's statuses before it has begun (GitHub lists a job waiting on `needs` as queued). */
+const NOT_BEGUN: ReadonlySet<string> = new Set(['queued', 'waiting', 'pending', 'requested']);
 /** The job that runs the model; it must have ended before publish is answered. */
 export const AGENT_JOB = 'baton agent';
 /**
@@ -66,8 +81,11 @@ export function checkRunFacts({
   claims: ActionsClaims;
   facts: RunFacts;
   appLogin: string;
-  /** The job the token must come from: publish (a write token), or a change set's views job. */
-  job?: typeof PUBLISH_JOB | typeof VIEWS_JOB;
+  /**
+   * The job the token must come from: publish (a write token), the review's publish in a
+   * work, contract or fix session's run, or a change set's views job.
+   */
+  job?: TokenJob;
 }): string | null {
   const { run, jobs, workflowAtRun, workflowOnDefault } = facts;
   if (!run) return `Run ${claims.run_id} does not exist in ${claims.repository}.`;
@@ -79,6 +97,12 @@ export function checkRunFacts({
       ? checkShipped(workflowAtRun, claims.workflow_sha)
       : checkWorkflow(workflowAtRun, workflowOnDefault, claims.workflow_sha);
   if (workflowProblem) return workflowProblem;
+  if (job === REVIEW_PUBLISH_JOB) {
+    const role = parseRunName(run.displayTitle ?? '')?.role;
+    if (!role || !isReviewedInRun(role)) {
+      return `Run ${claims.run_id} is a ${role ?? 'named-otherwise'} session's: only a work, contract or fix session's run reviews after it.`;
+    }
+  }
   return checkJobs(jobs, claims, job);
 }
 
@@ -125,11 +149,7 @@ function checkShipped(atRun: WorkflowView | null, sha: string): string | null {
   return `${WORKFLOW_PATH} at ${sha} is not a version Baton shipped: a change set's views go only to Baton's own workflow, and a changed one gets none. Merge Baton's setup pull request (or \`npx @baton-dev/baton setup\` where the app runs) to put it back.`;
 }
 
-function checkJobs(
-  jobs: JobView[],
-  claims: ActionsClaims,
-  name: typeof PUBLISH_JOB | typeof VIEWS_JOB,
-): string | null {
+function checkJobs(jobs: JobView[], claims: ActionsClaims, name: TokenJob): string | null {
   const named = jobs.filter((job) => job.name === name);
   const [job] = named;
   if (named.length !== 1 || !job) {
@@ -146,14 +166,25 @@ function checkJobs(
   if (claims.check_run_id !== String(job.id)) {
     return `The token is of job ${claims.check_run_id}, not of the "${name}" job (${job.id}).`;
   }
-  // Publish comes after the agent has ended; the views job before it has begun.
-  const running = jobs.filter(
-    (other) =>
-      other.id !== job.id &&
-      (name === VIEWS_JOB ? other.status === 'in_progress' : other.status !== 'completed'),
-  );
+  // The views job's token comes before the agent has begun; publish's after it has ended, and
+  // before the review after it has begun; the review's publish's after every other job has ended.
+  const running = jobs.filter((other) => other.id !== job.id && !mayStand(name, other));
   if (running.length > 0) {
-    return `Run ${claims.run_id} still runs ${running.map((other) => `"${other.name}"`).join(', ')}; only the ${name === VIEWS_JOB ? 'views job, before the agent' : 'publish job, after the agent'}, gets a token.`;
+    return `Run ${claims.run_id} still runs ${running.map((other) => `"${other.name}"`).join(', ')}; only the ${WHEN[name]}, gets a token.`;
   }
   return null;
+}
+
+/** When each job may be given its token, as refusals say it. */
+const WHEN: Record<TokenJob, string> = {
+  [VIEWS_JOB]: 'views job, before the agent',
+  [PUBLISH_JOB]: 'publish job, after the agent and before the review after it',
+  [REVIEW_PUBLISH_JOB]: "review's publish job, after every other job",
+};
+
+/** Whether another job of the run may stand as it is while `name` is given its token. */
+function mayStand(name: TokenJob, other: JobView): boolean {
+  if (name === VIEWS_JOB) return other.status !== 'in_progress';
+  if (name === PUBLISH_JOB && AFTER_PUBLISH.has(other.name)) return NOT_BEGUN.has(other.status);
+  return other.status === 'completed';
 }

@@ -16,7 +16,7 @@ import {
 import { findBatonSource } from '../github/setup/source-ref.js';
 import { appBotLogin } from './app-login.js';
 import type { JobView, RunFacts, RunView } from './run-binding.js';
-import type { RepositoryRequest, SessionTokenDeps } from './session-token.js';
+import type { ExchangePurpose, RepositoryRequest, SessionTokenDeps } from './session-token.js';
 
 /** Where GitHub Actions workflows live; a change there needs the `workflows` permission. */
 const WORKFLOWS_DIR = '.github/workflows';
@@ -25,7 +25,11 @@ const WORKFLOWS_DIR = '.github/workflows';
  * Where a run attempt's one exchange is recorded: a ref GitHub keeps, created
  * atomically. A change set's views job has one of its own beside publish's.
  */
-export function exchangeMarkerRef(runId: number, attempt: number, purpose?: 'views'): string {
+export function exchangeMarkerRef(
+  runId: number,
+  attempt: number,
+  purpose?: ExchangePurpose,
+): string {
   return `refs/baton-exchanges/${runId}/${purpose ? `${purpose}-` : ''}${attempt}`;
 }
 
@@ -123,7 +127,7 @@ export function createSessionTokenDepsFromProbot(
       runId: number;
       attempt: number;
       sha: string;
-      purpose?: 'views';
+      purpose?: ExchangePurpose;
     }): Promise<boolean> {
       const octokit = await app.auth(installationId);
       // GitHub answers 422 "Reference already exists": another exchange took it. Any other

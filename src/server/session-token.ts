@@ -19,7 +19,14 @@ import {
 import { integrationBranch, parseBatonBranch } from '../core/vocabulary/ids.js';
 import { statusOf } from '../github/client/types.js';
 import { createKeyResolver } from './oidc-keys.js';
-import { checkRunFacts, PUBLISH_JOB, type RunFacts, VIEWS_JOB } from './run-binding.js';
+import {
+  checkRunFacts,
+  PUBLISH_JOB,
+  REVIEW_PUBLISH_JOB,
+  type RunFacts,
+  type TokenJob,
+  VIEWS_JOB,
+} from './run-binding.js';
 import {
   type ActionsClaims,
   notOnBatonBranch,
@@ -95,8 +102,8 @@ export interface SessionTokenDeps {
       runId: number;
       attempt: number;
       sha: string;
-      /** A views job's exchange, recorded apart from publish's (each has one). */
-      purpose?: 'views';
+      /** A views job's or a review's exchange, recorded apart from publish's (each has one). */
+      purpose?: ExchangePurpose;
     },
   ): Promise<boolean>;
   /** Mints an installation token limited to one repository and the given permissions. */
@@ -139,6 +146,9 @@ export interface SessionTokenDeps {
   log?: SessionTokenLog;
 }
 
+/** What an exchange is for, beside publish's own: a views job's, or the review's in a work run. */
+export type ExchangePurpose = 'views' | 'review';
+
 /** A repository, through the app's installation on it. */
 export interface RepositoryRequest {
   owner: string;
@@ -152,7 +162,12 @@ interface BoundRequest {
   deps: SessionTokenDeps;
   owner: string;
   repo: string;
-  bound: { installationId: number; displayTitle: string | null; defaultBranch: string };
+  bound: {
+    installationId: number;
+    displayTitle: string | null;
+    defaultBranch: string;
+    review?: boolean;
+  };
 }
 
 /**
@@ -229,7 +244,8 @@ async function issue(
 
 /**
  * The token's permissions, by the session's role (the run's name, which the
- * app set at dispatch and the shipped workflow renders): see
+ * app set at dispatch and the shipped workflow renders; a review's for the review's
+ * publish job in a work, contract or fix session's run): see
  * `sessionTokenPermissions`. Only when the repository does not allow
  * workflow changes already, a fix is asked whether its merge of the build
  * branch brings a workflow change, and a `work` session's first attempt (run on the
@@ -247,6 +263,14 @@ async function permissionsFor({
 }: BoundRequest): Promise<SessionTokenPermissions> {
   const { installationId } = bound;
   const name = bound.displayTitle === null ? null : parseRunName(bound.displayTitle);
+  // The review after a work, contract or fix session, in its run: a review's token, whatever the run's role.
+  if (bound.review) {
+    return sessionTokenPermissions({
+      role: 'review',
+      allowWorkflowChanges: false,
+      mergeBringsWorkflows: false,
+    });
+  }
   const allowWorkflowChanges =
     (await deps.allowsWorkflowChanges?.({ owner, repo, installationId })) ?? false;
   const branch = claims.ref.replace(/^refs\/heads\//, '');
@@ -314,6 +338,8 @@ async function bindToRun(
       defaultBranch: string;
       doctor: boolean;
       views: boolean;
+      /** The review's publish job in a work, contract or fix session's run. */
+      review: boolean;
     }
 > {
   const appLogin = await deps.appLogin();
@@ -346,10 +372,13 @@ async function bindToRun(
   ) {
     return notOnBatonBranch(claims.ref);
   }
-  // A change set's plan session asks from its views job first, for a read-only token.
+  // A change set's plan session asks from its views job first, for a read-only token; a work,
+  // contract or fix session's run asks again from its review's publish job, for a review's.
   const asking = facts.jobs.find((job) => String(job.id) === claims.check_run_id)?.name;
   const views = asking === VIEWS_JOB && deps.views !== undefined && !doctor;
-  const problem = checkRunFacts({ claims, facts, appLogin, job: views ? VIEWS_JOB : PUBLISH_JOB });
+  const review = asking === REVIEW_PUBLISH_JOB && !doctor;
+  const job: TokenJob = views ? VIEWS_JOB : review ? REVIEW_PUBLISH_JOB : PUBLISH_JOB;
+  const problem = checkRunFacts({ claims, facts, appLogin, job });
   if (problem) return problem;
   return {
     installationId,
@@ -357,6 +386,7 @@ async function bindToRun(
     defaultBranch: repository.defaultBranch,
     doctor,
     views,
+    review,
   };
 }
 
@@ -364,8 +394,9 @@ async function bindToRun(
 async function takeExchange(
   claims: ActionsClaims,
   deps: SessionTokenDeps,
-  bound: { owner: string; repo: string; installationId: number; views: boolean },
+  bound: { owner: string; repo: string; installationId: number; views: boolean; review: boolean },
 ): Promise<{ status: 403; body: { message: string } } | null> {
+  const purpose: ExchangePurpose | null = bound.views ? 'views' : bound.review ? 'review' : null;
   const runId = Number(claims.run_id);
   const attempt = Number(claims.run_attempt);
   const claimed = await deps.claimExchange({
@@ -375,7 +406,7 @@ async function takeExchange(
     runId,
     attempt,
     sha: claims.workflow_sha,
-    ...(bound.views ? { purpose: 'views' as const } : {}),
+    ...(purpose ? { purpose } : {}),
   });
   if (claimed) return null;
   const message = `Run ${runId} attempt ${attempt} has had its token already; a token is given once per run attempt (re-run the job for a new one).`;

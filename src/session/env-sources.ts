@@ -25,6 +25,7 @@ const OTHER_SOURCES: Record<string, string> = {
   BATON_OIDC_AUDIENCE: `the Baton workflow sets it from the repository variable BATON_OIDC_AUDIENCE (env: BATON_OIDC_AUDIENCE: \${{ vars.BATON_OIDC_AUDIENCE || 'baton' }})`,
   BATON_TOOL_USER:
     'the Baton workflow sets it on the "Run the session" step (env: BATON_TOOL_USER: baton-tools)',
+  BATON_AFTER: `the Baton workflow sets it on the review jobs of a work or fix session's run (env: BATON_AFTER: \${{ inputs.role }})`,
   ANTHROPIC_API_KEY: `the Baton workflow sets it from the repository secret ANTHROPIC_API_KEY (env: ANTHROPIC_API_KEY: \${{ secrets.ANTHROPIC_API_KEY }})`,
   OPENAI_API_KEY: `the Baton workflow sets it from the repository secret OPENAI_API_KEY (env: OPENAI_API_KEY: \${{ secrets.OPENAI_API_KEY }}), for sessions on an engine that calls OpenAI (Codex)`,
   GITHUB_TOKEN: `the Baton workflow sets it on the "Run the session" step (env: GITHUB_TOKEN: \${{ github.token }})`,

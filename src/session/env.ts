@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SESSION_ROLES } from '../core/sessions/session.js';
+import { REVIEWED_IN_RUN, SESSION_ROLES } from '../core/sessions/session.js';
 import { isEngine, listEngines } from '../core/vocabulary/engine-names.js';
 import {
   isAnyBuildId,
@@ -30,6 +30,11 @@ export const SessionEnv = z.object({
   ),
   BATON_PR: optional.refine((p) => p === undefined || /^\d+$/.test(p), 'BATON_PR is a number'),
   BATON_TRIGGER: optional,
+  /**
+   * A review in a work, contract or fix session's run (its `review` jobs): the role of the
+   * session it follows there. Its usage is recorded apart from that session's.
+   */
+  BATON_AFTER: z.preprocess((v) => (v === '' ? undefined : v), z.enum(REVIEWED_IN_RUN).optional()),
   /** The coding engine the app chose (dispatch input `engine`); unset: the session works it out from the config. */
   BATON_ENGINE: optional.refine(
     (e) => e === undefined || isEngine(e),
@@ -72,9 +77,18 @@ export const SessionEnv = z.object({
 });
 export type SessionEnv = z.infer<typeof SessionEnv>;
 
+/** A review in a work, contract or fix session's run: BATON_AFTER names that session's role. */
+function reviewAfterProblem(env: SessionEnv): string | null {
+  if (env.BATON_AFTER === undefined || env.BATON_ROLE === 'review') return null;
+  return `BATON_AFTER is set only on the Baton workflow's review jobs, whose BATON_ROLE is review (here ${env.BATON_ROLE})`;
+}
+
 export type ParsedSessionEnv = { ok: true; env: SessionEnv } | { ok: false; problems: string[] };
 
 /** Reads the session's environment; every problem says what sets the variable (`parseEnvWith`). */
 export function parseSessionEnv(source: Record<string, string | undefined>): ParsedSessionEnv {
-  return parseEnvWith(SessionEnv, source);
+  const parsed = parseEnvWith(SessionEnv, source);
+  if (!parsed.ok) return parsed;
+  const problem = reviewAfterProblem(parsed.env);
+  return problem ? { ok: false, problems: [problem] } : parsed;
 }

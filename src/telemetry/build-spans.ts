@@ -9,6 +9,7 @@
  * Only ids, logins, model names, counts and costs go in, each through an
  * allowlist: never a body, a title, a brief, a prompt, code or a secret.
  */
+
 import { createHash } from 'node:crypto';
 import type { Action } from '../core/context/action.js';
 import { sessionEngine, sessionModel } from '../core/overview/session-model.js';
@@ -16,6 +17,7 @@ import { providerOf } from '../core/sessions/engines.js';
 import { doorOf } from '../core/snapshot/ask-record.js';
 import { buildLedger, type LedgerEntry } from '../core/snapshot/ledger.js';
 import { normalizeSnapshot } from '../core/snapshot/normalize-snapshot.js';
+import { sessionKeyOf } from '../core/snapshot/usage-ties.js';
 import type { ActedBuild, ActOutcome } from '../github/act/act.js';
 
 export type SpanValue = string | number | boolean;
@@ -87,11 +89,10 @@ export function rootSpanIdOf(repository: string, build: string): string {
 export function agentSpanIdOf(
   repository: string,
   build: string,
-  run: { id: number; attempt: number },
+  run: { id: number; attempt: number; reviewInRun?: boolean },
 ): string {
-  return digestOf(
-    `${repository.toLowerCase()}#${build} invoke_agent ${run.id}-${run.attempt}`,
-  ).slice(0, 16);
+  const session = `${run.id}-${run.attempt}${run.reviewInRun ? '-review' : ''}`;
+  return digestOf(`${repository.toLowerCase()}#${build} invoke_agent ${session}`).slice(0, 16);
 }
 
 /** The spans one reconcile's outcomes make: its writes, and the build's root where it opened the final pull request. */
@@ -172,15 +173,15 @@ function workflowSpan({
   const plan = normal.plan.kind === 'valid' ? normal.plan.plan : null;
   const endMs = Date.parse(read.readAt);
   const runs = new Map(normal.runs.map((run) => [run.id, run]));
-  const records = new Map(
-    (normal.usage ?? []).map((record) => [`${record.run_id}-${record.attempt}`, record]),
-  );
+  const records = new Map((normal.usage ?? []).map((record) => [sessionKeyOf(record), record]));
   const askedMs = read.snapshot.ask ? Date.parse(read.snapshot.ask.at) : Number.NaN;
   const firstRunMs = Math.min(...normal.runs.map((run) => Date.parse(run.createdAt)));
   const startMs = [askedMs, firstRunMs, endMs].find(Number.isFinite) ?? endMs;
   const agents = ledger.entries.map((entry): SpanPlan => {
     const run = entry.runId === null ? undefined : runs.get(entry.runId);
-    const record = records.get(`${entry.runId}-${entry.attempt}`);
+    // The review a work or fix session's run made after it: a session of its own in that run.
+    const reviewInRun = entry.role === 'review' && run !== undefined && run.role !== 'review';
+    const record = records.get(`${entry.runId}-${entry.attempt}${reviewInRun ? '-review' : ''}`);
     const begun = Date.parse(run?.startedAt ?? run?.createdAt ?? '');
     const start = Number.isFinite(begun) ? begun : startMs;
     const ended = record ? start + record.usage.seconds * 1000 : Date.parse(run?.updatedAt ?? '');
@@ -194,6 +195,7 @@ function workflowSpan({
             spanId: agentSpanIdOf(read.repository, read.snapshot.build, {
               id: entry.runId,
               attempt: entry.attempt,
+              reviewInRun,
             }),
           }),
       startMs: start,

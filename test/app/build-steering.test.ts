@@ -5,6 +5,7 @@ import type { AppHarness } from '../support/app-harness.js';
 import { startAppEachTest } from '../support/app-tests.js';
 import { BUILD, labelledIssue, statusBody } from '../support/builds.js';
 import {
+  batonReviewsOf,
   driveBuild,
   makeScript,
   runApprovedBuild,
@@ -65,7 +66,11 @@ describe('steering a build', () => {
     const fixes = runsOf('fix', 'W1.1');
     expect(fixes).toHaveLength(1);
     expect(fixes[0]?.inputs.trigger).toMatch(/^review-\d+$/);
-    expect(runsOf('review', 'W1.1')).toHaveLength(2);
+    // Two reviews, each in the run that pushed its head (the work's, then the fix's): no review run.
+    expect(runsOf('review', 'W1.1')).toEqual([]);
+    const reviewed = batonReviewsOf(gh, BUILD, 'W1.1').map((review) => review.commitId);
+    expect(reviewed).toHaveLength(2);
+    expect(new Set(reviewed).size).toBe(2);
     expect(mergedHeads()).toHaveLength(3);
     expect(runsOf('work', 'W1.1')).toHaveLength(1);
   });

@@ -15,9 +15,14 @@ import {
   type SessionScript,
 } from '../support/scripted-sessions.js';
 
+/**
+ * Two workers at once, whose work (each reviewed in its own run) spends past the budget
+ * with the plan, and a third after them that the budget then holds.
+ */
 const WORKERS = [
   { id: 'W1.1', title: 'OAuth provider' },
   { id: 'W1.2', title: 'Login routes' },
+  { id: 'W2.1', title: 'Session cookies', depends_on: ['W1.1'] },
 ];
 
 /**
@@ -56,6 +61,7 @@ describe('usage records on a GitHub whose GraphQL does not list hidden refs', ()
       expect(status).toContain('Paused, budget reached');
       expect(status).toMatch(/plan \$0\.70/);
       expect([...gh.pulls.values()].some((p) => p.head === integrationBranch(BUILD))).toBe(false);
+      expect(gh.runs.filter((run) => run.inputs.worker === 'W2.1')).toEqual([]);
       expect(hiddenRefReadingOf(gh)).toBe(reading);
       // Each record's commit is read over REST only where GraphQL does not list it.
       const commits = gh.log.filter((entry) => entry.route.endsWith('/git/commits/{commit_sha}'));

@@ -10,7 +10,9 @@ import {
   driveBuild,
   dropping,
   makeScript,
+  playReviewInRun,
   playSession,
+  playSessionJobs,
   runApprovedBuild,
 } from '../support/scripted-sessions.js';
 
@@ -93,8 +95,11 @@ describe('a build left by the events to another replica', () => {
   }
 
   /** The maintainer's `/approve`, then every session but those `held` says, its events delivered. */
-  async function approvedUntil(held: (run: SimRun) => boolean, replicas = [app]): Promise<void> {
-    const script = makeScript();
+  async function approvedUntil(
+    held: (run: SimRun) => boolean,
+    replicas = [app],
+    script = makeScript(),
+  ): Promise<void> {
     const issue = labelledIssue(gh);
     await driveBuild({ gh, apps: replicas.slice(0, 1), script });
     gh.addComment({ issue, body: '/approve', user: 'maintainer' });
@@ -107,13 +112,17 @@ describe('a build left by the events to another replica', () => {
   }
 
   it('merges a pull request whose merge GitHub refused (405) as the base moved under another merge', async () => {
-    // Both workers' reviews run; this replica hears only of W1.2's, approved.
-    await approvedUntil((run) => run.inputs.role === 'review');
+    // Both workers' runs land their pull requests and go on to review them; this replica
+    // hears only of W1.2's review, approved.
+    await approvedUntil((run) => run.inputs.role === 'work');
     const script = makeScript();
-    const [w11Review] = reviewOf('W1.1');
-    const [w12Review] = reviewOf('W1.2');
+    const [w11Review, w12Review] = ['W1.1', 'W1.2'].map((worker) => {
+      const work = gh.runs.find((run) => run.status === 'queued' && run.inputs.worker === worker);
+      return work ? playSessionJobs(gh, script, work) : null;
+    });
     if (!w11Review || !w12Review) throw new Error('no reviews');
-    playSession(gh, script, w12Review);
+    await deliverToBoth([app]);
+    playReviewInRun(gh, script, w12Review);
     // As this replica's merge of W1.2 reaches GitHub, the other replica merges W1.1, whose
     // review it heard of: the base moves, and W1.2, behind it, is refused with 405.
     const handle = gh.handle.bind(gh);
@@ -122,7 +131,7 @@ describe('a build left by the events to another replica', () => {
       const w12 = pullOf('W1.2')?.number;
       if (!moved && request.method === 'PUT' && request.path.endsWith(`/pulls/${w12}/merge`)) {
         moved = true;
-        playSession(gh, script, w11Review);
+        playReviewInRun(gh, script, w11Review);
         const w11 = pullOf('W1.1')?.number;
         const path = request.path.replace(`/pulls/${w12}/`, `/pulls/${w11}/`);
         handle({ ...request, path, body: { sha: gh.git.resolve(workerBranch(BUILD, 'W1.1')) } });
@@ -150,7 +159,8 @@ describe('a build left by the events to another replica', () => {
 
   it('merges a pull request both replicas sent to review though no reconcile follows the second review', async () => {
     const b = await startReplica({ now, looks: looks.schedule });
-    const script = makeScript();
+    // Twin review runs the app dispatched: W2.1's run completes with no review in it.
+    const script = makeScript({ reviewInRun: false });
     // W2.1's review is dispatched twice, as by two replicas that read the build before either's run was listed.
     const handle = gh.handle.bind(gh);
     gh.handle = (request) => {
@@ -164,7 +174,7 @@ describe('a build left by the events to another replica', () => {
         handle(request);
       return answer;
     };
-    await approvedUntil((run) => reviewOf('W2.1', [run]).length > 0, [app, b]);
+    await approvedUntil((run) => reviewOf('W2.1', [run]).length > 0, [app, b], script);
     const [first, second] = reviewOf('W2.1');
     if (!first || !second) throw new Error('the review was dispatched once');
     // The first review is posted and its run completes: both replicas reconcile, and GitHub

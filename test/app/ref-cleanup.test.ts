@@ -167,7 +167,12 @@ describe('the hidden refs of a finished build', () => {
     const before = statusBody(gh, BUILD) ?? '';
     expect(locks().length).toBeGreaterThan(0);
     expect(exchanges.every((ref) => gh.git.refs.has(ref))).toBe(true);
-    expect(kept.filter((ref) => ref.includes('/usage/'))).toHaveLength(batonRuns().length);
+    // A record per session: each run's own, and one for each review a run made after its work.
+    const usage = kept.filter((ref) => ref.includes('/usage/'));
+    const inRun = usage.filter((ref) => ref.endsWith('-review'));
+    expect(usage.length - inRun.length).toBe(batonRuns().length);
+    expect(inRun.length).toBeGreaterThan(0);
+    expect(inRun).toHaveLength(gh.reviews.filter((r) => r.user.login === gh.botLogin).length);
 
     await mergeFinal();
     // Both replicas listed the same refs; the second's mutation met them gone and changed nothing.
@@ -189,7 +194,9 @@ describe('the hidden refs of a finished build', () => {
     const spend = (body: string) => body.match(/\$\d+\.\d\d/g);
     expect(spend(done)).toEqual(spend(before));
     const usd = SCRIPT.usageUsd ?? {};
-    const total = batonRuns().reduce((sum, run) => sum + (usd[run.inputs.role as 'plan'] ?? 0), 0);
+    const total =
+      batonRuns().reduce((sum, run) => sum + (usd[run.inputs.role as 'plan'] ?? 0), 0) +
+      inRun.length * (usd.review ?? 0);
     expect(spend(done)).toContain(`$${total.toFixed(2)}`);
   });
 

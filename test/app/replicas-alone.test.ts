@@ -10,6 +10,7 @@ import { type CapturedLog, captureLog } from '../support/captured-log.js';
 import { holdFirstRequest } from '../support/held-request.js';
 import { type ManualLooks, manualLooks } from '../support/manual-looks.js';
 import {
+  batonReviewsOf,
   driveBuild,
   makeScript,
   runQueuedSessions,
@@ -83,19 +84,34 @@ describe('two processes of the app sharing no store', () => {
     (logs[i] as CapturedLog).records().filter((r) => String(r.msg).includes('REDIS_URL'));
 
   it('merges a pull request whose twin review runs ended, though each process last read it held by the second twin’s jobs', async () => {
-    // Each process reconciles the work run's completion; the first one's review dispatch is slow
-    // on its way, so the second one, not seeing it, dispatches its own: twin review runs.
+    // The work run completes with no review in it: the review is the app's to dispatch, once
+    // the run has settled (its review maybe not in sight yet), at each process's look. The
+    // first one's review dispatch is slow on its way, so the second one, not seeing it,
+    // dispatches its own: twin review runs.
     const slow = holdFirstRequest(gh, { method: 'POST', path: DISPATCHES, body: roleIs('review') });
-    const [a, b] = await startBoth();
+    let arrived = false;
+    void slow.held.then(() => {
+      arrived = true;
+    });
+    const script = makeScript({ workers: [{ id: 'W1.1' }], reviewInRun: false });
+    const [a, b] = (await startBoth()) as [AppHarness, AppHarness];
     const issue = labelledIssue(gh);
-    await driveBuild({ gh, apps: [a as AppHarness], script });
+    await driveBuild({ gh, apps: [a], script });
     gh.addComment({ issue, body: '/approve', user: 'maintainer' });
-    await (a as AppHarness).deliverAll(gh.outbox.splice(0));
+    await a.deliverAll(gh.outbox.splice(0));
     runQueuedSessions(gh, script);
     const workDone = gh.outbox.splice(0);
-    const first = (a as AppHarness).deliverAll(workDone);
-    await slow.held;
-    await (b as AppHarness).deliverAll(workDone);
+    await a.deliverAll(workDone);
+    await b.deliverAll(workDone);
+    for (let look = 0; look < 40 && !arrived; look++) {
+      (looks[0] as ManualLooks).next();
+      await Promise.race([a.idle(), slow.held]);
+    }
+    const first = a.idle();
+    for (let look = 0; look < 40 && runsOf('review').length === 0; look++) {
+      (looks[1] as ManualLooks).next();
+      await b.idle();
+    }
     slow.release();
     await first;
     const twins = runsOf('review');
@@ -184,7 +200,9 @@ describe('two processes of the app sharing no store', () => {
     await driveBuild(drive);
     gh.addComment({ issue, body: '/approve', user: 'maintainer' });
     await driveBuild(drive);
-    expect(runsOf('review')).toHaveLength(1);
+    // One review, in the work's own run: nothing dispatched for it.
+    expect(runsOf('review')).toEqual([]);
+    expect(batonReviewsOf(gh, BUILD, 'W1.1')).toHaveLength(1);
     expect(pull()?.mergedAt).toBeTruthy();
     expect(alone.records().filter((r) => String(r.msg).includes('REDIS_URL'))).toEqual([]);
   });

@@ -189,12 +189,13 @@ describe('onboarding', () => {
     const lines = (text: string) => text.split('\n');
     const changed = lines(after).filter((line, i) => line !== lines(workflow)[i]);
     expect(lines(after)).toHaveLength(lines(workflow).length);
-    // A change set's views job's, the agent job's session step, and the publish job's.
-    expect(changed).toEqual([
-      `        uses: ${SOURCE.repository}/action@${SOURCE.ref} # ${packageVersion()}`,
-      `        uses: ${SOURCE.repository}/action@${SOURCE.ref} # ${packageVersion()}`,
-      `        uses: ${SOURCE.repository}/action@${SOURCE.ref} # ${packageVersion()}`,
-    ]);
+    // A change set's views job's, the agent job's session step, the publish job's, and the
+    // review's two jobs' after them.
+    expect(changed).toEqual(
+      Array(5).fill(
+        `        uses: ${SOURCE.repository}/action@${SOURCE.ref} # ${packageVersion()}`,
+      ),
+    );
     expect(after).toContain('timeout-minutes: 90 # ours');
     expect(after).toContain('OUR_FLAG: on');
     expect(pull?.body).toContain("| Baton's action pin updated; every other line kept |");

@@ -168,7 +168,8 @@ describe('progress alone, gathered into fewer edits', () => {
     await advance(5000);
     expect(edits()).toBe(started + 1);
     expect(statusBody(gh, BUILD)).toContain('Paused');
-    expect(statusBody(gh, BUILD)).toContain('review run');
+    // W1.1 in review: the review its run makes of the pull request, awaited as it settles.
+    expect(statusBody(gh, BUILD)).toContain('in review');
     expect(app.errors).toEqual([]);
   });
 
@@ -185,7 +186,7 @@ describe('progress alone, gathered into fewer edits', () => {
     expect(edits()).toBe(started);
     await advance(PROGRESS_STATUS_EDIT_MS - 65_000);
     expect(edits()).toBe(started + 1);
-    expect(statusBody(gh, BUILD)).toContain('review run');
+    expect(statusBody(gh, BUILD)).toContain('in review');
     expect(app.errors).toEqual([]);
   });
 
@@ -220,7 +221,7 @@ describe('progress alone, gathered into fewer edits', () => {
     expect(edits()).toBe(failed);
     await advance(10_000);
     expect(edits()).toBe(failed + 1);
-    expect(statusBody(gh, BUILD)).toContain('review run');
+    expect(statusBody(gh, BUILD)).toContain('in review');
     expect(app.errors).toEqual([]);
   });
 });

@@ -180,6 +180,10 @@ describe('validators that did not write the code', () => {
         validated.push(milestone);
         return 'pass';
       },
+      // W2.1's first review asks for a fix: M1 (the highest milestone reached until W2.1
+      // merges) is asked again while it is fixed, before M2 is reached.
+      review: (worker, round) =>
+        worker === 'W2.1' && round === 1 ? 'changes-requested' : 'approve',
     });
     await runApprovedBuild({ gh, apps, script, beforeSessions: forge, looks });
 

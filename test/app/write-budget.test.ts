@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import {
-  WRITES_OF_A_REVIEW,
   WRITES_OWED_PER_WORKER,
   WRITES_PER_STARTED_WORKER,
 } from '../../src/core/snapshot/estimate.js';
@@ -83,9 +82,11 @@ describe('the write budget: near a window its budget, what can wait waits', () =
       statusWhenFilled = statusBody(gh, BUILD);
     });
     expect(filled).toBe(true);
-    // W1.1 was under way then, its review made: the budget held back what it still owed (the final
-    // pull request's writes are owed once W2.1, the last worker, has started).
-    expect(owedWhenFilled).toBe(WRITES_OWED_PER_WORKER - WRITES_OF_A_REVIEW);
+    // W1.1's run was under way when the app last read the build (its review made in it since):
+    // the budget held back what it still owed, its review (taken for a dispatch of its own, the
+    // dearer, while no record shows a review in a run) and its merge (the final pull request's
+    // writes are owed once W2.1, the last worker, has started).
+    expect(owedWhenFilled).toBe(WRITES_OWED_PER_WORKER);
     // The merge is owed: made at once.
     expect(pullOf('W1.1')?.mergedAt).toBeTruthy();
     // W2.1, ready now, waits for the window; so does the status, which still shows the review.
@@ -116,16 +117,15 @@ describe('the write budget: near a window its budget, what can wait waits', () =
     gh.addComment({ issue, body: '/approve', user: 'maintainer' });
     let filled = false;
     // Once W1.1's review is in, the next round merges it. The hour holds 470 writes by then
-    // (none in the last minute), and W1.1 owes 1, room held for W2.1 (next of its chain) 6:
-    // 470 + 7 + W2.1's own 6 would pass 480, but once W1.1 is merged neither is owed.
+    // (none in the last minute), and W1.1 owes 3 (its review, made in its run since the app last
+    // read the build, and its merge), room held for W2.1 (next of its chain) 6: 470 + 9 + W2.1's
+    // own 6 would pass 480, but once W1.1 is merged neither is owed.
     await drive(chainOfThree, async () => {
       if (filled || !reviewed('W1.1')) return;
       budget.note(470 - budget.used().hour);
       time.advance(2 * 60_000);
       filled = true;
-      expect(budget.owed()).toBe(
-        WRITES_OWED_PER_WORKER - WRITES_OF_A_REVIEW + WRITES_PER_STARTED_WORKER,
-      );
+      expect(budget.owed()).toBe(WRITES_OWED_PER_WORKER + WRITES_PER_STARTED_WORKER);
     });
     expect(filled).toBe(true);
     expect(pullOf('W1.1')?.mergedAt).toBeTruthy();

@@ -16,7 +16,8 @@ const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
 
 describe("a conductor job's write budget, read off the installation's session runs", () => {
   it('holds a first dispatch while the runs of the last minute and hour fill them', async () => {
-    // Twenty work sessions dispatched in the last minute by earlier jobs: 20 × (3 + 1) writes.
+    // Twenty work sessions dispatched in the last minute by earlier jobs, each reviewed in its
+    // run: 20 × (3 + 1 + 1) writes.
     const runs = Array.from({ length: 20 }, () => ({
       createdAt: ago(10_000),
       role: 'work' as const,
@@ -24,7 +25,7 @@ describe("a conductor job's write budget, read off the installation's session ru
     const budget = createWriteBudget({ shared: createRunsBudget(async () => runs) });
     expect(budget.waitFor('dispatch', 'acme/shop#1-a')).toBe(0);
     await budget.sync();
-    expect(budget.used()).toEqual({ minute: 80, hour: 80 });
+    expect(budget.used()).toEqual({ minute: 100, hour: 100 });
     expect(budget.waitFor('status')).toBeGreaterThan(0);
     expect(budget.waitFor('dispatch', 'acme/shop#1-a')).toBeGreaterThan(0);
   });
@@ -44,9 +45,9 @@ describe("a conductor job's write budget, read off the installation's session ru
     budget.note(2);
     at += RUNS_FRESH_MS / 2;
     await budget.sync();
-    // One listing; the run it showed (3 + 1) and the job's own two writes since.
+    // One listing; the run it showed (3 + 1, and its review's 1) and the job's own two writes since.
     expect(listings).toBe(1);
-    expect(budget.used()).toEqual({ minute: 6, hour: 6 });
+    expect(budget.used()).toEqual({ minute: 7, hour: 7 });
     at += RUNS_FRESH_MS;
     await budget.sync();
     expect(listings).toBe(2);
@@ -142,8 +143,8 @@ describe("the session runs of the last hour of the installation's every reposito
     expect(listed.map((one) => one.role).sort()).toEqual(['review', 'work', 'work']);
     const budget = createWriteBudget({ shared: createRunsBudget(async () => listed) });
     await budget.sync();
-    // Three sessions, each 3 writes around it and its own: 4 + 4 + 4.
-    expect(budget.used()).toEqual({ minute: 12, hour: 12 });
+    // Three sessions, each 3 writes around it and its own, and a review in each work run: 5 + 5 + 4.
+    expect(budget.used()).toEqual({ minute: 14, hour: 14 });
     // Listed again: each repository's runs afresh, the repositories as the job first listed them.
     lib.runs.push(runOf(4, 'baton.yml', 'baton fix 4-y W1.1 review-5'));
     expect(await list()).toHaveLength(4);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Config } from '../../src/core/config/config.js';
 import type { Action } from '../../src/core/context/action.js';
 import { decide } from '../../src/core/decide/decide.js';
+import type { UsageRecord } from '../../src/core/records/usage.js';
 import type { CommandInfo, PullInfo, RunInfo } from '../../src/core/snapshot/snapshot.js';
 import { dispatched, rowsOf } from './decide-helpers.js';
 import {
@@ -20,9 +21,12 @@ const HEAD = sha('a1');
 const workRun = make.run({ id: 7011, worker: 'W1.1', createdAt: ago(60) });
 
 interface Case {
+  /** W1.1's first attempt's run: by default one that ended an hour ago. */
+  work?: RunInfo;
   pull?: Partial<PullInfo>;
   pulls?: PullInfo[];
   runs?: RunInfo[];
+  usage?: UsageRecord[];
   commands?: CommandInfo[];
   config?: Parameters<typeof make.config>[0];
   now?: string;
@@ -30,9 +34,11 @@ interface Case {
 
 /** One worker, W1.1, whose first attempt opened PR #101 on HEAD. */
 function decideFor({
+  work = workRun,
   pull = {},
   pulls,
   runs = [],
+  usage = [],
   commands = [],
   config = {},
   now = NOW,
@@ -40,9 +46,10 @@ function decideFor({
   return decide({
     snapshot: make.snapshot({
       plan: planOf('W1.1'),
-      runs: [planRun(), workRun, ...runs],
+      runs: [planRun(), work, ...runs],
       pulls: pulls ?? [make.pull(pull)],
       commands,
+      usage,
     }),
     config: make.config({ approval: 'none', ...config } as Partial<Config>),
     now,
@@ -541,5 +548,68 @@ describe('decide: a review or fix session that succeeded moments ago, its result
       expect.objectContaining({ kind: 'notice', key: expect.stringContaining(reason) }),
     );
     expect(looks(settled)).toEqual([]);
+  });
+});
+
+describe('decide: the review in the run of the session that pushed the head', () => {
+  // The workflow's review jobs follow a work, contract or fix session's publish in its run.
+  const going = make.run({ ...workRun, status: 'in_progress', conclusion: null });
+  const justEnded = make.run({
+    ...workRun,
+    status: 'completed',
+    conclusion: 'success',
+    updatedAt: ago(2 / 60),
+  });
+  const later = new Date(Date.parse(NOW) + 58_000).toISOString();
+
+  it('dispatches no review while that run goes on: the worker is reviewing', () => {
+    const actions = decideFor({ work: going });
+    expect(dispatched(actions)).toEqual([]);
+    expect(rowsOf(actions)['W1.1']?.state).toBe('reviewing');
+  });
+
+  it('waits the settle time after it ended, then dispatches the review it did not post', () => {
+    const actions = decideFor({ work: justEnded });
+    expect(dispatched(actions)).toEqual([]);
+    expect(actions).toContainEqual({ kind: 'look-again', inMs: 28_000 });
+    expect(dispatched(decideFor({ work: justEnded, now: later }))).toEqual([
+      `review W1.1 head-${HEAD}`,
+    ]);
+  });
+
+  it('merges on the review it posted, with no dispatch', () => {
+    const actions = decideFor({ work: justEnded, pull: { reviews: [review(5)] } });
+    expect(dispatched(actions)).toEqual([]);
+    expect(actions).toContainEqual(merge);
+  });
+
+  it('waits for money where the budget stopped that review, and dispatches one on a raise', () => {
+    const usage = [
+      make.usageRecord({ run_id: 7011, role: 'work', worker: 'W1.1', cost: 1 }),
+      make.usageRecord({
+        run_id: 7011,
+        role: 'review',
+        after: 'work',
+        worker: 'W1.1',
+        outcome: 'failed',
+        limit: 'budget',
+        limit_usd: 0.2,
+        needed_usd: 0.5,
+        cost: 0.2,
+      }),
+    ];
+    const held = decideFor({ usage, config: { budget: { maxUsd: 1.3 } } });
+    expect(dispatched(held)).toEqual([]);
+    expect(rowsOf(held)['W1.1']?.state).toBe('awaiting-budget');
+    expect(rowsOf(held)['W1.1']?.note).toContain(
+      'budget (`budget.maxUsd`) stopped its review session',
+    );
+    const raised = decideFor({ usage, config: { budget: { maxUsd: 5 } } });
+    expect(dispatched(raised)).toEqual([`review W1.1 head-${HEAD}`]);
+  });
+
+  it('waits on a twin of the first attempt still going, though a newer run ended', () => {
+    const twin = make.run({ ...workRun, id: 7012, createdAt: ago(30) });
+    expect(dispatched(decideFor({ work: going, runs: [twin] }))).toEqual([]);
   });
 });

@@ -304,8 +304,8 @@ describe('decide: failed attempts and retries', () => {
   it.each<[string, Partial<RunInfo>, string]>([
     [
       'runs past session.timeoutMinutes',
-      { status: 'in_progress', createdAt: ago(61) },
-      'ran longer than 60 minutes (session.timeoutMinutes)',
+      { status: 'in_progress', createdAt: ago(121) },
+      'ran longer than 120 minutes (twice session.timeoutMinutes: its session and the review after it)',
     ],
     [
       'sits queued past session.queuedMinutes',
@@ -321,6 +321,15 @@ describe('decide: failed attempts and retries', () => {
     expect(actions[0]).toEqual({ kind: 'cancel-run', runId: 7011 });
     expect(rowsOf(actions)['W1.1']).toEqual({ state: 'failed', note });
     expect(dispatched(actions)).toEqual(['work W1.2 -']);
+  });
+
+  it('leaves a work run going past session.timeoutMinutes alone: its review follows in it', () => {
+    const actions = run({
+      runs: [work('W1.1', { status: 'in_progress', createdAt: ago(61) })],
+      plan: ['W1.1'],
+    });
+    expect(kinds(actions)).not.toContain('cancel-run');
+    expect(rowsOf(actions)['W1.1']?.state).toBe('working');
   });
 
   it('marks a worker whose PR was closed without merging as failed', () => {
@@ -429,13 +438,20 @@ describe('decide: a work session that succeeded moments ago without a PR in sigh
     expect(kinds(actions)).not.toContain('look-again');
   });
 
-  it('does not wait on a run that failed moments ago, nor once its PR is in sight', () => {
+  it('does not wait on a run that failed moments ago', () => {
     const failed = { ...ended, conclusion: 'failure' as const };
     const actions = run({ runs: [failed], plan: ['W1.1'] });
     expect(rowsOf(actions)['W1.1']?.state).toBe('failed');
     expect(kinds(actions)).not.toContain('look-again');
+  });
+
+  it('once its PR is in sight, waits the settle time only for the review the run made after it', () => {
     const opened = run({ runs: [ended], plan: ['W1.1'], pulls: [make.pull({ worker: 'W1.1' })] });
-    expect(kinds(opened)).not.toContain('look-again');
+    expect(rowsOf(opened)['W1.1']?.state).toBe('reviewing');
+    expect(opened.filter((action) => action.kind === 'look-again')).toEqual([
+      { kind: 'look-again', inMs: 28_000 },
+    ]);
+    expect(kinds(opened)).not.toContain('dispatch');
   });
 });
 

@@ -92,16 +92,17 @@ describe('estimateBuild: a plan with a contract counts a validation per mileston
     // The contract's worker costs as any worker; the validations on top.
     expect(withContract.usd - (without.usd * 3) / 2).toBeCloseTo(2 * each, 6);
     expect(withContract.sessions - (without.sessions * 3) / 2).toBe(2);
-    expect(withContract.writes).toBe(Math.round(5 + 3 * 10.5 + 2 * WRITES_PER_VALIDATION));
+    expect(withContract.writes).toBe(Math.round(5 + 3 * 9 + 2 * WRITES_PER_VALIDATION));
   });
 });
 
 describe('estimateBuild: the GitHub writes a build needs and the least time the limits allow', () => {
   it.each<[string, PlanWorker[], object, number]>([
-    // 5 for the build, 7 per worker, 7 per fix round, half a round per worker.
-    ['a normal worker', normal(1), {}, Math.round(5 + 7 + 3.5)],
-    ['20 normal workers', normal(20), {}, 5 + 20 * 10.5],
-    ['60 workers without reviews', normal(60), { review: { enabled: false } }, 5 + 60 * 7],
+    // 5 for the build, 6 per worker and per fix round (each review in its session's run, no
+    // dispatch of its own), half a round per worker; 5 a worker with no review at all.
+    ['a normal worker', normal(1), {}, 5 + 6 + 3],
+    ['20 normal workers', normal(20), {}, 5 + 20 * 9],
+    ['60 workers without reviews', normal(60), { review: { enabled: false } }, 5 + 60 * 5],
   ])('%s', (_name, workers, raw, writes) => {
     const parsed = make.config(raw);
     if (!parsed.ok) throw new Error('bad config');

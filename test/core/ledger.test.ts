@@ -82,6 +82,17 @@ describe('buildLedger: every session counted once, where it happened', () => {
     expect(ledger.total.estimated).toBe(expected.estimated);
   });
 
+  it('counts the review a work run made after its session as a review session of its own', () => {
+    const usage = [
+      record(7011, { cost: 0.5 }),
+      record(7011, { role: 'review', after: 'work', cost: 0.2 }),
+    ];
+    const ledger = buildLedger(make.normalSnapshot({ runs: [work(7011)], usage }));
+    expect(ledger.byRole.work.costUsd).toBeCloseTo(0.5, 10);
+    expect(ledger.byRole.review.costUsd).toBeCloseTo(0.2, 10);
+    expect(ledger.total).toMatchObject({ sessions: 2, estimated: 0 });
+  });
+
   it('adds a legacy review marker only for workers without review records', () => {
     const pulls = [make.pull({ reviews: [make.review({ id: 1, costUsd: 0.3 })] })];
     expect(buildLedger(make.normalSnapshot({ pulls })).byRole.review.costUsd).toBeCloseTo(0.3);

@@ -63,3 +63,59 @@ describe('tieUsage: a usage record counts only for a run Baton dispatched', () =
     expect(tied.uncounted).toEqual([{ ref, reason: expect.stringContaining(reason) }]);
   });
 });
+
+describe('tieUsage: the review a work, contract or fix session’s run made after it', () => {
+  const review = (overrides: Parameters<typeof makeUsageRecord>[0] = {}) =>
+    message({ role: 'review', after: 'work', ...overrides });
+
+  it('counts it beside the session’s own, at <run>-<attempt>-review', () => {
+    const tied = tieUsage(
+      [
+        { ref: '3-login/usage/501-1', message: message() },
+        { ref: '3-login/usage/501-1-review', message: review() },
+      ],
+      runs,
+    );
+    expect(tied.counted.map((one) => [one.ref, one.record.role, one.record.after])).toEqual([
+      ['3-login/usage/501-1', 'work', undefined],
+      ['3-login/usage/501-1-review', 'review', 'work'],
+    ]);
+    expect(tied.uncounted).toEqual([]);
+  });
+
+  it.each([
+    ['the work session’s own record', '3-login/usage/501-1-review', message(), 'not the review'],
+    [
+      'a review after another role than the run’s',
+      '3-login/usage/501-1-review',
+      review({ after: 'fix' }),
+      'after fix',
+    ],
+    [
+      'a review of another worker',
+      '3-login/usage/501-1-review',
+      review({ worker: 'W2.1' }),
+      'of W2.1',
+    ],
+    ['a review after it at the session’s own name', '3-login/usage/501-1', review(), 'not the run'],
+  ])('does not count %s', (_name, ref, text, reason) => {
+    const tied = tieUsage([{ ref, message: text }], runs);
+    expect(tied.counted).toEqual([]);
+    expect(tied.uncounted).toEqual([{ ref, reason: expect.stringContaining(reason) }]);
+  });
+
+  it('counts none in a run whose session reviews nothing after it (a plan, a review)', () => {
+    for (const role of ['plan', 'review'] as const) {
+      const run = { ...RUN, role };
+      const ref = '3-login/usage/501-1-review';
+      const tied = tieUsage(
+        [{ ref, message: review({ after: 'work' }) }],
+        new Map([[run.id, run]]),
+      );
+      expect(tied.counted).toEqual([]);
+      expect(tied.uncounted).toEqual([
+        { ref, reason: expect.stringContaining('reviews nothing after it') },
+      ]);
+    }
+  });
+});

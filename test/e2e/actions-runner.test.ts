@@ -1,4 +1,9 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { checkout } from '../../sim/actions/checkout.js';
 import { jobEnv } from '../../sim/actions/job-env.js';
 import { type ActionsRunner, startActionsRunner } from '../../sim/actions/runner.js';
 import { installBaton } from '../../sim/e2e.js';
@@ -77,6 +82,39 @@ describe('the environment of the simulated jobs', () => {
       });
     },
   );
+
+  it.each([
+    ['review', 'agent', ['ANTHROPIC_API_KEY', 'GITHUB_TOKEN'], ['BATON_APP_URL', 'BATON_VIEWS']],
+    [
+      'review-publish',
+      'publish',
+      ['BATON_APP_URL', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN'],
+      ['ANTHROPIC_API_KEY', 'GITHUB_TOKEN'],
+    ],
+  ] as const)(
+    'gives the %s job the review of the head publish pushed, with what the %s job has',
+    (job, _like, has, lacks) => {
+      const run = makeRun({ inputs: { ...makeRun().inputs, role: 'work', worker: 'W1.1' } });
+      const review = { pr: '7', head: 'b'.repeat(40) };
+      const env = jobEnv({ job, run, dirs: DIRS, world: WORLD, grant: GRANT, review });
+      for (const name of has) expect(env[name], name).toBeTruthy();
+      for (const name of lacks) expect(env[name], name).toBeUndefined();
+      // No engine nor budget of the dispatch's: the review's config picks its engine.
+      expect(env.BATON_ENGINE).toBeUndefined();
+      expect(parseSessionEnv(env)).toMatchObject({
+        ok: true,
+        env: {
+          BATON_ROLE: 'review',
+          BATON_AFTER: 'work',
+          BATON_PR: '7',
+          BATON_TRIGGER: `head-${review.head}`,
+          BATON_WORKER: 'W1.1',
+          BATON_OUT: '/t/baton-out',
+        },
+      });
+      expect(env.GITHUB_JOB).toBe(job);
+    },
+  );
 });
 
 describe('the simulated Actions runner', () => {
@@ -152,10 +190,15 @@ describe('the simulated Actions runner', () => {
       ['publish', 3],
     ]);
     expect(runner.jobs[1]?.summary).toContain('Could not publish');
-    expect(gh.runs.find((run) => run.id === id)).toMatchObject({
-      status: 'completed',
-      conclusion: 'failure',
-    });
+    const run = gh.runs.find((one) => one.id === id);
+    expect(run).toMatchObject({ status: 'completed', conclusion: 'failure' });
+    // Publish named no head to review: the review jobs are listed skipped, as a false `if:` shows them.
+    expect(run?.jobs?.map((job) => [job.name, job.conclusion])).toEqual([
+      ['baton agent', 'failure'],
+      ['baton publish', 'failure'],
+      ['baton review', 'skipped'],
+      ['baton review publish', 'skipped'],
+    ]);
     expect(runEvents()).toEqual([
       'workflow_run.requested',
       'workflow_run.in_progress',
@@ -212,6 +255,24 @@ describe('the simulated Actions runner', () => {
     expect(status(twin)).toBe('queued');
     gh.finishRun(first, 'success');
     await expect.poll(() => status(twin)).toBe('in_progress');
+  });
+
+  it('checks out the head a review job reviews on no branch, as `ref: <sha>` does', async () => {
+    await start(() => new Promise(() => {}));
+    const branch = 'baton/1-add-a-greeting/W1.1';
+    const reviewed = gh.git.commitOn(branch, { 'greeting.txt': 'hello\n' });
+    // The branch moved on after the head publish pushed: the review still checks out that head.
+    gh.git.commitOn(branch, { 'greeting.txt': 'hello again\n' });
+    const dir = await mkdtemp(join(tmpdir(), 'review-checkout-'));
+    try {
+      await checkout({ remote: server.gitUrl, branch, sha: reviewed, dir, detached: true });
+      const git = (...args: string[]) =>
+        execFileSync('git', args, { cwd: dir, encoding: 'utf8' }).trim();
+      expect(git('rev-parse', 'HEAD')).toBe(reviewed);
+      expect(git('rev-parse', '--abbrev-ref', 'HEAD')).toBe('HEAD');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('stops and cancels the run still going when it closes', async () => {

@@ -11,7 +11,7 @@
 // sessions hold shows in any output.
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { sessionRuns } from '../../sim/actions/runner.js';
+import { sessionRuns, sessionsPlayed } from '../../sim/actions/runner.js';
 import { canConfineSimJobs } from '../../sim/actions/tool-user.js';
 import {
   buildCeiling,
@@ -131,7 +131,9 @@ describe.each(MODES)(
     it('merges every worker into the build branch, with no turn the scenario did not expect', () => {
       expect(played.model.problems).toEqual([]);
       expect(mergedHeads(played)).toEqual(WORKERS.map((w) => workerBranch(played.build.build, w)));
-      expect(played.model.sessions).toHaveLength(sessionRuns(played.sim.gh.runs).length);
+      expect(played.model.sessions).toHaveLength(
+        sessionsPlayed(played.sim.gh.runs, played.sim.runner.jobs),
+      );
     });
 
     it('answers a review that asks for changes with a fix session, and merges once approved', () => {
@@ -272,10 +274,11 @@ describe.each(MODES)('no secret in any log ($mode)', ({ mode, run }) => {
     ].join('\n');
     // The output is there to search: the app logged at debug, every job printed.
     expect(output).toMatch(/"level":20/);
-    const sessionJobs = sim.runner.jobs.filter(
-      (job) => job.job === 'agent' || job.job === 'publish',
-    );
-    expect(sessionJobs.length).toBe(2 * sessionRuns(sim.gh.runs).length);
+    const jobsNamed = (name: string) => sim.runner.jobs.filter((job) => job.job === name).length;
+    expect(jobsNamed('agent') + jobsNamed('publish')).toBe(2 * sessionRuns(sim.gh.runs).length);
+    // The review in a work or fix session's run, in two jobs of its own.
+    expect(jobsNamed('review')).toBeGreaterThan(0);
+    expect(jobsNamed('review-publish')).toBe(jobsNamed('review'));
     expect(secretsIn(output, secrets)).toEqual([]);
   });
 
@@ -357,7 +360,9 @@ describe('the same build with doubled and reordered webhooks, 502s, a rate limit
   it('runs each session once: no worker is dispatched twice for one attempt', () => {
     const titles = faulted.sim.gh.runs.map((run) => run.displayTitle);
     expect(new Set(titles).size).toBe(titles.length);
-    expect(faulted.model.sessions).toHaveLength(titles.length);
+    expect(faulted.model.sessions).toHaveLength(
+      sessionsPlayed(faulted.sim.gh.runs, faulted.sim.runner.jobs),
+    );
     // Which review and fix sessions run depends on the order the two siblings
     // merge in (the second conflicts), which timing decides in either build;
     // the work attempts do not.

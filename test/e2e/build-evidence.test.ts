@@ -43,6 +43,7 @@ import { parseEvidenceMarker } from '../../src/core/sessions/evidence.js';
 import {
   briefPath,
   integrationBranch,
+  parseBatonBranch,
   planPath,
   workerBranch,
 } from '../../src/core/vocabulary/ids.js';
@@ -84,32 +85,31 @@ interface Played {
 }
 
 /**
- * CI as a repository would run it, scripted: when a worker pull request's
- * review starts, its head gets one check, green but for W2.2's first head,
- * where the contract's check of W2.2:1 fails; the re-run of its failed jobs,
- * which Baton asks for once, fails again (the check is not flaky).
+ * CI as a repository would run it, scripted: when a worker pull request opens or
+ * its head moves (GitHub's `pull_request` workflows), its head gets one check,
+ * green but for W2.2's first head, where the contract's check of W2.2:1 fails;
+ * the re-run of its failed jobs, which Baton asks for once, fails again (the
+ * check is not flaky).
  */
 function scriptCi(sim: Simulation, red: string[]): void {
   const seen = new Set<string>();
   sim.gh.runListeners.add((run) => {
     if (run.workflow === 'ci.yml' && run.status === 'queued') {
       setImmediate(() => sim.gh.completeCheck(run, { name: RED_CHECK, conclusion: 'failure' }));
-      return;
     }
-    const { role, worker, build } = run.inputs;
-    if (role !== 'review' || !worker || !build) return;
-    const head = sim.gh.git.resolve(workerBranch(build, worker));
-    if (!head || seen.has(head)) return;
+  });
+  sim.gh.pullListeners.add((pull, head) => {
+    const branch = parseBatonBranch(`refs/heads/${pull.head}`);
+    if (branch?.kind !== 'worker' || seen.has(head)) return;
     seen.add(head);
-    const first = worker === 'W2.2' && red.length === 0;
+    const first = branch.worker === 'W2.2' && red.length === 0;
     if (first) red.push(head);
-    setImmediate(() =>
-      sim.gh.addCheck({
-        sha: head,
-        name: worker === 'W2.2' ? RED_CHECK : 'ci',
-        conclusion: first ? 'failure' : 'success',
-      }),
-    );
+    // Before the session's run moves on: its checks are pending from the push, as GitHub's are.
+    sim.gh.addCheck({
+      sha: head,
+      name: branch.worker === 'W2.2' ? RED_CHECK : 'ci',
+      conclusion: first ? 'failure' : 'success',
+    });
   });
 }
 

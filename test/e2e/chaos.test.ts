@@ -51,7 +51,8 @@ describe('seeded chaos', { timeout: buildCeiling(300_000) }, () => {
   });
 
   it('posts no review on a merged pull request and asks no model for one, on two replicas that share no store and no faults', async () => {
-    // Every webhook to both processes: each dispatches the review of a head, and the second
+    // Every webhook to both processes: each dispatches the review of a head (a workflow from
+    // before the review jobs, whose runs review nothing after their session), and the second
     // twin runs after the first twin's approval was carried to the update and merged.
     // The sessions run from the sources, so the test plays the guard this tree has.
     let sim: Simulation | undefined;
@@ -61,6 +62,7 @@ describe('seeded chaos', { timeout: buildCeiling(300_000) }, () => {
       store: 'memory',
       faults: false,
       code: 'source',
+      reviewJobs: false,
       appEnv: { BATON_WRITE_SPACING_MS: '100' },
       prepare: (started) => {
         sim = started;

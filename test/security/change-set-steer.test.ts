@@ -10,7 +10,7 @@ import {
   type SetRepos,
   setScripts,
 } from '../support/change-sets.js';
-import type { SessionScript } from '../support/scripted-sessions.js';
+import { batonReviewsOf, type SessionScript } from '../support/scripted-sessions.js';
 
 /**
  * Who steers a change set (docs/security.md, "Change sets"): carol may write
@@ -109,7 +109,9 @@ describe('a change set is steered only by writers of the repositories it concern
       );
       const taken = await run.say('/retry W1.1', 'maintainer');
       expect(taken.reactions.map((reaction) => reaction.content)).toEqual(['eyes']);
-      expect(runs(run.repos)).toContain('review W1.1');
+      // The retry ran: W1.1 delivered, and its run reviewed the library's pull request.
+      expect(runs(run.repos)).toEqual(['plan -', 'work W1.1', 'work W1.1']);
+      expect(batonReviewsOf(run.repos.lib, SET_MEMBER, 'W1.1')).toHaveLength(1);
     }));
 
   it('counts no review of a library pull request by someone who cannot write the library', () =>

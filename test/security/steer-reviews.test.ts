@@ -6,7 +6,12 @@ import { integrationBranch, workerBranch } from '../../src/core/vocabulary/ids.j
 import type { AppHarness } from '../support/app-harness.js';
 import { startAppEachTest } from '../support/app-tests.js';
 import { BUILD } from '../support/builds.js';
-import { driveBuild, makeScript, runApprovedBuild } from '../support/scripted-sessions.js';
+import {
+  batonReviewsOf,
+  driveBuild,
+  makeScript,
+  runApprovedBuild,
+} from '../support/scripted-sessions.js';
 
 /**
  * A review steers a worker PR only when its author has write, maintain or
@@ -119,7 +124,9 @@ describe('who steers a build: a merge of the build branch into a worker’s bran
       ),
     ).toBe(true);
     const worker = waiting.head.split('/').at(-1) ?? '';
-    expect(reviewRuns(worker)).toHaveLength(1);
+    // The approved head was reviewed once, in the run of the work that pushed it.
+    expect(reviewRuns(worker)).toEqual([]);
+    expect(batonReviewsOf(gh, BUILD, worker).map((r) => r.commitId)).toEqual([approved]);
 
     // The person merges the build branch in, GitHub's default message and all, and edits what they like.
     const merged = gh.git.merge({
@@ -134,10 +141,8 @@ describe('who steers a build: a merge of the build branch into a worker’s bran
     await app.deliverAll(gh.outbox.splice(0));
 
     expect(waiting.mergedAt).toBeNull();
-    expect(reviewRuns(worker).map((run) => run.inputs.trigger)).toEqual([
-      `head-${approved}`,
-      `head-${merged}`,
-    ]);
+    // A head a person pushed is no session's: reviewed by a run of its own.
+    expect(reviewRuns(worker).map((run) => run.inputs.trigger)).toEqual([`head-${merged}`]);
     // Reviewed and approved: it merges, and the build goes on.
     await driveBuild({ gh, apps: [app], script });
     expect(waiting.mergedAt).not.toBeNull();
@@ -148,8 +153,10 @@ describe('who steers a build: a merge of the build branch into a worker’s bran
     await runApprovedBuild({ gh, apps: [app], script: makeScript() });
     const updates = gh.log.filter((entry) => entry.route.endsWith('/update-branch'));
     expect(updates.length).toBeGreaterThan(0);
-    // One review per worker: the merge GitHub made for Baton is no new work.
-    for (const worker of ['W1.1', 'W1.2', 'W2.1']) expect(reviewRuns(worker)).toHaveLength(1);
+    // One review per worker, in its work's run: the merge GitHub made for Baton is no new work.
+    expect(reviewRuns()).toEqual([]);
+    for (const worker of ['W1.1', 'W1.2', 'W2.1'])
+      expect(batonReviewsOf(gh, BUILD, worker)).toHaveLength(1);
     expect([...gh.pulls.values()].filter((p) => p.base === integration && p.mergedAt)).toHaveLength(
       3,
     );

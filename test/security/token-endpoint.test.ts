@@ -3,7 +3,10 @@ import type { RunView } from '../../src/server/run-binding.js';
 import {
   attemptExchange,
   BRANCH_REF,
+  dispatchedRunWorld,
   exchange,
+  makeClaims,
+  RUN_ID,
   startEndpoint,
   type TokenWorld,
   useTestIssuer,
@@ -168,6 +171,101 @@ describe('the token endpoint, attacked', () => {
     expect(reply.status).toBe(403);
     expect(reply.body.message).toContain('repository id 1002');
     expect(endpoint.calls).toEqual(['appLogin', 'getRepositoryInstallation', 'getRepository']);
+    expect(endpoint.minted).toEqual([]);
+  });
+});
+
+/**
+ * A work, contract or fix session's run reviews the head its publish pushed, after it, in
+ * two jobs: `baton review` (a model) and `baton review publish`, which alone gets a token
+ * then, of the review's role (templates/workflows/baton.yml).
+ */
+describe('the token endpoint and the review in a work session’s run', () => {
+  const JOBS = {
+    agent: { id: 9001, name: 'baton agent' },
+    publish: { id: 9002, name: 'baton publish' },
+    review: { id: 9003, name: 'baton review' },
+    post: { id: 9004, name: 'baton review publish' },
+  } as const;
+  type Status = 'queued' | 'in_progress' | 'completed';
+  const jobsAre =
+    (agent: Status, publish: Status, review: Status, post: Status) => (world: TokenWorld) => {
+      world.jobs = [
+        { ...JOBS.agent, status: agent },
+        { ...JOBS.publish, status: publish },
+        { ...JOBS.review, status: review },
+        { ...JOBS.post, status: post },
+      ];
+    };
+  const asPost = { check_run_id: String(JOBS.post.id) };
+  const reviewToken = { contents: 'write', pull_requests: 'write' };
+
+  it('gives publish its token while the review jobs wait on it, and the review’s publish a review’s after every other job', async () => {
+    const first = await attempt(jobsAre('completed', 'in_progress', 'queued', 'queued'));
+    expect(first.reply.status).toBe(200);
+    const after = await attempt(
+      jobsAre('completed', 'completed', 'completed', 'in_progress'),
+      asPost,
+    );
+    expect(after.reply.status).toBe(200);
+    expect(after.endpoint.minted.map((mint) => mint.permissions)).toEqual([reviewToken]);
+  });
+
+  it('gives the review’s publish no workflow permission where the work’s may change workflows', async () => {
+    const { reply, endpoint } = await attempt((world) => {
+      jobsAre('completed', 'completed', 'completed', 'in_progress')(world);
+      world.allowsWorkflowChanges = true;
+    }, asPost);
+    expect(reply.status).toBe(200);
+    expect(endpoint.minted.map((mint) => mint.permissions)).toEqual([reviewToken]);
+  });
+
+  it('takes the review’s exchange apart from publish’s, each once per attempt', async () => {
+    const world = dispatchedRunWorld();
+    jobsAre('completed', 'completed', 'completed', 'in_progress')(world);
+    world.markers.add(`${RUN_ID}/1`);
+    const endpoint = await startEndpoint({ issuer: issuer.url, world });
+    const sign = () => issuer.sign({ claims: makeClaims(asPost) });
+    const review = await exchange(endpoint, `Bearer ${await sign()}`);
+    const again = await exchange(endpoint, `Bearer ${await sign()}`);
+    await closeServer(endpoint.server);
+    expect(review.status).toBe(200);
+    expect(again.status).toBe(403);
+    expect(again.body.message).toContain('once per run attempt');
+  });
+
+  it.each([
+    {
+      attack: 'the review’s agent job (a model) asking while it runs',
+      stage: jobsAre('completed', 'completed', 'in_progress', 'queued'),
+      claims: { check_run_id: String(JOBS.review.id) },
+      reason: 'is completed, not in progress',
+    },
+    {
+      attack: 'the review’s publish asking while the review’s agent still runs',
+      stage: jobsAre('completed', 'completed', 'in_progress', 'in_progress'),
+      claims: asPost,
+      reason: 'still runs "baton review"',
+    },
+    {
+      attack: 'publish asking once the review’s agent has begun',
+      stage: jobsAre('completed', 'in_progress', 'in_progress', 'queued'),
+      claims: {},
+      reason: 'still runs "baton review"',
+    },
+    {
+      attack: 'the review’s publish of a plan session’s run, which reviews nothing',
+      stage: (world: TokenWorld) => {
+        jobsAre('completed', 'completed', 'completed', 'in_progress')(world);
+        if (world.run) world.run.displayTitle = 'baton plan 12-add-login - -';
+      },
+      claims: asPost,
+      reason: "only a work, contract or fix session's run reviews after it",
+    },
+  ])('refuses $attack', async ({ stage, claims, reason }) => {
+    const { reply, endpoint } = await attempt(stage, claims);
+    expect(reply.status).toBe(403);
+    expect(reply.body.message).toContain(reason);
     expect(endpoint.minted).toEqual([]);
   });
 });

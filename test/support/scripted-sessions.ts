@@ -1,26 +1,33 @@
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
-import type { SimRun } from '../../sim/github/records.js';
-import { contractPath, isContractWorker } from '../../src/core/plan/contract.js';
-import { renderUsageMessage, type UsageRecord, usageRef } from '../../src/core/records/usage.js';
-import { type ChangedLines, renderEvidenceMarker } from '../../src/core/sessions/evidence.js';
-import { renderVerdictMarker } from '../../src/core/sessions/verdict-marker.js';
+import type { SimPull, SimRun } from '../../sim/github/records.js';
+import { contractPath } from '../../src/core/plan/contract.js';
+import type { ChangedLines } from '../../src/core/sessions/evidence.js';
+import type { ReviewedInRun } from '../../src/core/sessions/session.js';
 import {
-  completionPath,
   integrationBranch,
   parseMilestoneSubject,
   workerBranch,
 } from '../../src/core/vocabulary/ids.js';
-import { exchangeMarkerRef } from '../../src/server/session-token-deps.js';
 import type { AppHarness } from './app-harness.js';
 import { BUILD, DIAMOND, labelledIssue, landPlan, type PlanWorkerSpec } from './builds.js';
 import type { ManualLooks } from './manual-looks.js';
+import { completion, defaultFiles, mergeBuildBranch, pushWork } from './scripted-commits.js';
+import { bump, countersOf } from './scripted-counters.js';
+import { leaveEvidence } from './scripted-evidence.js';
+import { recordExchange, recordPartial, recordUsage } from './scripted-records.js';
+import { type InRunReview, playReviewInRun, reviewPull } from './scripted-review.js';
 import { playValidation, type ValidationOutcome } from './scripted-validation.js';
+
+export { recordExchange } from './scripted-records.js';
+export { batonReviewsOf, type InRunReview, playReviewInRun } from './scripted-review.js';
 
 /**
  * What the Actions side does in app tests: each queued run of the Baton
  * workflow plays its role on the simulated GitHub the way a session's publish
  * job would (commits, a PR opened as the app, a review with a verdict marker),
- * then the run completes. No model; the script says how each one goes.
+ * then the run completes. A work, contract or fix session that delivers a pull
+ * request ready for review has it reviewed in its own run first, as the
+ * workflow's review jobs do (`reviewInRun`). No model; the script says how each one goes.
  */
 export interface SessionScript {
   build: string;
@@ -37,10 +44,20 @@ export interface SessionScript {
   /** How a worker's fix session number `round` (from 1) ends; default: it pushes its fix. */
   fix?: (worker: string, round: number) => 'deliver' | 'fail';
   /**
-   * The verdict of Baton's review number `round` (from 1) of a worker's PR; default approve.
-   * `fail`: the session ends without a review, its jobs red on the pull request's head.
+   * The verdict of Baton's review number `round` (from 1) of a worker's PR, in a run of its
+   * own or in the run that pushed the head; default approve. `fail`: the review ends without
+   * one: a review run's jobs red on the pull request's head; in the run that pushed the
+   * head, nothing (its jobs continue on error: the run ends as its session did).
    */
   review?: (worker: string, round: number) => 'approve' | 'changes-requested' | 'fail';
+  /**
+   * Whether a work, contract or fix run whose session delivered a pull request ready for
+   * review (not a draft) reviews its head before it completes, as the shipped workflow's
+   * review jobs do (templates/workflows/baton.yml); default true. `false`: the run completes
+   * at once and a review is the app's to dispatch, as with a workflow from before those jobs,
+   * `review.enabled: false`, or a review in the run that ended without one.
+   */
+  reviewInRun?: boolean;
   /** CI on a worker PR's head after `pushes` pushes (from 1), in run attempt `attempt`; default success. */
   ci?: (worker: string, pushes: number, attempt: number) => 'success' | 'failure';
   /**
@@ -59,6 +76,7 @@ export interface SessionScript {
   /**
    * Leave a usage record per session, as the publish job does (failed sessions
    * included), costing this many USD by role; absent: none, as before records.
+   * A review in a work, contract or fix run costs `review`, at `<run>-<attempt>-review`.
    */
   usageUsd?: Partial<Record<'plan' | 'work' | 'review' | 'fix', number>>;
   /**
@@ -94,15 +112,15 @@ export interface ReportText {
   follow_up?: string[];
 }
 
-interface Counters {
-  attempts: Map<string, number>;
-  reviews: Map<string, number>;
-  fixes: Map<string, number>;
-  pushes: Map<string, number>;
-  validations: Map<string, number>;
-}
-
-const counters = new WeakMap<FakeGitHub, Counters>();
+/**
+ * How a run's session went, as its publish job left it: the run completed (or is
+ * completing) with a conclusion; it goes on working until the test ends it; or it
+ * delivered, and the review in its run is next.
+ */
+type Played =
+  | { kind: 'finished'; conclusion: 'success' | 'failure' }
+  | { kind: 'held' }
+  | { kind: 'reviewing'; review: InRunReview };
 
 /** Plays every queued run (`only` those it takes); returns how many ran. */
 export function runQueuedSessions(
@@ -118,11 +136,33 @@ export function runQueuedSessions(
   return queued.length;
 }
 
-/** Plays one run of the Baton workflow at once, as its publish job would (the scale bench times them). */
+/**
+ * Plays one run of the Baton workflow at once, as its jobs would: the session and its
+ * publish, then the review in the run where one is owed (`playReviewInRun`).
+ */
 export function playSession(gh: FakeGitHub, script: SessionScript, run: SimRun): void {
+  const review = playSessionJobs(gh, script, run);
+  if (review) playReviewInRun(gh, script, review);
+}
+
+/**
+ * Plays a run's session and its publish job: what it writes, its usage record. Where the
+ * run then reviews the pull request its session delivered, answers that review and leaves
+ * the run in progress, for the caller to play (`playReviewInRun`) when the review is done:
+ * at once (`playSession`), or minutes later in a world whose sessions take time.
+ */
+export function playSessionJobs(
+  gh: FakeGitHub,
+  script: SessionScript,
+  run: SimRun,
+): InRunReview | null {
   if (script.exchanges) recordExchange(gh, run);
-  playRun(gh, script, run);
-  if (script.usageUsd) recordUsage(gh, script, run);
+  const played = playRun(gh, script, run);
+  if (script.usageUsd && played.kind !== 'held') {
+    const failed = played.kind === 'finished' && played.conclusion !== 'success';
+    recordUsage(gh, script, run, { outcome: failed ? 'failed' : 'complete' });
+  }
+  return played.kind === 'reviewing' ? played.review : null;
 }
 
 /** A CI run whose failed jobs were re-run: it ends as the script says for that attempt. */
@@ -137,348 +177,172 @@ export function attemptsWorked(gh: FakeGitHub, worker: string): number {
   return countersOf(gh).attempts.get(worker) ?? 0;
 }
 
-function countersOf(gh: FakeGitHub): Counters {
-  let found = counters.get(gh);
-  if (!found) {
-    found = {
-      attempts: new Map(),
-      reviews: new Map(),
-      fixes: new Map(),
-      pushes: new Map(),
-      validations: new Map(),
-    };
-    counters.set(gh, found);
-  }
-  return found;
-}
-
-/** What the token endpoint leaves when a run attempt's publish job trades its OIDC token. */
-export function recordExchange(gh: FakeGitHub, run: SimRun): void {
-  gh.git.refs.set(exchangeMarkerRef(run.id, run.runAttempt), run.headSha);
-}
-
-/** A usage record at its hidden ref, as `writeUsageRecord` pushes it. */
-function recordUsage(gh: FakeGitHub, script: SessionScript, run: SimRun): void {
-  const ref = usageRef({ build: script.build, runId: run.id, attempt: run.runAttempt });
-  // A session that wrote its own record (a partial one) keeps it, as a pushed ref stays.
-  if (gh.git.refs.has(ref) || run.status !== 'completed') return;
-  const role = run.inputs.role as UsageRecord['role'];
-  const record: UsageRecord = {
-    version: 1,
-    run_id: run.id,
-    attempt: run.runAttempt,
-    role,
-    worker: run.inputs.worker || null,
-    outcome: run.conclusion === 'success' ? 'complete' : 'failed',
-    usage: {
-      input_tokens: 10_000,
-      output_tokens: 1_000,
-      cache_read_input_tokens: 0,
-      cache_creation_input_tokens: 0,
-      cost_usd: script.usageUsd?.[role as 'plan'] ?? 0,
-      turns: 5,
-      seconds: 60,
-    },
-  };
-  const sha = gh.git.commit({ parent: null, changes: {}, message: renderUsageMessage(record) });
-  gh.git.refs.set(ref, sha);
-}
-
-/** The usage record of a session that stopped at the build's budget and handed in partial work. */
-function recordPartial(gh: FakeGitHub, script: SessionScript, run: SimRun): void {
-  const record: UsageRecord = {
-    version: 1,
-    run_id: run.id,
-    attempt: run.runAttempt,
-    role: 'work',
-    worker: run.inputs.worker || null,
-    outcome: 'partial',
-    limit: 'budget',
-    reason: "wound down before the build's budget (budget.maxUsd)",
-    usage: {
-      input_tokens: 10_000,
-      output_tokens: 1_000,
-      cache_read_input_tokens: 0,
-      cache_creation_input_tokens: 0,
-      cost_usd: script.usageUsd?.work ?? 1,
-      turns: 5,
-      seconds: 60,
-    },
-  };
-  const sha = gh.git.commit({ parent: null, changes: {}, message: renderUsageMessage(record) });
-  gh.git.refs.set(usageRef({ build: script.build, runId: run.id, attempt: run.runAttempt }), sha);
-}
-
-function bump(map: Map<string, number>, key: string): number {
-  const next = (map.get(key) ?? 0) + 1;
-  map.set(key, next);
-  return next;
-}
-
-function playRun(gh: FakeGitHub, script: SessionScript, run: SimRun): void {
+function playRun(gh: FakeGitHub, script: SessionScript, run: SimRun): Played {
   run.status = 'in_progress';
-  const { role, worker = '', pr = '' } = run.inputs;
-  const count = countersOf(gh);
-  switch (role) {
+  switch (run.inputs.role) {
     case 'plan':
-      landPlan(gh, {
-        build: script.build,
-        issue: script.issue,
-        workers: script.workers,
-        ...(script.plan ? { raw: script.plan } : {}),
-      });
-      if (script.contract) {
-        gh.git.commitOn(
-          integrationBranch(script.build),
-          { [contractPath(script.build)]: JSON.stringify(script.contract, null, 2) },
-          'The contract',
-        );
-      }
-      gh.setBranch(
-        integrationBranch(script.build),
-        gh.git.resolve(integrationBranch(script.build)) ?? '',
-      );
-      gh.finishRun(run.id, 'success');
-      return;
+      return playPlan(gh, script, run);
     case 'validate':
-      playValidation(gh, {
-        build: script.build,
-        run,
-        // Asked only of a run that validates: a twin run that finds the record runs nothing.
-        outcome: () =>
-          script.validate?.(parseMilestoneSubject(worker) ?? 0, bump(count.validations, worker)) ??
-          'pass',
-      });
-      gh.finishRun(run.id, 'success');
-      return;
+      return playValidate(gh, script, run);
     // An ended build's learn session: no person's correction in a scripted build, so no lesson.
     case 'learn':
-      gh.finishRun(run.id, 'success');
-      return;
+      return finish(gh, run, 'success');
     // The contract's session delivers its pull request as a worker's does.
     case 'contract':
-    case 'work': {
-      // As the session does: a twin of a first attempt (its dispatch takes no lock) finds the
-      // worker's branch the first one's publish opened, and ends before the model is asked.
-      const first = run.headBranch === integrationBranch(script.build) && !run.inputs.trigger;
-      if (first && gh.git.resolve(workerBranch(script.build, worker)) !== null) {
-        gh.finishRun(run.id, 'success');
-        return;
-      }
-      const attempt = bump(count.attempts, worker);
-      const outcome = script.work?.(worker, attempt) ?? 'deliver';
-      if (outcome === 'hold') return;
-      if (outcome === 'fail') {
-        gh.finishRun(run.id, 'failure');
-        return;
-      }
-      const partial = outcome === 'partial';
-      const files = script.files?.(worker) ?? defaultFiles(script, worker);
-      pushWork(gh, script, {
-        worker,
-        changes: { ...files, ...completion(script, worker) },
-        from: run.headSha,
-      });
-      const open = [...gh.pulls.values()].find(
-        (p) => p.state === 'open' && p.head === workerBranch(script.build, worker),
-      );
-      if (!open) {
-        const title = script.workers.find((w) => w.id === worker)?.title ?? `Worker ${worker}`;
-        gh.openPull({
-          title: `[${script.build.replace(/^\d+-/, '')}] ${worker}: ${title}`,
-          body: `Work of ${worker}.`,
-          head: workerBranch(script.build, worker),
-          base: integrationBranch(script.build),
-          user: gh.botLogin,
-          draft: partial,
-        });
-      }
-      leaveEvidence(gh, script, { worker, written: files });
-      if (partial) recordPartial(gh, script, run);
-      gh.finishRun(run.id, 'success');
-      return;
-    }
-    case 'review': {
-      const pull = gh.pulls.get(Number(pr));
-      const head = pull ? (gh.git.resolve(pull.head) ?? '') : '';
-      // As the session does: a twin run (two replicas dispatched it) finds Baton's review of the head and stops.
-      const twin = gh.reviews.some(
-        (r) => r.pull === pull?.number && r.user.login === gh.botLogin && r.commitId === head,
-      );
-      if (twin) {
-        gh.finishRun(run.id, 'success');
-        return;
-      }
-      const round = bump(count.reviews, worker);
-      const verdict = script.review?.(worker, round) ?? 'approve';
-      if (verdict === 'fail') {
-        // Its jobs are checks on the head it was dispatched on (`checksOn`), red once it ends.
-        gh.beginRun(run.id, ['baton agent', 'baton publish']);
-        gh.finishRun(run.id, 'failure');
-        return;
-      }
-      if (pull) {
-        gh.addReview({
-          pull: pull.number,
-          user: gh.botLogin,
-          body: `Review of ${worker}.\n${renderVerdictMarker({ verdict, costUsd: 0.01 })}`,
-          state: 'COMMENTED',
-          commitId: head,
-          comments: [],
-        });
-      }
-      gh.finishRun(run.id, 'success');
-      return;
-    }
-    case 'fix': {
-      // As the session does: a fix of red checks whose pull request moved past that head (a twin
-      // run's fix went first) ends with nothing to push.
-      const asked = /^checks-([0-9a-f]{40})$/.exec(run.inputs.trigger ?? '')?.[1];
-      const fixing = gh.pulls.get(Number(pr));
-      if (asked && fixing && gh.git.resolve(fixing.head) !== asked) {
-        gh.finishRun(run.id, 'success');
-        return;
-      }
-      if ((script.fix?.(worker, bump(count.fixes, worker)) ?? 'deliver') === 'fail') {
-        gh.finishRun(run.id, 'failure');
-        return;
-      }
-      const head = gh.git.resolve(workerBranch(script.build, worker)) ?? '';
-      const base = gh.git.resolve(integrationBranch(script.build)) ?? '';
-      if (run.inputs.trigger?.startsWith('conflict-')) {
-        // Resolve by merging the build branch in, keeping the build branch's side.
-        const merged = gh.git.merge({
-          ours: head,
-          theirs: base,
-          message: `Merge ${integrationBranch(script.build)}`,
-        });
-        gh.setBranch(workerBranch(script.build, worker), merged);
-        addCi(gh, script, worker);
-      } else {
-        pushWork(gh, script, {
-          worker,
-          changes: { [`src/${worker}.fix.ts`]: `// fix ${run.id}\n` },
-          from: run.headSha,
-        });
-      }
-      leaveEvidence(gh, script, { worker, written: { [`src/${worker}.fix.ts`]: '// fix\n' } });
-      // A continuation that finished partial work hands it to review, as publish does.
-      const pull = gh.pulls.get(Number(pr));
-      if (pull?.draft && run.inputs.trigger?.startsWith('continue-')) pull.draft = false;
-      gh.finishRun(run.id, 'success');
-      return;
-    }
+    case 'work':
+      return playWork(gh, script, run);
+    case 'review':
+      return playReview(gh, script, run);
+    case 'fix':
+      return playFix(gh, script, run);
     default:
-      gh.finishRun(run.id, 'failure');
+      return finish(gh, run, 'failure');
   }
 }
 
-/** Files each worker's sessions wrote, for its evidence. */
-const written = new WeakMap<FakeGitHub, Map<string, Record<string, string>>>();
-
-/**
- * As publish will: the worker's open pull request's body ends with the evidence
- * of its head, written as the app (the body as last edited is what GitHub returns).
- */
-function leaveEvidence(
-  gh: FakeGitHub,
-  script: SessionScript,
-  { worker, written: files }: { worker: string; written: Record<string, string> },
-): void {
-  if (script.evidence === false) return;
-  const mine = written.get(gh) ?? new Map<string, Record<string, string>>();
-  written.set(gh, mine);
-  const all = { ...mine.get(worker), ...files };
-  mine.set(worker, all);
-  const branch = workerBranch(script.build, worker);
-  const pull = [...gh.pulls.values()].find((p) => p.state === 'open' && p.head === branch);
-  if (!pull) return;
-  const changed =
-    typeof script.evidence === 'function'
-      ? script.evidence(worker)
-      : Object.entries(all).map(
-          ([path, text]): ChangedLines => ({
-            path,
-            status: 'added',
-            lines: text.split('\n').length - 1,
-          }),
-        );
-  const marker = renderEvidenceMarker({
-    version: 1,
-    head: gh.git.resolve(branch) ?? '',
-    files: changed,
-    contract: 'none',
-    claims: { checked: 0, flagged: [] },
-  });
-  pull.body = `${pull.body.replace(/\n*<!-- baton:evidence [A-Za-z0-9_-]+ -->$/, '')}\n\n${marker}`;
-  // An edit of the body as the app: GitHub's `editor` is then Baton's bot, where anyone had edited it.
-  if (pull.editor !== undefined) pull.editor = gh.botLogin;
+/** The run completes (`gh.finishRun`: a world may make it complete later). */
+function finish(gh: FakeGitHub, run: SimRun, conclusion: 'success' | 'failure'): Played {
+  gh.finishRun(run.id, conclusion);
+  return { kind: 'finished', conclusion };
 }
 
-/** A worker's file of its own; the contract's worker's checks and `contract.json`. */
-function defaultFiles(script: SessionScript, worker: string): Record<string, string> {
-  if (!isContractWorker(worker))
-    return { [`src/${worker}.ts`]: `export const done = '${worker}';\n` };
-  const check = 'test/contract.test.ts';
-  const contract = {
-    version: 1,
-    command: 'npm test',
-    files: [check],
-    checks: [{ criterion: 'build:1', file: check, name: 'the build holds' }],
-    unchecked: [],
-  };
+/**
+ * A work, contract or fix session that pushed its commits to `pull`: where the pull request
+ * is open and ready for review, its run reviews the head next (`reviewInRun`); else it completes.
+ */
+function delivered(
+  gh: FakeGitHub,
+  script: SessionScript,
+  run: SimRun,
+  pull: SimPull | undefined,
+): Played {
+  if (script.reviewInRun === false || !pull || pull.state !== 'open' || pull.draft) {
+    return finish(gh, run, 'success');
+  }
+  const after = run.inputs.role as ReviewedInRun;
   return {
-    [check]: "test('the build holds', () => {});\n",
-    [contractPath(script.build)]: `${JSON.stringify(contract, null, 2)}\n`,
+    kind: 'reviewing',
+    review: { run, after, worker: run.inputs.worker ?? '', pull: pull.number },
   };
 }
 
-/**
- * A session's commit on its worker's branch, as its publish pushes it: a first attempt's
- * opens the branch, on the commit its run was dispatched at (`from`: the build branch's).
- */
-function pushWork(
+function playPlan(gh: FakeGitHub, script: SessionScript, run: SimRun): Played {
+  landPlan(gh, {
+    build: script.build,
+    issue: script.issue,
+    workers: script.workers,
+    ...(script.plan ? { raw: script.plan } : {}),
+  });
+  if (script.contract) {
+    gh.git.commitOn(
+      integrationBranch(script.build),
+      { [contractPath(script.build)]: JSON.stringify(script.contract, null, 2) },
+      'The contract',
+    );
+  }
+  gh.setBranch(
+    integrationBranch(script.build),
+    gh.git.resolve(integrationBranch(script.build)) ?? '',
+  );
+  return finish(gh, run, 'success');
+}
+
+function playValidate(gh: FakeGitHub, script: SessionScript, run: SimRun): Played {
+  const worker = run.inputs.worker ?? '';
+  playValidation(gh, {
+    build: script.build,
+    run,
+    // Asked only of a run that validates: a twin run that finds the record runs nothing.
+    outcome: () =>
+      script.validate?.(
+        parseMilestoneSubject(worker) ?? 0,
+        bump(countersOf(gh).validations, worker),
+      ) ?? 'pass',
+  });
+  return finish(gh, run, 'success');
+}
+
+function playWork(gh: FakeGitHub, script: SessionScript, run: SimRun): Played {
+  const worker = run.inputs.worker ?? '';
+  // As the session does: a twin of a first attempt (its dispatch takes no lock) finds the
+  // worker's branch the first one's publish opened, and ends before the model is asked.
+  const first = run.headBranch === integrationBranch(script.build) && !run.inputs.trigger;
+  if (first && gh.git.resolve(workerBranch(script.build, worker)) !== null) {
+    return finish(gh, run, 'success');
+  }
+  const attempt = bump(countersOf(gh).attempts, worker);
+  const outcome = script.work?.(worker, attempt) ?? 'deliver';
+  if (outcome === 'hold') return { kind: 'held' };
+  if (outcome === 'fail') return finish(gh, run, 'failure');
+  const partial = outcome === 'partial';
+  const files = script.files?.(worker) ?? defaultFiles(script, worker);
+  pushWork(gh, script, {
+    worker,
+    changes: { ...files, ...completion(script, worker) },
+    from: run.headSha,
+  });
+  const pull = workerPull(gh, script, { worker, draft: partial });
+  leaveEvidence(gh, script, { worker, written: files });
+  if (!partial) return delivered(gh, script, run, pull);
+  recordPartial(gh, script, run);
+  return finish(gh, run, 'success');
+}
+
+/** The worker's open pull request, opened as the app where there is none (a draft for partial work). */
+function workerPull(
   gh: FakeGitHub,
   script: SessionScript,
-  { worker, changes, from }: { worker: string; changes: Record<string, string>; from: string },
-): void {
-  const branch = workerBranch(script.build, worker);
-  const parent = gh.git.resolve(branch) ?? from;
-  gh.setBranch(branch, gh.git.commit({ parent, changes, message: `${worker}: work` }), gh.botLogin);
-  addCi(gh, script, worker);
+  { worker, draft }: { worker: string; draft: boolean },
+): SimPull {
+  const head = workerBranch(script.build, worker);
+  const open = [...gh.pulls.values()].find((p) => p.state === 'open' && p.head === head);
+  if (open) return open;
+  const title = script.workers.find((w) => w.id === worker)?.title ?? `Worker ${worker}`;
+  return gh.openPull({
+    title: `[${script.build.replace(/^\d+-/, '')}] ${worker}: ${title}`,
+    body: `Work of ${worker}.`,
+    head,
+    base: integrationBranch(script.build),
+    user: gh.botLogin,
+    draft,
+  });
 }
 
-function addCi(gh: FakeGitHub, script: SessionScript, worker: string): void {
-  const pushes = bump(countersOf(gh).pushes, worker);
-  const sha = gh.git.resolve(workerBranch(script.build, worker)) ?? '';
-  const status = script.status?.(worker, pushes);
-  if (status) gh.addStatus({ sha, state: status });
-  gh.addCheck({ sha, conclusion: script.ci?.(worker, pushes, 1) ?? 'success' });
+/** A review run the app dispatched: a failed one leaves its jobs red on the head it was dispatched on. */
+function playReview(gh: FakeGitHub, script: SessionScript, run: SimRun): Played {
+  const { worker = '', pr = '' } = run.inputs;
+  // As the session does: a twin run (two replicas dispatched it) finds Baton's review of the head and stops.
+  if (reviewPull(gh, script, { pull: gh.pulls.get(Number(pr)), worker }) !== 'failed') {
+    return finish(gh, run, 'success');
+  }
+  // Its jobs are checks on the head it was dispatched on (`checksOn`), red once it ends.
+  gh.beginRun(run.id, ['baton agent', 'baton publish']);
+  return finish(gh, run, 'failure');
 }
 
-function completion(script: SessionScript, worker: string): Record<string, string> {
-  const report = {
-    worker_id: worker,
-    status: 'complete',
-    summary: `${worker} is done.`,
-    artifacts: [`src/${worker}.ts`],
-    decisions: [`${worker} chose the simple way.`],
-    concerns: [],
-    learnings: [],
-    follow_up: [],
-    affects: script.affects?.(worker) ?? [],
-    ...script.report?.(worker),
-    usage: {
-      input_tokens: 1000,
-      output_tokens: 200,
-      cache_read_input_tokens: 0,
-      cache_creation_input_tokens: 0,
-      cost_usd: script.costUsd ?? 0.05,
-      turns: 3,
-      seconds: 30,
-    },
-  };
-  return { [completionPath(script.build, worker)]: `${JSON.stringify(report, null, 2)}\n` };
+function playFix(gh: FakeGitHub, script: SessionScript, run: SimRun): Played {
+  const { worker = '', pr = '' } = run.inputs;
+  // As the session does: a fix of red checks whose pull request moved past that head (a twin
+  // run's fix went first) ends with nothing to push, and nothing for its run to review.
+  const asked = /^checks-([0-9a-f]{40})$/.exec(run.inputs.trigger ?? '')?.[1];
+  const pull = gh.pulls.get(Number(pr));
+  if (asked && pull && gh.git.resolve(pull.head) !== asked) return finish(gh, run, 'success');
+  const round = bump(countersOf(gh).fixes, worker);
+  if ((script.fix?.(worker, round) ?? 'deliver') === 'fail') {
+    return finish(gh, run, 'failure');
+  }
+  if (run.inputs.trigger?.startsWith('conflict-')) mergeBuildBranch(gh, script, worker);
+  else {
+    pushWork(gh, script, {
+      worker,
+      changes: { [`src/${worker}.fix.ts`]: `// fix ${run.id}\n` },
+      from: run.headSha,
+    });
+  }
+  leaveEvidence(gh, script, { worker, written: { [`src/${worker}.fix.ts`]: '// fix\n' } });
+  // A continuation that finished partial work hands it to review, as publish does.
+  if (pull?.draft && run.inputs.trigger?.startsWith('continue-')) pull.draft = false;
+  return delivered(gh, script, run, pull);
 }
 
 /** The script of issue 1's build (`BUILD`): the DIAMOND workers, every session going well, unless told. */

@@ -106,8 +106,9 @@ describe('traces over OTLP', () => {
       .filter((span) => span.name === 'baton.dispatch')
       .map((span) => attributesOf(span.attributes))
       .filter((attributes) => attributes['baton.outcome'] === 'done');
-    expect(dispatched.map((one) => one['gen_ai.agent.name'])).toEqual(
-      expect.arrayContaining(['plan', 'work', 'review']),
+    // No review dispatched: each worker's is made in the run of its work.
+    expect(new Set(dispatched.map((one) => one['gen_ai.agent.name']))).toEqual(
+      new Set(['plan', 'work']),
     );
     expect(
       dispatched
@@ -144,8 +145,10 @@ describe('traces over OTLP', () => {
     const sum = agentCost.reduce((total, one) => total + Number(one['gen_ai.usage.cost']), 0);
     expect(sum).toBeCloseTo(ledger.total.costUsd, 9);
     expect(rootAttributes['gen_ai.usage.cost']).toBe(ledger.total.costUsd);
-    // The status comment's total, of the plan, three workers and six reviews.
-    expect(ledger.total.costUsd).toBeCloseTo(0.7 + 3 * 0.4 + 6 * 0.05, 9);
+    // A session of its own for each review made in a work's run.
+    expect(agentCost.filter((one) => one['gen_ai.agent.name'] === 'review')).toHaveLength(3);
+    // The status comment's total, of the plan, three workers and their three reviews.
+    expect(ledger.total.costUsd).toBeCloseTo(0.7 + 3 * 0.4 + 3 * 0.05, 9);
     expect(statusBody(gh, BUILD)).toContain(`$${sum.toFixed(2)} of $50.00 budget`);
     expect(statusBody(gh, BUILD)).toContain(`(${agents.length} sessions)`);
 

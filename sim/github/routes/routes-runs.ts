@@ -144,6 +144,8 @@ export function registerRunRoutes(router: Router, gh: GitHubState): void {
             run_attempt: run.runAttempt,
             name: job.name,
             status: job.status,
+            // A job whose `if:` was false is listed too, `completed` and `skipped`.
+            conclusion: job.conclusion ?? null,
           })),
         });
       },

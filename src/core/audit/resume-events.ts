@@ -5,9 +5,11 @@
  * a change set's rollback (`rollback`: each revert pull request the set's
  * status shows, on the `/rollback` that opened it). Both from what GitHub holds.
  */
+
 import type { BuildRead } from '../overview/build-read.js';
 import { isMoneyLimit } from '../records/usage.js';
 import type { RunInfo } from '../snapshot/snapshot.js';
+import { isRunOwnRecord } from '../snapshot/usage-ties.js';
 import type { AuditEvent } from './audit-event.js';
 
 type Said = Omit<AuditEvent, 'repository' | 'build'>;
@@ -76,6 +78,7 @@ function resumedRuns(snapshot: BuildRead['snapshot']): {
     (snapshot.usage ?? [])
       .filter(
         (record) =>
+          isRunOwnRecord(record) &&
           isMoneyLimit(record.limit) &&
           record.outcome !== 'complete' &&
           record.outcome !== 'partial',

@@ -18,6 +18,7 @@ import { buildLedger, type Ledger } from '../snapshot/ledger.js';
 import { normalizeSnapshot, timeOf } from '../snapshot/normalize-snapshot.js';
 import { findOverdueRuns, type OverdueReason } from '../snapshot/overdue-runs.js';
 import type { BuildSnapshot, IssueClose, NormalSnapshot } from '../snapshot/snapshot.js';
+import { isRunOwnRecord } from '../snapshot/usage-ties.js';
 import type { IgnoredClose, RepoLinks, StatusView } from '../status/status-view.js';
 import type { Engine } from '../vocabulary/engine-names.js';
 import { integrationBranch } from '../vocabulary/ids.js';
@@ -221,10 +222,11 @@ function repoLinks(snapshot: BuildSnapshot): RepoLinks {
   return { repoUrl, branch: snapshot.integration?.sha ?? integrationBranch(snapshot.build) };
 }
 
-/** Each run's usage record of its newest attempt, by run id. */
+/** Each run's usage record of its newest attempt, by run id: its own session's, not the review after it. */
 function newestRecords(usage: UsageRecord[]): Map<number, UsageRecord> {
   const newest = new Map<number, UsageRecord>();
   for (const record of usage) {
+    if (!isRunOwnRecord(record)) continue;
     const found = newest.get(record.run_id);
     if (!found || found.attempt <= record.attempt) newest.set(record.run_id, record);
   }

@@ -32,7 +32,28 @@ export interface MoneyWait {
  */
 export function moneyWaitOf(ctx: DecideContext, run: JudgedRun | null): MoneyWait | null {
   if (!run || run.outcome === 'active' || run.settlesInMs !== null) return null;
-  const record = ctx.records.get(run.id);
+  return waitOfRecord(ctx, run, ctx.records.get(run.id));
+}
+
+/**
+ * The wait for money of the review a work, contract or fix session's run made after it
+ * (its record's `after`), as a review session's: the budget stopped it before it posted,
+ * and a review is dispatched once the money is there.
+ */
+export function reviewInRunMoneyWait(ctx: DecideContext, run: JudgedRun | null): MoneyWait | null {
+  if (!run || run.outcome === 'active' || run.settlesInMs !== null) return null;
+  const record = (ctx.snapshot.usage ?? [])
+    .filter((one) => one.run_id === run.id && one.after !== undefined)
+    .sort((a, b) => a.attempt - b.attempt)
+    .at(-1);
+  return waitOfRecord(ctx, { ...run, role: 'review' }, record);
+}
+
+function waitOfRecord(
+  ctx: DecideContext,
+  run: JudgedRun,
+  record: UsageRecord | undefined,
+): MoneyWait | null {
   if (!record || !isMoneyLimit(record.limit)) return null;
   if (record.outcome === 'complete' || record.outcome === 'partial') return null;
   return {

@@ -3,7 +3,7 @@ import { CriterionId } from '../plan/contract.js';
 import { WorkerId } from '../plan/plan.js';
 import { parseRecordMessage, renderRecordMessage } from '../plan/record-message.js';
 import { Engine } from '../sessions/engines.js';
-import { SESSION_ROLES } from '../sessions/session.js';
+import { REVIEWED_IN_RUN, SESSION_ROLES } from '../sessions/session.js';
 import { LOOP_SUBJECT, MILESTONE_SUBJECT } from '../vocabulary/ids.js';
 import { Usage } from './completion.js';
 import { MAX_IMPOSSIBLE_CRITERIA } from './impossible.js';
@@ -63,6 +63,11 @@ export const UsageRecord = z.strictObject({
   /** The run's attempt: a re-run is a session of its own. */
   attempt: z.number().int().positive().default(1),
   role: z.enum(SESSION_ROLES),
+  /**
+   * A review in a work, contract or fix session's run (its review jobs, no dispatch of its
+   * own): that session's role. Its record is `<run>-<attempt>-review`, beside the session's.
+   */
+  after: z.enum(REVIEWED_IN_RUN).optional(),
   /** The worker, or an improvement loop (`L2`) for a loop's research, plan and summary. */
   worker: z
     .union([WorkerId, z.string().regex(LOOP_SUBJECT), z.string().regex(MILESTONE_SUBJECT)])
@@ -121,13 +126,19 @@ export function usageRef({
   build,
   runId,
   attempt,
+  reviewInRun = false,
 }: {
   build: string;
   runId: number;
   attempt: number;
+  /** The review in a work, contract or fix session's run (`UsageRecord.after`). */
+  reviewInRun?: boolean;
 }): string {
-  return `${usageRefPrefix(build)}${runId}-${attempt}`;
+  return `${usageRefPrefix(build)}${runId}-${attempt}${reviewInRun ? REVIEW_IN_RUN_SUFFIX : ''}`;
 }
+
+/** What ends the name of the record of a review in a work, contract or fix session's run. */
+export const REVIEW_IN_RUN_SUFFIX = '-review';
 
 export function usageRefPrefix(build: string): string {
   return `refs/baton/${build}/usage/`;

@@ -10,10 +10,12 @@
  * in, at which turn; a message its worker merged or was skipped without
  * taking is `unread`.
  */
+
 import type { Action } from '../context/action.js';
 import type { DecideContext } from '../context/decide-context.js';
 import { isWorkRole } from '../sessions/session.js';
 import type { TimedCommand, TimedRun } from '../snapshot/snapshot.js';
+import { isRunOwnRecord } from '../snapshot/usage-ties.js';
 import type { MessageView } from '../status/status-view.js';
 
 /** How many messages the status comment lists: the newest. */
@@ -160,7 +162,7 @@ function takenMessages(ctx: DecideContext): Map<number, Receipt[]> {
   const taken = new Map<number, Receipt[]>();
   for (const record of ctx.snapshot.usage ?? []) {
     const run = runs.get(record.run_id);
-    if (!run) continue;
+    if (!run || !isRunOwnRecord(record)) continue;
     for (const { comment, turn } of record.messages ?? [])
       taken.set(comment, [...(taken.get(comment) ?? []), { run, turn }]);
   }

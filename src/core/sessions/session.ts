@@ -40,6 +40,14 @@ export function isWorkRole(role: SessionRole): role is 'work' | 'contract' {
   return role === 'work' || role === 'contract';
 }
 
+/** The sessions whose run reviews the head they pushed, after them (docs/sessions.md, "The review in the run"). */
+export const REVIEWED_IN_RUN = ['work', 'contract', 'fix'] as const;
+export type ReviewedInRun = (typeof REVIEWED_IN_RUN)[number];
+
+export function isReviewedInRun(role: SessionRole): role is ReviewedInRun {
+  return (REVIEWED_IN_RUN as readonly string[]).includes(role);
+}
+
 /**
  * What a session answers, as `<kind>-<id>`:
  * `comment-<id>` (a `/replan` or `/retry` comment), `review-<id>` (a review asking

@@ -1,5 +1,5 @@
 import type { UsageRecord } from '../records/usage.js';
-import { type ListedUsage, tieUsage, type UsageRun } from './usage-ties.js';
+import { type ListedUsage, sessionKeyOf, tieUsage, type UsageRun } from './usage-ties.js';
 
 /**
  * A usage record of any build, tied to the run Baton dispatched that it names
@@ -56,7 +56,7 @@ export function spentOnDay(records: readonly DatedUsage[], now: string): number 
   let usd = 0;
   for (const { repository, record, at } of records) {
     if (Number.isNaN(Date.parse(at)) || utcDay(at) !== day) continue;
-    const key = `${repository}#${record.run_id}-${record.attempt}`;
+    const key = `${repository}#${sessionKeyOf(record)}`;
     if (seen.has(key)) continue;
     seen.add(key);
     usd += record.usage.cost_usd;

@@ -46,9 +46,11 @@ export interface BuildEstimate {
 /**
  * Writes per worker, dispatch to merge, as the scale bench measures them
  * (`npx tsx bench/scale.ts`, ten 10-worker builds in one installation, a build
- * branch with GitHub's default rules): Baton's worker branch and dispatch,
- * review dispatch (a review takes no lock ref), merge and about one status
- * edit, 5; its sessions' pull request and review, 2. Where a rule of the build
+ * branch with GitHub's default rules), where a review is a dispatch of its own:
+ * Baton's worker branch and dispatch, review dispatch (a review takes no lock
+ * ref), merge and about one status edit, 5; its sessions' pull request and
+ * review, 2. A review in the work's run (the workflow's review jobs) has no
+ * dispatch: one fewer (`WRITES_OF_A_REVIEW_DISPATCH`). Where a rule of the build
  * branch holds the pull request, the `baton/review` check adds one
  * (`WRITES_OF_A_REVIEW_CHECK`). A fix round adds a fix (its dispatch,
  * and its lock ref but for a fix of red checks) and a second review: about 5 of Baton's and 2 of its sessions'.
@@ -102,6 +104,19 @@ export const WRITES_OWED_PER_WORKER =
  * well, they would be counted twice.
  */
 export const WRITES_OF_A_REVIEW = 2;
+
+/**
+ * A review in the run of the session that pushed the head (the workflow's review jobs): its
+ * session's review alone, no dispatch. It is counted with that session's writes, when that
+ * session is dispatched.
+ */
+export const WRITES_OF_A_REVIEW_IN_RUN = 1;
+
+/** What a review in its work's run saves: the dispatch of a review run. */
+export const WRITES_OF_A_REVIEW_DISPATCH = WRITES_OF_A_REVIEW - WRITES_OF_A_REVIEW_IN_RUN;
+
+/** A worker's merge, the last of what it owes. */
+export const WRITES_OF_A_MERGE = WRITES_OWED_PER_WORKER - WRITES_OF_A_REVIEW;
 
 /**
  * Of a fix round, the writes made by the time its fix is dispatched: the fix's
@@ -165,9 +180,13 @@ export function estimateBuild({ plan, config }: { plan: Plan; config: Config }):
   const validator = config.verification.validation.model ?? config.models.review;
   usd += validations * priceOf(validator, SESSION_SIZES.review, config.models.prices);
   sessions += validations;
+  // Each review in the run of the session that pushed its head, with no dispatch of its own;
+  // none at all where reviews are off.
+  const perReview = config.review.enabled ? WRITES_OF_A_REVIEW_DISPATCH : WRITES_OF_A_REVIEW;
   const writes = Math.round(
     WRITES_PER_BUILD +
-      plan.workers.length * (WRITES_PER_WORKER + WRITES_PER_FIX_ROUND * fixes) +
+      plan.workers.length *
+        (WRITES_PER_WORKER - perReview + (WRITES_PER_FIX_ROUND - perReview) * fixes) +
       validations * WRITES_PER_VALIDATION,
   );
   return { usd, sessions, validations, writes, leastMinutes: leastMinutesFor(writes) };

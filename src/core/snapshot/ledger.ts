@@ -5,6 +5,7 @@ import { isWorkRole, SESSION_ROLES, type SessionRole } from '../sessions/session
 import type { Engine } from '../vocabulary/engine-names.js';
 import { compareWorkerIds } from '../vocabulary/ids.js';
 import type { BuildSnapshot, NormalSnapshot, RunInfo, TimedRun } from './snapshot.js';
+import { sessionKeyOf } from './usage-ties.js';
 
 /** What a group of sessions spent. */
 export interface Tally {
@@ -74,7 +75,7 @@ export function buildLedger(snapshot: NormalSnapshot): Ledger {
   const attempts = new Set<string>();
   const createdAt = new Map(snapshot.runs.map((run) => [run.id, run.createdAt]));
   for (const record of records) {
-    const attempt = `${record.run_id}-${record.attempt}`;
+    const attempt = sessionKeyOf(record);
     if (attempts.has(attempt)) continue;
     attempts.add(attempt);
     seen.add(record.run_id);

@@ -1,4 +1,5 @@
 import type { Config } from '../config/config.js';
+import { isReviewedInRun } from '../sessions/session.js';
 import type { TimedRun } from './snapshot.js';
 
 /** Why a session run that has not finished is given up on. */
@@ -46,12 +47,21 @@ function overdueReason({
 /**
  * When a run that has not finished is given up on (ms): queued past
  * `session.queuedMinutes` since it was made, or running past
- * `session.timeoutMinutes` since it started; null for a finished run.
+ * `session.timeoutMinutes` since it started (`runMinutes`); null for a finished run.
  */
 export function overdueAt(run: TimedRun, session: Config['session']): number | null {
   if (run.status === 'queued') return minutesAfter(run.createdMs, session.queuedMinutes);
-  if (run.status === 'in_progress') return minutesAfter(run.startedMs, session.timeoutMinutes);
+  if (run.status === 'in_progress') return minutesAfter(run.startedMs, runMinutes(run, session));
   return null;
+}
+
+/**
+ * How long a run may go: a session's `session.timeoutMinutes`, twice that for a work,
+ * contract or fix session's run, whose review follows in it (each job holds its own
+ * session to the time by its `timeout-minutes`; the app's cancel is for a run past both).
+ */
+function runMinutes(run: TimedRun, session: Config['session']): number {
+  return isReviewedInRun(run.role) ? 2 * session.timeoutMinutes : session.timeoutMinutes;
 }
 
 /** `minutes` after `since` (ms), or null when `since` could not be read. */

@@ -1,11 +1,12 @@
 import { parseUsageMessage, type UsageRecord } from '../records/usage.js';
-import { parseRunName, type SessionRole } from '../sessions/session.js';
+import { isReviewedInRun, parseRunName, type SessionRole } from '../sessions/session.js';
 
 /**
  * Usage records are hidden refs any writer of a repository can push, and
  * a workflow token with `contents: write` too: only a record tied to a run
  * Baton dispatched in that repository counts, dated by that run. The tie:
- * the ref's name is `<build>/usage/<run>-<attempt>` for a run of that build
+ * the ref's name is `<build>/usage/<run>-<attempt>` for a run of that build (`…-review`
+ * for the review a work, contract or fix session's run makes after it)
  * the app dispatched (its run name; its actor the app), at an attempt the run
  * reached, and the record's message names that same run, attempt, role and
  * worker. A run id is GitHub's across every repository, so a record in one
@@ -62,7 +63,7 @@ export interface UncountedUsage {
   reason: string;
 }
 
-const NAME = /^([^/]+)\/usage\/(\d+)-(\d+)$/;
+const NAME = /^([^/]+)\/usage\/(\d+)-(\d+)(-review)?$/;
 
 /**
  * The run a record's ref names, or why it names none: `null` run when the ref
@@ -71,16 +72,21 @@ const NAME = /^([^/]+)\/usage\/(\d+)-(\d+)$/;
 export function runOfUsageRef(
   ref: string,
   runs: ReadonlyMap<number, UsageRun>,
-): { run: UsageRun; attempt: number } | { run: null; reason: string } {
+): { run: UsageRun; attempt: number; reviewInRun: boolean } | { run: null; reason: string } {
   const named = NAME.exec(ref);
   if (!named) return { run: null, reason: 'not named <build>/usage/<run>-<attempt>' };
-  const [, build, id, attempt] = named;
+  const [, build, id, attempt, review] = named;
   const run = runs.get(Number(id));
   if (!run) return { run: null, reason: `no run ${id} Baton dispatched here` };
   if (run.build !== build) return { run: null, reason: `run ${id} is of build ${run.build}` };
   if (Number(attempt) < 1 || Number(attempt) > run.attempt)
     return { run: null, reason: `run ${id} has no attempt ${attempt}` };
-  return { run, attempt: Number(attempt) };
+  if (review && !isReviewedInRun(run.role))
+    return {
+      run: null,
+      reason: `run ${id} is a ${run.role} session's, which reviews nothing after it`,
+    };
+  return { run, attempt: Number(attempt), reviewInRun: Boolean(review) };
 }
 
 /** Why a record's message is not the record of that run's attempt; null when it is. */
@@ -88,13 +94,36 @@ export function usageRecordProblem(
   record: UsageRecord | null,
   run: UsageRun,
   attempt: number,
+  /** The ref is the record of the review in the run (`…-review`), after its session. */
+  reviewInRun = false,
 ): string | null {
   if (!record) return 'its message is not a usage record';
   if (record.run_id !== run.id || record.attempt !== attempt)
     return `it names run ${record.run_id} attempt ${record.attempt}`;
-  if (record.role !== run.role || record.worker !== run.worker)
+  if (record.worker !== run.worker)
+    return `it names a ${record.role} session of ${record.worker ?? 'no worker'}, not the run's`;
+  if (reviewInRun) {
+    if (record.role !== 'review' || record.after !== run.role)
+      return `it names a ${record.role} session${record.after ? ` after ${record.after}` : ''}, not the review after the run's ${run.role} session`;
+    return null;
+  }
+  if (record.role !== run.role || record.after !== undefined)
     return `it names a ${record.role} session of ${record.worker ?? 'no worker'}, not the run's`;
   return null;
+}
+
+/**
+ * Whether a record is its run's own session's, not the review that followed it in
+ * the run (`UsageRecord.after`): what is said of a run (how it ended, what stopped it,
+ * the messages it took) is said by its own.
+ */
+export function isRunOwnRecord(record: UsageRecord): boolean {
+  return record.after === undefined;
+}
+
+/** One session's key among records: its run and attempt, and the review after it apart. */
+export function sessionKeyOf(record: UsageRecord): string {
+  return `${record.run_id}-${record.attempt}${record.after ? '-review' : ''}`;
 }
 
 /**
@@ -114,7 +143,7 @@ export function tieUsage(
       continue;
     }
     const record = parseUsageMessage(message);
-    const problem = usageRecordProblem(record, named.run, named.attempt);
+    const problem = usageRecordProblem(record, named.run, named.attempt, named.reviewInRun);
     if (problem || !record) uncounted.push({ ref, reason: problem ?? 'unreadable' });
     else counted.push({ ref, run: named.run, record });
   }

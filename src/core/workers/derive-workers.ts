@@ -2,6 +2,7 @@
  * Each worker of the plan as GitHub's truth shows it now: its state, why it
  * waits or failed, its pull request and its newest runs.
  */
+
 import type { DecideContext } from '../context/decide-context.js';
 import { impossibleWordOf } from '../context/impossible-words.js';
 import { moneyWaitOf } from '../context/money-waits.js';
@@ -10,6 +11,7 @@ import { workRoleOf } from '../plan/contract.js';
 import type { Plan, PlanWorker } from '../plan/plan.js';
 import { isWorkRole } from '../sessions/session.js';
 import type { TimedCommand, TimedPull, TimedRun } from '../snapshot/snapshot.js';
+import { isRunOwnRecord } from '../snapshot/usage-ties.js';
 import type { WorkerDisplayState } from '../status/status-view.js';
 import { assessPull, type CodingSession, type PullAssessment } from './pull-state.js';
 import { workerNote } from './worker-note.js';
@@ -158,7 +160,7 @@ function sessionReason(ctx: DecideContext, run: TimedRun): string | null {
 /** Whether the run's usage record (written by publish before its checks) says the agent finished its work. */
 function agentCompleted(ctx: DecideContext, run: JudgedRun): boolean {
   return (ctx.snapshot.usage ?? []).some(
-    (record) => record.run_id === run.id && record.outcome === 'complete',
+    (record) => record.run_id === run.id && isRunOwnRecord(record) && record.outcome === 'complete',
   );
 }
 

@@ -1,9 +1,9 @@
 import type { DecideContext } from '../context/decide-context.js';
 import { impossibleWordOf } from '../context/impossible-words.js';
-import { moneyLifted, moneyWaitOf } from '../context/money-waits.js';
+import { moneyLifted, moneyWaitOf, reviewInRunMoneyWait } from '../context/money-waits.js';
 import { type JudgedRun, soonest } from '../context/runs.js';
 import { isMoneyLimit, type UsageRecord } from '../records/usage.js';
-import type { SessionTrigger } from '../sessions/session.js';
+import { isReviewedInRun, type SessionTrigger } from '../sessions/session.js';
 import { type PullVerdict, pullVerdict } from '../snapshot/pull-verdict.js';
 import type { TimedCommand, TimedPull, TimedRun } from '../snapshot/snapshot.js';
 import { type MergeHold, mergeHold } from './merge-hold.js';
@@ -218,6 +218,13 @@ function reviewNeed(facts: PullFacts): PullNeed {
   const heads = new Set([`head-${pull.headSha}`, `head-${pull.baseMergeOf ?? pull.headSha}`]);
   const reviews = runs.filter((run) => run.role === 'review' && heads.has(run.trigger ?? ''));
   if (reviews.length === 0) {
+    // The run whose session pushed the head reviews it after that session: no dispatch while it runs.
+    const inRun = reviewInRun(facts);
+    if (inRun) return inRun;
+    // The budget stopped the review in that run: it waits for money, and is dispatched on a raise.
+    const coding = runs.filter((run) => isReviewedInRun(run.role)).at(-1) ?? null;
+    const stopped = reviewInRunMoneyWait(ctx, coding);
+    if (stopped && !stopped.lifted) return { kind: 'wait', state: 'awaiting-budget' };
     return { kind: 'dispatch', role: 'review', trigger: `head-${pull.headSha}` };
   }
   // The review is posted before its run ends; a finished run without one has failed.
@@ -229,6 +236,21 @@ function reviewNeed(facts: PullFacts): PullNeed {
   // The newest review the budget stopped waits for money, and runs again on a raise.
   const newest = reviews.at(-1) as JudgedRun;
   return stoppedForMoney(facts, newest) ?? { kind: 'needs-human', reason: 'review-failed' };
+}
+
+/**
+ * The review in the run of a work, contract or fix session of the worker (the workflow's
+ * review jobs, after its publish pushed the head): waited for while such a run is going
+ * or has just ended (`SETTLE_MS`: its review may not be in sight yet). Once they have
+ * ended without a review of the head (a failure, the budget, a workflow from before such
+ * jobs, a head pushed since), the review is dispatched as its own run.
+ */
+function reviewInRun({ runs }: PullFacts): PullNeed | null {
+  // Any such run of the worker: a twin of a first attempt may be newer than the run that pushed.
+  const coding = runs.filter((run) => isReviewedInRun(run.role));
+  if (coding.some((run) => run.outcome === 'active')) return { kind: 'wait', state: 'reviewing' };
+  const settles = soonest(coding.map((run) => run.settlesInMs));
+  return settles === null ? null : { kind: 'wait', state: 'reviewing', settlesInMs: settles };
 }
 
 function checksNeed(facts: PullFacts): PullNeed {

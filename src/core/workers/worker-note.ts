@@ -1,6 +1,6 @@
 import type { DecideContext } from '../context/decide-context.js';
 import type { ImpossibleWord } from '../context/impossible-words.js';
-import { moneyWaitOf, moneyWaitText } from '../context/money-waits.js';
+import { moneyWaitOf, moneyWaitText, reviewInRunMoneyWait } from '../context/money-waits.js';
 import { LIMIT_NAMES } from '../records/usage.js';
 import { code } from '../vocabulary/markdown.js';
 import { MERGE_HOLD_TEXTS, mergeWaitText } from './merge-hold.js';
@@ -40,7 +40,7 @@ export function workerNote({
     case 'partial':
       return partialText(state);
     case 'awaiting-budget': {
-      const wait = moneyWaitOf(ctx, state.latestRun);
+      const wait = moneyWaitOf(ctx, state.latestRun) ?? reviewInRunMoneyWait(ctx, state.latestRun);
       return wait ? moneyWaitText(ctx, wait) : null;
     }
     case 'reviewing':
@@ -85,7 +85,8 @@ function conclusionText(ctx: DecideContext, reason: FailReason): string {
     cancelled: 'the session was cancelled',
     timed_out: 'the session timed out',
     startup_failure: 'the workflow could not start',
-    'run-timeout': `ran longer than ${session.timeoutMinutes} minutes (session.timeoutMinutes)`,
+    // A worker's run holds its session and the review after it: twice the time (overdue-runs.ts).
+    'run-timeout': `ran longer than ${2 * session.timeoutMinutes} minutes (twice session.timeoutMinutes: its session and the review after it)`,
     'queued-too-long': `queued longer than ${session.queuedMinutes} minutes (session.queuedMinutes)`,
     'no-pull-request': 'the session ended without a pull request',
     'not-published':

@@ -1,13 +1,15 @@
 import { dependentChainLengths } from '../plan/schedule.js';
-import { isWorkRole, type SessionRole } from '../sessions/session.js';
+import { isReviewedInRun, isWorkRole, type SessionRole } from '../sessions/session.js';
 import { typicalRunMs } from '../snapshot/awaited-work.js';
 import { foldCommands } from '../snapshot/command-state.js';
 import {
+  SESSION_WRITES,
   WRITES_AT_FIRST_DISPATCH,
   WRITES_AT_FIX_DISPATCH,
+  WRITES_OF_A_MERGE,
   WRITES_OF_A_REVIEW,
   WRITES_OF_A_REVIEW_CHECK,
-  WRITES_OWED_PER_WORKER,
+  WRITES_OF_A_REVIEW_IN_RUN,
   WRITES_PER_BUILD,
   WRITES_PER_FIX_ROUND,
 } from '../snapshot/estimate.js';
@@ -42,6 +44,32 @@ export function sessionLengths(runs: TimedRun[]): SessionLengths {
   return { work: of('work'), review: of('review'), fix: of('fix') };
 }
 
+/**
+ * How a build's workers go, for the writes they owe: its sessions' typical lengths, and
+ * whether its runs review the heads their sessions push (`reviewInRun`: a review in a
+ * run is recorded, `UsageRecord.after`). Until one is, a review is taken to be a dispatch
+ * of its own, the dearer: a workflow from before the review jobs has none.
+ */
+export interface WorkerCourse extends SessionLengths {
+  reviewInRun: boolean;
+}
+
+export function workerCourse(snapshot: BuildSnapshot): WorkerCourse {
+  return {
+    ...sessionLengths(normalizeSnapshot(snapshot).runs),
+    reviewInRun: (snapshot.usage ?? []).some((record) => record.after !== undefined),
+  };
+}
+
+/**
+ * The writes a session of `role` makes as the app once dispatched (`SESSION_WRITES`), and,
+ * where the build's runs review in the run, the review after a work, contract or fix session.
+ */
+export function dispatchedSessionWrites(course: WorkerCourse, role: SessionRole): number {
+  const after = course.reviewInRun && isReviewedInRun(role) ? WRITES_OF_A_REVIEW_IN_RUN : 0;
+  return SESSION_WRITES[role] + after;
+}
+
 /** A session of `role` that starts now: how long until its writes land. */
 export function sessionLengthOf(lengths: SessionLengths, role: SessionRole): number {
   if (role === 'review' || role === 'validate') return lengths.review;
@@ -55,29 +83,33 @@ export function sessionLengthOf(lengths: SessionLengths, role: SessionRole): num
  * work session's pull request when the session typically ends, its review then
  * (the review's dispatch and review), and its merge right after the review.
  */
-export function startedWorkerWrites(at: number, lengths: SessionLengths): DueWrites[] {
-  const pull = at + lengths.work;
+export function startedWorkerWrites(at: number, course: WorkerCourse): DueWrites[] {
+  const pull = at + course.work;
   return [
     { at, count: WRITES_AT_FIRST_DISPATCH - 1 },
     { at: pull, count: 1 },
-    ...reviewAndMerge(pull, lengths),
+    { at: pull, count: reviewWrites(course) },
+    { at: pull + course.review, count: WRITES_OF_A_MERGE },
   ];
 }
 
 /**
  * What a worker just dispatched still owes (`WRITES_OWED_PER_WORKER`): its
  * review and merge, after its work session's typical length. Its dispatch's
- * writes are made, and its session's pull request is counted when it is due.
+ * writes are made, and its session's pull request (and its review, where the run
+ * reviews it: `dispatchedSessionWrites`) is counted when it is due.
  */
-export function dispatchedWorkerWrites(at: number, lengths: SessionLengths): DueWrites[] {
-  return reviewAndMerge(at + lengths.work, lengths);
+export function dispatchedWorkerWrites(at: number, course: WorkerCourse): DueWrites[] {
+  const pull = at + course.work;
+  return [
+    ...(course.reviewInRun ? [] : [{ at: pull, count: WRITES_OF_A_REVIEW }]),
+    { at: pull + course.review, count: WRITES_OF_A_MERGE },
+  ];
 }
 
-function reviewAndMerge(from: number, lengths: SessionLengths): DueWrites[] {
-  return [
-    { at: from, count: WRITES_OF_A_REVIEW },
-    { at: from + lengths.review, count: WRITES_OWED_PER_WORKER - WRITES_OF_A_REVIEW },
-  ];
+/** A worker's review: a dispatch and its session's review, or the session's review alone in its run. */
+function reviewWrites(course: WorkerCourse): number {
+  return course.reviewInRun ? WRITES_OF_A_REVIEW_IN_RUN : WRITES_OF_A_REVIEW;
 }
 
 /** The writes of `forecast`, whenever they are due. */
@@ -124,7 +156,7 @@ export function forecastWrites({
   if (closeCancels(snapshot) || snapshot.plan.kind !== 'valid') return [];
   const { workers } = snapshot.plan.plan;
   const { runs, pulls } = normalizeSnapshot(snapshot);
-  const lengths = sessionLengths(runs);
+  const course = workerCourse(snapshot);
   const { skips } = foldCommands(snapshot.commands);
   const started = (id: string) =>
     snapshot.branches[id] !== undefined ||
@@ -143,7 +175,7 @@ export function forecastWrites({
     if (!started(id) || ended(id)) continue;
     const own = runs.filter((run) => run.worker === id);
     const pull = pulls.find((candidate) => candidate.worker === id && candidate.state === 'open');
-    merges.set(id, oweWorker({ runs: own, pull, lengths, nowMs, owe }));
+    merges.set(id, oweWorker({ runs: own, pull, course, nowMs, owe }));
   }
   const chains = dependentChainLengths(workers);
   let waiting = false;
@@ -158,7 +190,7 @@ export function forecastWrites({
       !depends_on.every(ended);
     if (!next) continue;
     const from = Math.max(nowMs, ...depends_on.map((dep) => merges.get(dep) ?? nowMs));
-    for (const write of startedWorkerWrites(from, lengths)) owe(write.at, write.count);
+    for (const write of startedWorkerWrites(from, course)) owe(write.at, write.count);
   }
   if (!waiting && !snapshot.finalPull) owe(Math.max(nowMs, ...merges.values()), WRITES_PER_BUILD);
   return due;
@@ -171,18 +203,20 @@ export function writesOwed(snapshot: BuildSnapshot): number {
 
 /**
  * What one started worker still owes, placed when due (`forecastWrites`); answers when it is
- * expected to merge.
+ * expected to merge. Where the build's runs review in the run, a review of the head its
+ * session pushed is counted with that session's writes; only a review the run did not post
+ * (it ended without one) is owed, as a dispatch of its own.
  */
 function oweWorker({
   runs,
   pull,
-  lengths,
+  course,
   nowMs,
   owe,
 }: {
   runs: TimedRun[];
   pull: TimedPull | undefined;
-  lengths: SessionLengths;
+  course: WorkerCourse;
   nowMs: number;
   owe: (at: number, count: number) => void;
 }): number {
@@ -191,18 +225,28 @@ function oweWorker({
   if (!pull) {
     // Its session is under way: reviewed once its pull request lands.
     const work = runs.filter((run) => isWorkRole(run.role)).at(-1);
-    const review = endOf(work, lengths.work);
-    owe(review, WRITES_OF_A_REVIEW);
-    owe(review + lengths.review, WRITES_OWED_PER_WORKER - WRITES_OF_A_REVIEW);
-    return review + lengths.review;
+    const review = endOf(work, course.work);
+    if (!course.reviewInRun) owe(review, WRITES_OF_A_REVIEW);
+    owe(review + course.review, WRITES_OF_A_MERGE);
+    return review + course.review;
   }
   const heads = new Set([`head-${pull.headSha}`, `head-${pull.baseMergeOf ?? pull.headSha}`]);
-  const reviews = runs.filter((run) => run.role === 'review' && heads.has(run.trigger ?? ''));
-  const reviewed = reviews.at(-1);
-  // Reviewed: its review's writes are counted; else its review goes now.
-  let merge = reviewed ? endOf(reviewed, lengths.review) : nowMs + lengths.review;
-  if (!reviewed) owe(nowMs, WRITES_OF_A_REVIEW);
+  const reviewed = runs
+    .filter((run) => run.role === 'review' && heads.has(run.trigger ?? ''))
+    .at(-1);
   const verdict = pullVerdict({ pull, requireHuman: false });
+  const inRun = course.reviewInRun
+    ? runs.filter((run) => isReviewedInRun(run.role) && run.status !== 'completed').at(-1)
+    : undefined;
+  // Reviewed, or its review under way (its writes counted): else its review goes now.
+  let merge: number;
+  if (reviewed) merge = endOf(reviewed, course.review);
+  else if (verdict.kind !== 'none') merge = nowMs;
+  else if (inRun) merge = endOf(inRun, course.work + course.review);
+  else {
+    owe(nowMs, WRITES_OF_A_REVIEW);
+    merge = nowMs + course.review;
+  }
   const fixFor =
     verdict.kind === 'changes-requested'
       ? `review-${verdict.review.id}`
@@ -212,7 +256,7 @@ function oweWorker({
   if (fixFor !== null) {
     const fix = runs.find((run) => run.role === 'fix' && run.trigger === fixFor);
     // A round: its fix's dispatch now, its second review and the rest once the fix typically ends.
-    const again = endOf(fix, lengths.fix) + lengths.review;
+    const again = endOf(fix, course.fix) + course.review;
     if (!fix) owe(nowMs, WRITES_AT_FIX_DISPATCH);
     if (fix?.status !== 'completed') {
       owe(again, WRITES_PER_FIX_ROUND - WRITES_AT_FIX_DISPATCH);
@@ -225,6 +269,6 @@ function oweWorker({
     !(pull.reviewCheck?.sha === pull.headSha && pull.reviewCheck.verdict === 'approve')
   )
     owe(nowMs, WRITES_OF_A_REVIEW_CHECK);
-  owe(merge, WRITES_OWED_PER_WORKER - WRITES_OF_A_REVIEW);
+  owe(merge, WRITES_OF_A_MERGE);
   return merge;
 }

@@ -2,8 +2,6 @@ import type { Config } from '../../core/config/config.js';
 import type { Action } from '../../core/context/action.js';
 import type { BuildRead } from '../../core/overview/build-read.js';
 import { isWorkRole } from '../../core/sessions/session.js';
-import { SESSION_WRITES } from '../../core/snapshot/estimate.js';
-import { normalizeSnapshot } from '../../core/snapshot/normalize-snapshot.js';
 import { type BuildSnapshot, buildBase } from '../../core/snapshot/snapshot.js';
 import { ledgerPartsOwed } from '../../core/status/ledger-archive.js';
 import { renderStatusComment } from '../../core/status/render-status.js';
@@ -11,12 +9,13 @@ import { firstShowsFinalPull } from '../../core/status/status-view.js';
 import { mergeTrailers } from '../../core/verification/write-trailers.js';
 import { integrationBranch } from '../../core/vocabulary/ids.js';
 import {
+  dispatchedSessionWrites,
   dispatchedWorkerWrites,
   forecastWrites,
-  type SessionLengths,
   sessionLengthOf,
-  sessionLengths,
   startedWorkerWrites,
+  type WorkerCourse,
+  workerCourse,
 } from '../../core/workers/write-forecast.js';
 import type { WriteBudget } from '../client/pacing/write-budget.js';
 import { reasonOf, withReason } from '../client/request-reason.js';
@@ -119,14 +118,14 @@ export async function act(
     buildKey(ctx, snapshot.build),
     forecastWrites({ snapshot, nowMs: writeBudget.now() }),
   );
-  const lengths = writeBudget ? sessionLengths(normalizeSnapshot(snapshot).runs) : null;
+  const course = writeBudget ? workerCourse(snapshot) : null;
   const outcomes: ActOutcome[] = [];
   const pass: ActPass = {
     outcomes,
     created: new Map(),
     statusEditWait,
     writeBudget,
-    lengths,
+    course,
     log,
     ...(config ? { config } : {}),
   };
@@ -178,8 +177,8 @@ interface ActPass {
   created: CreatedMirrors;
   statusEditWait: StatusEditWait | undefined;
   writeBudget: WriteBudget | undefined;
-  /** The build's sessions' typical lengths, where a budget is told when writes are due. */
-  lengths: SessionLengths | null;
+  /** How the build's workers go (its sessions' typical lengths), where a budget is told when writes are due. */
+  course: WorkerCourse | null;
   log: ActLog;
   config?: Pick<Config, 'verification'>;
 }
@@ -189,7 +188,7 @@ async function actOne(
   { snapshot, action, pass }: { snapshot: BuildSnapshot; action: Action; pass: ActPass },
 ): Promise<ActOutcome> {
   const { owner, repo } = ctx;
-  const { outcomes, created, statusEditWait, writeBudget, lengths, log } = pass;
+  const { outcomes, created, statusEditWait, writeBudget, course, log } = pass;
   switch (action.kind) {
     case 'dispatch': {
       const { role, trigger } = action.request;
@@ -200,7 +199,7 @@ async function actOne(
       // counts every replica left (`sync`: at once in one process).
       if (first) await writeBudget?.sync();
       const writes =
-        first && writeBudget && lengths ? startedWorkerWrites(writeBudget.now(), lengths) : null;
+        first && writeBudget && course ? startedWorkerWrites(writeBudget.now(), course) : null;
       const wait = writes ? (writeBudget?.waitFor('dispatch', key, writes) ?? 0) : 0;
       if (wait > 0) return { action, result: 'deferred', retryInMs: wait };
       const outcome = await dispatchSession(ctx, { snapshot, request: action.request });
@@ -215,18 +214,17 @@ async function actOne(
               detail: 'another process may be sending it',
             };
       }
-      if (writeBudget && lengths) {
+      if (writeBudget && course) {
         const now = writeBudget.now();
-        // The session's own writes count when they are due: once it typically ends.
-        const sessionWrites = SESSION_WRITES[role];
-        if (sessionWrites > 0)
-          writeBudget.note(sessionWrites, now + sessionLengthOf(lengths, role));
+        // The session's own writes (and the review after it in its run) count when they are due.
+        const sessionWrites = dispatchedSessionWrites(course, role);
+        if (sessionWrites > 0) writeBudget.note(sessionWrites, now + sessionLengthOf(course, role));
         // What the new worker owes counts at once, before the next dispatch of this pass asks.
         if (writes) {
           writeBudget.dispatched(key, writes);
           writeBudget.owe(key, [
             ...writeBudget.forecast(key),
-            ...dispatchedWorkerWrites(now, lengths),
+            ...dispatchedWorkerWrites(now, course),
           ]);
         }
       }

@@ -95,6 +95,7 @@ export async function readRepoUsage(
     nodeId: string | undefined;
     run: UsageRun;
     attempt: number;
+    reviewInRun: boolean;
   }[] = [];
   for (const ref of refs) {
     const name = USAGE_REF.exec(ref.ref)?.[1];
@@ -105,18 +106,18 @@ export async function readRepoUsage(
     else tied.push({ name, sha: ref.object.sha, nodeId: ref.node_id, ...tie });
   }
   const found = await recordCommits(ctx, tied);
-  for (const { name, sha, run, attempt } of tied) {
+  for (const { name, sha, run, attempt, reviewInRun } of tied) {
     const record = parseUsageMessage(found.get(sha)?.message ?? '');
-    const problem = usageRecordProblem(record, run, attempt);
+    const problem = usageRecordProblem(record, run, attempt, reviewInRun);
     if (problem || !record) read.forged.push({ repository, ref: name, reason: problem ?? '' });
     else read.records.push({ repository, ref: name, at: run.createdAt, record });
   }
   return read;
 }
 
-/** The run id a usage ref's name gives (`<build>/usage/<run>-<attempt>`), or NaN. */
+/** The run id a usage ref's name gives (`<build>/usage/<run>-<attempt>`, maybe `-review`), or NaN. */
 function runIdOf(name: string): number {
-  return Number(/\/usage\/(\d+)-\d+$/.exec(name)?.[1] ?? Number.NaN);
+  return Number(/\/usage\/(\d+)-\d+(?:-review)?$/.exec(name)?.[1] ?? Number.NaN);
 }
 
 /**

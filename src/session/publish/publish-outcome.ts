@@ -2,7 +2,15 @@ import type { Usage } from '../../core/records/completion.js';
 
 /** How a publish ended; each kind maps to one exit code. */
 export type PublishOutcome =
-  | { kind: 'published'; lines: string[] }
+  | {
+      kind: 'published';
+      lines: string[];
+      /**
+       * A work, contract or fix session's pull request head it pushed, ready for review: the
+       * workflow's review jobs review it in this run (`review-pr`, `review-head` outputs).
+       */
+      review?: { pr: number; head: string };
+    }
   | {
       kind: 'session-failed';
       status: 'partial' | 'blocked' | 'failed' | 'impossible';

@@ -1,7 +1,9 @@
+import { appendFile } from 'node:fs/promises';
+import { isReviewedInRun } from '../../core/sessions/session.js';
 import type { SessionEnv } from '../env.js';
 import type { SessionClientOptions } from '../session-octokit.js';
 import { appendStepSummary } from '../step-summary.js';
-import type { PublishOutcome } from './publish-outcome.js';
+import { type PublishOutcome, withSummaryLine } from './publish-outcome.js';
 import { publishSession } from './publish-session.js';
 import { renderUsage } from './write/pull-body.js';
 
@@ -24,6 +26,8 @@ export interface PublishOptions {
   gitRemote?: string;
   /** Where the job summary goes; defaults to `$GITHUB_STEP_SUMMARY`. */
   stepSummaryPath?: string;
+  /** Where the step's outputs go; defaults to `$GITHUB_OUTPUT`. */
+  outputPath?: string;
   /** Where progress and reasons go; defaults to stderr. */
   log?: (line: string) => void;
   /** How hard the GitHub client tries (tests make its waits short). */
@@ -57,10 +61,38 @@ export async function runPublish(env: SessionEnv, options: PublishOptions = {}):
   }
   const title =
     `Baton publish: ${env.BATON_ROLE} ${env.BATON_BUILD} ${env.BATON_WORKER ?? ''}`.trim();
-  const { code, text } = describe(outcome);
+  const review = reviewInRun(env, outcome);
+  const { code, text } = describe(review ? withReviewLine(outcome, review) : outcome);
   log(text);
   await appendStepSummary(summaryPath, `### ${title}\n\n${text}`);
+  const outputPath = options.outputPath ?? process.env.GITHUB_OUTPUT;
+  if (review && outputPath) {
+    await appendFile(outputPath, `review-pr=${review.pr}\nreview-head=${review.head}\n`);
+  }
   return code;
+}
+
+/**
+ * The head this run's review jobs review next (the workflow's `review-pr` and `review-head`
+ * outputs): a work, contract or fix session's pull request head it pushed; never a review's own.
+ */
+function reviewInRun(
+  env: SessionEnv,
+  outcome: PublishOutcome,
+): { pr: number; head: string } | null {
+  if (outcome.kind !== 'published' || !outcome.review) return null;
+  if (env.BATON_AFTER !== undefined || !isReviewedInRun(env.BATON_ROLE)) return null;
+  return outcome.review;
+}
+
+function withReviewLine(
+  outcome: PublishOutcome,
+  review: { pr: number; head: string },
+): PublishOutcome {
+  return withSummaryLine(
+    outcome,
+    `This run reviews #${review.pr} at ${review.head.slice(0, 7)} next (its review jobs).`,
+  );
 }
 
 function describe(outcome: PublishOutcome): { code: number; text: string } {

@@ -23,13 +23,14 @@ const SAFE_NAME = /^[\w.:/@[\]-]{1,100}$/;
 export function sessionSpanIds(
   repository: string,
   build: string,
-  run: { id: number; attempt: number },
+  run: { id: number; attempt: number; reviewInRun?: boolean },
 ): { traceId: string; spanId: string } {
   const digest = (text: string) => createHash('sha256').update(text).digest('hex');
   const key = `${repository.toLowerCase()}#${build}`;
+  const session = `${run.id}-${run.attempt}${run.reviewInRun ? '-review' : ''}`;
   return {
     traceId: digest(key).slice(0, 32),
-    spanId: digest(`${key} invoke_agent ${run.id}-${run.attempt}`).slice(0, 16),
+    spanId: digest(`${key} invoke_agent ${session}`).slice(0, 16),
   };
 }
 
@@ -54,6 +55,7 @@ export async function sendToolSpans({
 }: {
   env: Pick<SessionEnv, 'GITHUB_REPOSITORY' | 'GITHUB_RUN_ID' | 'BATON_BUILD' | 'BATON_ROLE'> & {
     BATON_WORKER?: string | undefined;
+    BATON_AFTER?: string | undefined;
   };
   result: Pick<SessionResult, 'tools'>;
   /** The job's environment, where the OTLP settings are (the SDK's exporter reads them there too). */
@@ -63,7 +65,11 @@ export async function sendToolSpans({
   const runId = Number(env.GITHUB_RUN_ID);
   const protocol = otlpProtocolOf(otel);
   if (result.tools.length === 0 || !protocol || !Number.isInteger(runId) || runId <= 0) return null;
-  const run = { id: runId, attempt: Number(otel.GITHUB_RUN_ATTEMPT ?? '1') || 1 };
+  const run = {
+    id: runId,
+    attempt: Number(otel.GITHUB_RUN_ATTEMPT ?? '1') || 1,
+    reviewInRun: env.BATON_AFTER !== undefined,
+  };
   try {
     const { sendSpans } = await import('./tool-spans-sdk.js');
     await sendSpans({

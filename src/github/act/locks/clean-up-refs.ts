@@ -166,9 +166,12 @@ function isRecord(build: string, ref: string): boolean {
   );
 }
 
-/** `refs/baton-exchanges/<run>/<attempt>` of a listed completed run, at an attempt it reached. */
+/**
+ * `refs/baton-exchanges/<run>/<attempt>` (a views job's or a review's in the run: `views-`
+ * or `review-<attempt>`) of a listed completed run, at an attempt it reached.
+ */
 function isFinishedExchange(ref: string, reached: Map<number, number>): boolean {
-  const found = /^refs\/baton-exchanges\/(\d+)\/(\d+)$/.exec(ref);
+  const found = /^refs\/baton-exchanges\/(\d+)\/(?:(?:views|review)-)?(\d+)$/.exec(ref);
   if (!found) return false;
   const attempt = reached.get(Number(found[1]));
   return attempt !== undefined && Number(found[2]) <= attempt;

@@ -45,6 +45,12 @@ const ReviewSubmission = z.strictObject({
 export async function runReviewRole(ctx: AgentContext): Promise<RoleOutcome> {
   const pr = Number(ctx.env.BATON_PR);
   if (!(pr > 0)) return failedOutcome('BATON_PR is required for the review role');
+  // In a work or fix session's run, where the whole settings (an `_extends` base, the
+  // organisation's) turn reviews off that publish could not read: no model call.
+  if (ctx.env.BATON_AFTER && !ctx.config.review.enabled) {
+    ctx.log('review.enabled is off in .github/baton.yml; no review in this run');
+    return failedOutcome('reviews are off (review.enabled: false)');
+  }
   const { BATON_BUILD: build, BATON_WORKER: worker } = ctx.env;
   const pull = await ctx.github.getPull(pr);
   const asked = askedHead(ctx.env.BATON_TRIGGER);

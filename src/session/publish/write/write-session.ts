@@ -8,6 +8,7 @@ import type { SessionResult } from '../../result.js';
 import { describeGone, type GoneHead, goneHead, PullState } from '../../review-head.js';
 import { hasCommits, opensWorkerBranch } from '../checks/check-result.js';
 import type { JudgedClaims } from '../checks/claims/claim-rules.js';
+import { readReviewEnabled } from '../checks/inputs/read-guide-paths.js';
 import { readWorkerTitle } from '../checks/inputs/read-worker-title.js';
 import type { PublishOutcome } from '../publish-outcome.js';
 import type { ReadSession } from '../read-session.js';
@@ -85,11 +86,11 @@ export async function writeSession(checked: CheckedSession): Promise<PublishOutc
     case 'contract':
       return result.twin_went_first && !hasCommits(result)
         ? twinWork(checked, result.twin_went_first)
-        : pushAnd(checked, openPull);
+        : pushAndReview(checked, openPull);
     case 'fix':
       return result.moved_head && !hasCommits(result)
         ? fixOfMovedHead(checked, result.moved_head)
-        : pushAnd(checked, updatePull);
+        : pushAndReview(checked, updatePull);
     case 'review':
       return review(checked);
     case 'synthesis':
@@ -183,6 +184,30 @@ async function pushAnd(
   return { kind: 'published', lines: [...(await push(checked)), ...(await write(checked))] };
 }
 
+/**
+ * Pushes a worker's commits and opens or updates its pull request; the head pushed is then
+ * the run's to review (`PublishOutcome.review`), where it is new and `review.enabled` is on.
+ */
+async function pushAndReview(
+  checked: CheckedSession,
+  write: (checked: CheckedSession) => Promise<WrittenPull>,
+): Promise<PublishOutcome> {
+  const { result, io, repo, token } = checked;
+  const lines = await push(checked);
+  const written = await write(checked);
+  const published: PublishOutcome = { kind: 'published', lines: [...lines, ...written.lines] };
+  const head = hasCommits(result) ? result.head : null;
+  if (written.pr === null || !head) return published;
+  if (!(await readReviewEnabled({ repo, remote: io.remote, token }))) return published;
+  return { ...published, review: { pr: written.pr, head } };
+}
+
+/** The lines a worker's pull request's write leaves, and its number (null: none written). */
+interface WrittenPull {
+  lines: string[];
+  pr: number | null;
+}
+
 async function push({
   env,
   io,
@@ -212,10 +237,10 @@ async function push({
 async function openPull(
   checked: CheckedSession,
   { draft = false }: { draft?: boolean } = {},
-): Promise<string[]> {
+): Promise<WrittenPull> {
   const { env, target, result, repo, api } = checked;
   const worker = target.worker ?? '';
-  if (!result.completion || !result.base) return [];
+  if (!result.completion || !result.base) return { lines: [], pr: null };
   const planned = await readWorkerTitle({ repo, base: result.base, build: target.build, worker });
   const pull = await ensureWorkerPull({
     api,
@@ -230,12 +255,16 @@ async function openPull(
   if (draft && !pull.created) {
     await setPullDraft({ api, repository: env.GITHUB_REPOSITORY, pr: pull.number, draft: true });
   }
-  return [`${pull.created ? 'Opened' : 'Updated'} pull request #${pull.number}: ${pull.url}`];
+  return {
+    lines: [`${pull.created ? 'Opened' : 'Updated'} pull request #${pull.number}: ${pull.url}`],
+    // A draft is partial work: no review takes half a change for a whole one.
+    pr: draft ? null : pull.number,
+  };
 }
 
-async function updatePull(checked: CheckedSession): Promise<string[]> {
+async function updatePull(checked: CheckedSession): Promise<WrittenPull> {
   const { env, target, result, api } = checked;
-  if (!result.completion || target.pr === null) return [];
+  if (!result.completion || target.pr === null) return { lines: [], pr: null };
   const body = workerBody(checked, result.completion);
   const pull = await updatePullBody({
     api,
@@ -250,10 +279,13 @@ async function updatePull(checked: CheckedSession): Promise<string[]> {
     pr: target.pr,
     draft: false,
   });
-  return [
-    `Updated pull request #${pull.number}: ${pull.url}`,
-    ...(ready === 'changed' ? [`Marked #${pull.number} ready for review.`] : []),
-  ];
+  return {
+    lines: [
+      `Updated pull request #${pull.number}: ${pull.url}`,
+      ...(ready === 'changed' ? [`Marked #${pull.number} ready for review.`] : []),
+    ],
+    pr: pull.number,
+  };
 }
 
 /**
@@ -266,7 +298,7 @@ async function partialPull(checked: CheckedSession): Promise<string[]> {
   const repository = env.GITHUB_REPOSITORY;
   if (isWorkRole(target.role)) {
     const opened = await openPull(checked, { draft: true });
-    return opened.map((line) => `${line} (a draft: partial work)`);
+    return opened.lines.map((line) => `${line} (a draft: partial work)`);
   }
   if (!result.completion || target.pr === null) return [];
   const body = workerBody(checked, result.completion);

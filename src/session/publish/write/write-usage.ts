@@ -12,7 +12,8 @@ import { pushRecordRef } from './record-ref.js';
 /**
  * Leaves what the session spent where the app reads it, whatever the agent's
  * outcome: a commit whose message is the usage record, at the hidden ref
- * `refs/baton/<build>/usage/<run>-<attempt>` (clones do not fetch it, and it
+ * `refs/baton/<build>/usage/<run>-<attempt>` (`…-review` for the review in a work or fix
+ * session's run: `UsageRecord.after`; clones do not fetch it, and it
  * moves no branch, so no PR falls behind). Pushing a ref that exists already
  * (publish run again) changes nothing. Never throws: a record that cannot be
  * written leaves the run to be estimated from its duration. Returns a line for
@@ -43,6 +44,7 @@ export async function writeUsageRecord({
     run_id: runId,
     attempt,
     role: env.BATON_ROLE,
+    ...(env.BATON_AFTER ? { after: env.BATON_AFTER } : {}),
     worker: env.BATON_WORKER ?? null,
     // A word that a criterion cannot be met which publish refused is a failed session.
     outcome: refusal && result.status === 'impossible' ? 'failed' : result.status,
@@ -62,7 +64,12 @@ export async function writeUsageRecord({
       ? null
       : oneLineReason(result.reason);
   if (reason) record.reason = reason;
-  const ref = usageRef({ build: env.BATON_BUILD, runId, attempt });
+  const ref = usageRef({
+    build: env.BATON_BUILD,
+    runId,
+    attempt,
+    reviewInRun: env.BATON_AFTER !== undefined,
+  });
   try {
     const message = renderUsageMessage(record);
     const problem = await pushRecordRef({ repo, remote, token, ref, message });

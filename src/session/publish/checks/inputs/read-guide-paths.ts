@@ -34,12 +34,34 @@ export async function readWorkPaths(access: RemoteAccess): Promise<string[]> {
   return read.kind === 'read' ? read.config.verification.workPaths : [];
 }
 
-/** `.github/baton.yml` of the remote's default branch, parsed; or why it cannot be read as the app reads it. */
-async function readDefaultConfig({
-  repo,
-  remote,
-  token,
-}: RemoteAccess): Promise<{ kind: 'read'; config: Config } | { kind: 'unread'; why: string }> {
+/**
+ * `review.enabled` as the app reads it, from the same file: whether this run reviews the head
+ * its work or fix session pushed. Where the file cannot be read, the default (on); the
+ * review session reads the whole settings and ends at once where they turn reviews off.
+ */
+export async function readReviewEnabled(access: RemoteAccess): Promise<boolean> {
+  const read = await readDefaultConfig(access);
+  return read.kind === 'read' ? read.config.review.enabled : true;
+}
+
+type ConfigRead = { kind: 'read'; config: Config } | { kind: 'unread'; why: string };
+
+/** Each publish's read of the default branch's settings (its scratch repository's), made once. */
+const readOf = new WeakMap<RemoteAccess['repo'], Promise<ConfigRead>>();
+
+/**
+ * `.github/baton.yml` of the remote's default branch, parsed; or why it cannot be read as the
+ * app reads it. Read once a publish: the guide, the work's paths and the review ask it.
+ */
+function readDefaultConfig(access: RemoteAccess): Promise<ConfigRead> {
+  const known = readOf.get(access.repo);
+  if (known) return known;
+  const read = fetchDefaultConfig(access);
+  readOf.set(access.repo, read);
+  return read;
+}
+
+async function fetchDefaultConfig({ repo, remote, token }: RemoteAccess): Promise<ConfigRead> {
   const fetched = await repo.run({
     args: ['fetch', '--no-tags', '--quiet', remote, `+HEAD:${GUIDE_DEFAULT_REF}`],
     token,
