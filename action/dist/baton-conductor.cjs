@@ -44936,7 +44936,7 @@ var VerificationSettings = external_exports.strictObject({
 
 // src/core/config/config.ts
 var Review = external_exports.strictObject({
-  /** Dispatch a review session on every worker PR. Off: a human's review decides. */
+  /** A review session on every worker PR, in the run of the session that pushed its head. Off: a human's review decides. */
   enabled: external_exports.boolean().default(true),
   /** Fix sessions per PR before Baton asks a person (label `baton:needs-human`). */
   maxFixRounds: external_exports.number().int().min(0).max(10).default(2),

@@ -24,7 +24,7 @@ import { Trackers } from './trackers.js';
 import { VerificationSettings } from './verification-settings.js';
 
 const Review = z.strictObject({
-  /** Dispatch a review session on every worker PR. Off: a human's review decides. */
+  /** A review session on every worker PR, in the run of the session that pushed its head. Off: a human's review decides. */
   enabled: z.boolean().default(true),
   /** Fix sessions per PR before Baton asks a person (label `baton:needs-human`). */
   maxFixRounds: z.number().int().min(0).max(10).default(2),
