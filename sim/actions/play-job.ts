@@ -38,6 +38,18 @@ export interface EndedJob {
   outputs: Record<string, string>;
 }
 
+/** One job of a run attempt, as the runner plays it. */
+interface JobCall {
+  options: ActionsRunnerOptions;
+  run: SimRun;
+  job: JobName;
+  cancelled: () => boolean;
+  /** The job's id, which GitHub puts in its OIDC token as `check_run_id`. */
+  checkRunId: number;
+  /** What the review jobs review: the head they check out, and their session's env. */
+  review?: ReviewHead | undefined;
+}
+
 export async function playJob({
   options,
   run,
@@ -46,17 +58,9 @@ export async function playJob({
   cancelled,
   checkRunId,
   review,
-}: {
-  options: ActionsRunnerOptions;
-  run: SimRun;
-  job: JobName;
+}: JobCall & {
   /** The run's folder: each job's folders, and the artifacts, are under it. */
   root: string;
-  cancelled: () => boolean;
-  /** The job's id, which GitHub puts in its OIDC token as `check_run_id`. */
-  checkRunId: number;
-  /** What the review jobs review: the head they check out, and their session's env. */
-  review?: ReviewHead;
 }): Promise<EndedJob> {
   const dirs: JobDirs = {
     workspace: join(root, job, 'workspace'),
@@ -99,15 +103,7 @@ async function runBatonStep({
   cancelled,
   checkRunId,
   review,
-}: {
-  options: ActionsRunnerOptions;
-  run: SimRun;
-  job: JobName;
-  dirs: JobDirs;
-  cancelled: () => boolean;
-  checkRunId: number;
-  review: ReviewHead | undefined;
-}) {
+}: JobCall & { dirs: JobDirs }) {
   // The workflow's "Set up your project" step, where the repository has a setup action.
   const setUp =
     runsTheModel(job) && existsSync(join(dirs.workspace, SETUP_ACTION))

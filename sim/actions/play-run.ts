@@ -52,7 +52,7 @@ export async function playRun({
           root,
           cancelled,
           checkRunId,
-          ...(review ? { review } : {}),
+          review,
         });
         jobs.push(ended.record);
         return { code: ended.record.code, outputs: ended.outputs };
