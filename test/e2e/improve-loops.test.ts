@@ -132,6 +132,24 @@ describe('an improvement series on the simulator', () => {
     expect(final?.body).toContain(
       'ran 3 of 3 loops; the research of loop 3 found nothing worth doing',
     );
-    expect(statuses.some((body) => body.includes('| 2 | 🔨 workers running'))).toBe(true);
+    // Each loop's row only moves forward. Which stages a person sees between two edits depends on
+    // how quickly the sessions end (the status pacer gathers what changes within its interval).
+    const order = [
+      '🔎 researching',
+      '📋 planning',
+      '🔨 workers running',
+      '📝 summarising',
+      '✅ done',
+    ];
+    for (const loop of [1, 2]) {
+      const seen = statuses.flatMap((body) => {
+        const table = /\| Loop \| Stage [\s\S]*?(?:\n\n|$)/.exec(body)?.[0] ?? '';
+        const row = new RegExp(`^\\| ${loop} \\| ([^—|]+?)(?: —|\\s*\\|)`, 'm').exec(table);
+        return row?.[1] ? [order.indexOf(row[1].trim())] : [];
+      });
+      expect(seen).not.toContain(-1);
+      expect(seen).toEqual([...seen].sort((a, b) => a - b));
+      expect(seen.at(-1)).toBe(order.indexOf('✅ done'));
+    }
   });
 });
