@@ -1,14 +1,13 @@
 import { dependentChainLengths } from '../src/core/plan/schedule.js';
 import { leastMinutesFor } from '../src/core/snapshot/estimate.js';
-import { normalizeSnapshot } from '../src/core/snapshot/normalize-snapshot.js';
 import type { BuildSnapshot, PullInfo, RunInfo } from '../src/core/snapshot/snapshot.js';
 import {
   dispatchedSessionWrites,
   dispatchedWorkerWrites,
   forecastWrites,
   sessionLengthOf,
-  sessionLengths,
   startedWorkerWrites,
+  workerCourse,
 } from '../src/core/workers/write-forecast.js';
 import { createWriteBudget, type WriteBudget } from '../src/github/client/pacing/write-budget.js';
 import { peakWindow } from '../src/github/client/pacing/write-windows.js';
@@ -22,20 +21,24 @@ import { criticalPathMinutes, SESSION_MINUTES, wavesAndChain, workMinutes } from
  * one installation (bench/scale.ts): the real budget (`createWriteBudget`) and
  * the real forecast (`forecastWrites` of each build's snapshot), on a clock of
  * simulated minutes that no machine's load can stretch. Sessions take the scale
- * world's lengths (work 8–16 minutes by worker, review 3); each worker's writes
- * are those the app makes: its dispatch at its first dispatch, its
- * session's pull request when it lands, its review's dispatch when the pull
- * request is seen and the review when it lands, its merge and a status edit
- * when the review approves; a build's 5 when its last worker merges. Every
- * event is reconciled at once. What this leaves out is the app's own time: a
- * reconcile here takes none, where the real app's takes milliseconds (and, on a
- * loaded machine on the fast clock, simulated minutes): the scale bench's rows
- * measure that.
+ * world's lengths (work 8–16 minutes by worker, review 3). Each worker's writes
+ * are those the app and its run make: its dispatch at its first dispatch; in
+ * that one run, its session's pull request (and the session's usage record)
+ * when the session ends, then the review the run's review jobs post 3 minutes
+ * later (with the review's usage record, `after: 'work'`, and the run's end);
+ * its merge and a status edit when the review approves; a build's 5 when its
+ * last worker merges. The budget is told what the app's `act` tells it
+ * (`workerCourse` of the snapshot). Every event is reconciled at once. What this leaves out is the
+ * app's own time: a reconcile here takes none, where the real app's takes
+ * milliseconds (and, on a loaded machine on the fast clock, simulated
+ * minutes): the scale bench's rows measure that.
  *
  * `npx tsx bench/pacing.ts` prints its rows and each build's end. Its second
- * row is a comparison, of a change not made: the same model with each review
- * started without a dispatch of its own (the review's own write stays), which
- * is what the review's dispatch costs the makespan where the hour binds.
+ * row is a comparison, a workflow from before the review jobs of 2026-11-30:
+ * each review a run the app dispatches when it sees the pull request (a write
+ * more), after the work's run ends, the budget counting it as it counts such a
+ * build now (each work dispatch with a review in its run, until a build's first
+ * run ends without one: its first wave's a write more each).
  */
 export interface PacingFigures {
   builds: number;
@@ -75,8 +78,8 @@ export function measurePacing({
 }: {
   builds?: number;
   /**
-   * true: each review a dispatch of its own (the comparison row, as before 2026-11-30); by
-   * default a review is in its work's run, counted with the work's writes.
+   * true: each review a dispatch of its own (the comparison row, a workflow from before
+   * 2026-11-30's review jobs); by default the work's run reviews its head.
    */
   reviewDispatch?: boolean;
 } = {}): PacingFigures {
@@ -130,55 +133,41 @@ export function measurePacing({
   };
   const reconcile = (build: ModelBuild) => {
     const { snapshot } = build;
-    // Reviews without a dispatch are reviews in the work's run: counted with the work's writes.
-    const course = {
-      ...sessionLengths(normalizeSnapshot(snapshot).runs),
-      reviewInRun: !reviewDispatch,
-    };
+    // As the app's act reads it: the build's sessions' lengths, and whether its runs review
+    // in the run (taken so until a run ends with its session complete and no review in it).
+    const course = workerCourse(snapshot);
     budget.owe(build.key, forecastWrites({ snapshot, nowMs: now }));
     for (const pull of snapshot.pulls) {
       if (pull.state !== 'open') continue;
-      const reviewed = snapshot.runs.some(
-        (run) => run.role === 'review' && run.worker === pull.worker,
-      );
-      if (!reviewed) {
-        // Its review's dispatch, and the review it posts when it lands.
-        if (reviewDispatch) {
-          write(1);
-          budget.note(1, now + sessionLengthOf(course, 'review'));
-        }
-        const run = addRun(snapshot, {
-          id: runId++,
-          role: 'review',
-          worker: pull.worker,
-          at: now,
-          trigger: `head-${pull.headSha}`,
-        });
-        schedule(now + SESSION_MINUTES.review * MINUTE, () => {
-          made.push({ at: now, count: 1 });
-          finishRun(run);
-          pull.reviews.push(
-            make.review({ id: run.id, commitSha: pull.headSha, submittedAt: iso(now) }),
-          );
-          // What tells the app a build's runs review in the run: the review's record (`after`).
-          if (!reviewDispatch) {
-            snapshot.usage = snapshot.usage ?? [];
-            snapshot.usage.push(
-              make.usageRecord({
-                run_id: run.id,
-                role: 'review',
-                after: 'work',
-                worker: pull.worker,
-              }),
-            );
-          }
-          reconcile(build);
-        });
-      } else if (pull.reviews.length > 0) {
+      if (pull.reviews.length > 0) {
         write(1);
         pull.state = 'merged';
         editStatus(build.key);
+        continue;
       }
+      // In the work's run, the review is under way; the comparison's is the app's to dispatch.
+      const reviewed = snapshot.runs.some(
+        (run) => run.role === 'review' && run.worker === pull.worker,
+      );
+      if (!reviewDispatch || reviewed) continue;
+      // Its review's dispatch, and the review it posts when it lands.
+      write(1);
+      budget.note(1, now + sessionLengthOf(course, 'review'));
+      const run = addRun(snapshot, {
+        id: runId++,
+        role: 'review',
+        worker: pull.worker,
+        at: now,
+        trigger: `head-${pull.headSha}`,
+      });
+      schedule(now + SESSION_MINUTES.review * MINUTE, () => {
+        made.push({ at: now, count: 1 });
+        finishRun(run);
+        pull.reviews.push(
+          make.review({ id: run.id, commitSha: pull.headSha, submittedAt: iso(now) }),
+        );
+        reconcile(build);
+      });
     }
     const chains = dependentChainLengths(planWorkers(build.workers));
     const started = (id: string) => snapshot.branches[id] !== undefined;
@@ -207,10 +196,31 @@ export function measurePacing({
         ...dispatchedWorkerWrites(now, course),
       ]);
       schedule(now + workMinutes(build.snapshot.build, worker.id) * MINUTE, () => {
+        // The session's publish opens its pull request and writes the session's usage record.
         made.push({ at: now, count: 1 });
-        finishRun(run);
-        snapshot.pulls.push(openPull(run, worker.id));
+        snapshot.usage = [
+          ...(snapshot.usage ?? []),
+          make.usageRecord({ run_id: run.id, role: 'work', worker: worker.id }),
+        ];
+        if (reviewDispatch) finishRun(run);
+        const pull = openPull(run, worker.id, now);
+        snapshot.pulls.push(pull);
         reconcile(build);
+        if (reviewDispatch) return;
+        // The run's review jobs: its review publish job posts the review and writes its
+        // record (`after`), and the run ends.
+        schedule(now + SESSION_MINUTES.review * MINUTE, () => {
+          made.push({ at: now, count: 1 });
+          pull.reviews.push(
+            make.review({ id: run.id, commitSha: pull.headSha, submittedAt: iso(now) }),
+          );
+          snapshot.usage = [
+            ...(snapshot.usage ?? []),
+            make.usageRecord({ run_id: run.id, role: 'review', after: 'work', worker: worker.id }),
+          ];
+          finishRun(run);
+          reconcile(build);
+        });
       });
     }
     if (build.finalAt === null && build.workers.every((w) => merged(w.id))) {
@@ -271,7 +281,7 @@ export function pacingRows({ paced: r, reviewDispatched: dispatched }: PacingRep
       met: r.ratio <= 1.1 && r.peakHour < 500,
     },
     {
-      figure: `The same model with each review a dispatch of its own, as before 2026-11-30 (${dispatched.writes} writes)`,
+      figure: `The same model with each review a dispatch of its own, a workflow from before 2026-11-30's review jobs (${dispatched.writes} writes)`,
       measured: measuredOf(dispatched),
       target: 'comparison',
       met: null,
@@ -318,14 +328,14 @@ function addRun(
   return run;
 }
 
-function openPull(run: RunInfo, worker: string): PullInfo {
+function openPull(run: RunInfo, worker: string, at: number): PullInfo {
   return make.pull({
     number: 100 + run.id,
     worker,
     headSha: sha(`h${run.id}`),
     state: 'open',
     reviews: [],
-    createdAt: run.updatedAt,
+    createdAt: iso(at),
   });
 }
 

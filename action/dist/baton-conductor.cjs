@@ -55192,12 +55192,12 @@ var SESSION_SIZES = {
 };
 var EXPECTED_FIX_ROUNDS = 0.5;
 var FIX_SHARE = 0.5;
-var WRITES_PER_WORKER = 7;
+var WRITES_PER_WORKER = 6;
 var WRITES_OF_A_REVIEW_CHECK = 1;
 var WRITES_PER_FIX_ROUND = 7;
 var WRITES_PER_BUILD = 5;
 var WRITES_PER_VALIDATION = 1;
-var WRITES_AT_FIRST_DISPATCH = 3;
+var WRITES_AT_FIRST_DISPATCH = 2;
 var WRITES_OF_A_STATUS_EDIT = 1;
 var WRITES_OWED_PER_WORKER = WRITES_PER_WORKER - WRITES_AT_FIRST_DISPATCH - WRITES_OF_A_STATUS_EDIT;
 var WRITES_OF_A_REVIEW = 2;
@@ -55599,10 +55599,19 @@ function sessionLengths(runs) {
   return { work: of("work"), review: of("review"), fix: of("fix") };
 }
 function workerCourse(snapshot) {
+  const { runs } = normalizeSnapshot(snapshot);
   return {
-    ...sessionLengths(normalizeSnapshot(snapshot).runs),
-    reviewInRun: (snapshot.usage ?? []).some((record2) => record2.after !== void 0)
+    ...sessionLengths(runs),
+    reviewInRun: !skippedReviewInRun(runs, snapshot.usage ?? [])
   };
+}
+function skippedReviewInRun(runs, usage) {
+  const of = (run2, record2) => record2.run_id === run2.id && record2.attempt === (run2.attempt ?? 1);
+  return runs.some(
+    (run2) => isReviewedInRun(run2.role) && run2.status === "completed" && run2.conclusion === "success" && usage.some(
+      (record2) => of(run2, record2) && record2.after === void 0 && record2.outcome === "complete"
+    ) && !usage.some((record2) => of(run2, record2) && record2.after !== void 0)
+  );
 }
 function dispatchedSessionWrites(course, role) {
   const after2 = course.reviewInRun && isReviewedInRun(role) ? WRITES_OF_A_REVIEW_IN_RUN : 0;
@@ -55616,18 +55625,21 @@ function sessionLengthOf(lengths, role) {
 function startedWorkerWrites(at, course) {
   const pull = at + course.work;
   return [
-    { at, count: WRITES_AT_FIRST_DISPATCH - 1 },
-    { at: pull, count: 1 },
+    { at, count: WRITES_AT_FIRST_DISPATCH - SESSION_WRITES.work },
+    { at: pull, count: SESSION_WRITES.work },
     { at: pull, count: reviewWrites(course) },
-    { at: pull + course.review, count: WRITES_OF_A_MERGE }
+    { at: mergeAfter(pull, course), count: WRITES_OF_A_MERGE }
   ];
 }
 function dispatchedWorkerWrites(at, course) {
   const pull = at + course.work;
   return [
     ...course.reviewInRun ? [] : [{ at: pull, count: WRITES_OF_A_REVIEW }],
-    { at: pull + course.review, count: WRITES_OF_A_MERGE }
+    { at: mergeAfter(pull, course), count: WRITES_OF_A_MERGE }
   ];
+}
+function mergeAfter(end, course) {
+  return course.reviewInRun ? end : end + course.review;
 }
 function reviewWrites(course) {
   return course.reviewInRun ? WRITES_OF_A_REVIEW_IN_RUN : WRITES_OF_A_REVIEW;
@@ -55682,10 +55694,11 @@ function oweWorker({
   const endOf = (run2, length) => run2 && run2.status !== "completed" ? Math.max(nowMs, run2.createdMs + length) : nowMs;
   if (!pull) {
     const work = runs.filter((run2) => isWorkRole(run2.role)).at(-1);
-    const review = endOf(work, course.work);
-    if (!course.reviewInRun) owe(review, WRITES_OF_A_REVIEW);
-    owe(review + course.review, WRITES_OF_A_MERGE);
-    return review + course.review;
+    const ends = endOf(work, course.work);
+    if (!course.reviewInRun) owe(ends, WRITES_OF_A_REVIEW);
+    const merge6 = mergeAfter(ends, course);
+    owe(merge6, WRITES_OF_A_MERGE);
+    return merge6;
   }
   const heads = /* @__PURE__ */ new Set([`head-${pull.headSha}`, `head-${pull.baseMergeOf ?? pull.headSha}`]);
   const reviewed = runs.filter((run2) => run2.role === "review" && heads.has(run2.trigger ?? "")).at(-1);
@@ -55694,7 +55707,7 @@ function oweWorker({
   let merge5;
   if (reviewed) merge5 = endOf(reviewed, course.review);
   else if (verdict.kind !== "none") merge5 = nowMs;
-  else if (inRun) merge5 = endOf(inRun, course.work + course.review);
+  else if (inRun) merge5 = endOf(inRun, sessionLengthOf(course, inRun.role));
   else {
     owe(nowMs, WRITES_OF_A_REVIEW);
     merge5 = nowMs + course.review;

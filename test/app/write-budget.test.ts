@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import {
-  WRITES_OWED_PER_WORKER,
+  WRITES_OF_A_MERGE,
+  WRITES_OF_A_REVIEW_DISPATCH,
   WRITES_PER_STARTED_WORKER,
 } from '../../src/core/snapshot/estimate.js';
 import { integrationBranch, workerBranch } from '../../src/core/vocabulary/ids.js';
@@ -83,10 +84,10 @@ describe('the write budget: near a window its budget, what can wait waits', () =
     });
     expect(filled).toBe(true);
     // W1.1's run was under way when the app last read the build (its review made in it since):
-    // the budget held back what it still owed, its review (taken for a dispatch of its own, the
-    // dearer, while no record shows a review in a run) and its merge (the final pull request's
-    // writes are owed once W2.1, the last worker, has started).
-    expect(owedWhenFilled).toBe(WRITES_OWED_PER_WORKER);
+    // the budget held back what it still owed, its merge. Its review in its run was counted at
+    // its dispatch, with its session's writes: no run of the build has ended without one (the
+    // final pull request's writes are owed once W2.1, the last worker, has started).
+    expect(owedWhenFilled).toBe(WRITES_OF_A_MERGE);
     // The merge is owed: made at once.
     expect(pullOf('W1.1')?.mergedAt).toBeTruthy();
     // W2.1, ready now, waits for the window; so does the status, which still shows the review.
@@ -116,22 +117,23 @@ describe('the write budget: near a window its budget, what can wait waits', () =
     await drive(chainOfThree);
     gh.addComment({ issue, body: '/approve', user: 'maintainer' });
     let filled = false;
-    // Once W1.1's review is in, the next round merges it. The hour holds 470 writes by then
-    // (none in the last minute), and W1.1 owes 3 (its review, made in its run since the app last
-    // read the build, and its merge), room held for W2.1 (next of its chain) 6: 470 + 9 + W2.1's
-    // own 6 would pass 480, but once W1.1 is merged neither is owed.
+    // Once W1.1's review is in, the next round merges it. The hour holds 473 writes by then
+    // (none in the last minute), and W1.1 owes 1 (its merge: its review in its run was counted
+    // at its dispatch), room held for W2.1 (next of its chain) 4, its review in its run too:
+    // 473 + 5 + W2.1's own 4 would pass 480, but once W1.1 is merged neither is owed.
+    const withReviewInRun = WRITES_PER_STARTED_WORKER - WRITES_OF_A_REVIEW_DISPATCH;
     await drive(chainOfThree, async () => {
       if (filled || !reviewed('W1.1')) return;
-      budget.note(470 - budget.used().hour);
+      budget.note(473 - budget.used().hour);
       time.advance(2 * 60_000);
       filled = true;
-      expect(budget.owed()).toBe(WRITES_OWED_PER_WORKER + WRITES_PER_STARTED_WORKER);
+      expect(budget.owed()).toBe(WRITES_OF_A_MERGE + withReviewInRun);
     });
     expect(filled).toBe(true);
     expect(pullOf('W1.1')?.mergedAt).toBeTruthy();
-    // W2.1 started from the merge's reconcile: the hour's 470 have not left it.
+    // W2.1 started from the merge's reconcile: the hour's 473 have not left it.
     expect(workRuns('W2.1')).toHaveLength(1);
-    expect(budget.used().hour).toBeGreaterThanOrEqual(470);
+    expect(budget.used().hour).toBeGreaterThanOrEqual(473);
     expect(app.errors).toEqual([]);
   });
 
@@ -155,8 +157,9 @@ describe('the write budget: near a window its budget, what can wait waits', () =
     budget.owe('acme/other#9-other-build', []);
     await app.idle();
     expect(workRuns('W1.1')).toHaveLength(1);
-    // W2.1, the end of the chain, is not held room for; the final pull request is owed once it starts.
-    expect(budget.owed()).toBe(WRITES_OWED_PER_WORKER);
+    // W2.1, the end of the chain, is not held room for; the final pull request is owed once it
+    // starts. W1.1 owes its merge: its review in its run is counted with its session's writes.
+    expect(budget.owed()).toBe(WRITES_OF_A_MERGE);
     expect(app.errors).toEqual([]);
   });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { WRITES_PER_STARTED_WORKER } from '../../src/core/snapshot/estimate.js';
+import { totalOf } from '../../src/core/workers/write-forecast.js';
 import {
   createWriteBudget,
   OWED_RETRY_MS,
@@ -95,7 +96,7 @@ describe('the write budget of an installation', () => {
     writes.owe('acme/shop#2-b', owing(70));
     expect(writes.owed()).toBe(130);
     expect(writes.owed('acme/shop#1-a')).toBe(60);
-    // 350 + 130 + a new worker's 6 is over 480: the dispatch waits until the oldest 10 made
+    // 350 + 130 + a new worker's 5 is over 480: the dispatch waits until the oldest 10 made
     // writes leave the hour, 25 minutes on (unless owed ones are paid first: `wake`).
     expect(350 + 130 + WRITES_PER_STARTED_WORKER).toBeGreaterThan(PACED);
     const wait = writes.waitFor('dispatch');
@@ -112,7 +113,7 @@ describe('the write budget of an installation', () => {
     writes.note(300);
     advance(120_000);
     writes.owe('acme/shop#1-a', owing(180));
-    // 300 + 180 + 6 is over 480: by the made writes alone, the dispatch waits for them to leave the hour.
+    // 300 + 180 + 5 is over 480: by the made writes alone, the dispatch waits for them to leave the hour.
     expect(writes.waitFor('dispatch')).toBe(58 * 60_000);
     // The build's workers merge, paying 30: now there is room.
     writes.owe('acme/shop#1-a', owing(150));
@@ -132,17 +133,19 @@ describe('the write budget of an installation', () => {
     const { writes, advance, owing } = budget();
     writes.note(300);
     advance(120_000);
-    writes.owe('acme/shop#1-a', owing(176));
+    // Owed so that a worker's share (`WRITES_PER_STARTED_WORKER`) does not fit: one write too many.
+    const over = PACED - 300 - WRITES_PER_STARTED_WORKER + 1;
+    writes.owe('acme/shop#1-a', owing(over + 1));
     const woken: string[] = [];
     for (const key of ['acme/shop#2-b', 'acme/shop#3-c', 'acme/shop#4-d'])
       writes.wake(key, () => woken.push(key));
     // A second wish of the same build stands on the first.
     writes.wake('acme/shop#2-b', () => woken.push('again'));
     // More owed, or paid but still no room: nobody is woken.
-    writes.owe('acme/shop#1-a', owing(178));
-    writes.owe('acme/shop#1-a', owing(175));
+    writes.owe('acme/shop#1-a', owing(over + 3));
+    writes.owe('acme/shop#1-a', owing(over));
     expect(woken).toEqual([]);
-    // 300 made + 155 owed leaves 25 of 480: room for four workers of 6, and three wait.
+    // 300 made + 155 owed leaves 25 of 480: room for five workers of 5, and three wait.
     writes.owe('acme/shop#1-a', owing(155));
     expect(woken).toEqual(['acme/shop#2-b', 'acme/shop#3-c', 'acme/shop#4-d']);
     // Each is woken once.
@@ -164,12 +167,13 @@ describe('the write budget of an installation', () => {
 
   it('wakes waiting builds by one timer of its own when made writes leave the hour', () => {
     const { writes, timers, advance } = timedBudget();
-    writes.note(475);
+    // One write too many for a worker's share (`WRITES_PER_STARTED_WORKER`).
+    writes.note(PACED - WRITES_PER_STARTED_WORKER + 1);
     advance(120_000);
     const woken: string[] = [];
     writes.wake('acme/shop#2-b', () => woken.push('acme/shop#2-b'));
     writes.wake('acme/shop#3-c', () => woken.push('acme/shop#3-c'));
-    // One timer for both, set for when the 475 writes leave the hour.
+    // One timer for both, set for when those writes leave the hour.
     expect(timers()).toHaveLength(1);
     advance(58 * 60_000 - 1);
     expect(woken).toEqual([]);
@@ -368,9 +372,12 @@ describe('the write budget of an installation', () => {
 
 describe('the pacer: a forecast of the sliding hour, at a steady pace', () => {
   const MINUTE = 60_000;
-  /** A worker dispatched at `at`: its dispatch's 2 writes, its pull request 12 minutes on, its review and merge 3 more. */
+  /**
+   * A worker dispatched at `at` (`startedWorkerWrites`, its review a dispatch of its own): its
+   * dispatch, its pull request and its review's 2 writes 12 minutes on, its merge 3 more.
+   */
   const worker = (at: number) => [
-    { at, count: 2 },
+    { at, count: 1 },
     { at: at + 12 * MINUTE, count: 1 },
     { at: at + 12 * MINUTE, count: 2 },
     { at: at + 15 * MINUTE, count: 1 },
@@ -384,9 +391,9 @@ describe('the pacer: a forecast of the sliding hour, at a steady pace', () => {
     const now = 5_000_000 + 50 * MINUTE;
     writes.owe('acme/shop#1-a', due(100, now + 30 * MINUTE));
     writes.owe('acme/shop#2-b', due(50, now + 45 * MINUTE));
-    // Charged to the present, 300 + 150 and a worker's 6 pass 450 (the old gate's 90%)...
+    // Charged to the present, 300 + 150 and a worker's 5 pass 450 (the old gate's 90%)...
     expect(300 + 150 + WRITES_PER_STARTED_WORKER).toBeGreaterThan(450);
-    // ...but no hour holds both the 300 and the 150: the fullest has 300 + this worker's 2, and
+    // ...but no hour holds both the 300 and the 150: the fullest has 300 + this worker's 1, and
     // the 150 fall in hours the 300 have left.
     expect(writes.waitFor('dispatch', 'acme/shop#3-c', worker(now))).toBe(0);
   });
@@ -399,11 +406,11 @@ describe('the pacer: a forecast of the sliding hour, at a steady pace', () => {
     // Due 40 minutes on: the hour that ends then holds the 200 made and these 278.
     writes.owe('acme/shop#1-a', due(278, now + 40 * MINUTE));
     // The window that ends now has room (200 of 480), the hour ahead does not: this
-    // worker's review and merge land in it, to 484.
+    // worker's writes all land in it, to 483.
     expect(writes.used().hour).toBe(200);
     expect(writes.waitFor('dispatch', 'acme/shop#2-b', worker(now))).toBeGreaterThan(0);
-    // It fits 43 minutes on: its dispatch's 2 writes fill the hour that holds the 200 and the
-    // 278 to 480, and its review and merge land once the 200 have left.
+    // It fits 43 minutes on: its dispatch joins the hour that holds the 200 and the 278 (479
+    // of 480), and its pull request, review and merge land once the 200 have left.
     expect(writes.waitFor('dispatch', 'acme/shop#2-b', worker(now))).toBe(43 * MINUTE);
   });
 
@@ -420,14 +427,15 @@ describe('the pacer: a forecast of the sliding hour, at a steady pace', () => {
       writes.note(60);
       step(MINUTE);
     }
-    // A worker's 6 writes at 480 an hour: one worker every 0.75 minutes, 15 minutes' worth at once.
+    // A worker's 5 writes at 480 an hour: one worker every 0.625 minutes, 15 minutes' worth at once.
     const interval = (WRITES_PER_STARTED_WORKER / PACED) * 60 * MINUTE;
+    expect(totalOf(worker(0))).toBe(WRITES_PER_STARTED_WORKER);
     let started = 0;
     while (writes.waitFor('dispatch', 'acme/shop#1-a', worker(now())) === 0 && started < 100) {
       writes.dispatched('acme/shop#1-a', worker(now()));
       started++;
     }
-    expect(started).toBe(Math.floor(15 / 0.75) + 1);
+    expect(started).toBe(Math.floor(15 / 0.625) + 1);
     // The next goes one interval after the last, not before.
     expect(writes.waitFor('dispatch', 'acme/shop#1-a', worker(now()))).toBe(interval);
     step(interval - 1);
@@ -438,7 +446,7 @@ describe('the pacer: a forecast of the sliding hour, at a steady pace', () => {
 
   it('holds no first dispatch to the pace while the hour has room to spare', () => {
     const { writes } = budget();
-    // Thirty workers' 180 writes are under half the paced hour: each goes as soon as it may.
+    // Thirty workers' 150 writes are under half the paced hour: each goes as soon as it may.
     for (let started = 0; started < 30; started++) {
       expect(writes.waitFor('dispatch', 'acme/shop#1-a', worker(5_000_000))).toBe(0);
       writes.dispatched('acme/shop#1-a', worker(5_000_000));

@@ -47,19 +47,20 @@ export interface BuildEstimate {
  * Writes per worker, dispatch to merge, as the scale bench measures them
  * (`npx tsx bench/scale.ts`, ten 10-worker builds in one installation, a build
  * branch with GitHub's default rules), where a review is a dispatch of its own:
- * Baton's worker branch and dispatch, review dispatch (a review takes no lock
- * ref), merge and about one status edit, 5; its sessions' pull request and
- * review, 2. A review in the work's run (the workflow's review jobs) has no
- * dispatch: one fewer (`WRITES_OF_A_REVIEW_DISPATCH`). Where a rule of the build
- * branch holds the pull request, the `baton/review` check adds one
- * (`WRITES_OF_A_REVIEW_CHECK`). A fix round adds a fix (its dispatch,
+ * Baton's dispatch (a first attempt takes no lock ref and creates no branch: it
+ * runs on the build branch, and its publish pushes the worker's branch, `lockFor`),
+ * review dispatch (a review takes no lock ref), merge and about one status edit,
+ * 4; its sessions' pull request and review, 2. A review in the work's run (the
+ * workflow's review jobs) has no dispatch: one fewer (`WRITES_OF_A_REVIEW_DISPATCH`).
+ * Where a rule of the build branch holds the pull request, the `baton/review` check
+ * adds one (`WRITES_OF_A_REVIEW_CHECK`). A fix round adds a fix (its dispatch,
  * and its lock ref but for a fix of red checks) and a second review: about 5 of Baton's and 2 of its sessions'.
  * The build adds at most 5: the final pull request, the review asked of the
  * people told (and where GitHub refuses it, or there is nobody to ask, a
  * notice on the issue: its ref and comment), the status edit that shows it. Pushes are git, not API requests, and do not
  * count.
  */
-export const WRITES_PER_WORKER = 7;
+export const WRITES_PER_WORKER = 6;
 export const WRITES_OF_A_REVIEW_CHECK = 1;
 export const WRITES_PER_FIX_ROUND = 7;
 export const WRITES_PER_BUILD = 5;
@@ -72,11 +73,13 @@ export const WRITES_PER_BUILD = 5;
 export const WRITES_PER_VALIDATION = 1;
 
 /**
- * Of a worker's writes, those made by the time its first dispatch is done:
- * its worker branch, the dispatch, and its work session's pull request (the
- * write budget counts a session's writes when it dispatches the session).
+ * Of a worker's writes, those counted by the time its first dispatch is done:
+ * the dispatch, the app's one write (a first attempt takes no lock ref and
+ * creates no branch, `lockFor`), and its work session's pull request (the
+ * write budget counts a session's writes when it dispatches the session, due
+ * when the session typically ends).
  */
-export const WRITES_AT_FIRST_DISPATCH = 3;
+export const WRITES_AT_FIRST_DISPATCH = 2;
 
 /**
  * Of a worker's writes, its status edit: status edits wait for the write
@@ -124,7 +127,12 @@ export const WRITES_OF_A_MERGE = WRITES_OWED_PER_WORKER - WRITES_OF_A_REVIEW;
  */
 export const WRITES_AT_FIX_DISPATCH = 3;
 
-/** Everything a worker's first dispatch sets in motion, dispatch to merge, without a fix round. */
+/**
+ * Everything a worker's first dispatch sets in motion, dispatch to merge, without a fix round,
+ * its review a dispatch of its own (the dearer way; a review in the work's run is
+ * `WRITES_OF_A_REVIEW_DISPATCH` fewer): what the write budget takes a worker to write before
+ * any dispatch told it (`startedWorkerWrites`).
+ */
 export const WRITES_PER_STARTED_WORKER = WRITES_AT_FIRST_DISPATCH + WRITES_OWED_PER_WORKER;
 
 /** GitHub's secondary limits on content-creating requests, per installation. */

@@ -1,4 +1,5 @@
 import { dependentChainLengths } from '../plan/schedule.js';
+import type { UsageRecord } from '../records/usage.js';
 import { isReviewedInRun, isWorkRole, type SessionRole } from '../sessions/session.js';
 import { typicalRunMs } from '../snapshot/awaited-work.js';
 import { foldCommands } from '../snapshot/command-state.js';
@@ -46,19 +47,55 @@ export function sessionLengths(runs: TimedRun[]): SessionLengths {
 
 /**
  * How a build's workers go, for the writes they owe: its sessions' typical lengths, and
- * whether its runs review the heads their sessions push (`reviewInRun`: a review in a
- * run is recorded, `UsageRecord.after`). Until one is, a review is taken to be a dispatch
- * of its own, the dearer: a workflow from before the review jobs has none.
+ * whether its runs review the heads their sessions push (`reviewInRun`, as the shipped
+ * workflow's review jobs do). Where they do, a work, contract or fix session's typical
+ * length (`typicalRunMs` of its runs) covers the review after it, and the review is counted
+ * with that session's writes when it is dispatched (`dispatchedSessionWrites`); where they do
+ * not, a review is a dispatch of its own, the dearer.
  */
 export interface WorkerCourse extends SessionLengths {
   reviewInRun: boolean;
 }
 
+/**
+ * How `snapshot`'s build's workers go: the one place that decides whether its runs review in
+ * the run. They are taken to (the shipped workflow does), from the build's first dispatch on,
+ * unless a run shows it could have and did not (`skippedReviewInRun`): a workflow from before
+ * the review jobs, or reviews off; such a build is counted the dearer way. Until its first
+ * run ends, such a build counts at each work dispatch a review in the run that never comes,
+ * beside the review's dispatch owed once the run ends without one: more than GitHub sees, so
+ * the budget only waits longer. Taken the other way until a review's record came
+ * (`UsageRecord.after`), a build that does review in the run counted no review at all for
+ * the workers dispatched before it: fewer than GitHub sees.
+ */
 export function workerCourse(snapshot: BuildSnapshot): WorkerCourse {
+  const { runs } = normalizeSnapshot(snapshot);
   return {
-    ...sessionLengths(normalizeSnapshot(snapshot).runs),
-    reviewInRun: (snapshot.usage ?? []).some((record) => record.after !== undefined),
+    ...sessionLengths(runs),
+    reviewInRun: !skippedReviewInRun(runs, snapshot.usage ?? []),
   };
+}
+
+/**
+ * Whether a run of the build could have reviewed its session's head and did not: a run of a
+ * role reviewed in the run (`isReviewedInRun`) that completed and succeeded, whose session's
+ * own usage record (same run and attempt, no `after`) says it completed, with no record of a
+ * review in that run and attempt (`after`). A run under way, or one that failed or stopped
+ * short (no head to review), tells nothing.
+ */
+function skippedReviewInRun(runs: TimedRun[], usage: readonly UsageRecord[]): boolean {
+  const of = (run: TimedRun, record: UsageRecord) =>
+    record.run_id === run.id && record.attempt === (run.attempt ?? 1);
+  return runs.some(
+    (run) =>
+      isReviewedInRun(run.role) &&
+      run.status === 'completed' &&
+      run.conclusion === 'success' &&
+      usage.some(
+        (record) => of(run, record) && record.after === undefined && record.outcome === 'complete',
+      ) &&
+      !usage.some((record) => of(run, record) && record.after !== undefined),
+  );
 }
 
 /**
@@ -79,17 +116,20 @@ export function sessionLengthOf(lengths: SessionLengths, role: SessionRole): num
 
 /**
  * Everything a worker's first dispatch at `at` sets in motion, when each lands
- * (`WRITES_PER_STARTED_WORKER` in all): its dispatch's own writes at once, its
+ * (`WRITES_PER_STARTED_WORKER` in all, the dearer way): its dispatch at once, its
  * work session's pull request when the session typically ends, its review then
- * (the review's dispatch and review), and its merge right after the review.
+ * (the review's dispatch and review), and its merge right after the review. Where
+ * the build's runs review in the run, the run's typical length covers the review:
+ * its pull request and its review land when the run typically ends, its merge
+ * right after.
  */
 export function startedWorkerWrites(at: number, course: WorkerCourse): DueWrites[] {
   const pull = at + course.work;
   return [
-    { at, count: WRITES_AT_FIRST_DISPATCH - 1 },
-    { at: pull, count: 1 },
+    { at, count: WRITES_AT_FIRST_DISPATCH - SESSION_WRITES.work },
+    { at: pull, count: SESSION_WRITES.work },
     { at: pull, count: reviewWrites(course) },
-    { at: pull + course.review, count: WRITES_OF_A_MERGE },
+    { at: mergeAfter(pull, course), count: WRITES_OF_A_MERGE },
   ];
 }
 
@@ -97,14 +137,24 @@ export function startedWorkerWrites(at: number, course: WorkerCourse): DueWrites
  * What a worker just dispatched still owes (`WRITES_OWED_PER_WORKER`): its
  * review and merge, after its work session's typical length. Its dispatch's
  * writes are made, and its session's pull request (and its review, where the run
- * reviews it: `dispatchedSessionWrites`) is counted when it is due.
+ * reviews it: `dispatchedSessionWrites`) is counted when it is due; its merge is
+ * then right after the run's typical end.
  */
 export function dispatchedWorkerWrites(at: number, course: WorkerCourse): DueWrites[] {
   const pull = at + course.work;
   return [
     ...(course.reviewInRun ? [] : [{ at: pull, count: WRITES_OF_A_REVIEW }]),
-    { at: pull + course.review, count: WRITES_OF_A_MERGE },
+    { at: mergeAfter(pull, course), count: WRITES_OF_A_MERGE },
   ];
+}
+
+/**
+ * When a worker whose session's writes land at `end` merges: then, where its run reviews
+ * the head (the run's typical length covers the review); a review's typical length later
+ * where the review is a run of its own.
+ */
+function mergeAfter(end: number, course: WorkerCourse): number {
+  return course.reviewInRun ? end : end + course.review;
 }
 
 /** A worker's review: a dispatch and its session's review, or the session's review alone in its run. */
@@ -121,13 +171,16 @@ export function totalOf(forecast: readonly DueWrites[]): number {
  * What the write budget forecasts of a build before a new first dispatch, as
  * its snapshot shows it: each write its work under way still owes, with when
  * it is expected to land (the sessions' typical lengths, `sessionLengths`; a
- * merge right after its review), and room for the next worker of each of its
- * chains, from when its dependencies are expected to merge.
+ * merge right after its review, in its run or of its own), and room for the
+ * next worker of each of its chains, from when its dependencies are expected
+ * to merge.
  *
  * Owed, for each worker started (its branch or a work run exists) whose pull
  * request is neither merged nor closed: `WRITES_OWED_PER_WORKER`, less
  * `WRITES_OF_A_REVIEW` once the review run of its pull request's head is
- * listed (made, so counted); plus a fix round (`WRITES_PER_FIX_ROUND`) while a
+ * listed (made, so counted) or while the run that pushed the head reviews it
+ * (its merge alone, where the build's runs review in the run: `workerCourse`);
+ * plus a fix round (`WRITES_PER_FIX_ROUND`) while a
  * review requests changes on its head or its checks fail, less
  * `WRITES_AT_FIX_DISPATCH` once that fix runs, and the `baton/review` check
  * while a rule of the build branch holds it. A worker whose session is under
@@ -204,7 +257,8 @@ export function writesOwed(snapshot: BuildSnapshot): number {
 /**
  * What one started worker still owes, placed when due (`forecastWrites`); answers when it is
  * expected to merge. Where the build's runs review in the run, a review of the head its
- * session pushed is counted with that session's writes; only a review the run did not post
+ * session pushed is counted with that session's writes, and the merge is due when the run
+ * typically ends (its typical length covers the review); only a review the run did not post
  * (it ended without one) is owed, as a dispatch of its own.
  */
 function oweWorker({
@@ -223,12 +277,13 @@ function oweWorker({
   const endOf = (run: TimedRun | undefined, length: number) =>
     run && run.status !== 'completed' ? Math.max(nowMs, run.createdMs + length) : nowMs;
   if (!pull) {
-    // Its session is under way: reviewed once its pull request lands.
+    // Its session is under way: reviewed once its pull request lands (in its run: as the run ends).
     const work = runs.filter((run) => isWorkRole(run.role)).at(-1);
-    const review = endOf(work, course.work);
-    if (!course.reviewInRun) owe(review, WRITES_OF_A_REVIEW);
-    owe(review + course.review, WRITES_OF_A_MERGE);
-    return review + course.review;
+    const ends = endOf(work, course.work);
+    if (!course.reviewInRun) owe(ends, WRITES_OF_A_REVIEW);
+    const merge = mergeAfter(ends, course);
+    owe(merge, WRITES_OF_A_MERGE);
+    return merge;
   }
   const heads = new Set([`head-${pull.headSha}`, `head-${pull.baseMergeOf ?? pull.headSha}`]);
   const reviewed = runs
@@ -242,7 +297,7 @@ function oweWorker({
   let merge: number;
   if (reviewed) merge = endOf(reviewed, course.review);
   else if (verdict.kind !== 'none') merge = nowMs;
-  else if (inRun) merge = endOf(inRun, course.work + course.review);
+  else if (inRun) merge = endOf(inRun, sessionLengthOf(course, inRun.role));
   else {
     owe(nowMs, WRITES_OF_A_REVIEW);
     merge = nowMs + course.review;
