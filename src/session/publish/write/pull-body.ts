@@ -5,6 +5,7 @@ import {
 } from '../../../core/sessions/dependencies.js';
 import { type BlockedConnections, describeBlocked } from '../../../core/sessions/egress.js';
 import { type Evidence, renderEvidenceMarker } from '../../../core/sessions/evidence.js';
+import { formatTokens } from '../../../core/status/progress-format.js';
 import { quoted } from '../../../core/verification/quoted.js';
 import { neutralizeClosingKeywords } from '../../../core/vocabulary/closing-keywords.js';
 import { withoutEmbeds } from '../../../core/vocabulary/embeds.js';
@@ -77,10 +78,10 @@ function neutralizeFencedText(text: string): string {
 /** One line of what a session spent. */
 export function renderUsage(usage: Usage): string {
   const tokens = [
-    `${usage.input_tokens.toLocaleString('en-US')} input`,
-    `${usage.output_tokens.toLocaleString('en-US')} output`,
-    `${usage.cache_read_input_tokens.toLocaleString('en-US')} cache read`,
-    `${usage.cache_creation_input_tokens.toLocaleString('en-US')} cache write`,
+    `${formatTokens(usage.input_tokens)} input`,
+    `${formatTokens(usage.output_tokens)} output`,
+    `${formatTokens(usage.cache_read_input_tokens)} cache read`,
+    `${formatTokens(usage.cache_creation_input_tokens)} cache write`,
   ].join(', ');
   return `${tokens} tokens · $${usage.cost_usd.toFixed(4)} · ${usage.turns} turns · ${Math.round(usage.seconds)}s`;
 }
