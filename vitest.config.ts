@@ -2,6 +2,7 @@ import * as nodeModule from 'node:module';
 import { availableParallelism } from 'node:os';
 import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
 import { wallCeiling } from './sim/machine-time.js';
+import { LongestFirst } from './test/sequencer.js';
 import { ALONE, globOf, namedElsewhere, SHARED, TIERS, type Tier } from './test/tiers.js';
 
 /**
@@ -112,6 +113,9 @@ export default defineConfig({
     // with four: the machine's CPU, not the number of files at once, bounds it.
     // At 7eb82b7 the whole suite took 1,391 s with four and 1,380 s with six.
     maxWorkers: Math.max(4, availableParallelism()),
+    // The longest measured first (test/sequencer.ts): vitest's own order on a fresh clone is by
+    // file size, which left the longest whole build to start late and end the run alone.
+    sequence: { sequencer: LongestFirst },
     projects: (Object.keys(TIERS) as Tier[]).flatMap(tierProjects),
     coverage: {
       provider: 'v8',
