@@ -404,6 +404,12 @@ function simulation(
   const { gh, server, runner } = parts;
   const diagnostics = () =>
     [
+      // First, as CI's summary prints a failure's first lines: where each build stood.
+      '--- status rows ---',
+      ...gh.comments
+        .filter((c) => c.body.includes('<!-- baton:status'))
+        .flatMap((c) => c.body.split('\n').filter((line) => /^\| [^|]* \| W\d+\.\d+ · /.test(line)))
+        .map((line) => line.slice(0, 240)),
       '--- app output ---',
       ...parts.apps.map((one) => one.output()),
       '--- jobs ---',
