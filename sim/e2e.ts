@@ -19,6 +19,7 @@ import { type MachineLimit, pollWithin, wallCeiling } from './machine-time.js';
 import { type OidcIssuer, startOidcIssuer } from './oidc/issuer.js';
 import type { FaultSettings } from './server/faults.js';
 import { type GitHubServer, startGitHubServer } from './server/github-server.js';
+import type { WebhookRecord } from './server/webhooks.js';
 import {
   type AppProcess,
   freePort,
@@ -410,6 +411,8 @@ function simulation(
         .filter((c) => c.body.includes('<!-- baton:status'))
         .flatMap((c) => c.body.split('\n').filter((line) => /^\| [^|]* \| W\d+\.\d+ · /.test(line)))
         .map((line) => line.slice(0, 240)),
+      // A delivery the app did not answer may be an event it never read: a stall's likeliest cause.
+      ...unanswered(server.deliveries),
       '--- app output ---',
       ...parts.apps.map((one) => one.output()),
       '--- jobs ---',
@@ -464,6 +467,15 @@ function simulation(
     waitFor,
     diagnostics,
   };
+}
+
+/** The deliveries the app did not answer with a success, the first few and how many more. */
+function unanswered(deliveries: readonly WebhookRecord[]): string[] {
+  const failed = deliveries.filter((d) => typeof d.status !== 'number' || d.status >= 300);
+  const shown = failed.slice(0, 6).map((d) => `delivery not answered: ${d.event} ${d.status}`);
+  return failed.length > shown.length
+    ? [...shown, `and ${failed.length - shown.length} more not answered`]
+    : shown;
 }
 
 /** A GitHub App's private key, as GitHub hands one out (an RSA key), in PKCS#8 PEM. */
