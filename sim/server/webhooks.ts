@@ -1,6 +1,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import type { SimEvent } from '../github/events.js';
 import type { FakeGitHub } from '../github/fake-github.js';
+import { type MachineLimit, machineLimit } from '../machine-time.js';
 import type { Faults } from './faults.js';
 
 /** One webhook delivery attempt, as a test wants to see it. */
@@ -27,7 +28,15 @@ export function signBody(body: string, secret: string): Record<string, string> {
 const POLL_MS = 20;
 /** With reordering on, events are gathered this long so there is something to reorder. */
 const GATHER_MS = 30;
+/**
+ * GitHub gives an app 10 seconds to answer a delivery, then counts it failed and sends it no
+ * more. Counted in the machine's time (sim/machine-time.ts): on a loaded test machine the app
+ * waits for a core as long as the load says, and an event it had no core to read in time is
+ * the machine's loss, not the app's.
+ */
 const DELIVERY_TIMEOUT_MS = 10_000;
+/** How often a delivery under way looks at its limit. */
+const DELIVERY_LOOK_MS = 250;
 
 /**
  * Takes webhooks from `gh.outbox` and posts them to the app one at a time,
@@ -36,7 +45,8 @@ const DELIVERY_TIMEOUT_MS = 10_000;
  */
 export class WebhookSender {
   readonly deliveries: WebhookRecord[];
-  readonly #gh: FakeGitHub;
+  readonly #gh: Pick<FakeGitHub, 'outbox' | 'fullName'>;
+  readonly #deliveryLimit: () => MachineLimit;
   readonly #urls: string[];
   readonly #secret: string;
   readonly #faults: Faults;
@@ -49,15 +59,19 @@ export class WebhookSender {
     secret,
     faults,
     deliveries = [],
+    deliveryLimit = () => machineLimit(DELIVERY_TIMEOUT_MS),
   }: {
-    gh: FakeGitHub;
+    gh: Pick<FakeGitHub, 'outbox' | 'fullName'>;
     url: string | string[];
     secret: string;
     faults: Faults;
     /** Where each attempt is recorded (several senders may share one list). */
     deliveries?: WebhookRecord[];
+    /** A delivery's limit, from when it is sent: GitHub's 10 s of the machine's time; a test's clock. */
+    deliveryLimit?: () => MachineLimit;
   }) {
     this.deliveries = deliveries;
+    this.#deliveryLimit = deliveryLimit;
     this.#gh = gh;
     this.#urls = Array.isArray(url) ? url : [url];
     this.#secret = secret;
@@ -146,11 +160,17 @@ export class WebhookSender {
     const body = JSON.stringify(event.payload);
     const record = this.#recordOf(event, id);
     this.deliveries.push(record);
+    const limit = this.#deliveryLimit();
+    const abort = new AbortController();
+    const look = setInterval(() => {
+      if (limit.ranOut()) abort.abort(new Error(limit.told('the app’s answer')));
+    }, DELIVERY_LOOK_MS);
+    look.unref();
     try {
       const response = await fetch(url, {
         method: 'POST',
         body,
-        signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
+        signal: abort.signal,
         headers: {
           'content-type': 'application/json',
           'user-agent': 'GitHub-Hookshot/simulator',
@@ -166,6 +186,8 @@ export class WebhookSender {
       record.status = response.status;
     } catch (error) {
       record.status = error instanceof Error ? error.message : String(error);
+    } finally {
+      clearInterval(look);
     }
     return record;
   }
