@@ -70,6 +70,16 @@ describe('.ci/run', () => {
     expect(script).not.toMatch(/npm (install|i) (-g|--global)/);
   });
 
+  it("keeps its summary's script within bash's single quotes: no quote of its own ends it early", () => {
+    const start = script.indexOf("node -e '") + "node -e '".length;
+    const end = script.indexOf(`' "$tmp/node-24.json"`);
+    expect(start).toBeGreaterThan("node -e '".length);
+    expect(end).toBeGreaterThan(start);
+    const inside = script.slice(start, end);
+    expect(inside).toContain('r.numPassedTests');
+    expect(inside.split('\n').filter((line) => line.includes("'"))).toEqual([]);
+  });
+
   it("runs on Node 22 the app's start and the packed CLI, files that exist", () => {
     const secondPass = script.slice(
       script.indexOf('PATH="$node22:$PATH" timed "node 22 tests" npx vitest run'),
