@@ -469,9 +469,14 @@ function simulation(
   };
 }
 
-/** The deliveries the app did not answer with a success, the first few and how many more. */
+/**
+ * The deliveries sent that the app did not answer with a success, the first few and how many
+ * more: not those a fault dropped on purpose (`dropped`, never sent).
+ */
 function unanswered(deliveries: readonly WebhookRecord[]): string[] {
-  const failed = deliveries.filter((d) => typeof d.status !== 'number' || d.status >= 300);
+  const failed = deliveries.filter(
+    (d) => d.status !== 'dropped' && (typeof d.status !== 'number' || d.status >= 300),
+  );
   const shown = failed.slice(0, 6).map((d) => `delivery not answered: ${d.event} ${d.status}`);
   return failed.length > shown.length
     ? [...shown, `and ${failed.length - shown.length} more not answered`]
