@@ -56,7 +56,11 @@ function tierProjects(tier: Tier): TestProjectInlineConfiguration[] {
   const shared = entries.filter((entry) => within(entry, SHARED));
   const isolated = entries.filter((entry) => !within(entry, SHARED));
   const alone = ALONE.filter((file) => within(file, entries));
-  const guard = tier === 'fast' ? ['test/support/no-process.ts'] : [];
+  // Every file's CPU-seconds, where CI asks (test/support/file-cpu.ts); the fast tier's files start no process.
+  const setup = [
+    'test/support/file-cpu.ts',
+    ...(tier === 'fast' ? ['test/support/no-process.ts'] : []),
+  ];
   const exclude = ['**/node_modules/**', ...namedElsewhere(tier)];
   const projects: TestProjectInlineConfiguration[] = [];
   if (shared.length > 0) {
@@ -68,7 +72,7 @@ function tierProjects(tier: Tier): TestProjectInlineConfiguration[] {
         exclude: [...exclude, ...alone],
         isolate: false,
         ...tierRun(tier),
-        setupFiles: ['test/support/forget-each-test.ts', ...guard],
+        setupFiles: ['test/support/forget-each-test.ts', ...setup],
       },
     });
   }
@@ -80,14 +84,14 @@ function tierProjects(tier: Tier): TestProjectInlineConfiguration[] {
         include: isolated.map(globOf),
         exclude,
         ...tierRun(tier),
-        setupFiles: guard,
+        setupFiles: setup,
       },
     });
   }
   if (alone.length > 0) {
     projects.push({
       extends: true,
-      test: { name: `${tier}-alone`, include: [...alone], ...tierRun(tier) },
+      test: { name: `${tier}-alone`, include: [...alone], ...tierRun(tier), setupFiles: setup },
     });
   }
   return projects;

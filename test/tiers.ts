@@ -48,6 +48,7 @@ export const TIERS = {
     'test/bench',
     'test/action-bundle.test.ts',
     'test/release-workflow.test.ts',
+    'test/ci-summary.test.ts',
     'test/demo-args.test.ts',
     'test/docs-links.test.ts',
     'test/app/enterprise-server-process.test.ts',
