@@ -55566,11 +55566,14 @@ function buildBegan(snapshot, config3) {
 }
 
 // src/core/snapshot/pull-verdict.ts
+function workHeads(pull) {
+  return /* @__PURE__ */ new Set([pull.headSha, ...pull.updatedFrom ?? []]);
+}
 function pullVerdict({
   pull,
   requireHuman
 }) {
-  const heads = /* @__PURE__ */ new Set([pull.headSha, pull.baseMergeOf ?? pull.headSha]);
+  const heads = workHeads(pull);
   const decisive = pull.reviews.filter(
     (review) => heads.has(review.commitSha) && review.verdict !== "comment"
   );
@@ -55700,7 +55703,7 @@ function oweWorker({
     owe(merge6, WRITES_OF_A_MERGE);
     return merge6;
   }
-  const heads = /* @__PURE__ */ new Set([`head-${pull.headSha}`, `head-${pull.baseMergeOf ?? pull.headSha}`]);
+  const heads = new Set([...workHeads(pull)].map((sha) => `head-${sha}`));
   const reviewed = runs.filter((run2) => run2.role === "review" && heads.has(run2.trigger ?? "")).at(-1);
   const verdict = pullVerdict({ pull, requireHuman: false });
   const inRun = course.reviewInRun ? runs.filter((run2) => isReviewedInRun(run2.role) && run2.status !== "completed").at(-1) : void 0;
@@ -57820,7 +57823,7 @@ function riskText(risk) {
 function evidenceForHead(pull) {
   const { evidence } = pull;
   if (!evidence) return null;
-  return evidence.head === pull.headSha || evidence.head === pull.baseMergeOf ? evidence : null;
+  return workHeads(pull).has(evidence.head) ? evidence : null;
 }
 function contractVettingOf(snapshot, worker) {
   if (snapshot.contract?.kind !== "valid") return null;
@@ -57994,7 +57997,7 @@ function isTestPath(path2) {
   return parts.slice(0, -1).some((part) => TEST_FOLDERS.has(part.toLowerCase())) || /\.(test|spec)\.[^.]+$/.test(base) || /_(test|spec)\.[^.]+$/.test(base) || /^test_.+\.py$/.test(base) || /Tests?\.(java|kt|cs|swift|scala)$/.test(base);
 }
 function disagree(pull) {
-  const heads = /* @__PURE__ */ new Set([pull.headSha, pull.baseMergeOf ?? pull.headSha]);
+  const heads = workHeads(pull);
   const verdicts = new Set(
     pull.reviews.filter((review) => heads.has(review.commitSha) && review.verdict !== "comment").map((review) => review.verdict)
   );
@@ -58189,7 +58192,7 @@ function autonomyWait(pull, settings, vetting) {
   };
 }
 function approvedByPerson(pull) {
-  const heads = /* @__PURE__ */ new Set([pull.headSha, pull.baseMergeOf ?? pull.headSha]);
+  const heads = workHeads(pull);
   return pull.reviews.some(
     (review) => !review.byBaton && review.verdict === "approve" && heads.has(review.commitSha)
   );
@@ -59997,7 +60000,7 @@ async function readPulls(ctx, { build, pulls }) {
 }
 async function withPusher(ctx, info, pull) {
   if (!pull || info.state !== "open" || evidenceForHead(info)) return info;
-  const sha = info.baseMergeOf ?? info.headSha;
+  const sha = info.updatedFrom?.at(-1) ?? info.headSha;
   return { ...info, headPusher: await headPusher(ctx, { branch: pull.headRefName, sha }) };
 }
 async function toPullInfo(ctx, { build, pull, worker }) {
@@ -60012,6 +60015,7 @@ async function toPullInfo(ctx, { build, pull, worker }) {
   const open2 = state === "open";
   const own2 = open2 ? ownChecksOf(runs) : null;
   const decision = open2 ? reviewDecisionOf(pull.reviewDecision) : null;
+  const evidence = evidenceOf(ctx, pull);
   return {
     number: pull.number,
     worker,
@@ -60033,8 +60037,8 @@ async function toPullInfo(ctx, { build, pull, worker }) {
     ...state === "merged" && pull.mergedAt ? { mergedAt: pull.mergedAt } : {},
     ...state === "merged" && pull.mergeCommit ? { mergeSha: pull.mergeCommit.oid } : {},
     reviewCheck: review ? { sha: pull.headRefOid, verdict: verdictOfCheck(review.conclusion) } : null,
-    baseMergeOf: head ? baseMergeOf({ build, botLogin: ctx.botLogin }, head) : null,
-    ...evidenceOf(ctx, pull)
+    ...head ? await updatedFrom(ctx, { build, head, open: open2, judged: evidence.evidence?.head }) : {},
+    ...evidence
   };
 }
 function evidenceOf(ctx, pull) {
@@ -60165,11 +60169,54 @@ function actionsRun(ctx, { id, job }) {
     };
   });
 }
-function baseMergeOf({ build, botLogin }, head) {
-  const [first, second] = head.parents.nodes;
-  if (!first || !second || !head.message.includes(integrationBranch(build))) return null;
-  if (head.signature?.wasSignedByGitHub !== true) return null;
-  return isAppAuthor(head.author?.email ?? null, botLogin) ? first.oid : null;
+async function updatedFrom(ctx, {
+  build,
+  head,
+  open: open2,
+  judged
+}) {
+  const beneath = [];
+  for (let at = head; at && beneath.length < MOST_UPDATES; ) {
+    const earlier = updateOf({ build, botLogin: ctx.botLogin }, at);
+    if (!earlier || beneath.includes(earlier)) break;
+    beneath.push(earlier);
+    if (!open2 || earlier === judged) break;
+    at = await commitOrigin(ctx, earlier);
+  }
+  return beneath.length > 0 ? { updatedFrom: beneath } : {};
+}
+var MOST_UPDATES = 20;
+function updateOf({ build, botLogin }, commit) {
+  const [first, second] = commit.parents.nodes;
+  if (!first || !second || !commit.message.includes(integrationBranch(build))) return null;
+  if (commit.signature?.wasSignedByGitHub !== true) return null;
+  return isAppAuthor(commit.author?.email ?? null, botLogin) ? first.oid : null;
+}
+var COMMIT_ORIGIN_QUERY = (
+  /* GraphQL */
+  `
+  query BatonCommitOrigin($owner: String!, $repo: String!, $oid: GitObjectID!) {
+    repository(owner: $owner, name: $repo) {
+      object(oid: $oid) {
+        ... on Commit {
+          oid
+          message
+          parents(first: 2) { nodes { oid } }
+          author { email }
+          signature { wasSignedByGitHub }
+        }
+      }
+    }
+  }
+`
+);
+var origins = remembered(new ImmutableCache(5e3));
+function commitOrigin(ctx, oid) {
+  return origins.get(`${ctx.owner}/${ctx.repo}@${oid}`, async () => {
+    const answer = await ctx.octokit.graphql(COMMIT_ORIGIN_QUERY, { owner: ctx.owner, repo: ctx.repo, oid });
+    const object2 = answer.repository?.object;
+    return object2?.oid === oid ? object2 : null;
+  });
 }
 function isAppAuthor(email3, botLogin) {
   if (!email3) return false;
@@ -61547,7 +61594,7 @@ function verdictNeed(facts) {
 function reviewNeed(facts) {
   const { ctx, pull, runs } = facts;
   if (!ctx.config.review.enabled) return { kind: "wait", state: "reviewing" };
-  const heads = /* @__PURE__ */ new Set([`head-${pull.headSha}`, `head-${pull.baseMergeOf ?? pull.headSha}`]);
+  const heads = new Set([...workHeads(pull)].map((sha) => `head-${sha}`));
   const reviews = runs.filter((run2) => run2.role === "review" && heads.has(run2.trigger ?? ""));
   if (reviews.length === 0) {
     const inRun = reviewInRun(facts);

@@ -78,13 +78,14 @@ function operationNames(text: string): string[] {
 }
 
 describe('the GraphQL documents in src', () => {
-  it('are found (the build query and its pages, an issue’s older closes and reopens, record commits, the issue history, a session’s records, the auto-merge, ref-deleting and draft mutations, the doctor probes, the project door’s item and field)', () => {
+  it('are found (the build query and its pages, an issue’s older closes and reopens, record commits, the commits beneath Baton’s updates of a branch, the issue history, a session’s records, the auto-merge, ref-deleting and draft mutations, the doctor probes, the project door’s item and field)', () => {
     const names = sent.flatMap((doc) => doc.own);
     expect(names.sort()).toEqual([
       'BatonAutoMerge',
       'BatonBuild',
       'BatonBuildPulls',
       'BatonBuildRefs',
+      'BatonCommitOrigin',
       'BatonConvertToDraft',
       'BatonDeleteRefs',
       'BatonDoctorReaction',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
-import { editPullBody } from '../../sim/github/routes/routes-pulls.js';
+import { editPullBody, updatePullBranch } from '../../sim/github/routes/routes-pulls.js';
 import { renderEvidenceMarker } from '../../src/core/sessions/evidence.js';
 import { integrationBranch, workerBranch } from '../../src/core/vocabulary/ids.js';
 import type { AppHarness } from '../support/app-harness.js';
@@ -97,5 +97,38 @@ describe('heads no evidence of Baton speaks for', () => {
       );
       expect(notice?.body).toContain('/merge W1.1');
     }
+  });
+
+  it("keeps the evidence and the review of a head beneath Baton's updates of the branch in a row", async () => {
+    const script = makeScript();
+    const updated: string[] = [];
+    // Two siblings merge while W1.1 waits, and Baton brings its branch up to date after each.
+    const update = async () => {
+      const pull = pullOf('W1.1');
+      if (updated.length > 0 || pull?.state !== 'open' || !pull.body.includes('baton:evidence'))
+        return;
+      for (const sibling of ['one', 'two']) {
+        gh.git.commitOn(
+          integrationBranch(BUILD),
+          { [`src/sibling-${sibling}.ts`]: `export const ${sibling} = 1;\n` },
+          `A sibling: ${sibling}`,
+        );
+        updated.push(updatePullBranch(gh, pull));
+      }
+    };
+    await runApprovedBuild({ gh, apps, script, afterRound: update });
+
+    for (const app of apps) expect(app.errors).toEqual([]);
+    expect(updated).toHaveLength(2);
+    expect(pullOf('W1.1')?.mergedAt).not.toBeNull();
+    expect(statusBody(gh, BUILD)).not.toContain('has no evidence');
+    expect(finalPull()).toBeDefined();
+    // The review of the head the updates were made on still holds: no head of theirs is reviewed.
+    const reviewed = gh.runs
+      .filter((run) => run.inputs.role === 'review')
+      .map((run) => run.inputs.trigger);
+    expect(reviewed.filter((trigger) => updated.some((sha) => trigger === `head-${sha}`))).toEqual(
+      [],
+    );
   });
 });

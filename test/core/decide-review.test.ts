@@ -125,17 +125,27 @@ describe('decide: reviewing worker pull requests', () => {
 
   it('keeps the verdict of a head that only merged the build branch in', () => {
     const actions = decideFor({
-      pull: { baseMergeOf: sha('old'), reviews: [review(1, { commitSha: sha('old') })] },
+      pull: { updatedFrom: [sha('old')], reviews: [review(1, { commitSha: sha('old') })] },
     });
     expect(withoutStatusKinds(actions)).toEqual(['merge-pull']);
     const held = decideFor({
       pull: {
-        baseMergeOf: sha('old'),
+        updatedFrom: [sha('old')],
         reviews: [review(1, { commitSha: sha('old') })],
         mergeState: 'blocked',
       },
     });
     expect(withoutStatusKinds(held)).toEqual(['set-review-check', 'merge-pull']);
+  });
+
+  it('keeps the verdict of a head beneath updates of the branch in a row', () => {
+    const actions = decideFor({
+      pull: {
+        updatedFrom: [sha('update-1'), sha('old')],
+        reviews: [review(1, { commitSha: sha('old') })],
+      },
+    });
+    expect(withoutStatusKinds(actions)).toEqual(['merge-pull']);
   });
 
   it('does not dispatch reviews when review is disabled, and merges on a person’s approval', () => {

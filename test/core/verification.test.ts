@@ -121,7 +121,17 @@ describe('a worker judged', () => {
       'the evidence of the head an update of the branch merged',
       pull({
         headSha: sha('m1'),
-        baseMergeOf: head,
+        updatedFrom: [head],
+        evidence: make.evidence(['go.mod:2']),
+      }),
+      ['dependency'],
+      'current',
+    ],
+    [
+      'the evidence of the head beneath two updates of the branch in a row',
+      pull({
+        headSha: sha('m2'),
+        updatedFrom: [sha('m1'), head],
         evidence: make.evidence(['go.mod:2']),
       }),
       ['dependency'],

@@ -178,6 +178,13 @@ async function play(started: Simulation[], mode: SimulationMode): Promise<Played
     const asks = sim.gh.comments.filter(
       (c) => c.issue === issue && c.body.includes('**The build waits for a person:**'),
     );
+    // A worker the scenario does not hold for a person would wait for one to the play's limit: end now.
+    for (const ask of asks)
+      for (const [, worker = ''] of ask.body.matchAll(/^- \*\*(W[\d.]+)\*\* /gm))
+        if (!(worker in WAITING))
+          throw new Error(
+            `a person is asked for ${worker}, which the scenario does not hold:\n${ask.body}`,
+          );
     for (const [worker, { why, release }] of Object.entries(WAITING)) {
       const waits = asks.some(
         (c) => c.body.includes(`- **${worker}** ([#`) && c.body.includes(why),

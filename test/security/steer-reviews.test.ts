@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import type { GitAuthor } from '../../sim/github/git/git-data.js';
-import { botNoReplyEmail } from '../../sim/github/routes/routes-pulls.js';
+import { botNoReplyEmail, updatePullBranch } from '../../sim/github/routes/routes-pulls.js';
 import { integrationBranch, workerBranch } from '../../src/core/vocabulary/ids.js';
 import type { AppHarness } from '../support/app-harness.js';
 import { startAppEachTest } from '../support/app-tests.js';
@@ -144,6 +144,41 @@ describe('who steers a build: a merge of the build branch into a worker’s bran
     // A head a person pushed is no session's: reviewed by a run of its own.
     expect(reviewRuns(worker).map((run) => run.inputs.trigger)).toEqual([`head-${merged}`]);
     // Reviewed and approved: it merges, and the build goes on.
+    await driveBuild({ gh, apps: [app], script });
+    expect(waiting.mergedAt).not.toBeNull();
+    expect(app.errors).toEqual([]);
+  });
+
+  it("reviews a person's merge that Baton's update-branch then brought up to date", async () => {
+    const script = makeScript({
+      files: (w) => ({ 'src/shared.ts': `export const owner = '${w}';\n`, [`src/${w}.ts`]: '' }),
+      fix: () => 'fail',
+    });
+    await runApprovedBuild({ gh, apps: [app], script });
+    const waiting = [...gh.pulls.values()].find(
+      (p) => p.state === 'open' && p.base === integration,
+    );
+    if (!waiting) throw new Error('no worker PR waits');
+    const approved = gh.git.resolve(waiting.head) ?? '';
+    const worker = waiting.head.split('/').at(-1) ?? '';
+    // The person resolves the conflict in GitHub's editor: signed by GitHub, authored by them.
+    const resolved = gh.git.merge({
+      ours: approved,
+      theirs: gh.git.resolve(integration) ?? '',
+      message: `Merge branch '${integration}' into ${waiting.head}`,
+      author: { name: 'maintainer', email: 'm@example.com' },
+      signed: true,
+    });
+    gh.setBranch(waiting.head, resolved, 'maintainer');
+    // The build branch moves on before anything is read, and Baton's update-branch covers the person's merge.
+    gh.git.commitOn(integration, { 'src/late.ts': 'export const late = 1;\n' }, 'A late sibling');
+    const updated = updatePullBranch(gh, waiting);
+    gh.addCheck({ sha: updated });
+    await app.deliverAll(gh.outbox.splice(0));
+
+    // Beneath Baton's update is the person's work, not the approved head: it is reviewed.
+    expect(waiting.mergedAt).toBeNull();
+    expect(reviewRuns(worker).map((run) => run.inputs.trigger)).toEqual([`head-${updated}`]);
     await driveBuild({ gh, apps: [app], script });
     expect(waiting.mergedAt).not.toBeNull();
     expect(app.errors).toEqual([]);

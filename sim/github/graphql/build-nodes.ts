@@ -300,23 +300,26 @@ export function pullNode(gh: GitHubState, pull: SimPull) {
     commits: {
       nodes:
         commit?.type === 'commit'
-          ? [
-              {
-                commit: {
-                  oid: headSha,
-                  message: commit.message,
-                  parents: { nodes: commit.parents.map((oid) => ({ oid })) },
-                  author: commit.author ? { email: commit.author.email } : null,
-                  // GitHub's signature of a commit it made itself; null for an unsigned one.
-                  signature: commit.signedByGitHub
-                    ? { __typename: 'GpgSignature', wasSignedByGitHub: true }
-                    : null,
-                  statusCheckRollup: rollupOn(gh, headSha),
-                },
-              },
-            ]
+          ? [{ commit: { ...commitNode(gh, headSha), statusCheckRollup: rollupOn(gh, headSha) } }]
           : [],
     },
+  };
+}
+
+/** A commit as GraphQL's `Commit` reads it: its parents, the author it names, GitHub's signature; null for no commit. */
+export function commitNode(gh: GitHubState, sha: string) {
+  const commit = gh.git.objects.get(sha);
+  if (commit?.type !== 'commit') return null;
+  return {
+    __typename: 'Commit',
+    oid: sha,
+    message: commit.message,
+    parents: { nodes: commit.parents.map((oid) => ({ oid })) },
+    author: commit.author ? { email: commit.author.email } : null,
+    // GitHub's signature of a commit it made itself; null for an unsigned one.
+    signature: commit.signedByGitHub
+      ? { __typename: 'GpgSignature', wasSignedByGitHub: true }
+      : null,
   };
 }
 

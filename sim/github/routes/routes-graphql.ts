@@ -3,6 +3,7 @@ import type { GitHubState } from '../github-state.js';
 import {
   actorNode,
   buildRepository,
+  commitNode,
   pullNode,
   pullsNode,
   refsNode,
@@ -260,6 +261,8 @@ function answer(
       };
     case 'BatonIssueHistory':
       return { repository: { issue: issueHistory(gh, variables) } };
+    case 'BatonCommitOrigin':
+      return { repository: { object: commitNode(gh, String(variables.oid)) } };
     case 'BatonAutoMerge': {
       const pull = [...gh.pulls.values()].find((p) => `PR_${p.number}` === variables.id);
       if (pull) pull.autoMerge = true;

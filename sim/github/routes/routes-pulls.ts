@@ -168,13 +168,7 @@ export function registerPullRoutes(router: Router, gh: GitHubState): void {
       const base = gh.git.resolve(pull.base) ?? '';
       if (gh.git.conflicts(head, base).length > 0)
         return unprocessable('merge conflict between base and head');
-      // GitHub makes the merge for the caller (the app: the simulator's only one), authored by
-      // its bot and signed with GitHub's key, its message naming the base branch: Baton reads
-      // all three to carry a verdict over (`baseMergeOf` in src/github/observe/read-pulls.ts).
-      const message = `Merge branch '${pull.base}' into ${pull.head}`;
-      const author = { name: gh.botLogin, email: botNoReplyEmail(gh.botLogin) };
-      const merged = gh.git.merge({ ours: head, theirs: base, message, author, signed: true });
-      gh.setBranch(pull.head, merged);
+      updatePullBranch(gh, pull);
       return json(202, { message: 'Updating pull request branch.' });
     })
     .on('GET', `${repoPath}/pulls/{pull_number}/reviews`, ({ pull_number }, request) =>
@@ -408,6 +402,22 @@ export function botNoReplyEmail(botLogin: string): string {
  * "The actor who edited this pull request's body"), with `pull_request.edited`.
  * Tests edit as a person, or as a workflow's token (`github-actions[bot]`).
  */
+/**
+ * What `update-branch` does for the app (the simulator's only caller of it): GitHub merges the
+ * base into the head, the merge authored by the app's bot and signed with GitHub's key, its
+ * message naming the base branch. Baton reads all three to carry a verdict over (`updatedFrom`
+ * in src/github/observe/read-pulls.ts). Returns the new head.
+ */
+export function updatePullBranch(gh: GitHubState, pull: SimPull): string {
+  const head = gh.git.resolve(pull.head) ?? '';
+  const base = gh.git.resolve(pull.base) ?? '';
+  const message = `Merge branch '${pull.base}' into ${pull.head}`;
+  const author = { name: gh.botLogin, email: botNoReplyEmail(gh.botLogin) };
+  const merged = gh.git.merge({ ours: head, theirs: base, message, author, signed: true });
+  gh.setBranch(pull.head, merged);
+  return merged;
+}
+
 export function editPullBody(gh: GitHubState, pull: SimPull, body: string, editor: string): void {
   const before = pull.body;
   pull.body = body;

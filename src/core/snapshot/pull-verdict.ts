@@ -1,5 +1,14 @@
 import type { PullInfo, ReviewInfo } from './snapshot.js';
 
+/**
+ * The heads that hold the same work as the pull request's head: the head, and
+ * the heads Baton's updates of the branch (merges of the build branch, nothing
+ * of their own) were made on, however many in a row.
+ */
+export function workHeads(pull: Pick<PullInfo, 'headSha' | 'updatedFrom'>): Set<string> {
+  return new Set([pull.headSha, ...(pull.updatedFrom ?? [])]);
+}
+
 /** What the reviews of a PR's current head add up to. */
 export type PullVerdict =
   | { kind: 'none' }
@@ -21,7 +30,7 @@ export function pullVerdict({
   pull: PullInfo;
   requireHuman: boolean;
 }): PullVerdict {
-  const heads = new Set([pull.headSha, pull.baseMergeOf ?? pull.headSha]);
+  const heads = workHeads(pull);
   const decisive = pull.reviews.filter(
     (review) => heads.has(review.commitSha) && review.verdict !== 'comment',
   );

@@ -386,9 +386,11 @@ export interface PullInfo {
   reviewCheck?: { sha: string; verdict: Verdict } | null;
   /**
    * When the head commit only merges the build branch into an earlier head (what
-   * `update-pull-branch` makes), that earlier head: verdicts given on it still hold.
+   * `update-pull-branch` makes), the heads beneath it, newest first: each update
+   * Baton made in a row, then the head the first of them was made on. Verdicts
+   * and evidence given on any of them still hold (`workHeads`). Absent or empty: none.
    */
-  baseMergeOf?: string | null;
+  updatedFrom?: readonly string[];
   /**
    * What publish found in its diff (src/core/sessions/evidence.ts): the last
    * evidence marker of its body, read only on a pull request the app opened.

@@ -8,6 +8,7 @@
  * edited away by anyone but Baton (src/github/observe/read-pulls.ts), waits for a person.
  */
 import type { RiskClass, VerificationSettings } from '../config/verification-settings.js';
+import { workHeads } from '../snapshot/pull-verdict.js';
 import type { PullInfo } from '../snapshot/snapshot.js';
 import {
   type ContractVetting,
@@ -61,7 +62,7 @@ export function autonomyWait(
  * public repository anyone may review, reads as a comment.
  */
 export function approvedByPerson(pull: PullInfo): boolean {
-  const heads = new Set([pull.headSha, pull.baseMergeOf ?? pull.headSha]);
+  const heads = workHeads(pull);
   return pull.reviews.some(
     (review) => !review.byBaton && review.verdict === 'approve' && heads.has(review.commitSha),
   );

@@ -9,6 +9,7 @@
 import type { RiskClass, VerificationSettings } from '../config/verification-settings.js';
 import { CONTRACT_WORKER, mayChangeContract } from '../plan/contract.js';
 import type { ChangedLines, Evidence } from '../sessions/evidence.js';
+import { workHeads } from '../snapshot/pull-verdict.js';
 import type { BuildSnapshot, PullInfo } from '../snapshot/snapshot.js';
 import { isBuildRecordPath } from '../vocabulary/ids.js';
 import { matchesAny } from './path-glob.js';
@@ -101,11 +102,11 @@ export function riskText(risk: RiskClass): string {
   return RISK_TABLE[risk].text;
 }
 
-/** The evidence that speaks for the pull request's head: its own, or of the head an update of the branch merged. */
+/** The evidence that speaks for the pull request's head: its own, or of a head Baton's updates of the branch were made on. */
 export function evidenceForHead(pull: PullInfo): Evidence | null {
   const { evidence } = pull;
   if (!evidence) return null;
-  return evidence.head === pull.headSha || evidence.head === pull.baseMergeOf ? evidence : null;
+  return workHeads(pull).has(evidence.head) ? evidence : null;
 }
 
 /**
@@ -423,7 +424,7 @@ export function isTestPath(path: string): boolean {
 
 /** Decisive reviews on the head that disagree: a person's and Baton's, or two of Baton's. */
 function disagree(pull: PullInfo): boolean {
-  const heads = new Set([pull.headSha, pull.baseMergeOf ?? pull.headSha]);
+  const heads = workHeads(pull);
   const verdicts = new Set(
     pull.reviews
       .filter((review) => heads.has(review.commitSha) && review.verdict !== 'comment')

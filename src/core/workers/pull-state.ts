@@ -4,7 +4,7 @@ import { moneyLifted, moneyWaitOf, reviewInRunMoneyWait } from '../context/money
 import { type JudgedRun, soonest } from '../context/runs.js';
 import { isMoneyLimit, type UsageRecord } from '../records/usage.js';
 import { isReviewedInRun, type SessionTrigger } from '../sessions/session.js';
-import { type PullVerdict, pullVerdict } from '../snapshot/pull-verdict.js';
+import { type PullVerdict, pullVerdict, workHeads } from '../snapshot/pull-verdict.js';
 import type { TimedCommand, TimedPull, TimedRun } from '../snapshot/snapshot.js';
 import { type MergeHold, mergeHold } from './merge-hold.js';
 
@@ -215,7 +215,7 @@ function verdictNeed(facts: PullFacts): PullNeed | null {
 function reviewNeed(facts: PullFacts): PullNeed {
   const { ctx, pull, runs } = facts;
   if (!ctx.config.review.enabled) return { kind: 'wait', state: 'reviewing' };
-  const heads = new Set([`head-${pull.headSha}`, `head-${pull.baseMergeOf ?? pull.headSha}`]);
+  const heads = new Set([...workHeads(pull)].map((sha) => `head-${sha}`));
   const reviews = runs.filter((run) => run.role === 'review' && heads.has(run.trigger ?? ''));
   if (reviews.length === 0) {
     // The run whose session pushed the head reviews it after that session: no dispatch while it runs.

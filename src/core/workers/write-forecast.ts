@@ -16,7 +16,7 @@ import {
 } from '../snapshot/estimate.js';
 import { closeCancels } from '../snapshot/issue-close.js';
 import { normalizeSnapshot } from '../snapshot/normalize-snapshot.js';
-import { pullVerdict } from '../snapshot/pull-verdict.js';
+import { pullVerdict, workHeads } from '../snapshot/pull-verdict.js';
 import type { BuildSnapshot, TimedPull, TimedRun } from '../snapshot/snapshot.js';
 
 /** `count` content-creating requests expected at `at` (ms since the epoch). */
@@ -285,7 +285,7 @@ function oweWorker({
     owe(merge, WRITES_OF_A_MERGE);
     return merge;
   }
-  const heads = new Set([`head-${pull.headSha}`, `head-${pull.baseMergeOf ?? pull.headSha}`]);
+  const heads = new Set([...workHeads(pull)].map((sha) => `head-${sha}`));
   const reviewed = runs
     .filter((run) => run.role === 'review' && heads.has(run.trigger ?? ''))
     .at(-1);

@@ -50,8 +50,8 @@ export async function readPulls(
  * An open pull request whose head no evidence speaks for, with who pushed that
  * head: merge autonomy lets it go on as read only where a person pushed it
  * (src/core/verification/autonomy.ts). A head that only merged the build branch
- * in (Baton's update, `baseMergeOf`) holds nothing of its own: who pushed the
- * head it merged speaks for it. One activity read per such head, once.
+ * in (Baton's updates, `updatedFrom`) holds nothing of its own: who pushed the
+ * head the first update was made on speaks for it. One activity read per such head, once.
  */
 async function withPusher(
   ctx: RepoContext,
@@ -59,7 +59,7 @@ async function withPusher(
   pull: GraphPull | undefined,
 ): Promise<PullInfo> {
   if (!pull || info.state !== 'open' || evidenceForHead(info)) return info;
-  const sha = info.baseMergeOf ?? info.headSha;
+  const sha = info.updatedFrom?.at(-1) ?? info.headSha;
   return { ...info, headPusher: await headPusher(ctx, { branch: pull.headRefName, sha }) };
 }
 
@@ -78,6 +78,7 @@ async function toPullInfo(
   const open = state === 'open';
   const own = open ? ownChecksOf(runs) : null;
   const decision = open ? reviewDecisionOf(pull.reviewDecision) : null;
+  const evidence = evidenceOf(ctx, pull);
   return {
     number: pull.number,
     worker,
@@ -103,8 +104,8 @@ async function toPullInfo(
     reviewCheck: review
       ? { sha: pull.headRefOid, verdict: verdictOfCheck(review.conclusion) }
       : null,
-    baseMergeOf: head ? baseMergeOf({ build, botLogin: ctx.botLogin }, head) : null,
-    ...evidenceOf(ctx, pull),
+    ...(head ? await updatedFrom(ctx, { build, head, open, judged: evidence.evidence?.head }) : {}),
+    ...evidence,
   };
 }
 
@@ -320,15 +321,83 @@ function actionsRun(
  *
  * The second parent is not compared with the build branch's head: that moves
  * on as siblings merge, and the merge was made of the head it had then.
+ *
+ * A pull request that waits while its siblings merge is updated again and
+ * again, each update on the one before: an open one's heads beneath are read
+ * down the first parents, one commit a request (`BatonCommitOrigin`, read once:
+ * a commit never changes), to the head the first update was made on, or to the
+ * head its evidence judged. At most `MOST_UPDATES` in a row are read: a longer
+ * chain stops there, on a head no evidence speaks for, so the pull request
+ * waits for a person rather than for a guess.
  */
-function baseMergeOf(
+async function updatedFrom(
+  ctx: RepoContext,
+  {
+    build,
+    head,
+    open,
+    judged,
+  }: { build: string; head: CommitOrigin; open: boolean; judged: string | undefined },
+): Promise<Pick<PullInfo, 'updatedFrom'>> {
+  const beneath: string[] = [];
+  for (let at: CommitOrigin | null = head; at && beneath.length < MOST_UPDATES; ) {
+    const earlier = updateOf({ build, botLogin: ctx.botLogin }, at);
+    if (!earlier || beneath.includes(earlier)) break;
+    beneath.push(earlier);
+    if (!open || earlier === judged) break;
+    at = await commitOrigin(ctx, earlier);
+  }
+  return beneath.length > 0 ? { updatedFrom: beneath } : {};
+}
+
+/** How many of Baton's updates in a row are read down at most. */
+const MOST_UPDATES = 20;
+
+/** The head a commit of Baton's `update-branch` was made on (its first parent); null for any other commit. */
+function updateOf(
   { build, botLogin }: { build: string; botLogin: string },
-  head: GraphPull['commits']['nodes'][number]['commit'],
+  commit: CommitOrigin,
 ): string | null {
-  const [first, second] = head.parents.nodes;
-  if (!first || !second || !head.message.includes(integrationBranch(build))) return null;
-  if (head.signature?.wasSignedByGitHub !== true) return null;
-  return isAppAuthor(head.author?.email ?? null, botLogin) ? first.oid : null;
+  const [first, second] = commit.parents.nodes;
+  if (!first || !second || !commit.message.includes(integrationBranch(build))) return null;
+  if (commit.signature?.wasSignedByGitHub !== true) return null;
+  return isAppAuthor(commit.author?.email ?? null, botLogin) ? first.oid : null;
+}
+
+/** Where a commit comes from: its parents, the author it names, whether GitHub signed it. */
+type CommitOrigin = Pick<
+  GraphPull['commits']['nodes'][number]['commit'],
+  'oid' | 'message' | 'parents' | 'author' | 'signature'
+>;
+
+export const COMMIT_ORIGIN_QUERY = /* GraphQL */ `
+  query BatonCommitOrigin($owner: String!, $repo: String!, $oid: GitObjectID!) {
+    repository(owner: $owner, name: $repo) {
+      object(oid: $oid) {
+        ... on Commit {
+          oid
+          message
+          parents(first: 2) { nodes { oid } }
+          author { email }
+          signature { wasSignedByGitHub }
+        }
+      }
+    }
+  }
+`;
+
+/** Commits' origins by `owner/repo@sha`: a commit never changes. */
+const origins = remembered(new ImmutableCache<CommitOrigin | null>(5_000));
+
+/** A commit's origin, read once; null where GitHub has no such commit. */
+function commitOrigin(ctx: RepoContext, oid: string): Promise<CommitOrigin | null> {
+  return origins.get(`${ctx.owner}/${ctx.repo}@${oid}`, async () => {
+    const answer = await ctx.octokit.graphql<{
+      repository: { object: CommitOrigin | null } | null;
+    }>(COMMIT_ORIGIN_QUERY, { owner: ctx.owner, repo: ctx.repo, oid });
+    const object = answer.repository?.object;
+    return object?.oid === oid ? object : null;
+  });
 }
 
 /**

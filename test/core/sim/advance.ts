@@ -88,7 +88,8 @@ function openPull(world: World, worker: string): void {
 }
 
 function newHead(world: World, pull: PullInfo): void {
-  Object.assign(pull, { headSha: newSha(world), baseMergeOf: null, mergeState: 'clean' });
+  Object.assign(pull, { headSha: newSha(world), mergeState: 'clean' });
+  delete pull.updatedFrom;
   pull.checks = { state: 'pending', failedRuns: [] };
   world.reruns.delete(pull.number);
   world.snap.branches[pull.worker] = pull.headSha;

@@ -47,7 +47,7 @@ function applyAction(world: World, action: Action): void {
       const pull = snap.pulls.find((candidate) => candidate.number === action.pull);
       if (!pull || pull.headSha !== action.expectedHeadSha) return; // GitHub answers 422
       Object.assign(pull, {
-        baseMergeOf: pull.headSha,
+        updatedFrom: [pull.headSha, ...(pull.updatedFrom ?? [])],
         headSha: newSha(world),
         mergeState: 'clean',
       });

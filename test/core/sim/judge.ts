@@ -25,7 +25,7 @@ function forced(world: World, pull: PullInfo): boolean {
 }
 
 function approved(world: World, pull: PullInfo): boolean {
-  const heads = [pull.headSha, pull.baseMergeOf ?? pull.headSha];
+  const heads = [pull.headSha, ...(pull.updatedFrom ?? [])];
   const decisive = pull.reviews.filter(
     (review) => heads.includes(review.commitSha) && review.verdict !== 'comment',
   );
