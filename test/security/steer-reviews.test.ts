@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import type { GitAuthor } from '../../sim/github/git/git-data.js';
+import type { SimPull } from '../../sim/github/records.js';
 import { botNoReplyEmail, updatePullBranch } from '../../sim/github/routes/routes-pulls.js';
 import { integrationBranch, workerBranch } from '../../src/core/vocabulary/ids.js';
 import type { AppHarness } from '../support/app-harness.js';
@@ -93,6 +94,37 @@ describe('who steers a build: a merge of the build branch into a worker’s bran
         run.inputs.role === 'review' && (worker === undefined || run.inputs.worker === worker),
     );
 
+  // W1.1 and W1.2 both write src/shared.ts: the second to be approved conflicts once the
+  // first merges, and its conflict fix fails: it waits for a person.
+  const script = makeScript({
+    files: (w) => ({ 'src/shared.ts': `export const owner = '${w}';\n`, [`src/${w}.ts`]: '' }),
+    fix: () => 'fail',
+  });
+
+  /** Plays the build to the worker that waits on its conflict: its pull request, approved head and id. */
+  async function conflictWaits() {
+    await runApprovedBuild({ gh, apps: [app], script });
+    const waiting = [...gh.pulls.values()].find(
+      (p) => p.state === 'open' && p.base === integration,
+    );
+    if (!waiting) throw new Error('no worker PR waits');
+    const approved = gh.git.resolve(waiting.head) ?? '';
+    return { waiting, approved, worker: waiting.head.split('/').at(-1) ?? '' };
+  }
+
+  /** A person merges the build branch in, GitHub's default message and all, and edits what they like. */
+  function personMerges(pull: SimPull, { author, signed }: { author: GitAuthor; signed: boolean }) {
+    const merged = gh.git.merge({
+      ours: gh.git.resolve(pull.head) ?? '',
+      theirs: gh.git.resolve(integration) ?? '',
+      message: `Merge branch '${integration}' into ${pull.head}`,
+      author,
+      signed,
+    });
+    gh.setBranch(pull.head, merged, 'maintainer');
+    return merged;
+  }
+
   it.each<[string, GitAuthor, boolean]>([
     [
       'in GitHub’s “Resolve conflicts” editor',
@@ -106,37 +138,17 @@ describe('who steers a build: a merge of the build branch into a worker’s bran
       false,
     ],
   ])('reviews a conflict a person resolved %s before it merges', async (_how, author, signed) => {
-    // W1.1 and W1.2 both write src/shared.ts: the second to be approved conflicts once the
-    // first merges, and its conflict fix fails: it waits for a person.
-    const script = makeScript({
-      files: (w) => ({ 'src/shared.ts': `export const owner = '${w}';\n`, [`src/${w}.ts`]: '' }),
-      fix: () => 'fail',
-    });
-    await runApprovedBuild({ gh, apps: [app], script });
-    const waiting = [...gh.pulls.values()].find(
-      (p) => p.state === 'open' && p.base === integration,
-    );
-    if (!waiting) throw new Error('no worker PR waits');
-    const approved = gh.git.resolve(waiting.head) ?? '';
+    const { waiting, approved, worker } = await conflictWaits();
     expect(
       gh.comments.some(
         (c) => c.issue === waiting.number && c.body.includes('Baton reviews the new head'),
       ),
     ).toBe(true);
-    const worker = waiting.head.split('/').at(-1) ?? '';
     // The approved head was reviewed once, in the run of the work that pushed it.
     expect(reviewRuns(worker)).toEqual([]);
     expect(batonReviewsOf(gh, BUILD, worker).map((r) => r.commitId)).toEqual([approved]);
 
-    // The person merges the build branch in, GitHub's default message and all, and edits what they like.
-    const merged = gh.git.merge({
-      ours: approved,
-      theirs: gh.git.resolve(integration) ?? '',
-      message: `Merge branch '${integration}' into ${waiting.head}`,
-      author,
-      signed,
-    });
-    gh.setBranch(waiting.head, merged, 'maintainer');
+    const merged = personMerges(waiting, { author, signed });
     gh.addCheck({ sha: merged });
     await app.deliverAll(gh.outbox.splice(0));
 
@@ -150,26 +162,9 @@ describe('who steers a build: a merge of the build branch into a worker’s bran
   });
 
   it("reviews a person's merge that Baton's update-branch then brought up to date", async () => {
-    const script = makeScript({
-      files: (w) => ({ 'src/shared.ts': `export const owner = '${w}';\n`, [`src/${w}.ts`]: '' }),
-      fix: () => 'fail',
-    });
-    await runApprovedBuild({ gh, apps: [app], script });
-    const waiting = [...gh.pulls.values()].find(
-      (p) => p.state === 'open' && p.base === integration,
-    );
-    if (!waiting) throw new Error('no worker PR waits');
-    const approved = gh.git.resolve(waiting.head) ?? '';
-    const worker = waiting.head.split('/').at(-1) ?? '';
+    const { waiting, worker } = await conflictWaits();
     // The person resolves the conflict in GitHub's editor: signed by GitHub, authored by them.
-    const resolved = gh.git.merge({
-      ours: approved,
-      theirs: gh.git.resolve(integration) ?? '',
-      message: `Merge branch '${integration}' into ${waiting.head}`,
-      author: { name: 'maintainer', email: 'm@example.com' },
-      signed: true,
-    });
-    gh.setBranch(waiting.head, resolved, 'maintainer');
+    personMerges(waiting, { author: { name: 'maintainer', email: 'm@example.com' }, signed: true });
     // The build branch moves on before anything is read, and Baton's update-branch covers the person's merge.
     gh.git.commitOn(integration, { 'src/late.ts': 'export const late = 1;\n' }, 'A late sibling');
     const updated = updatePullBranch(gh, waiting);
