@@ -60211,12 +60211,15 @@ var COMMIT_ORIGIN_QUERY = (
 `
 );
 var origins = remembered(new ImmutableCache(5e3));
-function commitOrigin(ctx, oid) {
-  return origins.get(`${ctx.owner}/${ctx.repo}@${oid}`, async () => {
-    const answer = await ctx.octokit.graphql(COMMIT_ORIGIN_QUERY, { owner: ctx.owner, repo: ctx.repo, oid });
-    const object2 = answer.repository?.object;
-    return object2?.oid === oid ? object2 : null;
-  });
+async function commitOrigin(ctx, oid) {
+  const key = `${ctx.owner}/${ctx.repo}@${oid}`;
+  const known = origins.peek(key);
+  if (known) return known;
+  const answer = await ctx.octokit.graphql(COMMIT_ORIGIN_QUERY, { owner: ctx.owner, repo: ctx.repo, oid });
+  const object2 = answer.repository?.object;
+  if (object2?.oid !== oid) return null;
+  origins.set(key, object2);
+  return object2;
 }
 function isAppAuthor(email3, botLogin) {
   if (!email3) return false;

@@ -99,27 +99,33 @@ describe('heads no evidence of Baton speaks for', () => {
     }
   });
 
-  it("keeps the evidence and the review of a head beneath Baton's updates of the branch in a row", async () => {
-    const script = makeScript();
+  /**
+   * Siblings merge while W1.1 waits, and Baton brings its branch up to date after each, `count`
+   * times in a row: the heads of those updates.
+   */
+  async function updatedInARow(count: number): Promise<string[]> {
     const updated: string[] = [];
-    // Two siblings merge while W1.1 waits, and Baton brings its branch up to date after each.
     const update = async () => {
       const pull = pullOf('W1.1');
       if (updated.length > 0 || pull?.state !== 'open' || !pull.body.includes('baton:evidence'))
         return;
-      for (const sibling of ['one', 'two']) {
+      for (let sibling = 1; sibling <= count; sibling += 1) {
         gh.git.commitOn(
           integrationBranch(BUILD),
-          { [`src/sibling-${sibling}.ts`]: `export const ${sibling} = 1;\n` },
-          `A sibling: ${sibling}`,
+          { [`src/sibling-${sibling}.ts`]: `export const sibling = ${sibling};\n` },
+          `Sibling ${sibling}`,
         );
         updated.push(updatePullBranch(gh, pull));
       }
     };
-    await runApprovedBuild({ gh, apps, script, afterRound: update });
-
+    await runApprovedBuild({ gh, apps, script: makeScript(), afterRound: update });
     for (const app of apps) expect(app.errors).toEqual([]);
-    expect(updated).toHaveLength(2);
+    expect(updated).toHaveLength(count);
+    return updated;
+  }
+
+  it("keeps the evidence and the review of a head beneath Baton's updates of the branch in a row", async () => {
+    const updated = await updatedInARow(2);
     expect(pullOf('W1.1')?.mergedAt).not.toBeNull();
     expect(statusBody(gh, BUILD)).not.toContain('has no evidence');
     expect(finalPull()).toBeDefined();
@@ -129,6 +135,14 @@ describe('heads no evidence of Baton speaks for', () => {
       .map((run) => run.inputs.trigger);
     expect(reviewed.filter((trigger) => updated.some((sha) => trigger === `head-${sha}`))).toEqual(
       [],
+    );
+  });
+
+  it('reads no further down than twenty updates in a row: past them, the head waits for a person', async () => {
+    await updatedInARow(21);
+    expect(pullOf('W1.1')?.mergedAt).toBeNull();
+    expect(statusBody(gh, BUILD)).toContain(
+      `waits for a person: its head has no evidence, and ${gh.botLogin} pushed it, not a person`,
     );
   });
 });

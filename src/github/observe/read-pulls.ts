@@ -387,17 +387,20 @@ export const COMMIT_ORIGIN_QUERY = /* GraphQL */ `
 `;
 
 /** Commits' origins by `owner/repo@sha`: a commit never changes. */
-const origins = remembered(new ImmutableCache<CommitOrigin | null>(5_000));
+const origins = remembered(new ImmutableCache<CommitOrigin>(5_000));
 
-/** A commit's origin, read once; null where GitHub has no such commit. */
-function commitOrigin(ctx: RepoContext, oid: string): Promise<CommitOrigin | null> {
-  return origins.get(`${ctx.owner}/${ctx.repo}@${oid}`, async () => {
-    const answer = await ctx.octokit.graphql<{
-      repository: { object: CommitOrigin | null } | null;
-    }>(COMMIT_ORIGIN_QUERY, { owner: ctx.owner, repo: ctx.repo, oid });
-    const object = answer.repository?.object;
-    return object?.oid === oid ? object : null;
-  });
+/** A commit's origin, read once it is found; null where GitHub answers none (not kept: it may show later). */
+async function commitOrigin(ctx: RepoContext, oid: string): Promise<CommitOrigin | null> {
+  const key = `${ctx.owner}/${ctx.repo}@${oid}`;
+  const known = origins.peek(key);
+  if (known) return known;
+  const answer = await ctx.octokit.graphql<{
+    repository: { object: CommitOrigin | null } | null;
+  }>(COMMIT_ORIGIN_QUERY, { owner: ctx.owner, repo: ctx.repo, oid });
+  const object = answer.repository?.object;
+  if (object?.oid !== oid) return null;
+  origins.set(key, object);
+  return object;
 }
 
 /**
