@@ -11,16 +11,20 @@ import { spawnerRun } from '../spawner/spawner.js';
  * as `actions/checkout` does after its "the ref may have moved" test.
  * With `detached` (a step's `ref:` naming a commit, as the review jobs' does),
  * the same fetch, then that commit checked out on no branch, as
- * `actions/checkout` does with a sha for `ref`.
+ * `actions/checkout` does with a sha for `ref`. It fetches with the job's
+ * `token` (`github.token`, the step's default), given to git for these commands
+ * only, as `persist-credentials: false` leaves none in the checkout.
  */
 export async function checkout({
   remote,
   branch,
   sha,
   dir,
+  token,
   detached = false,
 }: {
   remote: string;
+  token: string;
   branch: string;
   sha: string;
   dir: string;
@@ -31,7 +35,11 @@ export async function checkout({
   const checked = await spawnerRun({
     file: '/bin/sh',
     args: ['-c', CHECKOUT, 'checkout', dir, remote, branch, sha, detached ? 'detached' : ''],
-    env: gitEnv(),
+    env: gitEnv({
+      GIT_CONFIG_COUNT: '1',
+      GIT_CONFIG_KEY_0: 'http.extraHeader',
+      GIT_CONFIG_VALUE_0: `AUTHORIZATION: basic ${Buffer.from(`x-access-token:${token}`).toString('base64')}`,
+    }),
   });
   if (checked.status !== 0) {
     throw new Error(

@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { cp, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SimRun } from '../github/records.js';
+import { readOnlyToken } from '../github/tokens.js';
 import {
   type ActionsRunnerOptions,
   JOB_LIMIT_MS,
@@ -73,6 +74,7 @@ export async function playJob({
     // The review jobs check out the head publish pushed (`ref: <sha>`), the others the run's commit.
     await checkout({
       remote: options.gitUrl,
+      token: readOnlyToken(run.id),
       branch: run.headBranch,
       sha: review?.head ?? run.headSha,
       dir: dirs.workspace,

@@ -546,14 +546,31 @@ export abstract class GitHubState {
    * or one minted for none named (the app's own installation token).
    */
   sees(request: ApiRequest, repo: GitHubState): boolean {
-    if (!this.checkPermissions || repo.visibility === 'public') return true;
-    const credential = credentialIn(request.headers);
-    if (credential === null) return true;
+    return this.credentialSees(credentialIn(request.headers), repo);
+  }
+
+  /**
+   * The same for a credential. None, on the API, is a request of the simulator's own tests,
+   * which see everything; git's server asks for one first (`mayFetch`).
+   */
+  credentialSees(credential: string | null, repo: GitHubState): boolean {
+    if (!this.checkPermissions || repo.visibility === 'public' || credential === null) return true;
     for (const one of [this, ...this.installationPeers]) {
       const scope = one.tokenScopes.get(credential);
       if (scope) return inScope(repo, scope);
     }
     return true;
+  }
+
+  /**
+   * Whether git's server lets a credential fetch this repository: a public one anyone
+   * clones; a private one only with a credential that sees it. GitHub answers a fetch of a
+   * private repository with no credential 401, and with one that cannot see it "Repository
+   * not found" (https://docs.github.com/repositories/creating-and-managing-repositories/troubleshooting-cloning-errors).
+   */
+  mayFetch(credential: string | null): boolean {
+    if (!this.checkPermissions || this.visibility === 'public') return true;
+    return credential !== null && this.credentialSees(credential, this);
   }
 
   /**

@@ -14,7 +14,8 @@ export function isPush(req: IncomingMessage, pathInfo: string): boolean {
 
 /**
  * Serves git's smart HTTP protocol for the bare repository at `gitDir` through
- * `git http-backend` (a CGI program). Anyone may fetch; a push needs a token
+ * `git http-backend` (a CGI program). A public repository anyone may fetch, a
+ * private one a credential that sees it (`mayFetch`); a push needs a token
  * with `contents: write` (`grantsOf` tells a credential's permissions; not the
  * agent job's read-only one), and one that creates or updates a file under
  * `.github/workflows/` relative to the ref's old state also `workflows: write`
@@ -28,6 +29,7 @@ export function serveGit({
   gitDir,
   pathInfo,
   grantsOf,
+  mayFetch,
   defaultBranch,
   onPushed,
   refuseHiddenRefs = false,
@@ -39,6 +41,8 @@ export function serveGit({
   pathInfo: string;
   /** A credential's permissions; null for one GitHub would not know. */
   grantsOf: (credential: string) => Grants | null;
+  /** Whether a credential (null: none) may fetch: GitHub shows a private repository only to one that sees it. */
+  mayFetch: (credential: string | null) => boolean;
   /** A new branch is compared with where it leaves the default branch. */
   defaultBranch: string;
   onPushed: () => void;
@@ -47,7 +51,11 @@ export function serveGit({
 }): void {
   const push = isPush(req, pathInfo);
   const credential = credentialOf(req.headers);
-  if (push && !credential) {
+  if (!push && credential && !mayFetch(credential)) {
+    res.writeHead(404).end('Repository not found.\n');
+    return;
+  }
+  if ((push || !mayFetch(null)) && !credential) {
     res
       .writeHead(401, { 'www-authenticate': 'Basic realm="GitHub"' })
       .end('Authentication required\n');

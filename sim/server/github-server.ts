@@ -230,6 +230,7 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
         named.checkPermissions
           ? named.grantsOf(credential)
           : { contents: 'write', workflows: 'write' },
+      mayFetch: (credential) => named.mayFetch(credential),
       defaultBranch: named.defaultBranch,
       onPushed: () => {
         for (const change of store.syncRefs()) {

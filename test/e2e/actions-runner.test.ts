@@ -11,6 +11,7 @@ import { type FakeAnthropic, type Respond, startFakeAnthropic } from '../../sim/
 import { FakeGitHub } from '../../sim/github/fake-github.js';
 import { GitRepoStore } from '../../sim/github/git/git-repo-store.js';
 import type { SimRun } from '../../sim/github/records.js';
+import { readOnlyToken } from '../../sim/github/tokens.js';
 import { type OidcIssuer, startOidcIssuer } from '../../sim/oidc/issuer.js';
 import { type GitHubServer, startGitHubServer } from '../../sim/server/github-server.js';
 import { parseSessionEnv } from '../../src/session/env.js';
@@ -265,7 +266,14 @@ describe('the simulated Actions runner', () => {
     gh.git.commitOn(branch, { 'greeting.txt': 'hello again\n' });
     const dir = await mkdtemp(join(tmpdir(), 'review-checkout-'));
     try {
-      await checkout({ remote: server.gitUrl, branch, sha: reviewed, dir, detached: true });
+      await checkout({
+        remote: server.gitUrl,
+        token: readOnlyToken(1),
+        branch,
+        sha: reviewed,
+        dir,
+        detached: true,
+      });
       const git = (...args: string[]) =>
         execFileSync('git', args, { cwd: dir, encoding: 'utf8' }).trim();
       expect(git('rev-parse', 'HEAD')).toBe(reviewed);

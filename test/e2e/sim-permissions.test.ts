@@ -404,3 +404,46 @@ describe('a token minted for some repositories of an installation', () => {
     expect(shown.data.repository).not.toBeNull();
   });
 });
+
+describe('fetches over git HTTP of a private repository need a credential that sees it', () => {
+  let gh: FakeGitHub;
+  let store: GitRepoStore;
+  let server: GitHubServer;
+  let scratch: string;
+
+  const git = gitClient(() => scratch);
+
+  beforeEach(async () => {
+    store = new GitRepoStore();
+    gh = new FakeGitHub({ git: store });
+    gh.visibility = 'private';
+    gh.installationPeers.push(new FakeGitHub({ repo: 'other', repositoryId: 2 }));
+    server = await startGitHubServer({
+      gh,
+      appWebhookUrl: 'http://127.0.0.1:9/none',
+      webhookSecret: 's',
+    });
+    scratch = await mkdtemp(join(tmpdir(), 'baton-sim-permissions-'));
+  });
+  afterEach(async () => {
+    await server.close();
+    store.dispose();
+    await rm(scratch, { recursive: true, force: true });
+  });
+
+  it('refuses a clone with none, and says the repository is not found to a token minted for another', async () => {
+    await expect(git(['clone', '--quiet', server.gitUrl, 'none'])).rejects.toThrow(
+      /could not read Username|Authentication failed|401/,
+    );
+    const elsewhere = gh.mintToken({ contents: 'read' }, { names: ['other'] });
+    if (!('token' in elsewhere)) throw new Error(elsewhere.refused);
+    await expect(
+      git(['clone', '--quiet', server.gitUrl, 'elsewhere'], elsewhere.token),
+    ).rejects.toThrow(/not found|404/);
+    const here = gh.mintToken({ contents: 'read' }, { names: [gh.repo] });
+    if (!('token' in here)) throw new Error(here.refused);
+    await git(['clone', '--quiet', server.gitUrl, 'here'], here.token);
+    const head = await git(['-C', 'here', 'rev-parse', 'HEAD']);
+    expect(head.stdout.trim()).toBe(gh.git.resolve(gh.defaultBranch));
+  });
+});
