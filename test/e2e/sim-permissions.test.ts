@@ -203,29 +203,39 @@ describe("the simulated GitHub checks each token's permissions (GitHub's endpoin
   });
 });
 
-describe('pushes over git HTTP that create or update a workflow need workflows', () => {
-  let gh: FakeGitHub;
-  let store: GitRepoStore;
-  let server: GitHubServer;
-  let scratch: string;
-
-  const git = gitClient(() => scratch);
-
+/**
+ * A repository the simulator serves over git HTTP to each test of a describe (`prepare` sets it
+ * up before the server starts), and a scratch folder to run git in.
+ */
+function servedOverGit(prepare: (gh: FakeGitHub) => void = () => {}) {
+  const served = {} as { gh: FakeGitHub; store: GitRepoStore; server: GitHubServer; dir: string };
   beforeEach(async () => {
-    store = new GitRepoStore();
-    gh = new FakeGitHub({ git: store });
-    server = await startGitHubServer({
-      gh,
+    served.store = new GitRepoStore();
+    served.gh = new FakeGitHub({ git: served.store });
+    prepare(served.gh);
+    served.server = await startGitHubServer({
+      gh: served.gh,
       appWebhookUrl: 'http://127.0.0.1:9/none',
       webhookSecret: 's',
     });
-    scratch = await mkdtemp(join(tmpdir(), 'baton-sim-permissions-'));
-    await git(['clone', '--quiet', server.gitUrl, '.']);
+    served.dir = await mkdtemp(join(tmpdir(), 'baton-sim-permissions-'));
   });
   afterEach(async () => {
-    await server.close();
-    store.dispose();
-    await rm(scratch, { recursive: true, force: true });
+    await served.server.close();
+    served.store.dispose();
+    await rm(served.dir, { recursive: true, force: true });
+  });
+  return { served, git: gitClient(() => served.dir) };
+}
+
+describe('pushes over git HTTP that create or update a workflow need workflows', () => {
+  const { served, git } = servedOverGit();
+  let gh: FakeGitHub;
+  let scratch: string;
+
+  beforeEach(async () => {
+    ({ gh, dir: scratch } = served);
+    await git(['clone', '--quiet', served.server.gitUrl, '.']);
   });
 
   async function commitWorkflow(content: string) {
@@ -406,32 +416,13 @@ describe('a token minted for some repositories of an installation', () => {
 });
 
 describe('fetches over git HTTP of a private repository need a credential that sees it', () => {
-  let gh: FakeGitHub;
-  let store: GitRepoStore;
-  let server: GitHubServer;
-  let scratch: string;
-
-  const git = gitClient(() => scratch);
-
-  beforeEach(async () => {
-    store = new GitRepoStore();
-    gh = new FakeGitHub({ git: store });
+  const { served, git } = servedOverGit((gh) => {
     gh.visibility = 'private';
     gh.installationPeers.push(new FakeGitHub({ repo: 'other', repositoryId: 2 }));
-    server = await startGitHubServer({
-      gh,
-      appWebhookUrl: 'http://127.0.0.1:9/none',
-      webhookSecret: 's',
-    });
-    scratch = await mkdtemp(join(tmpdir(), 'baton-sim-permissions-'));
-  });
-  afterEach(async () => {
-    await server.close();
-    store.dispose();
-    await rm(scratch, { recursive: true, force: true });
   });
 
   it('refuses a clone with none, and says the repository is not found to a token minted for another', async () => {
+    const { gh, server } = served;
     await expect(git(['clone', '--quiet', server.gitUrl, 'none'])).rejects.toThrow(
       /could not read Username|Authentication failed|401/,
     );
