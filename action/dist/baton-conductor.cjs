@@ -60178,7 +60178,7 @@ async function updatedFrom(ctx, {
   const beneath = [];
   for (let at = head; at && beneath.length < MOST_UPDATES; ) {
     const earlier = updateOf({ build, botLogin: ctx.botLogin }, at);
-    if (!earlier || beneath.includes(earlier)) break;
+    if (!earlier) break;
     beneath.push(earlier);
     if (!open2 || earlier === judged) break;
     at = await commitOrigin(ctx, earlier);

@@ -1,3 +1,4 @@
+import { gitAuthEnv } from '../../src/session/publish/scratch-repo.js';
 import { gitEnv } from '../github/git/bare-repo.js';
 import { spawnerRun } from '../spawner/spawner.js';
 
@@ -35,11 +36,7 @@ export async function checkout({
   const checked = await spawnerRun({
     file: '/bin/sh',
     args: ['-c', CHECKOUT, 'checkout', dir, remote, branch, sha, detached ? 'detached' : ''],
-    env: gitEnv({
-      GIT_CONFIG_COUNT: '1',
-      GIT_CONFIG_KEY_0: 'http.extraHeader',
-      GIT_CONFIG_VALUE_0: `AUTHORIZATION: basic ${Buffer.from(`x-access-token:${token}`).toString('base64')}`,
-    }),
+    env: gitEnv(gitAuthEnv(token)),
   });
   if (checked.status !== 0) {
     throw new Error(

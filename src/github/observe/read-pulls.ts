@@ -342,7 +342,7 @@ async function updatedFrom(
   const beneath: string[] = [];
   for (let at: CommitOrigin | null = head; at && beneath.length < MOST_UPDATES; ) {
     const earlier = updateOf({ build, botLogin: ctx.botLogin }, at);
-    if (!earlier || beneath.includes(earlier)) break;
+    if (!earlier) break;
     beneath.push(earlier);
     if (!open || earlier === judged) break;
     at = await commitOrigin(ctx, earlier);

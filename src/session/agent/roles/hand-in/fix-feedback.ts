@@ -2,6 +2,7 @@ import { lstat, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isSessionTrigger, parseTrigger } from '../../../../core/sessions/session.js';
 import { integrationBranch } from '../../../../core/vocabulary/ids.js';
+import { gitAuthEnv } from '../../../publish/scratch-repo.js';
 import type { AgentContext } from '../../agent-context.js';
 import { batonIdentity, git, gitSucceeds } from '../../git/git.js';
 import { quoteUntrusted } from '../../prompts/quote-untrusted.js';
@@ -116,13 +117,7 @@ async function mergeBuildBranch(ctx: AgentContext): Promise<FixFeedback> {
   const branch = integrationBranch(ctx.env.BATON_BUILD);
   const options = { root: ctx.root, env: batonIdentity(ctx.toolEnv) };
   // In the environment of this one command, not its arguments: any user can read a command line.
-  const auth = ctx.env.GITHUB_TOKEN
-    ? {
-        GIT_CONFIG_COUNT: '1',
-        GIT_CONFIG_KEY_0: 'http.extraHeader',
-        GIT_CONFIG_VALUE_0: `AUTHORIZATION: basic ${Buffer.from(`x-access-token:${ctx.env.GITHUB_TOKEN}`).toString('base64')}`,
-      }
-    : {};
+  const auth = ctx.env.GITHUB_TOKEN ? gitAuthEnv(ctx.env.GITHUB_TOKEN) : {};
   await git({ ...options, extraEnv: auth }, [
     'fetch',
     '--no-tags',

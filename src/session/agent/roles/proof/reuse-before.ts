@@ -12,6 +12,7 @@
  */
 import { parseValidationMessage, validationRefPrefix } from '../../../../core/plan/validation.js';
 import type { Seen } from '../../../../core/verification/check-proof.js';
+import { gitAuthEnv } from '../../../publish/scratch-repo.js';
 import type { AgentContext } from '../../agent-context.js';
 import { gitRaw } from '../../git/git.js';
 
@@ -86,13 +87,7 @@ async function fetchRecords(
   build: string,
 ): Promise<{ commit: string; ref: string }[]> {
   const options = { root: ctx.root, env: ctx.toolEnv };
-  const auth = ctx.env.GITHUB_TOKEN
-    ? {
-        GIT_CONFIG_COUNT: '1',
-        GIT_CONFIG_KEY_0: 'http.extraHeader',
-        GIT_CONFIG_VALUE_0: `AUTHORIZATION: basic ${Buffer.from(`x-access-token:${ctx.env.GITHUB_TOKEN}`).toString('base64')}`,
-      }
-    : {};
+  const auth = ctx.env.GITHUB_TOKEN ? gitAuthEnv(ctx.env.GITHUB_TOKEN) : {};
   const into = `${FETCHED}${build}/`;
   try {
     await gitRaw({ ...options, extraEnv: auth }, [
