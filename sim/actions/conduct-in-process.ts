@@ -79,7 +79,7 @@ export function conductInProcess({
     if (!routeRuns(gh, run)) return gh.finishRun(run.id, 'skipped');
     const routed = await routeEvent(
       event,
-      routeReadsWith({ ...env, GITHUB_TOKEN: readOnlyToken(run.id) }),
+      routeReadsWith({ ...env, GITHUB_TOKEN: readOnlyToken(run.id, gh.repositoryId) }),
     );
     if (!routed.group) return gh.finishRun(run.id, 'success');
     const release = await groups.acquire(routed.group);

@@ -92,7 +92,7 @@ export function jobEnv({
   if (runsTheModel(job)) {
     return {
       ...common,
-      GITHUB_TOKEN: readOnlyToken(run.id),
+      GITHUB_TOKEN: readOnlyToken(run.id, world.repositoryId),
       // Where the workflow downloads what the views job fetched (a change set's plan session).
       ...(job === 'agent' ? { BATON_VIEWS: join(dirs.temp, 'baton-views') } : {}),
       ANTHROPIC_API_KEY: world.anthropicKey,

@@ -83,7 +83,7 @@ export async function playConductorRun({
       ref: `refs/heads/${run.headBranch}`,
       ref_name: run.headBranch,
       repository: gh.fullName,
-      token: readOnlyToken(run.id),
+      token: readOnlyToken(run.id, gh.repositoryId),
       run_id: String(run.id),
     },
     vars: Object.fromEntries(gh.variables),

@@ -74,7 +74,7 @@ export async function playJob({
     // The review jobs check out the head publish pushed (`ref: <sha>`), the others the run's commit.
     await checkout({
       remote: options.gitUrl,
-      token: readOnlyToken(run.id),
+      token: readOnlyToken(run.id, options.gh.repositoryId),
       branch: run.headBranch,
       sha: review?.head ?? run.headSha,
       dir: dirs.workspace,

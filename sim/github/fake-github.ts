@@ -21,7 +21,7 @@ import { registerPullRoutes } from './routes/routes-pulls.js';
 import { registerReleaseRoutes } from './routes/routes-releases.js';
 import { registerRunRoutes } from './routes/routes-runs.js';
 import { registerSubIssueRoutes } from './routes/routes-sub-issues.js';
-import { installationOfToken, isReadOnlyToken } from './tokens.js';
+import { installationOfToken, readOnlyTokenOf } from './tokens.js';
 
 /** Something the app did, as a test wants to assert it. */
 export interface SimRequestLog {
@@ -126,9 +126,7 @@ export class FakeGitHub extends GitHubState {
         ? this.#conditional(request, response, { counted: false })
         : response;
     const credential = credentialIn(request.headers);
-    const agentRun = isReadOnlyToken(credential)
-      ? Number(credential?.slice(credential.lastIndexOf('_') + 1))
-      : undefined;
+    const agentRun = readOnlyTokenOf(credential)?.runId;
     this.log.push({
       route,
       status: answer.status,
@@ -212,6 +210,8 @@ export class FakeGitHub extends GitHubState {
       if (refused)
         return json(401, { message: refused, documentation_url: 'https://docs.github.com/rest' });
     }
+    const stranger = this.#strangerRefused(request);
+    if (stranger) return stranger;
     // GitHub shows a private repository a token was not minted for as it shows one that does not
     // exist; a public one it shows any token, to read as anyone reads it. An installation's token
     // sees no private repository the app is not installed on.
@@ -243,6 +243,20 @@ export class FakeGitHub extends GitHubState {
           documentation_url: 'https://docs.github.com/rest',
         })
       : null;
+  }
+
+  /**
+   * GitHub's answer to a request with no credential: a stranger reads a public repository, is
+   * shown no private one (404), and writes nothing ("Requires authentication", 401). Null
+   * when the request carries a credential, or reads a public repository.
+   */
+  #strangerRefused(request: ApiRequest): ApiResponse | null {
+    if (!this.checkPermissions || !request.path.startsWith('/repos/')) return null;
+    if (credentialIn(request.headers) !== null) return null;
+    const documentation_url = 'https://docs.github.com/rest';
+    if (this.visibility !== 'public') return json(404, { message: 'Not Found', documentation_url });
+    if (request.method === 'GET' || request.method === 'HEAD') return null;
+    return json(401, { message: 'Requires authentication', documentation_url });
   }
 
   /** Whether an issue endpoint's target is a pull request; undefined when it names none known. */

@@ -42,10 +42,7 @@ import { RestBudget } from './rest-limit.js';
 import type { ApiRequest } from './router.js';
 import { SecondaryLimit } from './secondary-limit.js';
 import { GitStore } from './store.js';
-import { installationToken } from './tokens.js';
-
-/** The agent job's `GITHUB_TOKEN` in the simulator: `ghs_simreadonly_<run>` (sim/github/tokens.ts). */
-const READ_ONLY_TOKEN = /^ghs_simreadonly_\d+$/;
+import { installationToken, readOnlyTokenOf } from './tokens.js';
 
 /** How a simulated GitHub starts (`new FakeGitHub(options)`); every field has a default. */
 export interface FakeGitHubOptions {
@@ -521,10 +518,10 @@ export abstract class GitHubState {
   }
 
   /**
-   * Whether a request's token is a narrowed one of the installation minted for
-   * other repositories only. The token's own routes (`/installation/…`: its
-   * repositories, its revocation) name no repository, nor does GraphQL, whose
-   * every repository is judged as it is resolved (`sees`).
+   * Whether a request's token was minted for other repositories only: a narrowed one of the
+   * installation, or a job's read-only token of another repository. The token's own routes
+   * (`/installation/…`: its repositories, its revocation) name no repository, nor does GraphQL,
+   * whose every repository is judged as it is resolved (`sees`).
    */
   outOfScope(request: ApiRequest): boolean {
     if (
@@ -534,6 +531,8 @@ export abstract class GitHubState {
     )
       return false;
     const credential = credentialIn(request.headers);
+    const job = readOnlyTokenOf(credential);
+    if (job) return job.repositoryId !== this.repositoryId;
     const grants = credential === null ? undefined : this.#narrowedHere(credential);
     return grants !== undefined && Object.keys(grants).length === 0;
   }
@@ -550,11 +549,14 @@ export abstract class GitHubState {
   }
 
   /**
-   * The same for a credential. None, on the API, is a request of the simulator's own tests,
-   * which see everything; git's server asks for one first (`mayFetch`).
+   * The same for a credential: none sees public repositories alone, as GitHub shows a stranger;
+   * a job's read-only token its own repository and public ones.
    */
   credentialSees(credential: string | null, repo: GitHubState): boolean {
-    if (!this.checkPermissions || repo.visibility === 'public' || credential === null) return true;
+    if (!this.checkPermissions || repo.visibility === 'public') return true;
+    if (credential === null) return false;
+    const job = readOnlyTokenOf(credential);
+    if (job) return job.repositoryId === repo.repositoryId;
     for (const one of [this, ...this.installationPeers]) {
       const scope = one.tokenScopes.get(credential);
       if (scope) return inScope(repo, scope);
@@ -583,7 +585,8 @@ export abstract class GitHubState {
     const narrowed = this.#narrowedHere(credential);
     if (narrowed) return narrowed;
     if (credential === installationToken(this.installationId)) return this.appPermissions;
-    if (READ_ONLY_TOKEN.test(credential)) return this.agentJobPermissions;
+    const job = readOnlyTokenOf(credential);
+    if (job) return job.repositoryId === this.repositoryId ? this.agentJobPermissions : {};
     return null;
   }
 

@@ -8,14 +8,29 @@ import type { IncomingHttpHeaders } from 'node:http';
 /** The simulated Actions `GITHUB_TOKEN` of the agent job: it reads, it never writes. */
 const READ_ONLY_PREFIX = 'ghs_simreadonly_';
 
-/** The read-only token the simulator gives a run's agent job. */
-export function readOnlyToken(runId: number): string {
-  return `${READ_ONLY_PREFIX}${runId}`;
+/**
+ * The read-only token the simulator gives a job of run `runId` in repository `repositoryId`.
+ * Like GitHub's `GITHUB_TOKEN`, it sees that repository and public ones, no other private one
+ * ("the permissions are limited to the repository that contains your workflow",
+ * https://docs.github.com/actions/security-for-github-actions/security-guides/automatic-token-authentication).
+ */
+export function readOnlyToken(runId: number, repositoryId: number): string {
+  return `${READ_ONLY_PREFIX}${repositoryId}_${runId}`;
+}
+
+const READ_ONLY_TOKEN = new RegExp(`^${READ_ONLY_PREFIX}(\\d+)_(\\d+)$`);
+
+/** The repository and run a read-only token was given for; null for any other credential. */
+export function readOnlyTokenOf(
+  token: string | null,
+): { repositoryId: number; runId: number } | null {
+  const found = READ_ONLY_TOKEN.exec(token ?? '');
+  return found ? { repositoryId: Number(found[1]), runId: Number(found[2]) } : null;
 }
 
 /** Whether a credential is an agent job's read-only token. */
 export function isReadOnlyToken(token: string | null): boolean {
-  return token?.startsWith(READ_ONLY_PREFIX) ?? false;
+  return readOnlyTokenOf(token) !== null;
 }
 
 /**

@@ -15,6 +15,7 @@ import { readOnlyToken } from '../../sim/github/tokens.js';
 import { type OidcIssuer, startOidcIssuer } from '../../sim/oidc/issuer.js';
 import { type GitHubServer, startGitHubServer } from '../../sim/server/github-server.js';
 import { parseSessionEnv } from '../../src/session/env.js';
+import { asApp } from '../support/as-app.js';
 
 function makeRun(overrides: Partial<SimRun> = {}): SimRun {
   return {
@@ -145,7 +146,7 @@ describe('the simulated Actions runner', () => {
       method: 'POST',
       path: `/repos/${gh.fullName}/actions/workflows/baton.yml/dispatches`,
       query: new URLSearchParams(),
-      headers: {},
+      headers: asApp(gh),
       body: {
         ref: 'baton/1-add-a-greeting/integration',
         inputs: { build: '1-add-a-greeting', issue: String(issue), ...inputs },
@@ -215,7 +216,7 @@ describe('the simulated Actions runner', () => {
       method: 'POST',
       path: `/repos/${gh.fullName}/actions/runs/${ci?.id}/rerun-failed-jobs`,
       query: new URLSearchParams(),
-      headers: {},
+      headers: asApp(gh),
       body: undefined,
     });
     expect(rerun.status).toBe(201);
@@ -232,7 +233,7 @@ describe('the simulated Actions runner', () => {
         method: 'POST',
         path: `/repos/${gh.fullName}/actions/runs/${id}/cancel`,
         query: new URLSearchParams(),
-        headers: {},
+        headers: asApp(gh),
         body: undefined,
       });
     await expect.poll(() => model.requests.length).toBeGreaterThan(0);
@@ -268,7 +269,7 @@ describe('the simulated Actions runner', () => {
     try {
       await checkout({
         remote: server.gitUrl,
-        token: readOnlyToken(1),
+        token: readOnlyToken(1, gh.repositoryId),
         branch,
         sha: reviewed,
         dir,

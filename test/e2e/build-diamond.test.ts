@@ -257,7 +257,7 @@ describe.each(MODES)('no secret in any log ($mode)', ({ mode, run }) => {
       { name: 'the Anthropic key', value: SIM_ANTHROPIC_KEY },
       ...sim.gh.runs.map((run) => ({
         name: `run ${run.id}'s GITHUB_TOKEN`,
-        value: readOnlyToken(run.id),
+        value: readOnlyToken(run.id, sim.gh.repositoryId),
       })),
       ...sim.issuer.secrets.map((value, index) => ({ name: `OIDC secret ${index + 1}`, value })),
     ];

@@ -55,7 +55,7 @@ describe('the doctor session', { timeout: buildCeiling(STEP_LIMIT_MS) }, () => {
     const octokit = new (BatonOctokit.defaults((options: Record<string, unknown>) => ({
       ...options,
       throttle: { ...(options.throttle as object), enabled: false },
-    })))({ auth: installationToken(sim.gh.installationId), baseUrl: sim.server.apiUrl });
+    })))({ auth: { token: installationToken(sim.gh.installationId) }, baseUrl: sim.server.apiUrl });
     const before = new Set(sim.gh.runs.map((run) => run.id));
     const checks = await runDoctorSession(
       octokit,

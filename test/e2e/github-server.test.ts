@@ -112,7 +112,7 @@ describe('the simulated GitHub over HTTP', () => {
   it('lets the read-only token read but not write', async () => {
     await start();
     const issue = gh.openIssue({ title: 'Read me' });
-    const reader = octokit({ token: readOnlyToken(1) });
+    const reader = octokit({ token: readOnlyToken(1, gh.repositoryId) });
     await expect(
       reader.rest.issues.get({ owner: gh.owner, repo: gh.repo, issue_number: issue }),
     ).resolves.toMatchObject({ status: 200 });
@@ -234,10 +234,11 @@ describe('the simulated GitHub over HTTP', () => {
   });
 
   it.each([
-    ['no token', undefined],
-    ['the read-only token', readOnlyToken(1)],
-  ])('refuses a push with %s', async (_, token) => {
+    ['no token', () => undefined],
+    ['the read-only token', () => readOnlyToken(1, gh.repositoryId)],
+  ])('refuses a push with %s', async (_, tokenOf) => {
     await start();
+    const token = tokenOf();
     await git(['clone', '--quiet', server.gitUrl, '.']);
     await git(['commit', '--quiet', '--allow-empty', '-m', 'work']);
     await expect(

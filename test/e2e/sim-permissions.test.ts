@@ -115,7 +115,7 @@ describe("the simulated GitHub checks each token's permissions (GitHub's endpoin
 
   it("refuses the agent job's read-only GITHUB_TOKEN a write, as its permissions block says", () => {
     const issue = gh.openIssue({ title: 'An issue' });
-    const token = readOnlyToken(42);
+    const token = readOnlyToken(42, gh.repositoryId);
     expect(call(gh, { method: 'GET', path: `${REPO}/issues/${issue}`, token }).status).toBe(200);
     const closed = call(gh, {
       method: 'PATCH',
@@ -371,17 +371,7 @@ describe('a token minted for some repositories of an installation', () => {
     vault.visibility = 'private';
     const minted = gh.mintToken({ contents: 'read' }, { names: ['widgets'] });
     if (!('token' in minted)) throw new Error('not minted');
-    const graphql = (one: FakeGitHub, operationName: string, variables: object) =>
-      one.handle({
-        method: 'POST',
-        path: '/graphql',
-        query: new URLSearchParams(),
-        body: { query: SET_QUERY, operationName, variables },
-        headers: { authorization: `token ${minted.token}` },
-      }).body as {
-        data: { nodes?: ({ nameWithOwner: string } | null)[]; repository?: unknown };
-        errors?: { type: string; path: (string | number)[] }[];
-      };
+    const graphql = graphqlWith(minted.token);
 
     const members = graphql(gh, 'BatonMembers', {
       ids: [gh.nodeId, lib.nodeId, vault.nodeId],
@@ -395,25 +385,99 @@ describe('a token minted for some repositories of an installation', () => {
     expect(members.errors).toEqual([
       expect.objectContaining({ type: 'NOT_FOUND', path: ['nodes', 2] }),
     ]);
-    const build = graphql(
-      vault,
-      'BatonBuild',
-      buildGraphVariables(vault, { build: '7-x', issue: 7, defaultBranch: 'main' }),
-    );
-    expect(build.data.repository).toBeNull();
-    expect(build.errors).toEqual([
-      expect.objectContaining({ type: 'NOT_FOUND', path: ['repository'] }),
-    ]);
+    expect(buildOf(graphql, vault)).toEqual({ found: false });
     vault.visibility = 'public';
-    const shown = graphql(
-      vault,
-      'BatonBuild',
-      buildGraphVariables(vault, { build: '7-x', issue: 7, defaultBranch: 'main' }),
-    );
-    expect(shown.errors).toBeUndefined();
-    expect(shown.data.repository).not.toBeNull();
+    expect(buildOf(graphql, vault)).toEqual({ found: true });
   });
 });
+
+describe("an agent job's read-only GITHUB_TOKEN sees its own repository and public ones", () => {
+  it('reads its repository and a public one, and finds no other private repository of the installation, over REST and GraphQL', () => {
+    const { gh, lib, vault } = installationOfThree();
+    gh.visibility = 'private';
+    vault.visibility = 'private';
+    const token = readOnlyToken(1001, gh.repositoryId);
+    const read = (one: FakeGitHub) =>
+      call(one, { method: 'GET', path: `/repos/octo-org/${one.repo}/contents/README.md`, token })
+        .status;
+    const comment = (one: FakeGitHub) =>
+      call(one, {
+        method: 'POST',
+        path: `/repos/octo-org/${one.repo}/issues/${one.openIssue({ title: 'An issue' })}/comments`,
+        body: { body: 'hello' },
+        token,
+      }).status;
+
+    expect([read(gh), read(lib), read(vault)]).toEqual([200, 200, 404]);
+    expect([comment(lib), comment(vault)]).toEqual([403, 404]);
+    const graphql = graphqlWith(token);
+    expect([buildOf(graphql, gh), buildOf(graphql, lib), buildOf(graphql, vault)]).toEqual([
+      { found: true },
+      { found: true },
+      { found: false },
+    ]);
+  });
+});
+
+describe('a request with no credential is a stranger’s', () => {
+  it('reads a public repository, writes nothing (401), finds no private one, and asks nothing of GraphQL (401)', () => {
+    const { gh, vault } = installationOfThree();
+    vault.visibility = 'private';
+    const stranger = (one: FakeGitHub, method: string, path: string, body?: unknown) =>
+      one.handle({
+        method,
+        path: path.startsWith('/graphql') ? path : `/repos/octo-org/${one.repo}${path}`,
+        query: new URLSearchParams(),
+        body,
+        headers: {},
+      });
+
+    expect(stranger(gh, 'GET', '/contents/README.md').status).toBe(200);
+    expect(stranger(vault, 'GET', '/contents/README.md').status).toBe(404);
+    const comment = stranger(gh, 'POST', `/issues/${gh.openIssue({ title: 'x' })}/comments`, {
+      body: 'hello',
+    });
+    expect(comment).toMatchObject({ status: 401, body: { message: 'Requires authentication' } });
+    expect(gh.comments).toEqual([]);
+    const query = stranger(gh, 'POST', '/graphql', { query: '{ viewer { login } }' });
+    expect(query).toMatchObject({
+      status: 401,
+      body: { message: 'This endpoint requires you to be authenticated.' },
+    });
+  });
+});
+
+type GraphqlAnswer = {
+  data: { nodes?: ({ nameWithOwner: string } | null)[]; repository?: unknown };
+  errors?: { type: string; path: (string | number)[] }[];
+};
+
+/** A query of the change set's document to one simulated repository, with `token`. */
+function graphqlWith(token: string) {
+  return (one: FakeGitHub, operationName: string, variables: object): GraphqlAnswer =>
+    one.handle({
+      method: 'POST',
+      path: '/graphql',
+      query: new URLSearchParams(),
+      body: { query: SET_QUERY, operationName, variables },
+      headers: { authorization: `token ${token}` },
+    }).body as GraphqlAnswer;
+}
+
+/** Whether a build's query resolves `one`, or answers NOT_FOUND for it (and nothing else). */
+function buildOf(graphql: ReturnType<typeof graphqlWith>, one: FakeGitHub): { found: boolean } {
+  const answer = graphql(
+    one,
+    'BatonBuild',
+    buildGraphVariables(one, { build: '7-x', issue: 7, defaultBranch: 'main' }),
+  );
+  if (answer.data.repository !== null && answer.errors === undefined) return { found: true };
+  expect(answer.data.repository).toBeNull();
+  expect(answer.errors).toEqual([
+    expect.objectContaining({ type: 'NOT_FOUND', path: ['repository'] }),
+  ]);
+  return { found: false };
+}
 
 describe('fetches over git HTTP of a private repository need a credential that sees it', () => {
   const { served, git } = servedOverGit((gh) => {
@@ -434,6 +498,20 @@ describe('fetches over git HTTP of a private repository need a credential that s
     const here = gh.mintToken({ contents: 'read' }, { names: [gh.repo] });
     if (!('token' in here)) throw new Error(here.refused);
     await git(['clone', '--quiet', server.gitUrl, 'here'], here.token);
+    const head = await git(['-C', 'here', 'rev-parse', 'HEAD']);
+    expect(head.stdout.trim()).toBe(gh.git.resolve(gh.defaultBranch));
+  });
+
+  it("says the repository is not found to another repository's job token, and lets its own job's clone", async () => {
+    const { gh, server } = served;
+    const [other] = gh.installationPeers;
+    await expect(
+      git(
+        ['clone', '--quiet', server.gitUrl, 'elsewhere'],
+        readOnlyToken(1001, other?.repositoryId ?? 0),
+      ),
+    ).rejects.toThrow(/not found|404/);
+    await git(['clone', '--quiet', server.gitUrl, 'here'], readOnlyToken(1001, gh.repositoryId));
     const head = await git(['-C', 'here', 'rev-parse', 'HEAD']);
     expect(head.stdout.trim()).toBe(gh.git.resolve(gh.defaultBranch));
   });

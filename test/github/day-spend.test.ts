@@ -1,6 +1,7 @@
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeGitHub } from '../../sim/github/fake-github.js';
+import { installationToken } from '../../sim/github/tokens.js';
 import { BatonOctokit } from '../../src/github/client/octokit.js';
 import type { Octokit, RepoContext } from '../../src/github/client/types.js';
 import {
@@ -47,7 +48,7 @@ describe('readInstallationUsage: the installation’s day, a minute per read', (
       (path) => served.find((one) => `${path}/`.startsWith(`/repos/${one.fullName}/`)) ?? a,
     );
     const octokit = new BatonOctokit({
-      auth: 'ghs_test',
+      auth: { token: installationToken(a.installationId) },
       retry: { enabled: false },
       throttle: { enabled: false },
     } as never) as unknown as Octokit;

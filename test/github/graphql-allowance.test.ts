@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FakeGitHub } from '../../sim/github/fake-github.js';
 import { GraphqlBudget } from '../../sim/github/graphql/graphql-budget.js';
+import { installationToken } from '../../sim/github/tokens.js';
 import { conditionalReads } from '../../src/github/client/conditional-reads.js';
 import { BatonOctokit } from '../../src/github/client/octokit.js';
 import { createGraphqlAllowance } from '../../src/github/client/pacing/graphql-allowance.js';
@@ -60,7 +61,7 @@ describe('the app reads the points left from GitHub’s answers', () => {
 
   it('notes the x-ratelimit headers of each GraphQL answer for the installation', async () => {
     const octokit = new BatonOctokit({
-      auth: 'ghs_test',
+      auth: { token: installationToken(gh.installationId) },
       throttle: { enabled: true, id: 'installation-4242' },
     } as never);
     const query = `query BatonIssueHistory($owner: String!, $repo: String!, $issue: Int!) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
+import { installationToken } from '../../sim/github/tokens.js';
 import { act } from '../../src/github/act/act.js';
 import { BatonOctokit } from '../../src/github/client/octokit.js';
 import { withReason } from '../../src/github/client/request-reason.js';
@@ -19,7 +20,7 @@ function countedContext(gh: FakeGitHub) {
   const wire: Headers[] = [];
   const Counted = BatonOctokit.plugin(requestMetrics(metrics));
   const octokit = new Counted({
-    auth: 'ghs_test',
+    auth: { token: installationToken(gh.installationId) },
     retry: { enabled: false },
     throttle: { enabled: false },
     request: {

@@ -31,7 +31,7 @@ async function readToday(runId = 9000) {
     apiUrl: server.apiUrl,
     graphqlUrl: `${server.url}/api/graphql`,
     repository: `${gh.owner}/${gh.repo}`,
-    token: readOnlyToken(runId),
+    token: readOnlyToken(runId, gh.repositoryId),
     options: quiet.github,
   });
   const before = server.requests.length;

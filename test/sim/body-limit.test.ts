@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { FakeGitHub } from '../../sim/github/fake-github.js';
+import { asApp } from '../support/as-app.js';
 
 const repo = '/repos/octo-org/widgets';
 
 function request(gh: FakeGitHub, method: string, path: string, body: unknown) {
-  return gh.handle({ method, path, query: new URLSearchParams(), body, headers: {} });
+  return gh.handle({ method, path, query: new URLSearchParams(), body, headers: asApp(gh) });
 }
 
 describe('the simulator refuses bodies over 65,536 characters (a release’s over 125,000), as GitHub does', () => {

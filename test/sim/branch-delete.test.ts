@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FakeGitHub } from '../../sim/github/fake-github.js';
-import { installationToken } from '../../sim/github/tokens.js';
+import { asApp } from '../support/as-app.js';
 import { postGraphql } from './post-graphql.js';
 
 /**
@@ -33,7 +33,7 @@ describe('a branch deleted on the simulator', () => {
       path: `/repos/${gh.fullName}/git/refs/heads/feature`,
       query: new URLSearchParams(),
       body: undefined,
-      headers: {},
+      headers: asApp(gh),
     });
     expect(answer.status).toBe(204);
     expect([onFeature.state, onTop.state, apart.state]).toEqual(['closed', 'closed', 'open']);
@@ -54,7 +54,7 @@ describe('a branch deleted on the simulator', () => {
         repositoryId: gh.nodeId,
         refUpdates: [{ name: 'refs/heads/feature', beforeOid: sha, afterOid: '0'.repeat(40) }],
       },
-      { authorization: `token ${installationToken(gh.installationId)}` },
+      asApp(gh),
     );
     expect(gh.git.refs.has('refs/heads/feature')).toBe(false);
     expect([onFeature.state, apart.state]).toEqual(['closed', 'open']);

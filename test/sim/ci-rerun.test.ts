@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FakeGitHub } from '../../sim/github/fake-github.js';
 import type { SimRun } from '../../sim/github/records.js';
-import { installationToken } from '../../sim/github/tokens.js';
+import { asApp } from '../support/as-app.js';
 
 function rerunFailedJobs(gh: FakeGitHub, run: SimRun) {
   return gh.handle({
@@ -9,7 +9,7 @@ function rerunFailedJobs(gh: FakeGitHub, run: SimRun) {
     path: `/repos/${gh.fullName}/actions/runs/${run.id}/rerun-failed-jobs`,
     query: new URLSearchParams(),
     body: {},
-    headers: { authorization: `token ${installationToken(gh.installationId)}` },
+    headers: asApp(gh),
   });
 }
 

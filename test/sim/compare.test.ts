@@ -8,6 +8,7 @@ import {
   type HeadReads,
   PullState,
 } from '../../src/session/review-head.js';
+import { asApp } from '../support/as-app.js';
 
 /**
  * The simulator's "Compare two commits" and "Get a commit", as a review's
@@ -26,7 +27,7 @@ function world() {
       path: `/repos/${gh.fullName}${path}`,
       query: new URLSearchParams(),
       body: undefined,
-      headers: {},
+      headers: asApp(gh),
     });
     if (answer.status !== 200) throw new Error(`GET ${path} answered ${answer.status}`);
     return answer.body;
@@ -52,7 +53,7 @@ function world() {
       path: `/repos/${gh.fullName}/pulls/${pull.number}/update-branch`,
       query: new URLSearchParams(),
       body: { expected_head_sha: asked },
-      headers: {},
+      headers: asApp(gh),
     }).status;
   return { gh, asked, pull, get, gone, update };
 }

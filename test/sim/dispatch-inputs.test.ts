@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FakeGitHub } from '../../sim/github/fake-github.js';
 import { MAX_DISPATCH_INPUTS } from '../../sim/github/routes/routes-runs.js';
-import { installationToken } from '../../sim/github/tokens.js';
+import { asApp } from '../support/as-app.js';
 
 /**
  * A dispatch as GitHub takes it: only the inputs the workflow file at the ref
@@ -19,7 +19,7 @@ function dispatch(gh: FakeGitHub, inputs: Record<string, string>) {
     path: `/repos/${gh.fullName}/actions/workflows/baton.yml/dispatches`,
     query: new URLSearchParams(),
     body: { ref: gh.defaultBranch, inputs },
-    headers: { authorization: `token ${installationToken(gh.installationId)}` },
+    headers: asApp(gh),
   });
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FakeGitHub } from '../../sim/github/fake-github.js';
+import { asApp } from '../support/as-app.js';
 
 /**
  * The simulator's "Create a review for a pull request": the state GitHub gives
@@ -21,7 +22,7 @@ describe('a review submitted on the simulator', () => {
       path: `/repos/${gh.fullName}/pulls/${pull.number}/reviews`,
       query: new URLSearchParams(),
       body: { body: 'Read it.', event },
-      headers: {},
+      headers: asApp(gh),
     });
     expect(answer.status).toBe(200);
     expect(answer.body).toMatchObject({ state, body: 'Read it.' });

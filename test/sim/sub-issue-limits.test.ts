@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FakeGitHub } from '../../sim/github/fake-github.js';
+import { asApp } from '../support/as-app.js';
 import { tickingClock } from '../support/builds.js';
 
 describe("the simulator holds sub-issues and links to GitHub's documented limits", () => {
@@ -9,7 +10,7 @@ describe("the simulator holds sub-issues and links to GitHub's documented limits
       path: `/repos/${gh.fullName}/issues/${path}`,
       query: new URLSearchParams(),
       body,
-      headers: {},
+      headers: asApp(gh),
     });
 
   it('refuses a parent its 101st sub-issue, closed ones counted, with 422', () => {

@@ -1,6 +1,7 @@
 import nock from 'nock';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import { serveArchive } from '../../sim/github/routes/routes-archive.js';
+import { installationToken } from '../../sim/github/tokens.js';
 import { BatonOctokit } from '../../src/github/client/octokit.js';
 import type { Octokit, RepoContext } from '../../src/github/client/types.js';
 
@@ -83,7 +84,7 @@ function safeJson(text: string): unknown {
  */
 export function repoContextOn(gh: FakeGitHub, { retries = false } = {}): RepoContext {
   const octokit = new BatonOctokit({
-    auth: 'ghs_test',
+    auth: { token: installationToken(gh.installationId) },
     retry: retries ? { retryAfterBaseValue: 1 } : { enabled: false },
     throttle: { enabled: false },
   } as never) as unknown as Octokit;

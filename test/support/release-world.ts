@@ -177,7 +177,7 @@ export async function startReleaseWorld({
       tokenFor: (job) =>
         job.permissions.contents === 'write'
           ? installationToken(gh.installationId)
-          : readOnlyToken(runId),
+          : readOnlyToken(runId, gh.repositoryId),
       env: {
         ...npmEnv,
         GITHUB_ACTIONS: 'true',

@@ -1,5 +1,5 @@
 import { type DocumentNode, Kind, type OperationDefinitionNode, visit } from 'graphql';
-import type { GitHubState } from '../github-state.js';
+import { credentialIn, type GitHubState } from '../github-state.js';
 import {
   actorNode,
   buildRepository,
@@ -38,6 +38,15 @@ import { answerUpdateRefs } from './update-refs.js';
  */
 export function registerGraphqlRoutes(router: Router, gh: GitHubState): void {
   router.on('POST', '/graphql', (_, request) => {
+    // GitHub's GraphQL API answers no request without a credential
+    // (https://docs.github.com/graphql/guides/forming-calls-with-graphql#authenticating-with-graphql).
+    if (gh.checkPermissions && credentialIn(request.headers) === null) {
+      return json(401, {
+        message: 'This endpoint requires you to be authenticated.',
+        documentation_url:
+          'https://docs.github.com/graphql/guides/forming-calls-with-graphql#authenticating-with-graphql',
+      });
+    }
     const {
       query = '',
       variables = {},
