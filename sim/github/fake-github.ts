@@ -9,7 +9,7 @@ import { refuseLongBody } from './body-limit.js';
 import { credentialIn, type FakeGitHubOptions, GitHubState } from './github-state.js';
 import { missingPermission, notAccessible, workflowRefusal } from './permissions.js';
 import { etagOf, matchesEtag, rateLimited } from './rest-limit.js';
-import { type ApiRequest, type ApiResponse, json, Router } from './router.js';
+import { type ApiRequest, type ApiResponse, badCredentials, json, Router } from './router.js';
 import { registerArchiveRoutes } from './routes/routes-archive.js';
 import { registerContentRoutes } from './routes/routes-contents.js';
 import { registerGitRoutes } from './routes/routes-git.js';
@@ -210,6 +210,7 @@ export class FakeGitHub extends GitHubState {
       if (refused)
         return json(401, { message: refused, documentation_url: 'https://docs.github.com/rest' });
     }
+    if (this.isRevoked(credentialIn(request.headers))) return badCredentials();
     const stranger = this.#strangerRefused(request);
     if (stranger) return stranger;
     // GitHub shows a private repository a token was not minted for as it shows one that does not

@@ -269,6 +269,8 @@ export abstract class GitHubState {
    * `repository_ids`), by token; none recorded: every repository of the installation.
    */
   readonly tokenScopes = new Map<string, { names?: string[]; ids?: number[] }>();
+  /** Narrowed tokens revoked (`DELETE /installation/token`): each answers 401 from then on. */
+  readonly revokedTokens = new Set<string>();
   /**
    * The app's public key: set, the app's routes (`GET /app`, minting tokens, …)
    * refuse any credential but a JWT signed with its private key (sim/github/app-jwt.ts).
@@ -469,6 +471,28 @@ export abstract class GitHubState {
     this.tokens.set(token, permissions);
     if (scope) this.tokenScopes.set(token, scope);
     return { token, permissions };
+  }
+
+  /**
+   * Revokes a narrowed token, as `DELETE /installation/token` made with it does: GitHub answers
+   * it "Bad credentials" from then on (https://docs.github.com/rest/apps/installations#revoke-an-installation-access-token).
+   * The installation's own token (`ghs_simulated`), which the app and its tests share here
+   * where GitHub would mint each a token of its own, is left as it is.
+   */
+  revokeToken(credential: string | null): void {
+    for (const one of [this, ...this.installationPeers]) {
+      if (credential === null || !one.tokens.delete(credential)) continue;
+      one.tokenScopes.delete(credential);
+      one.revokedTokens.add(credential);
+    }
+  }
+
+  /** Whether a credential is a token revoked in this installation. */
+  isRevoked(credential: string | null): boolean {
+    return (
+      credential !== null &&
+      [this, ...this.installationPeers].some((one) => one.revokedTokens.has(credential))
+    );
   }
 
   /** The repositories the app is installed on in this installation: this one and its peers. */

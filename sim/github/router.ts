@@ -80,6 +80,14 @@ export function notFound(): ApiResponse {
   return json(404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' });
 }
 
+/** GitHub's answer to a token it does not take (revoked, expired, never minted). */
+export function badCredentials(): ApiResponse {
+  return json(401, {
+    message: 'Bad credentials',
+    documentation_url: 'https://docs.github.com/rest',
+  });
+}
+
 export function unprocessable(message: string): ApiResponse {
   return json(422, { message, documentation_url: 'https://docs.github.com/rest' });
 }

@@ -30,6 +30,7 @@ export function serveGit({
   pathInfo,
   grantsOf,
   mayFetch,
+  revoked,
   defaultBranch,
   onPushed,
   refuseHiddenRefs = false,
@@ -43,6 +44,8 @@ export function serveGit({
   grantsOf: (credential: string) => Grants | null;
   /** Whether a credential (null: none) may fetch: GitHub shows a private repository only to one that sees it. */
   mayFetch: (credential: string | null) => boolean;
+  /** Whether GitHub takes no request with a credential (a revoked token): 401. */
+  revoked: (credential: string) => boolean;
   /** A new branch is compared with where it leaves the default branch. */
   defaultBranch: string;
   onPushed: () => void;
@@ -51,6 +54,14 @@ export function serveGit({
 }): void {
   const push = isPush(req, pathInfo);
   const credential = credentialOf(req.headers);
+  if (credential && revoked(credential)) {
+    res
+      .writeHead(401, { 'www-authenticate': 'Basic realm="GitHub"' })
+      .end(
+        'Invalid username or token. Password authentication is not supported for Git operations.\n',
+      );
+    return;
+  }
   if (!push && credential && !mayFetch(credential)) {
     res.writeHead(404).end('Repository not found.\n');
     return;

@@ -13,6 +13,7 @@ import { memberVariables } from '../../src/github/change-set/read-members.js';
 import { SET_QUERY } from '../../src/github/change-set/set-query.js';
 import { buildGraphVariables } from '../../src/github/observe/observe-build.js';
 import { SESSION_TOKEN_PERMISSIONS } from '../../src/server/session-token.js';
+import { postGraphql } from '../sim/post-graphql.js';
 import { gitClient } from '../support/git-client.js';
 
 const execFileAsync = promisify(execFile);
@@ -416,6 +417,35 @@ describe("an agent job's read-only GITHUB_TOKEN sees its own repository and publ
       { found: true },
       { found: false },
     ]);
+  });
+});
+
+describe('a token revoked with DELETE /installation/token', () => {
+  const { served, git } = servedOverGit();
+
+  it('is refused from then on (401 Bad credentials) over REST, GraphQL and git, and other tokens go on', async () => {
+    const { gh, server } = served;
+    const revoked = sessionToken(gh, { contents: 'write' });
+    const other = sessionToken(gh, { contents: 'write' });
+    const revoke = call(gh, { method: 'DELETE', path: '/installation/token', token: revoked });
+    expect(revoke.status).toBe(204);
+
+    const read = (token: string) =>
+      call(gh, { method: 'GET', path: `${REPO}/contents/README.md`, token });
+    expect(read(revoked)).toMatchObject({ status: 401, body: { message: 'Bad credentials' } });
+    expect(read(other).status).toBe(200);
+    expect(
+      postGraphql(gh, '{ viewer { login } }', {}, { authorization: `token ${revoked}` }),
+    ).toMatchObject({
+      status: 401,
+      body: { message: 'Bad credentials' },
+    });
+    await expect(git(['clone', '--quiet', server.gitUrl, 'revoked'], revoked)).rejects.toThrow(
+      // A 401: git, handed the token as a header, asks for a user it cannot prompt for.
+      /could not read Username|Authentication failed/,
+    );
+    await git(['clone', '--quiet', server.gitUrl, 'other'], other);
+    expect(createCheckRun(gh, revoked).status).toBe(401);
   });
 });
 

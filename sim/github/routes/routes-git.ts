@@ -1,4 +1,4 @@
-import type { GitHubState } from '../github-state.js';
+import { credentialIn, type GitHubState } from '../github-state.js';
 import type { Grants } from '../permissions.js';
 import { json, notFound, type Router, unprocessable } from '../router.js';
 import { page } from './routes-issues.js';
@@ -59,8 +59,11 @@ export function registerGitRoutes(router: Router, gh: GitHubState): void {
           : { installed_version: `${gh.enterpriseVersion}.0` }),
       }),
     )
-    // Revoking the token a request is made with; the simulation keeps no tokens to forget.
-    .on('DELETE', '/installation/token', () => json(204))
+    // Revoking the token a request is made with (`gh.revokeToken`).
+    .on('DELETE', '/installation/token', (_, request) => {
+      gh.revokeToken(credentialIn(request.headers));
+      return json(204);
+    })
     .on('GET', repoPath, () => json(200, repositoryBody(gh)))
     .on('GET', `${repoPath}/contents/{path}`, ({ path = '' }, request) => {
       const ref = request.query.get('ref') ?? gh.defaultBranch;

@@ -14,7 +14,7 @@ import { readDocument } from '../graphql/graphql-document.js';
 import { memberNode } from '../graphql/graphql-members.js';
 import { applyWindows } from '../graphql/graphql-windows.js';
 import { answerProjectQuery } from '../projects/project-items.js';
-import { type ApiResponse, json, type Router } from '../router.js';
+import { type ApiResponse, badCredentials, json, type Router } from '../router.js';
 import { refOfNodeId } from './routes-git.js';
 import { answerProbeQuery } from './routes-probes.js';
 import { answerUpdateRefs } from './update-refs.js';
@@ -47,6 +47,7 @@ export function registerGraphqlRoutes(router: Router, gh: GitHubState): void {
           'https://docs.github.com/graphql/guides/forming-calls-with-graphql#authenticating-with-graphql',
       });
     }
+    if (gh.isRevoked(credentialIn(request.headers))) return badCredentials();
     const {
       query = '',
       variables = {},
