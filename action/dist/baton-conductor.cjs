@@ -69508,6 +69508,30 @@ async function createAppClient({
   };
 }
 
+// src/session/publish/write/token/get-session-token.ts
+var IdToken = external_exports.object({ value: external_exports.string().min(1) });
+var Issued = external_exports.object({ token: external_exports.string().min(1), expires_at: external_exports.string() });
+var Refusal = external_exports.object({ message: external_exports.string() });
+async function revokeSessionToken({
+  apiUrl,
+  token,
+  fetch
+}) {
+  try {
+    const response = await fetch(`${apiUrl.replace(/\/+$/, "")}/installation/token`, {
+      method: "DELETE",
+      headers: {
+        Authorization: `Bearer ${token}`,
+        Accept: "application/vnd.github+json",
+        "X-GitHub-Api-Version": "2022-11-28"
+      }
+    });
+    return response.status === 204;
+  } catch {
+    return false;
+  }
+}
+
 // src/conductor/members-reader.ts
 var MEMBER_READ_PERMISSIONS = {
   metadata: "read",
@@ -69727,8 +69751,17 @@ async function conduct({
   deps.installationReader = installationReader;
   listRuns = installationRuns(installationReader);
   wireBuildEvents(probot, deps);
-  await dispatch({ probot, deps, event, repository, runId: env.GITHUB_RUN_ID, log });
-  await drain(queue, timers);
+  try {
+    await dispatch({ probot, deps, event, repository, runId: env.GITHUB_RUN_ID, log });
+    await drain(queue, timers);
+  } finally {
+    const kept2 = await credentials.revokeAll();
+    if (kept2 > 0) {
+      log.warn(
+        `baton: ${kept2} of the job's tokens could not be revoked; each expires within the hour`
+      );
+    }
+  }
   return failed ? 1 : 0;
 }
 async function dispatch({
@@ -69856,26 +69889,26 @@ async function mintConductorToken({
       };
     }
     const repositoryId = /^\d+$/.test(env.GITHUB_REPOSITORY_ID ?? "") ? Number(env.GITHUB_REPOSITORY_ID) : null;
-    const minted = await app.mintToken({ installationId, repositoryId, repository });
+    const minted = [];
+    const mint = async (request2) => {
+      const { token: token2 } = await app.mintToken({ installationId, ...request2 });
+      minted.push(token2);
+      return token2;
+    };
+    const token = await mint({ repositoryId, repository });
     return {
       ok: true,
-      token: minted.token,
+      token,
       botLogin: await app.botLogin(),
-      mint: async (other) => (await app.mintToken({ installationId, repositoryId: null, repository: other })).token,
-      mintReader: async () => (await app.mintToken({
-        installationId,
-        repositoryId: null,
-        repository,
-        permissions: READER_PERMISSIONS,
-        repositories: []
-      })).token,
-      mintMembers: async ({ repositories, permissions }) => (await app.mintToken({
-        installationId,
-        repositoryId: null,
-        repository,
-        permissions,
-        repositories
-      })).token
+      mint: (other) => mint({ repositoryId: null, repository: other }),
+      mintReader: () => mint({ repositoryId: null, repository, permissions: READER_PERMISSIONS, repositories: [] }),
+      mintMembers: ({ repositories, permissions }) => mint({ repositoryId: null, repository, permissions, repositories }),
+      revokeAll: async () => {
+        const revoked = await Promise.all(
+          minted.splice(0).map((one) => revokeSessionToken({ apiUrl, token: one, fetch }))
+        );
+        return revoked.filter((done) => !done).length;
+      }
     };
   } catch (error62) {
     return {

@@ -27,6 +27,7 @@ import { findBuildForIssue } from '../github/reconcile/queue/locate-build.js';
 import { scheduleReconcile } from '../github/reconcile/queue/schedule-reconcile.js';
 import { createLookSchedule } from '../github/store/look-schedule.js';
 import { createAppClient } from '../session/app-client.js';
+import { revokeSessionToken } from '../session/publish/write/token/get-session-token.js';
 import { createMembersReader, setRepositoriesOf } from './members-reader.js';
 import { createRunsBudget, installationRuns, type ListedRun } from './recent-writes.js';
 
@@ -161,8 +162,18 @@ export async function conduct({
   // The installation's writes: the session runs of every one of its repositories.
   listRuns = installationRuns(installationReader);
   wireBuildEvents(probot, deps);
-  await dispatch({ probot, deps, event, repository, runId: env.GITHUB_RUN_ID, log });
-  await drain(queue, timers);
+  try {
+    await dispatch({ probot, deps, event, repository, runId: env.GITHUB_RUN_ID, log });
+    await drain(queue, timers);
+  } finally {
+    // Every token the job minted dies with it, as a session's does at the end of publish.
+    const kept = await credentials.revokeAll();
+    if (kept > 0) {
+      log.warn(
+        `baton: ${kept} of the job's tokens could not be revoked; each expires within the hour`,
+      );
+    }
+  }
   return failed ? 1 : 0;
 }
 
@@ -295,6 +306,8 @@ type Credentials =
         repositories: string[];
         permissions: Record<string, 'read'>;
       }): Promise<string>;
+      /** Revokes every token minted here (`DELETE /installation/token`); answers how many were not. */
+      revokeAll(): Promise<number>;
     }
   | { ok: false; message: string };
 
@@ -348,33 +361,28 @@ async function mintConductorToken({
     const repositoryId = /^\d+$/.test(env.GITHUB_REPOSITORY_ID ?? '')
       ? Number(env.GITHUB_REPOSITORY_ID)
       : null;
-    const minted = await app.mintToken({ installationId, repositoryId, repository });
+    const minted: string[] = [];
+    const mint = async (request: Omit<Parameters<typeof app.mintToken>[0], 'installationId'>) => {
+      const { token } = await app.mintToken({ installationId, ...request });
+      minted.push(token);
+      return token;
+    };
+    const token = await mint({ repositoryId, repository });
     return {
       ok: true,
-      token: minted.token,
+      token,
       botLogin: await app.botLogin(),
-      mint: async (other) =>
-        (await app.mintToken({ installationId, repositoryId: null, repository: other })).token,
-      mintReader: async () =>
-        (
-          await app.mintToken({
-            installationId,
-            repositoryId: null,
-            repository,
-            permissions: READER_PERMISSIONS,
-            repositories: [],
-          })
-        ).token,
-      mintMembers: async ({ repositories, permissions }) =>
-        (
-          await app.mintToken({
-            installationId,
-            repositoryId: null,
-            repository,
-            permissions,
-            repositories,
-          })
-        ).token,
+      mint: (other) => mint({ repositoryId: null, repository: other }),
+      mintReader: () =>
+        mint({ repositoryId: null, repository, permissions: READER_PERMISSIONS, repositories: [] }),
+      mintMembers: ({ repositories, permissions }) =>
+        mint({ repositoryId: null, repository, permissions, repositories }),
+      revokeAll: async () => {
+        const revoked = await Promise.all(
+          minted.splice(0).map((one) => revokeSessionToken({ apiUrl, token: one, fetch })),
+        );
+        return revoked.filter((done) => !done).length;
+      },
     };
   } catch (error) {
     return {

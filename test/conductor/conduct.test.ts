@@ -121,6 +121,20 @@ describe('the conduct job', () => {
     expect(listings(lib)).toContain(200);
   });
 
+  it('revokes every token it minted when it ends: none of them works after the job', async () => {
+    const issue = gh.openIssue({ title: 'Add a login page', user: 'maintainer' });
+
+    const { code, log } = await run(labelled(issue), { paced: true });
+
+    expect(code).toBe(0);
+    const minted = gh.log.filter((entry) => entry.route.endsWith('/access_tokens'));
+    expect(minted).toHaveLength(2);
+    expect([...gh.tokens.keys(), ...lib.tokens.keys()]).toEqual([]);
+    expect(gh.revokedTokens.size).toBe(2);
+    expect(gh.log.filter((entry) => entry.route === 'DELETE /installation/token')).toHaveLength(2);
+    expect(log).not.toContain('could not be revoked');
+  });
+
   it('says which secret to fix when GitHub refuses the key, and writes nothing', async () => {
     const issue = gh.openIssue({ title: 'Add a login page', user: 'maintainer' });
 
