@@ -262,7 +262,7 @@ export abstract class GitHubState {
   uploadsUrl = 'https://uploads.github.com';
   /** The archive links made for this repository while private, by their token (sim/github/archive.ts). */
   readonly archiveLinks = new Map<string, ArchiveLink>();
-  /** Narrowed installation tokens minted, with their permissions. */
+  /** Narrowed installation tokens minted, with their permissions; revoked ones too (`revokedTokens`). */
   readonly tokens = new Map<string, Grants>();
   /**
    * The repositories a narrowed token was minted for (`repositories` or
@@ -481,9 +481,7 @@ export abstract class GitHubState {
    */
   revokeToken(credential: string | null): void {
     for (const one of [this, ...this.installationPeers]) {
-      if (credential === null || !one.tokens.delete(credential)) continue;
-      one.tokenScopes.delete(credential);
-      one.revokedTokens.add(credential);
+      if (credential !== null && one.tokens.has(credential)) one.revokedTokens.add(credential);
     }
   }
 
