@@ -282,6 +282,13 @@ describe.each(MODES)('no secret in any log ($mode)', ({ mode, run }) => {
     expect(secretsIn(output, secrets)).toEqual([]);
   });
 
+  it('leaves no token a job minted alive: each was revoked when its job ended', () => {
+    const { gh } = played.sim;
+    // The sessions' write tokens (hosted: the app's endpoint mints them), and the conduct jobs'.
+    expect(gh.revokedTokens.size).toBeGreaterThan(0);
+    expect([...gh.tokens.keys()].filter((token) => !gh.revokedTokens.has(token))).toEqual([]);
+  });
+
   it.skipIf(!canConfineSimJobs())(
     'ran the work sessions in the sandbox as throwaway tools users, behind the egress proxy, as on GitHub’s runners (skipped: needs root, sudo and bubblewrap)',
     () => {
