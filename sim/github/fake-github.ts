@@ -9,7 +9,14 @@ import { refuseLongBody } from './body-limit.js';
 import { credentialIn, type FakeGitHubOptions, GitHubState } from './github-state.js';
 import { missingPermission, notAccessible, workflowRefusal } from './permissions.js';
 import { etagOf, matchesEtag, rateLimited } from './rest-limit.js';
-import { type ApiRequest, type ApiResponse, badCredentials, json, Router } from './router.js';
+import {
+  type ApiRequest,
+  type ApiResponse,
+  badCredentials,
+  json,
+  notFound,
+  Router,
+} from './router.js';
 import { registerArchiveRoutes } from './routes/routes-archive.js';
 import { registerContentRoutes } from './routes/routes-contents.js';
 import { registerGitRoutes } from './routes/routes-git.js';
@@ -254,10 +261,12 @@ export class FakeGitHub extends GitHubState {
   #strangerRefused(request: ApiRequest): ApiResponse | null {
     if (!this.checkPermissions || !request.path.startsWith('/repos/')) return null;
     if (credentialIn(request.headers) !== null) return null;
-    const documentation_url = 'https://docs.github.com/rest';
-    if (this.visibility !== 'public') return json(404, { message: 'Not Found', documentation_url });
+    if (this.visibility !== 'public') return notFound();
     if (request.method === 'GET' || request.method === 'HEAD') return null;
-    return json(401, { message: 'Requires authentication', documentation_url });
+    return json(401, {
+      message: 'Requires authentication',
+      documentation_url: 'https://docs.github.com/rest',
+    });
   }
 
   /** Whether an issue endpoint's target is a pull request; undefined when it names none known. */
