@@ -12,7 +12,7 @@ import { type ActionsRunner, isConductorRun, startActionsRunner } from './action
 import { canConfineSimJobs } from './actions/tool-user.js';
 import { type FakeAnthropic, type Respond, startFakeAnthropic } from './fake-anthropic.js';
 import { type FakeOpenAi, type RespondResponses, startFakeOpenAi } from './fake-openai.js';
-import { FakeGitHub } from './github/fake-github.js';
+import { FakeGitHub, joinInstallation } from './github/fake-github.js';
 import { GitRepoStore } from './github/git/git-repo-store.js';
 import type { SimComment } from './github/records.js';
 import { type MachineLimit, pollWithin, wallCeiling } from './machine-time.js';
@@ -559,6 +559,6 @@ function makePeers(
     return { gh: one, store };
   });
   const all = [gh, ...peers.map((peer) => peer.gh)];
-  for (const one of all) one.installationPeers.push(...all.filter((other) => other !== one));
+  joinInstallation(...all);
   return peers;
 }

@@ -59,7 +59,8 @@ export class FakeGitHub extends GitHubState {
   readonly faults: { route: string; response: ApiResponse; unrouted?: boolean }[] = [];
   /**
    * The other repositories of this repository's installation (same `installationId`),
-   * which `GET /installation/repositories` lists after this one. Tests that serve several
+   * which `GET /installation/repositories` lists after this one; `joinInstallation` sets
+   * them for every repository of the installation. Tests that serve several
    * repositories on nock pick each request's repository by its path (`mountOnNock`).
    */
   readonly installationPeers: FakeGitHub[] = [];
@@ -217,7 +218,11 @@ export class FakeGitHub extends GitHubState {
       if (refused)
         return json(401, { message: refused, documentation_url: 'https://docs.github.com/rest' });
     }
-    if (this.isRevoked(credentialIn(request.headers))) return badCredentials();
+    // A route of the app's JWT judges its credential above; any other takes only a token GitHub issued.
+    const credential = credentialIn(request.headers);
+    const jwtRoute = APP_JWT_ROUTES.has(matched.template);
+    if (jwtRoute ? this.isRevoked(credential) : this.refusesCredential(credential))
+      return badCredentials();
     const stranger = this.#strangerRefused(request);
     if (stranger) return stranger;
     // GitHub shows a private repository a token was not minted for as it shows one that does not
@@ -302,6 +307,19 @@ export class FakeGitHub extends GitHubState {
     return [...new Set(this.log.map((entry) => entry.route))].filter(
       (route) => !allowed.has(route),
     );
+  }
+}
+
+/**
+ * Makes repositories one installation's: each lists the others among its `installationPeers`,
+ * so a token minted through any of them is known to all, as GitHub's installation is one.
+ */
+export function joinInstallation(...repositories: FakeGitHub[]): void {
+  for (const one of repositories) {
+    for (const other of repositories) {
+      if (other !== one && !one.installationPeers.includes(other))
+        one.installationPeers.push(other);
+    }
   }
 }
 

@@ -42,7 +42,13 @@ import { RestBudget } from './rest-limit.js';
 import type { ApiRequest } from './router.js';
 import { SecondaryLimit } from './secondary-limit.js';
 import { GitStore } from './store.js';
-import { installationToken, readOnlyTokenOf } from './tokens.js';
+import {
+  installationOfToken,
+  installationToken,
+  isJwtShaped,
+  personOfToken,
+  readOnlyTokenOf,
+} from './tokens.js';
 
 /** How a simulated GitHub starts (`new FakeGitHub(options)`); every field has a default. */
 export interface FakeGitHubOptions {
@@ -493,6 +499,33 @@ export abstract class GitHubState {
     );
   }
 
+  /**
+   * Whether GitHub refuses a credential outright, 401 "Bad credentials": a token revoked, or one
+   * it never issued. GitHub knows the tokens it minted (an installation's, a narrowed one, a
+   * job's `GITHUB_TOKEN`) and a person's; a JWT is the app's, judged where the app's routes
+   * take one (`refuseAppJwt`). Anything else, a made-up `ghs_…` included, it answers "Bad credentials"
+   * (https://docs.github.com/rest/authentication/authenticating-to-the-rest-api#failed-login-limit).
+   */
+  refusesCredential(credential: string | null): boolean {
+    if (credential === null) return false;
+    if (this.isRevoked(credential)) return true;
+    return this.checkPermissions && !this.#issued(credential);
+  }
+
+  /** Whether a credential is one GitHub issued: see `refusesCredential`. */
+  #issued(credential: string): boolean {
+    if (isJwtShaped(credential) || readOnlyTokenOf(credential) || personOfToken(credential))
+      return true;
+    if ([this, ...this.installationPeers].some((one) => one.tokens.has(credential))) return true;
+    // An installation's own token; a narrowed one of another installation, whose mints this
+    // repository's installation does not see, is judged by what it may see (`credentialSees`).
+    const installation = installationOfToken(credential);
+    return (
+      installation !== null &&
+      (credential === installationToken(installation) || installation !== this.installationId)
+    );
+  }
+
   /** The repositories the app is installed on in this installation: this one and its peers. */
   get installationRepositories(): GitHubState[] {
     return [this, ...this.installationPeers].filter((one) => one.installed);
@@ -541,9 +574,9 @@ export abstract class GitHubState {
 
   /**
    * Whether a request's token was minted for other repositories only: a narrowed one of the
-   * installation, or a job's read-only token of another repository. The token's own routes
-   * (`/installation/…`: its repositories, its revocation) name no repository, nor does GraphQL,
-   * whose every repository is judged as it is resolved (`sees`).
+   * installation, a job's read-only token of another repository, or another installation's.
+   * The token's own routes (`/installation/…`: its repositories, its revocation) name no
+   * repository, nor does GraphQL, whose every repository is judged as it is resolved (`sees`).
    */
   outOfScope(request: ApiRequest): boolean {
     if (
@@ -555,6 +588,8 @@ export abstract class GitHubState {
     const credential = credentialIn(request.headers);
     const job = readOnlyTokenOf(credential);
     if (job) return job.repositoryId !== this.repositoryId;
+    const installation = installationOfToken(credential);
+    if (installation !== null && installation !== this.installationId) return true;
     const grants = credential === null ? undefined : this.#narrowedHere(credential);
     return grants !== undefined && Object.keys(grants).length === 0;
   }
@@ -579,6 +614,9 @@ export abstract class GitHubState {
     if (credential === null) return false;
     const job = readOnlyTokenOf(credential);
     if (job) return job.repositoryId === repo.repositoryId;
+    // An installation's token sees the repositories of its own installation alone.
+    const installation = installationOfToken(credential);
+    if (installation !== null && installation !== repo.installationId) return false;
     for (const one of [this, ...this.installationPeers]) {
       const scope = one.tokenScopes.get(credential);
       if (scope) return inScope(repo, scope);

@@ -51,6 +51,30 @@ export function installationOfToken(token: string | null): number | null {
   return found[1] === undefined ? 1 : Number(found[1]);
 }
 
+/** A person's token, as GitHub's user access tokens start `ghu_`: the simulator's names its person. */
+const PERSON_PREFIX = 'ghu_sim_';
+
+/**
+ * The token of a person (`login`), for a test acting as that person through the API: what a
+ * person signed in to GitHub would carry. The simulator does not check the person's role on a
+ * repository with it (docs/simulator.md).
+ */
+export function personToken(login: string): string {
+  return `${PERSON_PREFIX}${login}`;
+}
+
+/** The person a token of `personToken` belongs to; null for any other credential. */
+export function personOfToken(token: string | null): string | null {
+  return token?.startsWith(PERSON_PREFIX) && token.length > PERSON_PREFIX.length
+    ? token.slice(PERSON_PREFIX.length)
+    : null;
+}
+
+/** Whether a credential has a JSON web token's shape (the app's JWT): three base64url parts. */
+export function isJwtShaped(token: string | null): boolean {
+  return /^[\w-]+\.[\w-]+\.[\w-]*$/.test(token ?? '');
+}
+
 /**
  * The credential of a request, however it came: `token X`, `bearer X`, or
  * git's `basic base64(x-access-token:X)`. Null when there is none.

@@ -23,6 +23,7 @@ import {
 } from '../e2e.js';
 import type { FakeGitHub } from '../github/fake-github.js';
 import type { SimPull } from '../github/records.js';
+import { personToken } from '../github/tokens.js';
 import { machineLimit } from '../machine-time.js';
 import {
   CHANGE_SET_ISSUE,
@@ -64,7 +65,10 @@ export interface ChangeSetWatchers {
 export async function merge(sim: Simulation, gh: FakeGitHub, number: number): Promise<number> {
   const response = await fetch(`${sim.server.apiUrl}/repos/${gh.fullName}/pulls/${number}/merge`, {
     method: 'PUT',
-    headers: { authorization: `token ghu_${MAINTAINER}`, 'content-type': 'application/json' },
+    headers: {
+      authorization: `token ${personToken(MAINTAINER)}`,
+      'content-type': 'application/json',
+    },
     body: '{}',
   });
   return response.status;

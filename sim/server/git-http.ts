@@ -30,7 +30,7 @@ export function serveGit({
   pathInfo,
   grantsOf,
   mayFetch,
-  revoked,
+  refused,
   defaultBranch,
   onPushed,
   refuseHiddenRefs = false,
@@ -44,8 +44,8 @@ export function serveGit({
   grantsOf: (credential: string) => Grants | null;
   /** Whether a credential (null: none) may fetch: GitHub shows a private repository only to one that sees it. */
   mayFetch: (credential: string | null) => boolean;
-  /** Whether GitHub takes no request with a credential (a revoked token): 401. */
-  revoked: (credential: string) => boolean;
+  /** Whether GitHub takes no request with a credential (a revoked token, one it never issued): 401. */
+  refused: (credential: string) => boolean;
   /** A new branch is compared with where it leaves the default branch. */
   defaultBranch: string;
   onPushed: () => void;
@@ -54,7 +54,7 @@ export function serveGit({
 }): void {
   const push = isPush(req, pathInfo);
   const credential = credentialOf(req.headers);
-  if (credential && revoked(credential)) {
+  if (credential && refused(credential)) {
     res
       .writeHead(401, { 'www-authenticate': 'Basic realm="GitHub"' })
       .end(

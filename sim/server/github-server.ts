@@ -231,7 +231,7 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
           ? named.grantsOf(credential)
           : { contents: 'write', workflows: 'write' },
       mayFetch: (credential) => named.mayFetch(credential),
-      revoked: (credential) => named.isRevoked(credential),
+      refused: (credential) => named.refusesCredential(credential),
       defaultBranch: named.defaultBranch,
       onPushed: () => {
         for (const change of store.syncRefs()) {

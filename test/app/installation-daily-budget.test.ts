@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FakeGitHub } from '../../sim/github/fake-github.js';
+import { FakeGitHub, joinInstallation } from '../../sim/github/fake-github.js';
 import { type AppHarness, labeledPayload, startApp } from '../support/app-harness.js';
 import { BUILD, installedRepo, sessionSpent, statusBody, tickingClock } from '../support/builds.js';
 import { knownRestRoutes } from '../support/rest-routes.js';
@@ -15,10 +15,10 @@ describe('BATON_INSTALLATION_DAILY_USD: a cap across the installation’s reposi
     a = installedRepo(now);
     // More than a page of the installation's repositories (100), B on the second page.
     for (let i = 0; i < 100; i++) {
-      a.installationPeers.push(new FakeGitHub({ now, repo: `quiet-${i}`, repositoryId: 10 + i }));
+      joinInstallation(a, new FakeGitHub({ now, repo: `quiet-${i}`, repositoryId: 10 + i }));
     }
     b = new FakeGitHub({ now, repo: 'gadgets', repositoryId: 2 });
-    a.installationPeers.push(b);
+    joinInstallation(a, b);
   });
   afterEach(() => app?.stop());
 

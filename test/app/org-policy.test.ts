@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FakeGitHub } from '../../sim/github/fake-github.js';
+import { FakeGitHub, joinInstallation } from '../../sim/github/fake-github.js';
 import { renderAskRecord } from '../../src/core/snapshot/ask-record.js';
 import { statusMarker } from '../../src/core/status/render-status.js';
 import { type AppHarness, labeledPayload, startApp } from '../support/app-harness.js';
@@ -33,7 +33,7 @@ describe('an organisation’s baton-policy.yml above its repositories', () => {
     a = installedRepo(now);
     b = installedRepo(now, { repo: 'gadgets', repositoryId: 2 });
     org = new FakeGitHub({ now, repo: '.github', repositoryId: 3 });
-    a.installationPeers.push(b, org);
+    joinInstallation(a, b, org);
   });
   afterEach(() => app?.stop());
 
@@ -149,8 +149,7 @@ describe('an organisation’s baton-policy.yml over a change set', () => {
           { 'baton-policy.yml': 'limits:\n  engines: [baton]\n' },
           'Policy',
         );
-        service.installationPeers.push(org);
-        lib.installationPeers.push(org);
+        joinInstallation(service, lib, org);
         lib.git.commitOn(
           lib.defaultBranch,
           { '.github/baton.yml': 'session:\n  engine: claude-code\n' },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FakeGitHub } from '../../sim/github/fake-github.js';
+import { FakeGitHub, joinInstallation } from '../../sim/github/fake-github.js';
 import {
   addProjectItem,
   type SimProjectContent,
@@ -176,7 +176,7 @@ describe('an issue moved on an organisation project, of a public repository of t
       other.installed = false;
       other.permissions.set('maintainer', 'write');
       other.git.commitOn(other.defaultBranch, { '.github/baton.yml': DOOR_ON }, 'Name the door');
-      home.installationPeers.push(other);
+      joinInstallation(home, other);
     },
   });
 

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { FakeGitHub } from '../../sim/github/fake-github.js';
+import { type FakeGitHub, joinInstallation } from '../../sim/github/fake-github.js';
 import { parseAskRecord } from '../../src/core/snapshot/ask-record.js';
 import { MATERIAL_LEAD } from '../../src/core/vocabulary/markdown.js';
 import { TRACKER_ROUTES } from '../../src/server/trackers/tracker-endpoint.js';
@@ -50,7 +50,7 @@ describe("a tracker's epic", () => {
         config,
         prepare: (home, now) => {
           web = installedRepo(now, { owner: 'octo-org', repo: 'web', repositoryId: 2 });
-          home.installationPeers.push(web);
+          joinInstallation(home, web);
         },
         trackers: trackerSettings(trackers, { owner: 'octo-org', repo: 'widgets' }),
       };

@@ -2,7 +2,7 @@ import { createPublicKey } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { generateAppKey } from '../../sim/e2e.js';
 import { repositoryPayload } from '../../sim/github/events.js';
-import type { FakeGitHub } from '../../sim/github/fake-github.js';
+import { type FakeGitHub, joinInstallation } from '../../sim/github/fake-github.js';
 import { conduct } from '../../src/conductor/conduct.js';
 import { testOctokit } from '../support/app-harness.js';
 import { mountEachTest } from '../support/app-tests.js';
@@ -21,7 +21,7 @@ function repo(): FakeGitHub {
   const gh = installedRepo(now);
   gh.appPublicKey = createPublicKey(KEY);
   lib = installedRepo(now, { repo: 'lib', repositoryId: 2 });
-  gh.installationPeers.push(lib);
+  joinInstallation(gh, lib);
   return gh;
 }
 

@@ -2,7 +2,7 @@ import { createPublicKey } from 'node:crypto';
 import { Probot } from 'probot';
 import { describe, expect, it } from 'vitest';
 import { generateAppKey } from '../../sim/e2e.js';
-import type { FakeGitHub } from '../../sim/github/fake-github.js';
+import { type FakeGitHub, joinInstallation } from '../../sim/github/fake-github.js';
 import {
   createMembersReader,
   MEMBER_READ_PERMISSIONS,
@@ -34,9 +34,7 @@ function installation(): FakeGitHub {
   vault = installedRepo(now, { repo: 'vault', repositoryId: 3 });
   lib.visibility = 'private';
   vault.visibility = 'private';
-  gh.installationPeers.push(lib, vault);
-  lib.installationPeers.push(gh, vault);
-  vault.installationPeers.push(gh, lib);
+  joinInstallation(gh, lib, vault);
   return gh;
 }
 

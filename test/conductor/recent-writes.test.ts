@@ -1,6 +1,6 @@
 import { Octokit } from '@octokit/rest';
 import { describe, expect, it } from 'vitest';
-import { FakeGitHub } from '../../sim/github/fake-github.js';
+import { FakeGitHub, joinInstallation } from '../../sim/github/fake-github.js';
 import { installationToken } from '../../sim/github/tokens.js';
 import {
   createRunsBudget,
@@ -122,7 +122,7 @@ describe("the session runs of the last hour of the installation's every reposito
       lib = new FakeGitHub({ repo: 'lib', repositoryId: 2 });
       // A repository of the installation without Baton: GitHub lists no runs of a workflow it lacks (404).
       const docs = new FakeGitHub({ repo: 'docs', repositoryId: 3 });
-      home.installationPeers.push(lib, docs);
+      joinInstallation(home, lib, docs);
       return home;
     },
   );

@@ -8,7 +8,7 @@ import { Octokit } from '@octokit/rest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeGitHub } from '../../sim/github/fake-github.js';
 import { GitRepoStore } from '../../sim/github/git/git-repo-store.js';
-import { readOnlyToken } from '../../sim/github/tokens.js';
+import { installationToken, readOnlyToken } from '../../sim/github/tokens.js';
 import type { FaultSettings } from '../../sim/server/faults.js';
 import { type GitHubServer, startGitHubServer } from '../../sim/server/github-server.js';
 import { ISSUE_HISTORY_QUERY } from '../../src/session/reads/github-queries.js';
@@ -57,7 +57,7 @@ describe('the simulated GitHub over HTTP', () => {
   function octokit(options: { token?: string; userAgent?: string } = {}) {
     return new Octokit({
       baseUrl: server.apiUrl,
-      auth: options.token ?? 'ghs_app',
+      auth: options.token ?? installationToken(gh.installationId),
       log: { debug() {}, info() {}, warn() {}, error() {} },
       ...(options.userAgent ? { userAgent: options.userAgent } : {}),
     });

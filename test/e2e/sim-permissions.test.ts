@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FakeGitHub } from '../../sim/github/fake-github.js';
+import { FakeGitHub, joinInstallation } from '../../sim/github/fake-github.js';
 import { GitRepoStore } from '../../sim/github/git/git-repo-store.js';
 import type { ApiResponse } from '../../sim/github/router.js';
-import { readOnlyToken } from '../../sim/github/tokens.js';
+import { installationToken, personToken, readOnlyToken } from '../../sim/github/tokens.js';
 import { type GitHubServer, startGitHubServer } from '../../sim/server/github-server.js';
 import { memberVariables } from '../../src/github/change-set/read-members.js';
 import { SET_QUERY } from '../../src/github/change-set/set-query.js';
@@ -289,9 +289,7 @@ function installationOfThree(): { gh: FakeGitHub; lib: FakeGitHub; vault: FakeGi
   const gh = new FakeGitHub();
   const lib = new FakeGitHub({ repo: 'lib', repositoryId: 2 });
   const vault = new FakeGitHub({ repo: 'vault', repositoryId: 3 });
-  gh.installationPeers.push(lib, vault);
-  lib.installationPeers.push(gh, vault);
-  vault.installationPeers.push(gh, lib);
+  joinInstallation(gh, lib, vault);
   return { gh, lib, vault };
 }
 
@@ -446,6 +444,52 @@ describe('a token revoked with DELETE /installation/token', () => {
     );
     await git(['clone', '--quiet', server.gitUrl, 'other'], other);
     expect(createCheckRun(gh, revoked).status).toBe(401);
+  });
+});
+
+describe('a token GitHub never issued', () => {
+  const { served, git } = servedOverGit();
+
+  it('is refused (401 Bad credentials) over REST, GraphQL and git, where the tokens GitHub issued are taken', async () => {
+    const { gh, server } = served;
+    const madeUp = 'ghs_madeUpByWhoeverSentIt0123456789';
+    const read = (token: string) =>
+      call(gh, { method: 'GET', path: `${REPO}/contents/README.md`, token });
+    expect(read(madeUp)).toMatchObject({ status: 401, body: { message: 'Bad credentials' } });
+    expect(createCheckRun(gh, madeUp).status).toBe(401);
+    expect(gh.checkRuns).toEqual([]);
+    expect(
+      postGraphql(gh, '{ viewer { login } }', {}, { authorization: `token ${madeUp}` }),
+    ).toMatchObject({ status: 401, body: { message: 'Bad credentials' } });
+    await expect(git(['clone', '--quiet', server.gitUrl, 'made-up'], madeUp)).rejects.toThrow(
+      /could not read Username|Authentication failed/,
+    );
+    // What GitHub issued: the installation's token, a narrowed one, a job's, a person's.
+    for (const issued of [
+      installationToken(gh.installationId),
+      sessionToken(gh),
+      readOnlyToken(1001, gh.repositoryId),
+      personToken('octocat'),
+    ]) {
+      expect(read(issued).status).toBe(200);
+    }
+    await git(['clone', '--quiet', server.gitUrl, 'issued'], sessionToken(gh));
+  });
+
+  it('of another installation, sees no private repository of this one (404, NOT_FOUND) and reads a public one', () => {
+    const { gh, vault } = installationOfThree();
+    vault.visibility = 'private';
+    const elsewhere = installationToken(gh.installationId + 1);
+    const read = (one: FakeGitHub) =>
+      call(one, {
+        method: 'GET',
+        path: `/repos/octo-org/${one.repo}/contents/README.md`,
+        token: elsewhere,
+      });
+    expect(read(vault).status).toBe(404);
+    expect(read(gh).status).toBe(200);
+    expect(buildOf(graphqlWith(elsewhere), vault)).toEqual({ found: false });
+    expect(buildOf(graphqlWith(elsewhere), gh)).toEqual({ found: true });
   });
 });
 

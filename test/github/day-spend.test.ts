@@ -1,6 +1,6 @@
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FakeGitHub } from '../../sim/github/fake-github.js';
+import { FakeGitHub, joinInstallation } from '../../sim/github/fake-github.js';
 import { installationToken } from '../../sim/github/tokens.js';
 import { BatonOctokit } from '../../src/github/client/octokit.js';
 import type { Octokit, RepoContext } from '../../src/github/client/types.js';
@@ -42,7 +42,7 @@ describe('readInstallationUsage: the installation’s day, a minute per read', (
     clearInstallationUsage();
     a = new FakeGitHub();
     b = new FakeGitHub({ repo: 'gadgets', repositoryId: 2 });
-    a.installationPeers.push(b);
+    joinInstallation(a, b);
     const served = [a, b];
     mountOnNock(
       (path) => served.find((one) => `${path}/`.startsWith(`/repos/${one.fullName}/`)) ?? a,

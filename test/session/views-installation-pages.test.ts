@@ -1,7 +1,7 @@
 import { createPublicKey } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { generateAppKey } from '../../sim/e2e.js';
-import { FakeGitHub } from '../../sim/github/fake-github.js';
+import { FakeGitHub, joinInstallation } from '../../sim/github/fake-github.js';
 import { type GitHubServer, startGitHubServer } from '../../sim/server/github-server.js';
 import { parseSessionEnv } from '../../src/session/env.js';
 import { mintViews } from '../../src/session/views/mint-views.js';
@@ -34,7 +34,7 @@ function installationOfMany(): { service: FakeGitHub; all: FakeGitHub[] } {
     'Configure',
   );
   const all = [service, ...others, lib];
-  service.installationPeers.push(...others, lib);
+  joinInstallation(...all);
   return { service, all };
 }
 

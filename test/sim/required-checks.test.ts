@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FakeGitHub } from '../../sim/github/fake-github.js';
 import { GITHUB_ACTIONS_APP, type SimApp } from '../../sim/github/records.js';
+import { personToken } from '../../sim/github/tokens.js';
 
 /**
  * A required status check of the default branch, as GitHub judges it
@@ -31,7 +32,7 @@ function pullWith(setup: (gh: FakeGitHub, head: string) => void, pinned: boolean
     path: `/repos/${gh.fullName}/pulls/${pull.number}/merge`,
     query: new URLSearchParams(),
     body: {},
-    headers: { authorization: 'token ghu_a-person' },
+    headers: { authorization: `token ${personToken('a-person')}` },
   });
   const rules = gh.handle({
     method: 'GET',

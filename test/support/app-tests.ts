@@ -3,6 +3,7 @@ import nock from 'nock';
 import { Probot, ProbotOctokit } from 'probot';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, onTestFinished } from 'vitest';
 import { FakeGitHub } from '../../sim/github/fake-github.js';
+import { installationToken } from '../../sim/github/tokens.js';
 import type { RepoContext } from '../../src/github/client/types.js';
 import { forgetAll } from '../../src/process-memory.js';
 import { type AppHarness, installationServed, startApp, startReplica } from './app-harness.js';
@@ -53,7 +54,9 @@ export function mountReaderEachTest(
 /** What a reader of the app is handed for a repository mounted on nock: a plain Octokit with an installation token. */
 export function repoContextOf(gh: FakeGitHub): RepoContext {
   return {
-    octokit: new Octokit({ auth: 'ghs_test' }) as unknown as RepoContext['octokit'],
+    octokit: new Octokit({
+      auth: installationToken(gh.installationId),
+    }) as unknown as RepoContext['octokit'],
     owner: gh.owner,
     repo: gh.repo,
     botLogin: gh.botLogin,

@@ -4,8 +4,9 @@
  * client of the service), the issue on the service, each repository's runs
  * played by the scripted sessions of its own build.
  */
-import type { FakeGitHub } from '../../sim/github/fake-github.js';
+import { type FakeGitHub, joinInstallation } from '../../sim/github/fake-github.js';
 import type { SimRun } from '../../sim/github/records.js';
+import { personToken } from '../../sim/github/tokens.js';
 import { isContractWorker } from '../../src/core/plan/contract.js';
 import {
   CHANGE_SET_CHECK_NAME,
@@ -80,11 +81,11 @@ export function setRepos(
     { '.github/baton.yml': `changeSets:\n  repositories: [${LIB}, ${CLIENT}]\n${config}` },
     'Configure',
   );
-  service.installationPeers.push(lib, client);
+  joinInstallation(service, lib, client);
   const all = [service, lib, client];
   if (other) {
     const unlisted = make(OTHER, 4);
-    service.installationPeers.push(unlisted);
+    joinInstallation(service, lib, client, unlisted);
     all.push(unlisted);
   }
   return { lib, service, client, all };
@@ -234,7 +235,7 @@ export function mergeAsPerson(gh: FakeGitHub, number: number): { status: number;
     path: `/repos/${gh.fullName}/pulls/${number}/merge`,
     query: new URLSearchParams(),
     body: {},
-    headers: { authorization: 'token ghu_a-person' },
+    headers: { authorization: `token ${personToken('a-person')}` },
   });
   return { status: answer.status, message: String((answer.body as { message?: string })?.message) };
 }

@@ -47,7 +47,7 @@ export function registerGraphqlRoutes(router: Router, gh: GitHubState): void {
           'https://docs.github.com/graphql/guides/forming-calls-with-graphql#authenticating-with-graphql',
       });
     }
-    if (gh.isRevoked(credentialIn(request.headers))) return badCredentials();
+    if (gh.refusesCredential(credentialIn(request.headers))) return badCredentials();
     const {
       query = '',
       variables = {},
