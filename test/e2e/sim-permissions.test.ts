@@ -322,6 +322,13 @@ describe('a token minted for some repositories of an installation', () => {
     expect(listedWith(gh, all.token)).toEqual(['widgets', 'lib', 'vault']);
   });
 
+  it('expires an hour after it was minted, as GitHub says', () => {
+    const now = '2026-03-01T12:00:00.000Z';
+    const gh = new FakeGitHub({ now: () => now });
+    const minted = mint(gh, { repository_ids: [gh.repositoryId] });
+    expect(minted.body).toMatchObject({ expires_at: '2026-03-01T13:00:00.000Z' });
+  });
+
   it('is not minted for a repository the installation lacks (422)', () => {
     const { gh, vault } = installationOfThree();
     vault.installed = false;

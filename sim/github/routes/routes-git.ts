@@ -47,7 +47,9 @@ export function registerGitRoutes(router: Router, gh: GitHubState): void {
       if ('refused' in minted) return unprocessable(minted.refused);
       return json(201, {
         token: minted.token,
-        expires_at: '2099-01-01T00:00:00Z',
+        // "The installation access token will expire after 1 hour" (the endpoint's page above);
+        // the simulator says so, and takes the token until the end of the test.
+        expires_at: new Date(Date.parse(gh.now()) + 60 * 60 * 1000).toISOString(),
         permissions: minted.permissions,
       });
     })
