@@ -61821,6 +61821,8 @@ function classify(ctx, base) {
   if (settles2 !== null) return { ...base, state: "working", settlesInMs: settles2 };
   const failure2 = closedSince ? "pull-closed" : failureOf(ctx, latestWork);
   const retry2 = pendingWorkRetry(ctx, base.worker.id, latestWork);
+  const unrecorded = closedSince || retry2 ? null : settlesUnrecorded(ctx, latestWork);
+  if (unrecorded !== null) return { ...base, state: "working", settlesInMs: unrecorded };
   const wait2 = closedSince || retry2 ? null : moneyWaitOf(ctx, latestWork);
   if (wait2) {
     return wait2.lifted ? { ...base, state: "ready", resume: latestWork } : { ...base, state: "awaiting-budget" };
@@ -61870,6 +61872,12 @@ function failureOf(ctx, run2) {
 function latestCodingSession(ctx, worker) {
   const run2 = ctx.snapshot.runs.filter((run3) => run3.worker === worker && (isWorkRole(run3.role) || run3.role === "fix")).at(-1);
   return run2 ? { run: run2, record: ctx.records.get(run2.id) ?? null } : null;
+}
+function settlesUnrecorded(ctx, run2) {
+  if (run2.outcome !== "failed" || ctx.overdue.has(run2.id) || ctx.records.has(run2.id)) return null;
+  const now = timeOf(ctx.now);
+  const left = now === null ? 0 : run2.updatedMs + SETTLE_MS - now;
+  return Number.isFinite(left) && left > 0 ? left : null;
 }
 function sessionReason(ctx, run2) {
   return ctx.records.get(run2.id)?.reason ?? null;

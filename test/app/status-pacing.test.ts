@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
+import { SETTLE_MS } from '../../src/core/context/runs.js';
 import { integrationBranch, workerBranch } from '../../src/core/vocabulary/ids.js';
 import { findNotice } from '../../src/core/vocabulary/notice.js';
 import { createStatusPacer, PROGRESS_STATUS_EDIT_MS } from '../../src/github/act/status-pacer.js';
@@ -211,8 +212,11 @@ describe('progress alone, gathered into fewer edits', () => {
   it('edits progress alone once its ten minutes are up', async () => {
     const { started } = await startedBuild();
     await finishWork('W1.2', 'failure');
-    // A failed worker asks a person: shown at the pace of every edit.
+    // A failed worker asks a person: shown at the pace of every edit, once its run has settled
+    // (it wrote no usage record, which the next look would have found).
     await advance(5000);
+    expect(edits()).toBe(started);
+    await advance(SETTLE_MS, { withLooks: true });
     expect(edits()).toBe(started + 1);
     const failed = edits();
     openWorkerPull('W1.1');

@@ -438,10 +438,13 @@ describe('decide: a work session that succeeded moments ago without a PR in sigh
     expect(kinds(actions)).not.toContain('look-again');
   });
 
-  it('does not wait on a run that failed moments ago', () => {
+  it('does not wait on a run that failed moments ago with its usage record in sight', () => {
     const failed = { ...ended, conclusion: 'failure' as const };
-    const actions = run({ runs: [failed], plan: ['W1.1'] });
-    expect(rowsOf(actions)['W1.1']?.state).toBe('failed');
+    const actions = run({ runs: [failed], plan: ['W1.1'], usage: [refusal(failed.id)] });
+    expect(rowsOf(actions)['W1.1']).toEqual({
+      state: 'failed',
+      note: "publish refused the session's changes: `.npmrc changes the build's seal`",
+    });
     expect(kinds(actions)).not.toContain('look-again');
   });
 
@@ -454,6 +457,60 @@ describe('decide: a work session that succeeded moments ago without a PR in sigh
     expect(kinds(opened)).not.toContain('dispatch');
   });
 });
+
+describe('decide: a work session that failed moments ago without its usage record in sight', () => {
+  // Publish wrote the record, with why it refused, before the run ended; the reconcile read the
+  // records before the runs (SETTLE_MS).
+  const failed = work('W1.1', {
+    status: 'completed',
+    conclusion: 'failure',
+    updatedAt: ago(2 / 60),
+  });
+
+  it('keeps the worker working, notifies no one, and asks to look again when the settle time is over', () => {
+    const actions = run({ runs: [failed], plan: ['W1.1'] });
+    expect(rowsOf(actions)['W1.1']).toEqual({ state: 'working', note: null });
+    expect(actions.filter((action) => action.kind === 'look-again')).toEqual([
+      { kind: 'look-again', inMs: 28_000 },
+    ]);
+    expect(kinds(actions)).not.toContain('notice');
+  });
+
+  it('shows why it failed once the record is in sight, and notifies once', () => {
+    const later = new Date(Date.parse(NOW) + 5_000).toISOString();
+    const actions = run({
+      runs: [failed],
+      plan: ['W1.1'],
+      usage: [refusal(failed.id)],
+      now: later,
+    });
+    expect(rowsOf(actions)['W1.1']).toEqual({
+      state: 'failed',
+      note: "publish refused the session's changes: `.npmrc changes the build's seal`",
+    });
+    expect(actions).toContainEqual(
+      expect.objectContaining({ kind: 'notice', key: expect.stringContaining('failed') }),
+    );
+  });
+
+  it('marks it failed with no record once the settle time is over', () => {
+    const later = new Date(Date.parse(NOW) + 58_000).toISOString();
+    const actions = run({ runs: [failed], plan: ['W1.1'], now: later });
+    expect(rowsOf(actions)['W1.1']).toEqual({ state: 'failed', note: 'the session failed' });
+    expect(kinds(actions)).not.toContain('look-again');
+  });
+});
+
+/** The usage record of a work run whose publish refused the session's changes. */
+function refusal(runId: number): UsageRecord {
+  return make.usageRecord({
+    run_id: runId,
+    role: 'work',
+    worker: 'W1.1',
+    outcome: 'complete',
+    reason: "publish refused: .npmrc changes the build's seal",
+  });
+}
 
 describe('decide: base sync', () => {
   it('merges a moved default branch into the build branch once', () => {
