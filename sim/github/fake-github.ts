@@ -28,7 +28,7 @@ import { registerPullRoutes } from './routes/routes-pulls.js';
 import { registerReleaseRoutes } from './routes/routes-releases.js';
 import { registerRunRoutes } from './routes/routes-runs.js';
 import { registerSubIssueRoutes } from './routes/routes-sub-issues.js';
-import { installationOfToken, readOnlyTokenOf } from './tokens.js';
+import { installationOfToken, personOfToken, readOnlyTokenOf } from './tokens.js';
 
 /** Something the app did, as a test wants to assert it. */
 export interface SimRequestLog {
@@ -228,6 +228,7 @@ export class FakeGitHub extends GitHubState {
     // GitHub shows a private repository a token was not minted for as it shows one that does not
     // exist; a public one it shows any token, to read as anyone reads it. An installation's token
     // sees no private repository the app is not installed on.
+    if (!this.personSees(credential) && request.path.startsWith('/repos/')) return notFound();
     if (this.outOfScope(request) || (!this.installed && request.path.startsWith('/repos/'))) {
       if (this.visibility !== 'public')
         return json(404, {
@@ -240,7 +241,11 @@ export class FakeGitHub extends GitHubState {
         documentation_url: 'https://docs.github.com/rest',
       });
     }
-    const grants = this.grantsOfRequest(request);
+    // A person who may read opens issues and comments, as far as the app may write them.
+    const grants =
+      READER_WRITES.has(matched.template) && personOfToken(credential)
+        ? this.appPermissions
+        : this.grantsOfRequest(request);
     if (!grants) return null;
     const missing = missingPermission({
       route: matched.template,
@@ -322,6 +327,15 @@ export function joinInstallation(...repositories: FakeGitHub[]): void {
     }
   }
 }
+
+/**
+ * What anyone who can read a repository may write there: issues and comments on issues and
+ * pull requests (https://docs.github.com/organizations/managing-user-access-to-your-organizations-repositories/managing-repository-roles/repository-roles-for-an-organization).
+ */
+const READER_WRITES = new Set([
+  'POST /repos/{owner}/{repo}/issues',
+  'POST /repos/{owner}/{repo}/issues/{issue_number}/comments',
+]);
 
 /** The token of an `authorization: Bearer X` (or `token X`) header; null for anything else. */
 function bearerOf(header: string | undefined): string | null {

@@ -637,8 +637,8 @@ export abstract class GitHubState {
 
   /**
    * The permissions a credential carries: a narrowed token's, the app's
-   * token's, the agent job's read-only token's; null for anything else (the
-   * app's JWT, no credential), which the simulator does not check.
+   * token's, the agent job's read-only token's, a person's; null for anything
+   * else (the app's JWT, no credential), which the simulator does not check.
    */
   grantsOf(credential: string | null): Grants | null {
     if (credential === null) return null;
@@ -647,7 +647,31 @@ export abstract class GitHubState {
     if (credential === installationToken(this.installationId)) return this.appPermissions;
     const job = readOnlyTokenOf(credential);
     if (job) return job.repositoryId === this.repositoryId ? this.agentJobPermissions : {};
+    const person = personOfToken(credential);
+    if (person) return this.#personGrants(person);
     return null;
+  }
+
+  /**
+   * A person's token may do what both the app and the person may, as a GitHub App's user
+   * access token does ("only … resources that both the user and the app can access",
+   * https://docs.github.com/apps/creating-github-apps/authenticating-with-a-github-app/authenticating-with-a-github-app-on-behalf-of-a-user):
+   * one with write access writes as far as the app may; a reader, or anyone on a public
+   * repository, reads; on a private one nobody else sees anything (`personSees`).
+   */
+  #personGrants(person: string): Grants {
+    const app = this.appPermissions;
+    const role = this.permissions.get(person) ?? 'none';
+    if (role === 'write' || role === 'admin') return app;
+    if (role === 'none' && this.visibility !== 'public') return {};
+    return Object.fromEntries(Object.keys(app).map((name) => [name, 'read' as const]));
+  }
+
+  /** Whether a credential, when it is a person's, may see this repository: GitHub shows 404 where not. */
+  personSees(credential: string | null): boolean {
+    const person = personOfToken(credential);
+    if (!person || !this.checkPermissions || this.visibility === 'public') return true;
+    return (this.permissions.get(person) ?? 'none') !== 'none';
   }
 
   /** The permissions of the token a request carries; null when none is checked. */

@@ -56,8 +56,8 @@ const PERSON_PREFIX = 'ghu_sim_';
 
 /**
  * The token of a person (`login`), for a test acting as that person through the API: what a
- * person signed in to GitHub would carry. The simulator does not check the person's role on a
- * repository with it (docs/simulator.md).
+ * person signed in to GitHub would carry. It does what both the app and the person's role on the
+ * repository (`gh.permissions`) allow (docs/simulator.md).
  */
 export function personToken(login: string): string {
   return `${PERSON_PREFIX}${login}`;

@@ -500,6 +500,50 @@ describe('a token GitHub never issued', () => {
   });
 });
 
+describe("a person's token does what both the app and the person may", () => {
+  let gh: FakeGitHub;
+  beforeEach(() => {
+    gh = new FakeGitHub();
+    gh.permissions.set('writer', 'write');
+    gh.permissions.set('reader', 'read');
+  });
+
+  const as = (login: string) => personToken(login);
+  const merge = (number: number, login: string) =>
+    call(gh, { method: 'PUT', path: `${REPO}/pulls/${number}/merge`, body: {}, token: as(login) });
+
+  it('lets one with write access merge, and a reader comment but not merge (403)', () => {
+    const main = gh.git.resolve('main') ?? '';
+    gh.setBranch('topic', main);
+    gh.git.commitOn('topic', { 'a.txt': 'a\n' }, 'topic');
+    const pull = gh.openPull({ title: 'A PR', body: '', head: 'topic', base: 'main', user: 'x' });
+    const comment = call(gh, {
+      method: 'POST',
+      path: `${REPO}/issues/${pull.number}/comments`,
+      body: { body: 'looks fine' },
+      token: as('reader'),
+    });
+    expect(comment.status).toBe(201);
+    expect(merge(pull.number, 'reader')).toMatchObject({
+      status: 403,
+      body: { message: NOT_ACCESSIBLE },
+    });
+    expect(gh.pulls.get(pull.number)?.mergedAt).toBeNull();
+    expect(merge(pull.number, 'writer').status).toBe(200);
+    expect(gh.pulls.get(pull.number)?.mergedAt).not.toBeNull();
+  });
+
+  it('shows a private repository to its readers alone (404 to anyone else)', () => {
+    gh.visibility = 'private';
+    const read = (login: string) =>
+      call(gh, { method: 'GET', path: `${REPO}/contents/README.md`, token: as(login) });
+    expect(read('reader').status).toBe(200);
+    expect(read('stranger')).toMatchObject({ status: 404, body: { message: 'Not Found' } });
+    gh.visibility = 'public';
+    expect(read('stranger').status).toBe(200);
+  });
+});
+
 describe('a request with no credential is a stranger’s', () => {
   it('reads a public repository, writes nothing (401), finds no private one, and asks nothing of GraphQL (401)', () => {
     const { gh, vault } = installationOfThree();

@@ -15,6 +15,7 @@ const NAME = 'baton/change-set';
 
 function pullWith(setup: (gh: FakeGitHub, head: string) => void, pinned: boolean) {
   const gh = new FakeGitHub();
+  gh.permissions.set('a-person', 'write');
   gh.defaultBranchRequiredChecks.add(NAME);
   if (pinned) gh.requiredCheckSources.set(NAME, gh.appId);
   gh.git.refs.set('refs/heads/feature', gh.git.resolve('main') ?? '');

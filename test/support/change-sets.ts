@@ -228,14 +228,14 @@ export async function driveSetIssue({
   return issue;
 }
 
-/** A person presses merge on a pull request: GitHub's answer, as the REST route gives it. */
+/** The maintainer presses merge on a pull request: GitHub's answer, as the REST route gives it. */
 export function mergeAsPerson(gh: FakeGitHub, number: number): { status: number; message: string } {
   const answer = gh.handle({
     method: 'PUT',
     path: `/repos/${gh.fullName}/pulls/${number}/merge`,
     query: new URLSearchParams(),
     body: {},
-    headers: { authorization: `token ${personToken('a-person')}` },
+    headers: { authorization: `token ${personToken('maintainer')}` },
   });
   return { status: answer.status, message: String((answer.body as { message?: string })?.message) };
 }
