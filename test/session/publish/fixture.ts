@@ -5,6 +5,7 @@ import {
   lstatSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   rmSync,
   symlinkSync,
   writeFileSync,
@@ -93,9 +94,34 @@ interface Template {
 }
 
 const templates = new Map<string, Template>();
-process.once('exit', () => {
-  for (const { dir } of templates.values()) rmSync(dir, { recursive: true, force: true });
-});
+
+/**
+ * The folders of this process's fixtures are named after it: a test worker is ended without
+ * its `exit` event, so the templates it kept for its files (and the copies a test left) are
+ * removed by the next process that loads this module, once the process that made them is gone.
+ */
+const OWN = `baton-test-publish-${process.pid}-`;
+const FOLDER = /^baton-test-publish-(\d+)-/;
+
+function removeLeftovers(): void {
+  for (const name of readdirSync(tmpdir())) {
+    const pid = Number(FOLDER.exec(name)?.[1]);
+    if (pid && pid !== process.pid && !isAlive(pid))
+      rmSync(join(tmpdir(), name), { recursive: true, force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: a process of another user's, alive.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+removeLeftovers();
 
 const runGit = (cwd: string, args: string[]) =>
   execFileSync('git', args, { cwd, env: GIT_ENV, encoding: 'utf8' }).trim();
@@ -154,7 +180,7 @@ export function createFixture(options: FixtureOptions = {}): Fixture {
   const key = JSON.stringify([options.config ?? null, options.plan ?? null, options.files ?? null]);
   let template = templates.get(key);
   if (!template) {
-    template = makeTemplate(mkdtempSync(join(tmpdir(), 'baton-publish-template-')), options);
+    template = makeTemplate(mkdtempSync(join(tmpdir(), `${OWN}template-`)), options);
     templates.set(key, template);
   }
   return copyOf(template);
@@ -170,7 +196,7 @@ export function copyFixture(fixture: Fixture): Fixture {
 }
 
 function copyOf({ dir, base, parent }: Template): Fixture {
-  const root = mkdtempSync(join(tmpdir(), 'baton-publish-test-'));
+  const root = mkdtempSync(join(tmpdir(), `${OWN}test-`));
   cpSync(dir, root, { recursive: true, verbatimSymlinks: true });
   const gitRoot = join(root, 'served');
   const remote = join(gitRoot, 'acme', 'app.git');
