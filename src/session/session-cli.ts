@@ -2,14 +2,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { DOCTOR_ROLE } from '../core/doctor/doctor-session.js';
 import { findNearest } from '../core/vocabulary/nearest.js';
 import { writeEngineCacheOutputs } from './agent/engines/engine-cache.js';
-import { runAgent } from './agent/run-agent.js';
-import { runDoctorAgent } from './doctor/doctor-agent.js';
 import { parseDoctorEnv } from './doctor/doctor-env.js';
-import { runDoctorPublish } from './doctor/doctor-publish.js';
 import { parseSessionEnv } from './env.js';
 import { takeProcessSecrets } from './process-secrets.js';
-import { runPublish } from './publish/run-publish.js';
-import { runViews } from './views/run-views.js';
 
 const USAGE = `usage: baton session agent | baton session publish | baton session engine
        baton doctor --repo owner/name [--json]
@@ -155,8 +150,10 @@ export async function main(
     );
     return 2;
   }
-  if (command === 'views') return runViews(parsed.env);
-  return command === 'agent' ? runAgent(parsed.env) : runPublish(parsed.env);
+  // Each command's code is loaded when it runs: a step loads only what its command needs.
+  if (command === 'views') return (await import('./views/run-views.js')).runViews(parsed.env);
+  if (command === 'agent') return (await import('./agent/run-agent.js')).runAgent(parsed.env);
+  return (await import('./publish/run-publish.js')).runPublish(parsed.env);
 }
 
 async function runDoctorSession(
@@ -170,7 +167,9 @@ async function runDoctorSession(
     );
     return 2;
   }
-  return command === 'agent' ? runDoctorAgent(parsed.env) : runDoctorPublish(parsed.env);
+  return command === 'agent'
+    ? (await import('./doctor/doctor-agent.js')).runDoctorAgent(parsed.env)
+    : (await import('./doctor/doctor-publish.js')).runDoctorPublish(parsed.env);
 }
 
 /** The commands `baton` knows (bin/baton.js sends doctor, setup, check and status to their own CLIs). */
