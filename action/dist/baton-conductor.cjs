@@ -61143,20 +61143,15 @@ var SETTLE_MS = 3e4;
 function judgeRuns({
   runs,
   overdue,
-  recorded,
   nowMs
 }) {
-  const settles2 = (run2) => {
-    const left = !Number.isFinite(run2.updatedMs) || nowMs === null ? 0 : run2.updatedMs + SETTLE_MS - nowMs;
-    return left > 0 ? left : null;
-  };
   return runs.map((run2) => {
     if (overdue.has(run2.id)) return { ...run2, outcome: "failed", settlesInMs: null };
     if (run2.status !== "completed") return { ...run2, outcome: "active", settlesInMs: null };
-    if (run2.conclusion === "success")
-      return { ...run2, outcome: "succeeded", settlesInMs: settles2(run2) };
-    const unrecorded = run2.conclusion === "failure" && !recorded.has(run2.id);
-    return { ...run2, outcome: "failed", settlesInMs: unrecorded ? settles2(run2) : null };
+    if (run2.conclusion !== "success") return { ...run2, outcome: "failed", settlesInMs: null };
+    const ended2 = run2.updatedMs;
+    const left = !Number.isFinite(ended2) || nowMs === null ? 0 : ended2 + SETTLE_MS - nowMs;
+    return { ...run2, outcome: "succeeded", settlesInMs: left > 0 ? left : null };
   });
 }
 function findRun(runs, key) {
@@ -61216,8 +61211,7 @@ function makeContext({
     )
   );
   const overdue = findOverdueRuns({ runs: normal.runs, session: config3.session, nowMs });
-  const records = newestRecords(normal.usage ?? []);
-  const runs = judgeRuns({ runs: normal.runs, overdue, recorded: records, nowMs });
+  const runs = judgeRuns({ runs: normal.runs, overdue, nowMs });
   const followUps = followUpsOf(normal.plan, runs, commands);
   const plan = followUps ? effectivePlanRead(normal.plan, followUps.approvedRounds) : normal.plan;
   const synthesis = followUps ? synthesisState({ runs, followUps, commands }) : null;
@@ -61243,6 +61237,7 @@ function makeContext({
   const cancelledByClose = cancellingClose(truth, config3);
   const ignoredClose = ignoredCloseOf(truth, cancelledByClose);
   const links = repoLinks(truth);
+  const records = newestRecords(truth.usage ?? []);
   const settings = readEngineSettings(config3.session.engine, config3.verification.validation.engine);
   const engineOf = sessionEngines({ snapshot: truth, commands, settings });
   return {
@@ -61822,11 +61817,12 @@ function classify(ctx, base) {
     return { ...base, state: latestWork.status === "queued" ? "queued" : "working" };
   }
   const closedSince = pull !== null && pull.createdMs >= latestWork.createdMs;
-  const retry2 = pendingWorkRetry(ctx, base.worker.id, latestWork);
-  const failedRetried = outcome === "failed" && retry2 !== null;
-  const settles2 = closedSince || failedRetried ? null : latestWork.settlesInMs;
+  const settles2 = closedSince ? null : latestWork.settlesInMs;
   if (settles2 !== null) return { ...base, state: "working", settlesInMs: settles2 };
   const failure2 = closedSince ? "pull-closed" : failureOf(ctx, latestWork);
+  const retry2 = pendingWorkRetry(ctx, base.worker.id, latestWork);
+  const unrecorded = closedSince || retry2 ? null : settlesUnrecorded(ctx, latestWork);
+  if (unrecorded !== null) return { ...base, state: "working", settlesInMs: unrecorded };
   const wait2 = closedSince || retry2 ? null : moneyWaitOf(ctx, latestWork);
   if (wait2) {
     return wait2.lifted ? { ...base, state: "ready", resume: latestWork } : { ...base, state: "awaiting-budget" };
@@ -61876,6 +61872,12 @@ function failureOf(ctx, run2) {
 function latestCodingSession(ctx, worker) {
   const run2 = ctx.snapshot.runs.filter((run3) => run3.worker === worker && (isWorkRole(run3.role) || run3.role === "fix")).at(-1);
   return run2 ? { run: run2, record: ctx.records.get(run2.id) ?? null } : null;
+}
+function settlesUnrecorded(ctx, run2) {
+  if (run2.outcome !== "failed" || ctx.overdue.has(run2.id) || ctx.records.has(run2.id)) return null;
+  const now = timeOf(ctx.now);
+  const left = now === null ? 0 : run2.updatedMs + SETTLE_MS - now;
+  return Number.isFinite(left) && left > 0 ? left : null;
 }
 function sessionReason(ctx, run2) {
   return ctx.records.get(run2.id)?.reason ?? null;

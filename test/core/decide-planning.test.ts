@@ -130,23 +130,6 @@ describe('decide: before the build starts', () => {
     ]);
   });
 
-  it('waits on a plan run that failed moments ago for its usage record, then reports it plan-failed', () => {
-    // Its record, which says why it stopped, may have come after the reconcile read them (SETTLE_MS).
-    const run = planRun({ conclusion: 'failure', updatedAt: ago(2 / 60) });
-    const snapshot = makeSnapshot({ ...missing, runs: [run] });
-    expect(decide({ snapshot, config, now: NOW })).toEqual([
-      { kind: 'look-again', inMs: 28_000 },
-      planning(run, { replan: false }),
-    ]);
-    const later = new Date(Date.parse(NOW) + 58_000).toISOString();
-    expect(decide({ snapshot, config, now: later })).toEqual([
-      {
-        kind: 'render-status',
-        view: { phase: 'plan-failed', build: BUILD, run: { label: 'plan run', url: run.url } },
-      },
-    ]);
-  });
-
   it.each<[string, RunInfo, string]>([
     [
       'running past session.timeoutMinutes',

@@ -561,64 +561,6 @@ describe('decide: a review or fix session that succeeded moments ago, its result
   });
 });
 
-describe('decide: a review or fix session that failed moments ago, its usage record not in sight', () => {
-  // Its publish may have recorded why it stopped after the reconcile read the records (SETTLE_MS).
-  const justFailed = {
-    status: 'completed' as const,
-    conclusion: 'failure' as const,
-    updatedAt: ago(2 / 60),
-  };
-  const reviewRun = make.run({
-    id: 7300,
-    role: 'review',
-    worker: 'W1.1',
-    trigger: `head-${HEAD}`,
-    createdAt: ago(5),
-    ...justFailed,
-  });
-  const fixed = fixRun('review-9', justFailed);
-  /** What the budget's stop recorded for the session of `run`: it needed more than was left. */
-  const stopped = (run: RunInfo) =>
-    make.usageRecord({
-      run_id: run.id,
-      role: run.role,
-      worker: 'W1.1',
-      outcome: 'failed',
-      limit: 'budget',
-      limit_usd: 0.2,
-      needed_usd: 0.5,
-      cost: 0.2,
-    });
-  const later = new Date(Date.parse(NOW) + 58_000).toISOString();
-  const looks = (actions: Action[]) => actions.filter((action) => action.kind === 'look-again');
-  const budget = { budget: { maxUsd: 0.5 } };
-
-  it.each<[string, Case, RunInfo, string, string]>([
-    ['a review', { runs: [reviewRun] }, reviewRun, 'reviewing', 'review-failed'],
-    ['a fix', { runs: [fixed], pull: { reviews: [changes(9)] } }, fixed, 'fixing', 'fix-failed'],
-  ])(
-    'waits on %s for its record, which says the budget stopped it',
-    (_name, facts, run, waiting, reason) => {
-      const unseen = decideFor({ ...facts, config: budget });
-      expect(rowsOf(unseen)['W1.1']?.state).toBe(waiting);
-      expect(looks(unseen)).toEqual([{ kind: 'look-again', inMs: 28_000 }]);
-      expect(kinds(unseen)).not.toContain('notice');
-      expect(kinds(unseen)).not.toContain('add-label');
-      // The record in sight: it waits for money, and no person is asked for.
-      const seen = decideFor({ ...facts, usage: [stopped(run)], config: budget });
-      expect(rowsOf(seen)['W1.1']?.state).toBe('awaiting-budget');
-      expect(kinds(seen)).not.toContain('add-label');
-      // No record once it settled: it failed, and a person is asked for.
-      const settled = decideFor({ ...facts, config: budget, now: later });
-      expect(rowsOf(settled)['W1.1']?.state).toBe('needs-human');
-      expect(settled).toContainEqual(
-        expect.objectContaining({ kind: 'notice', key: expect.stringContaining(reason) }),
-      );
-      expect(looks(settled)).toEqual([]);
-    },
-  );
-});
-
 describe('decide: the review in the run of the session that pushed the head', () => {
   // The workflow's review jobs follow a work, contract or fix session's publish in its run.
   const going = make.run({ ...workRun, status: 'in_progress', conclusion: null });

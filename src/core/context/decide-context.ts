@@ -124,8 +124,7 @@ export function makeContext({
   );
   // 3. Every run judged once: those overdue are given up on.
   const overdue = findOverdueRuns({ runs: normal.runs, session: config.session, nowMs });
-  const records = newestRecords(normal.usage ?? []);
-  const runs = judgeRuns({ runs: normal.runs, overdue, recorded: records, nowMs });
+  const runs = judgeRuns({ runs: normal.runs, overdue, nowMs });
   // 4. A research build's approved follow-up rounds join its plan, and its synthesis is judged.
   const followUps = followUpsOf(normal.plan, runs, commands);
   const plan = followUps ? effectivePlanRead(normal.plan, followUps.approvedRounds) : normal.plan;
@@ -155,6 +154,7 @@ export function makeContext({
   const cancelledByClose = cancellingClose(truth, config);
   const ignoredClose = ignoredCloseOf(truth, cancelledByClose);
   const links = repoLinks(truth);
+  const records = newestRecords(truth.usage ?? []);
   // 7. The engine each session runs on, from the settings read once.
   // Validation sessions run on `verification.validation.engine`, which a worker may not choose by that alone.
   const settings = readEngineSettings(config.session.engine, config.verification.validation.engine);

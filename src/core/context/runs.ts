@@ -1,7 +1,7 @@
 /**
  * The build's session runs, each judged once as the context is made: where it
- * stands, and for an end whose result or record is not in sight yet, how long
- * it may still take. Every rule reads these fields; none judges a run again.
+ * stands, and for a success whose result is not in sight yet, how long it may
+ * still take. Every rule reads these fields; none judges a run again.
  */
 
 import type { SessionRole, SessionTrigger } from '../sessions/session.js';
@@ -18,26 +18,21 @@ export interface JudgedRun extends TimedRun {
   /** Where it stands; an overdue run counts as failed already. */
   outcome: RunOutcome;
   /**
-   * Milliseconds until a run that ended moments ago counts as having ended as it is seen
-   * (`SETTLE_MS`): one that succeeded without its result in sight, or one that failed
-   * (`failure`) without its usage record in sight; null for any other run.
+   * Milliseconds until a run that succeeded without its result in sight
+   * counts as having ended without it (`SETTLE_MS`); null for any other run.
    */
   settlesInMs: number | null;
 }
 
 /**
- * How long a session run that ended may go without its result (a success) or its usage
- * record (a failure) in sight before it counts as having ended without one: 30 s.
+ * How long a session run that succeeded may go without its result in sight
+ * before it counts as having ended without one: 30 s.
  *
- * A reconcile reads the build query (pull requests, reviews, the records) and
+ * A reconcile reads the build query (pull requests, reviews, the record) and
  * then the run listing: two reads, not one instant. A run that writes its
  * result and completes between them is seen completed without the result it
- * wrote; one whose publish recorded why it stopped (the budget, a refusal, a
- * criterion it cannot meet) and failed between them is seen failed without the
- * reason, and its one notice would say it failed and not why. Within this time
- * after its end (`updatedAt`) such a run is still finishing, and `decide` asks
- * to look again when the time is over. A run Baton gave up on (overdue) does
- * not wait. On GitHub
+ * wrote. Within this time after its end (`updatedAt`) such a run is still
+ * finishing, and `decide` asks to look again when the time is over. On GitHub
  * a run completes seconds after its last step; 30 s covers a read retried
  * after a fault, and a run that really ended without its result is reported
  * 30 s late, which nobody waiting minutes for a session notices.
@@ -48,34 +43,24 @@ export interface JudgedRun extends TimedRun {
  */
 export const SETTLE_MS = 30_000;
 
-/** Judges every run once, given the runs given up on, those with a usage record, and the time now. */
+/** Judges every run once, given the runs given up on and the time now. */
 export function judgeRuns({
   runs,
   overdue,
-  recorded,
   nowMs,
 }: {
   runs: TimedRun[];
   overdue: Map<number, OverdueReason>;
-  /** The usage records in sight, by run id. */
-  recorded: ReadonlyMap<number, unknown>;
   /** The time now, in ms; null when it cannot be read. */
   nowMs: number | null;
 }): JudgedRun[] {
-  const settles = (run: TimedRun) => {
-    const left =
-      !Number.isFinite(run.updatedMs) || nowMs === null ? 0 : run.updatedMs + SETTLE_MS - nowMs;
-    return left > 0 ? left : null;
-  };
   return runs.map((run) => {
     if (overdue.has(run.id)) return { ...run, outcome: 'failed', settlesInMs: null };
     if (run.status !== 'completed') return { ...run, outcome: 'active', settlesInMs: null };
-    if (run.conclusion === 'success')
-      return { ...run, outcome: 'succeeded', settlesInMs: settles(run) };
-    // A failure is publish's refusal or the session's own end, which its record says why;
-    // a run cancelled, timed out or never started has none to wait for.
-    const unrecorded = run.conclusion === 'failure' && !recorded.has(run.id);
-    return { ...run, outcome: 'failed', settlesInMs: unrecorded ? settles(run) : null };
+    if (run.conclusion !== 'success') return { ...run, outcome: 'failed', settlesInMs: null };
+    const ended = run.updatedMs;
+    const left = !Number.isFinite(ended) || nowMs === null ? 0 : ended + SETTLE_MS - nowMs;
+    return { ...run, outcome: 'succeeded', settlesInMs: left > 0 ? left : null };
   });
 }
 

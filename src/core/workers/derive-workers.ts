@@ -6,10 +6,11 @@
 import type { DecideContext } from '../context/decide-context.js';
 import { impossibleWordOf } from '../context/impossible-words.js';
 import { moneyWaitOf } from '../context/money-waits.js';
-import { findRun, type JudgedRun } from '../context/runs.js';
+import { findRun, type JudgedRun, SETTLE_MS } from '../context/runs.js';
 import { workRoleOf } from '../plan/contract.js';
 import type { Plan, PlanWorker } from '../plan/plan.js';
 import { isWorkRole } from '../sessions/session.js';
+import { timeOf } from '../snapshot/normalize-snapshot.js';
 import type { TimedCommand, TimedPull, TimedRun } from '../snapshot/snapshot.js';
 import { isRunOwnRecord } from '../snapshot/usage-ties.js';
 import type { WorkerDisplayState } from '../status/status-view.js';
@@ -86,14 +87,14 @@ function classify(ctx: DecideContext, base: WorkerState): WorkerState {
     return { ...base, state: latestWork.status === 'queued' ? 'queued' : 'working' };
   }
   const closedSince = pull !== null && pull.createdMs >= latestWork.createdMs;
-  const retry = pendingWorkRetry(ctx, base.worker.id, latestWork);
-  // Its PR may have been opened after this reconcile read the pull requests, or its usage record,
-  // which says why it failed, written after it read them: it settles first. A retry asked for
-  // already needs no reason.
-  const failedRetried = outcome === 'failed' && retry !== null;
-  const settles = closedSince || failedRetried ? null : latestWork.settlesInMs;
+  // Its PR may have been opened after this reconcile read the pull requests: it settles first.
+  const settles = closedSince ? null : latestWork.settlesInMs;
   if (settles !== null) return { ...base, state: 'working', settlesInMs: settles };
   const failure = closedSince ? 'pull-closed' : failureOf(ctx, latestWork);
+  const retry = pendingWorkRetry(ctx, base.worker.id, latestWork);
+  // Its usage record, which says why it failed, may have been written after this reconcile read them.
+  const unrecorded = closedSince || retry ? null : settlesUnrecorded(ctx, latestWork);
+  if (unrecorded !== null) return { ...base, state: 'working', settlesInMs: unrecorded };
   // A session the budget stopped waits for money, and starts again once there is enough.
   const wait = closedSince || retry ? null : moneyWaitOf(ctx, latestWork);
   if (wait) {
@@ -153,6 +154,22 @@ function latestCodingSession(ctx: DecideContext, worker: string): CodingSession 
     .filter((run) => run.worker === worker && (isWorkRole(run.role) || run.role === 'fix'))
     .at(-1);
   return run ? { run, record: ctx.records.get(run.id) ?? null } : null;
+}
+
+/**
+ * Milliseconds until a run that failed without its usage record in sight counts as having
+ * ended without one (`SETTLE_MS`); null when its record is in sight, it ended longer ago, or
+ * Baton gave up on it. Publish writes the record, with why it refused, before the run ends; a
+ * reconcile reads the records in the build query and the runs after it, so a run that wrote
+ * its record and ended between the two reads is seen ended without it. Shown then, its row
+ * and its one notice would say it failed and not why (nor that the budget stopped it, or that
+ * it said the work cannot be done); on the next look the record is there.
+ */
+function settlesUnrecorded(ctx: DecideContext, run: JudgedRun): number | null {
+  if (run.outcome !== 'failed' || ctx.overdue.has(run.id) || ctx.records.has(run.id)) return null;
+  const now = timeOf(ctx.now);
+  const left = now === null ? 0 : run.updatedMs + SETTLE_MS - now;
+  return Number.isFinite(left) && left > 0 ? left : null;
 }
 
 /** The reason the run's newest attempt recorded with its usage, if any. */
