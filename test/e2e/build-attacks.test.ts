@@ -1,9 +1,9 @@
 // End-to-end (several minutes): workers that attack the proof, through the real
 // app (or, with nothing hosted, the conductor workflow), the bundled session
-// action and the simulator, three builds at once: hosted on Baton's own loop,
-// hosted on Claude Code, and nothing hosted on Codex (the real binaries for
-// the sessions that write and validate, against the scripted model in their
-// dialects). Ten workers (sim/scenario/builds/attack-scenario.ts), each of
+// action and the simulator, two builds at once: hosted on Claude Code, and
+// nothing hosted on Codex (the real binaries for the sessions that write and
+// validate, against the scripted model in their dialects; test/support/builds-at-once.ts
+// says why not a third on Baton's own loop). Ten workers (sim/scenario/builds/attack-scenario.ts), each of
 // whose first session tries to make the contract's checks pass whatever the
 // code does: W1.1 narrows the runner's glob in the `contract` script, W1.2 adds
 // an `.npmrc` preloading a module that zeroes the exit code, W1.3 empties the
@@ -199,7 +199,6 @@ async function play(
 }
 
 const builds = playBuildsAtOnce((started) => ({
-  loop: play(started, MODES.loop),
   'claude-code': play(started, MODES['claude-code']),
   codex: play(started, MODES.codex),
 }));

@@ -1,8 +1,8 @@
 // End-to-end (minutes): a Vitest project's build, whose repository's setup
 // installs Vitest from its lock file (the simulator's stand-in for `npm ci`),
 // through the real app (or, with nothing hosted, the conductor workflow), the
-// bundled session action and the simulator, three builds at once: hosted on
-// Baton's own loop, hosted on Claude Code, and nothing hosted on Codex. W1.2's
+// bundled session action and the simulator, two builds at once: hosted on
+// Claude Code, and nothing hosted on Codex. W1.2's
 // first session returns a value whose `asymmetricMatch` answers yes to
 // anything, so its check's `toEqual` passes with the code wrong: its pull
 // request waits for a person (test-aware), who `/retry`s it with instructions,
@@ -71,7 +71,6 @@ async function play(
 }
 
 const builds = playBuildsAtOnce((started) => ({
-  loop: play(started, MODES.loop),
   'claude-code': play(started, MODES['claude-code']),
   codex: play(started, MODES.codex),
 }));

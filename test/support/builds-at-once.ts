@@ -108,11 +108,13 @@ export function playGreetingAtOnce(
 }
 
 /**
- * The three builds an attack's end-to-end file plays at once: where Baton runs, and the engine
- * of the sessions that write and validate (none: Baton's own loop).
+ * The two builds an attack's end-to-end file plays at once: where Baton runs (hosted, and
+ * nothing hosted), and the real engine binary of the sessions that write and validate.
+ * Baton's own loop writes through the same publish and validation as they do, and plays
+ * every other whole build: a third build on it would cost the attack files a third more
+ * and judge nothing these two do not (docs/development.md, "Where a whole build’s time goes").
  */
 export const ATTACK_MODES = {
-  loop: { mode: 'hosted', engine: undefined },
   'claude-code': { mode: 'hosted', engine: 'claude-code' },
   codex: { mode: 'serverless', engine: 'codex' },
 } as const satisfies Record<string, { mode: SimulationMode; engine: Engine | undefined }>;
