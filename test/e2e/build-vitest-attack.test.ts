@@ -1,8 +1,8 @@
 // End-to-end (minutes): a Vitest project's build, whose repository's setup
 // installs Vitest from its lock file (the simulator's stand-in for `npm ci`),
-// through the real app (or, with nothing hosted, the conductor workflow), the
-// bundled session action and the simulator, two builds at once: hosted on
-// Claude Code, and nothing hosted on Codex. W1.2's
+// through the real app hosted, the bundled session action and the simulator,
+// the sessions that write and validate on Claude Code (build-attacks plays its
+// attacks with nothing hosted too). W1.2's
 // first session returns a value whose `asymmetricMatch` answers yes to
 // anything, so its check's `toEqual` passes with the code wrong: its pull
 // request waits for a person (test-aware), who `/retry`s it with instructions,
@@ -27,15 +27,18 @@ import { integrationBranch } from '../../src/core/vocabulary/ids.js';
 import {
   AT_ONCE_TEST_LIMIT_MS,
   ATTACK_MODES,
-  type AttackMode,
   playBuildsAtOnce,
   playGreetingAtOnce,
   startSpeakingEngines,
   workerPull,
 } from '../support/builds-at-once.js';
 
-const MODES = ATTACK_MODES;
-type Mode = AttackMode;
+/**
+ * One build: what this file adds to build-attacks is the project's runner (Vitest, installed by
+ * the setup) and its proof, the same wherever Baton runs; build-attacks plays both places.
+ */
+const MODES = { 'claude-code': ATTACK_MODES['claude-code'] } as const;
+type Mode = keyof typeof MODES;
 
 const RETRY = `/retry ${SELF_MATCHING} Return the text itself: a value of the code's own, not one that matches what it is compared with.`;
 
@@ -72,7 +75,6 @@ async function play(
 
 const builds = playBuildsAtOnce((started) => ({
   'claude-code': play(started, MODES['claude-code']),
-  codex: play(started, MODES.codex),
 }));
 
 describe.each(Object.keys(MODES) as Mode[])(
