@@ -108,8 +108,8 @@ export function playGreetingAtOnce(
 }
 
 /**
- * The two builds an attack's end-to-end file plays at once: where Baton runs (hosted, and
- * nothing hosted), and the real engine binary of the sessions that write and validate.
+ * The builds the attack end-to-end files play (build-attacks both at once): where Baton runs
+ * (hosted, and nothing hosted), and the real engine binary of the sessions that write and validate.
  * Baton's own loop writes through the same publish and validation as they do, and plays
  * every other whole build: a third build on it would cost the attack files a third more
  * and judge nothing these two do not (docs/development.md, "Where a whole build’s time goes").
