@@ -21,8 +21,8 @@
 // comment, and the maintainer's `/retry` starts the next session, which delivers;
 // the pull requests of W1.5 (hosted) and W1.10 (nothing hosted) wait for a person,
 // who `/retry`s each with instructions, and its fix session's honest head
-// merges. As the milestone's validation is dispatched, a writer pushes an empty seal onto the build branch:
-// that validation passes on the head before it, the push is validated before
+// merges. As the milestone's validation is dispatched, a writer pushes an empty
+// seal onto the build branch: that validation passes on the head before it, the push is validated before
 // the final pull request opens, that validation does not count, one notice
 // calls the people, and the writer's `git revert` of the push lets the build end. The final pull request's guide shows every
 // criterion proven by its check, failing on the contract's commit and passing
@@ -216,8 +216,26 @@ const builds = playBuildsAtOnce((started) => ({
   codex: play(started, MODES.codex, PLAYS.codex),
 }));
 
-it('plays every attack in one of the builds', () => {
+/** What a build plays: its attackers, those publish refuses, and its voters. */
+function playedBy(mode: Mode) {
+  const plays = PLAYS[mode];
+  const played = (worker: string) => (plays as readonly string[]).includes(worker);
+  return {
+    plays,
+    refused: (Object.entries(REFUSED) as [Attacker, string][]).filter(([worker]) => played(worker)),
+    voters: (Object.entries(VOTERS) as [Voter, (typeof VOTERS)[Voter]][]).filter(([voter]) =>
+      played(voter),
+    ),
+  };
+}
+
+it('plays every attack in one of the builds, some refused and one voter in each', () => {
   expect([...PLAYS['claude-code'], ...PLAYS.codex].sort()).toEqual([...ATTACKERS].sort());
+  for (const mode of Object.keys(MODES) as Mode[]) {
+    const { refused, voters } = playedBy(mode);
+    expect(refused.length, mode).toBeGreaterThanOrEqual(3);
+    expect(voters, mode).toHaveLength(1);
+  }
 });
 
 /** The build branch's files at the end. */
@@ -231,14 +249,7 @@ describe.each(Object.keys(MODES) as Mode[])(
     function itOnBuild(name: string, check: (built: Played) => void | Promise<void>): void {
       it(name, async () => check(await builds()[mode]), AT_ONCE_TEST_LIMIT_MS);
     }
-    const plays = PLAYS[mode];
-    const played = (worker: string) => (plays as readonly string[]).includes(worker);
-    const refused = (Object.entries(REFUSED) as [Attacker, string][]).filter(([worker]) =>
-      played(worker),
-    );
-    const voters = (Object.entries(VOTERS) as [Voter, (typeof VOTERS)[Voter]][]).filter(([voter]) =>
-      played(voter),
-    );
+    const { plays, refused, voters } = playedBy(mode);
 
     itOnBuild(
       'plays the contract, its attackers and W1.8 with no turn the scenario did not expect',
@@ -248,9 +259,6 @@ describe.each(Object.keys(MODES) as Mode[])(
         expect(new Set(work.map((run) => run.inputs.worker))).toEqual(
           new Set([...plays, IMPOSSIBLE_WORKER]),
         );
-        // Some refused and one voter in each build: the checks below judge something.
-        expect(refused.length).toBeGreaterThanOrEqual(3);
-        expect(voters).toHaveLength(1);
       },
     );
 
